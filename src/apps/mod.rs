@@ -1,0 +1,34 @@
+//! Apps: the merchant tenants of the sandbox, and their control routes under `/__mock/apps`.
+
+pub mod generate;
+mod model;
+mod registry;
+mod routes;
+mod validate;
+
+pub use model::{
+    AckMode, App, AppSpec, NotifyFormat, NotifySettings, NotifySigning, NotifySpec,
+    DEFAULT_RETRY_SCHEDULE,
+};
+pub use registry::{build_app, patch_app, AppRegistry};
+pub use routes::configure;
+pub use validate::{check_callback_url, is_app_id};
+
+/// Why an app could not be created, changed or found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AppError {
+    /// A field has a value the sandbox does not accept.
+    #[error("{field} {reason}")]
+    Invalid {
+        /// The field's JSON name.
+        field: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Another app already has this appId.
+    #[error("an app with appId {0} already exists")]
+    Duplicate(String),
+    /// No app has this appId.
+    #[error("no app with appId {0}")]
+    NotFound(String),
+}

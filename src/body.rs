@@ -1,0 +1,44 @@
+//! Reading request bodies with a size limit, so oversized input is a typed 413, never a 500.
+
+use actix_web::web::{Bytes, BytesMut, Payload};
+use actix_web::HttpRequest;
+use futures_util::StreamExt;
+
+/// Why a body could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BodyError {
+    /// Larger than the configured limit.
+    #[error("request body is larger than the limit of {limit} bytes")]
+    TooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The connection failed or the encoding was broken while reading.
+    #[error("request body could not be read: {0}")]
+    Read(String),
+}
+
+/// Reads the whole body, failing as soon as it passes `limit` bytes.
+pub async fn read_limited(
+    req: &HttpRequest,
+    mut payload: Payload,
+    limit: usize,
+) -> Result<Bytes, BodyError> {
+    let declared = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(BodyError::TooLarge { limit });
+    }
+    let mut body = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| BodyError::Read(e.to_string()))?;
+        if body.len() + chunk.len() > limit {
+            return Err(BodyError::TooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}

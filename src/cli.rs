@@ -1,0 +1,188 @@
+//! The command line: every flag also reads an environment variable `CHINAUMS_MOCK_<FLAG>`.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use clap::{Args, Parser, Subcommand};
+use serde_json::json;
+
+use crate::config::{Config, FixtureSource, LogFormat};
+use crate::startup::Application;
+
+/// A ChinaUMS Open Platform sandbox for merchant back-end tests.
+#[derive(Debug, Parser)]
+#[command(
+    name = "chinaums-mock",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// What to do; without one, `serve`.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Options of `serve`, also accepted without the verb.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+/// The verbs.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the sandbox (the default).
+    Serve(ServeArgs),
+}
+
+/// Options of the server.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Interface to bind (0.0.0.0 inside containers).
+    #[arg(long, env = "CHINAUMS_MOCK_HOST", default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port to bind; 0 picks a free one (read it from the `listening` line).
+    #[arg(long, env = "CHINAUMS_MOCK_PORT", default_value_t = 8080)]
+    pub port: u16,
+    /// Directory of fixtures (apps.json …); default: the fixtures built into the binary.
+    #[arg(long, env = "CHINAUMS_MOCK_FIXTURES", value_name = "DIR")]
+    pub fixtures: Option<PathBuf>,
+    /// Seed for every generated value (ids, keys, tokens), for reproducible runs.
+    #[arg(long, env = "CHINAUMS_MOCK_SEED", value_name = "N")]
+    pub seed: Option<u64>,
+    /// Log line format on stderr.
+    #[arg(
+        long,
+        env = "CHINAUMS_MOCK_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
+    /// Log filter, e.g. `info`, `debug`, `chinaums_mock=debug` (RUST_LOG wins when set).
+    #[arg(long, env = "CHINAUMS_MOCK_LOG_LEVEL", default_value = "info")]
+    pub log_level: String,
+    /// Allowed distance in seconds between a request's timestamp and sandbox time; 0 disables.
+    #[arg(
+        long,
+        env = "CHINAUMS_MOCK_TIMESTAMP_WINDOW_SECS",
+        default_value_t = 600
+    )]
+    pub timestamp_window_secs: u64,
+    /// Access token lifetime in sandbox seconds.
+    #[arg(long, env = "CHINAUMS_MOCK_TOKEN_TTL_SECS", default_value_t = 3600)]
+    pub token_ttl_secs: u64,
+    /// Live tokens per app; one more invalidates the oldest.
+    #[arg(long, env = "CHINAUMS_MOCK_MAX_TOKENS_PER_APP", default_value_t = 10)]
+    pub max_tokens_per_app: usize,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "CHINAUMS_MOCK_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "CHINAUMS_MOCK_WORKERS")]
+    pub workers: Option<usize>,
+    /// Sandbox time at start, RFC 3339 (e.g. 2026-11-25T12:00:00+08:00).
+    #[arg(long, env = "CHINAUMS_MOCK_CLOCK_START", value_parser = parse_time)]
+    pub clock_start: Option<DateTime<Utc>>,
+    /// Start with the sandbox clock frozen.
+    #[arg(long, env = "CHINAUMS_MOCK_CLOCK_FROZEN")]
+    pub clock_frozen: bool,
+}
+
+fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("expected RFC 3339 such as 2026-11-25T12:00:00+08:00: {e}"))
+}
+
+impl ServeArgs {
+    /// The server configuration these options describe.
+    pub fn to_config(&self) -> Config {
+        Config {
+            host: self.host.clone(),
+            port: self.port,
+            fixtures: self
+                .fixtures
+                .clone()
+                .map_or(FixtureSource::Embedded, FixtureSource::Dir),
+            seed: self.seed,
+            timestamp_window_secs: self.timestamp_window_secs,
+            token_ttl_secs: self.token_ttl_secs,
+            max_tokens_per_app: self.max_tokens_per_app,
+            max_body_bytes: self.max_body_bytes,
+            workers: self.workers,
+            clock_start: self.clock_start,
+            clock_frozen: self.clock_frozen,
+            ..Config::default()
+        }
+    }
+}
+
+/// Runs what the command line asks for. Returns the process exit code.
+pub async fn run(cli: Cli) -> i32 {
+    let args = match cli.command {
+        Some(Command::Serve(args)) => args,
+        None => cli.serve,
+    };
+    crate::telemetry::init(args.log_format, &args.log_level);
+    serve(args.to_config()).await
+}
+
+/// Serves until SIGINT or SIGTERM, then stops gracefully.
+pub async fn serve(config: Config) -> i32 {
+    let app = match Application::build(config).await {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("chinaums-mock: {e}");
+            return 2;
+        }
+    };
+    // The first stdout line, so a CI script can read the port.
+    println!(
+        "{}",
+        json!({
+            "event": "listening",
+            "url": app.url(),
+            "control": format!("{}/__mock", app.url()),
+            "version": env!("CARGO_PKG_VERSION"),
+            "apps": app.state().apps.len(),
+        })
+    );
+    let handle = app.handle();
+    let server = tokio::spawn(app.run_until_stopped());
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        handle.stop(true).await;
+    });
+    match server.await {
+        Ok(Ok(())) => 0,
+        Ok(Err(e)) => {
+            eprintln!("chinaums-mock: server error: {e}");
+            1
+        }
+        Err(e) => {
+            eprintln!("chinaums-mock: server task failed: {e}");
+            1
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,82 @@
+//! Runtime settings of one sandbox instance.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+use crate::apps::NotifySettings;
+
+/// Where the start-up fixtures (apps, and later scenarios and stubs) come from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum FixtureSource {
+    /// The repository's `fixtures/` directory, compiled into the binary.
+    #[default]
+    Embedded,
+    /// A directory on disk with the same layout (`apps.json`, …).
+    Dir(PathBuf),
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Everything one [`crate::Application`] needs to start.
+///
+/// ```
+/// use chinaums_mock::Config;
+/// let config = Config { port: 0, seed: Some(7), ..Config::default() };
+/// assert_eq!(config.host, "127.0.0.1");
+/// assert_eq!(config.token_ttl_secs, 3600);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Interface to bind.
+    pub host: String,
+    /// Port to bind; 0 picks a free one.
+    pub port: u16,
+    /// Start-up fixtures.
+    pub fixtures: FixtureSource,
+    /// Seed for every generated value; `None` seeds from the operating system.
+    pub seed: Option<u64>,
+    /// Allowed distance between a request's timestamp and sandbox time; 0 disables the check.
+    pub timestamp_window_secs: u64,
+    /// Lifetime of an access token, in sandbox seconds.
+    pub token_ttl_secs: u64,
+    /// Live tokens one app may hold; issuing one more invalidates the oldest.
+    pub max_tokens_per_app: usize,
+    /// Largest request body accepted on any route, in bytes.
+    pub max_body_bytes: usize,
+    /// HTTP worker threads; `None` uses one per core.
+    pub workers: Option<usize>,
+    /// Sandbox time at start; `None` starts at wall time.
+    pub clock_start: Option<DateTime<Utc>>,
+    /// Start with the clock frozen.
+    pub clock_frozen: bool,
+    /// Notification settings for apps that do not set their own.
+    pub notify_defaults: NotifySettings,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".to_owned(),
+            port: 8080,
+            fixtures: FixtureSource::Embedded,
+            seed: None,
+            timestamp_window_secs: 600,
+            token_ttl_secs: 3600,
+            max_tokens_per_app: 10,
+            max_body_bytes: 1024 * 1024,
+            workers: None,
+            clock_start: None,
+            clock_frozen: false,
+            notify_defaults: NotifySettings::default(),
+        }
+    }
+}

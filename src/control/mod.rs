@@ -1,0 +1,63 @@
+//! The control API under `/__mock`: everything a test uses to script and inspect the sandbox.
+
+mod clock;
+mod error;
+mod json;
+
+use actix_web::web::{self, Data, ServiceConfig};
+use actix_web::{HttpRequest, HttpResponse, Resource};
+use serde_json::json;
+
+pub use error::ControlError;
+pub use json::parse_json;
+
+use crate::state::AppState;
+
+/// Registers `/__mock` and everything under it.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(
+        web::scope("/__mock")
+            .app_data(
+                web::QueryConfig::default()
+                    .error_handler(|e, _| ControlError::InvalidQuery(e.to_string()).into()),
+            )
+            .app_data(
+                web::PathConfig::default()
+                    .error_handler(|e, _| ControlError::InvalidQuery(e.to_string()).into()),
+            )
+            .service(resource("/health").route(web::get().to(health)))
+            .configure(clock::configure)
+            .configure(crate::apps::configure)
+            .default_service(web::to(route_not_found)),
+    );
+}
+
+/// A control resource whose unsupported methods answer 405 in the control error shape.
+pub fn resource(path: &str) -> Resource {
+    web::resource(path).default_service(web::to(method_not_allowed))
+}
+
+async fn health(state: Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(json!({
+        "status": "ok",
+        "version": env!("CARGO_PKG_VERSION"),
+        "apps": state.apps.len(),
+        "now": state.clock.view().now,
+    }))
+}
+
+async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
+    HttpResponse::MethodNotAllowed().json(json!({
+        "error": {
+            "code": "METHOD_NOT_ALLOWED",
+            "message": format!("{} is not supported on {}", req.method(), req.path()),
+        }
+    }))
+}
+
+async fn route_not_found(req: HttpRequest) -> Result<HttpResponse, ControlError> {
+    Err(ControlError::RouteNotFound {
+        method: req.method().to_string(),
+        path: req.path().to_owned(),
+    })
+}

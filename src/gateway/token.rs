@@ -1,0 +1,176 @@
+//! `POST /v1/token/access`: exchanges a signed request for an access token.
+
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::web::{Data, Payload};
+use actix_web::{HttpRequest, HttpResponse};
+use chrono::Duration;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::auth::check_window;
+use super::error::{TokenError, JSON_UTF8};
+use crate::apps::generate::hex32;
+use crate::body::read_limited;
+use crate::signing::{hex_matches, token_signature, TokenSignMethod};
+use crate::state::AppState;
+use crate::timefmt::parse_compact;
+use crate::tokens::TokenRecord;
+
+/// The success body, fields in the real platform's order.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TokenIssued<'a> {
+    err_code: &'a str,
+    err_info: &'a str,
+    access_token: &'a str,
+    expires_in: u64,
+}
+
+/// A token request's fields, checked for presence and type.
+struct TokenRequest {
+    app_id: String,
+    timestamp: String,
+    nonce: String,
+    signature: String,
+    method: TokenSignMethod,
+}
+
+const MAX_NONCE_CHARS: usize = 128;
+
+/// Accepts a missing Content-Type (some HTTP clients send none) and any JSON media type.
+fn check_content_type(req: &HttpRequest) -> Result<(), TokenError> {
+    let Some(value) = req.headers().get(CONTENT_TYPE) else {
+        return Ok(());
+    };
+    let text = value.to_str().unwrap_or("");
+    let essence = text
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let is_json = essence == "application/json"
+        || essence == "text/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"));
+    if is_json {
+        Ok(())
+    } else {
+        Err(TokenError::UnsupportedContentType(
+            text.chars().take(60).collect(),
+        ))
+    }
+}
+
+fn required(map: &Map<String, Value>, field: &'static str) -> Result<String, TokenError> {
+    match map.get(field) {
+        None | Some(Value::Null) => Err(TokenError::MissingField(field)),
+        Some(Value::String(s)) if s.trim().is_empty() => Err(TokenError::MissingField(field)),
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(_) => Err(TokenError::InvalidField {
+            field,
+            reason: "必须是字符串",
+        }),
+    }
+}
+
+fn parse_request(body: &[u8]) -> Result<TokenRequest, TokenError> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        TokenError::MalformedJson(if std::str::from_utf8(body).is_err() {
+            "不是合法的UTF-8".to_owned()
+        } else {
+            format!("不是合法的JSON（{e}）")
+        })
+    })?;
+    let Value::Object(map) = value else {
+        return Err(TokenError::MalformedJson("必须是JSON对象".to_owned()));
+    };
+    let method = match map.get("signMethod") {
+        None | Some(Value::Null) => TokenSignMethod::Sha1,
+        Some(Value::String(m)) if m.trim().is_empty() => TokenSignMethod::Sha1,
+        Some(Value::String(m)) if m.trim().eq_ignore_ascii_case("SHA256") => {
+            TokenSignMethod::Sha256
+        }
+        Some(Value::String(m)) if m.trim().eq_ignore_ascii_case("SHA1") => TokenSignMethod::Sha1,
+        Some(Value::String(m)) => {
+            return Err(TokenError::UnsupportedSignMethod(
+                m.chars().take(20).collect(),
+            ))
+        }
+        Some(_) => {
+            return Err(TokenError::InvalidField {
+                field: "signMethod",
+                reason: "必须是字符串",
+            })
+        }
+    };
+    let request = TokenRequest {
+        app_id: required(&map, "appId")?,
+        timestamp: required(&map, "timestamp")?,
+        nonce: required(&map, "nonce")?,
+        signature: required(&map, "signature")?,
+        method,
+    };
+    if request.nonce.chars().count() > MAX_NONCE_CHARS {
+        return Err(TokenError::InvalidField {
+            field: "nonce",
+            reason: "不能超过128个字符",
+        });
+    }
+    Ok(request)
+}
+
+/// Issues a token after checking content type, fields, timestamp, app and signature, in that
+/// order.
+pub async fn issue_token(
+    req: HttpRequest,
+    payload: Payload,
+    state: Data<AppState>,
+) -> Result<HttpResponse, TokenError> {
+    check_content_type(&req)?;
+    let body = read_limited(&req, payload, state.config.max_body_bytes).await?;
+    let request = parse_request(&body)?;
+    let sent_at = parse_compact(&request.timestamp).map_err(|_| TokenError::TimestampUnparsable)?;
+    let now = state.clock.now();
+    check_window(state.config.timestamp_window_secs, sent_at, now).map_err(|_| {
+        TokenError::TimestampOutOfWindow {
+            skew_secs: (sent_at - now).num_seconds(),
+            window_secs: state.config.timestamp_window_secs,
+        }
+    })?;
+    let app = state
+        .apps
+        .get(&request.app_id)
+        .ok_or(TokenError::UnknownApp)?;
+    let expected = token_signature(
+        request.method,
+        &app.app_id,
+        &request.timestamp,
+        &request.nonce,
+        &app.app_key,
+    );
+    if !hex_matches(&expected, &request.signature) {
+        return Err(TokenError::BadSignature {
+            method: match request.method {
+                TokenSignMethod::Sha256 => "SHA256",
+                TokenSignMethod::Sha1 => "SHA1（未提供signMethod时按SHA1校验）",
+            },
+        });
+    }
+    let token = hex32(&mut *state.rng.lock());
+    let ttl = state.config.token_ttl_secs;
+    let record = TokenRecord {
+        app_id: app.app_id.clone(),
+        issued_at: now,
+        expires_at: now + Duration::seconds(i64::try_from(ttl).unwrap_or(i64::MAX / 2)),
+    };
+    state.tokens.issue(token.clone(), record, now);
+    tracing::info!(app_id = %app.app_id, token_prefix = token.get(..6).unwrap_or_default(), "issued access token");
+    Ok(HttpResponse::Ok()
+        .content_type(JSON_UTF8)
+        .json(TokenIssued {
+            err_code: "0000",
+            err_info: "正常",
+            access_token: &token,
+            expires_in: ttl,
+        }))
+}

@@ -1,0 +1,308 @@
+//! Every ChinaUMS signing rule, as pure functions.
+//!
+//! The server verifies with these, the control API's tools show them, and the unit tests below
+//! reproduce the reference vectors byte for byte.
+
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
+use base64::engine::{DecodePaddingMode, GeneralPurpose as Engine};
+use base64::{alphabet, Engine as _};
+use hmac::{Hmac, Mac};
+use md5::Md5;
+use sha1::Sha1;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+/// The hash a token request is signed with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum TokenSignMethod {
+    /// `signMethod: "SHA256"`, what current SDKs send.
+    #[serde(rename = "SHA256")]
+    Sha256,
+    /// No `signMethod`: legacy clients hash with SHA-1.
+    #[serde(rename = "SHA1")]
+    Sha1,
+}
+
+/// The string a token signature covers: `appId + timestamp + nonce + appKey`, plainly joined.
+pub fn token_canonical(app_id: &str, timestamp: &str, nonce: &str, app_key: &str) -> String {
+    [app_id, timestamp, nonce, app_key].concat()
+}
+
+/// The signature of a `POST /v1/token/access` request, lowercase hex.
+///
+/// ```
+/// use chinaums_mock::signing::{token_signature, TokenSignMethod};
+/// let sig = token_signature(
+///     TokenSignMethod::Sha256,
+///     "10037e6f66f2d0f901672aa27d690006",
+///     "20261125120000",
+///     "3f9a1c0e5b7d4e2f8a6b9c0d1e2f3a4b",
+///     "47ace12ae3b348fe93ab46cee97c6fde",
+/// );
+/// assert_eq!(sig, "28e23d3448c49a2f0337601f2fa68e17549c7a27ee4fbecbb4c4d765c028dda7");
+/// ```
+pub fn token_signature(
+    method: TokenSignMethod,
+    app_id: &str,
+    timestamp: &str,
+    nonce: &str,
+    app_key: &str,
+) -> String {
+    let canonical = token_canonical(app_id, timestamp, nonce, app_key);
+    match method {
+        TokenSignMethod::Sha256 => hex::encode(Sha256::digest(canonical.as_bytes())),
+        TokenSignMethod::Sha1 => hex::encode(Sha1::digest(canonical.as_bytes())),
+    }
+}
+
+/// Lowercase hex SHA-256 of the exact body bytes, the part of OPEN-BODY-SIG that covers the body.
+pub fn body_digest_hex(body: &[u8]) -> String {
+    hex::encode(Sha256::digest(body))
+}
+
+/// The message an OPEN-BODY-SIG (or OPEN-FORM-PARAM) signature covers:
+/// `appId + timestamp + nonce + lowerhex(SHA256(body))`.
+pub fn open_body_canonical(app_id: &str, timestamp: &str, nonce: &str, body: &[u8]) -> String {
+    [app_id, timestamp, nonce, &body_digest_hex(body)].concat()
+}
+
+/// The raw HMAC-SHA256 of an OPEN-BODY-SIG message, keyed with the appKey.
+pub fn open_body_mac(app_key: &str, canonical: &str) -> Vec<u8> {
+    // HMAC accepts keys of any length, so this cannot fail.
+    let mut mac = match Hmac::<Sha256>::new_from_slice(app_key.as_bytes()) {
+        Ok(mac) => mac,
+        Err(_) => return Vec::new(),
+    };
+    mac.update(canonical.as_bytes());
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// The OPEN-BODY-SIG signature, standard base64.
+///
+/// ```
+/// use chinaums_mock::signing::open_body_signature;
+/// let sig = open_body_signature("app", "20261125120000", "n1", b"{}", "key");
+/// assert_eq!(sig.len(), 44);
+/// ```
+pub fn open_body_signature(
+    app_id: &str,
+    timestamp: &str,
+    nonce: &str,
+    body: &[u8],
+    app_key: &str,
+) -> String {
+    STANDARD.encode(open_body_mac(
+        app_key,
+        &open_body_canonical(app_id, timestamp, nonce, body),
+    ))
+}
+
+/// The `Authorization` header value an official SDK sends for OPEN-BODY-SIG.
+pub fn open_body_sig_header(app_id: &str, timestamp: &str, nonce: &str, signature: &str) -> String {
+    format!(
+        "OPEN-BODY-SIG AppId=\"{app_id}\", Timestamp=\"{timestamp}\", Nonce=\"{nonce}\", Signature=\"{signature}\""
+    )
+}
+
+/// Compares a received hex digest with the expected one, ignoring case, in constant time.
+pub fn hex_matches(expected_lower: &str, received: &str) -> bool {
+    let received = received.trim().to_ascii_lowercase();
+    bool::from(expected_lower.as_bytes().ct_eq(received.as_bytes()))
+}
+
+/// Base64 as clients send it: padded or not, standard or URL-safe alphabet.
+const LENIENT: Engine = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+const LENIENT_URL: Engine = GeneralPurpose::new(
+    &alphabet::URL_SAFE,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// Decodes a received base64 signature, tolerating missing padding and the URL-safe alphabet.
+pub fn decode_base64_lenient(received: &str) -> Option<Vec<u8>> {
+    let trimmed = received.trim();
+    LENIENT
+        .decode(trimmed)
+        .or_else(|_| LENIENT_URL.decode(trimmed))
+        .ok()
+}
+
+/// Compares a received base64 MAC with the expected raw bytes in constant time.
+pub fn mac_matches(expected: &[u8], received_b64: &str) -> bool {
+    match decode_base64_lenient(received_b64) {
+        Some(received) => bool::from(expected.ct_eq(&received)),
+        None => false,
+    }
+}
+
+/// The hash of a notification signature (`signType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum NotifySignType {
+    /// Upper-case hex SHA-256, the default.
+    #[serde(rename = "SHA256")]
+    Sha256,
+    /// Upper-case hex MD5.
+    #[serde(rename = "MD5")]
+    Md5,
+}
+
+impl NotifySignType {
+    /// The value of the `signType` field.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotifySignType::Sha256 => "SHA256",
+            NotifySignType::Md5 => "MD5",
+        }
+    }
+}
+
+/// The string a notification `sign` covers: every field except `sign` with a non-empty value,
+/// sorted by key (byte order), joined as `k=v` with `&`, then the md5Key appended directly.
+///
+/// ```
+/// use chinaums_mock::signing::notify_signed_string;
+/// let s = notify_signed_string(&[("b", "2"), ("a", "1"), ("c", ""), ("sign", "X")], "KEY");
+/// assert_eq!(s, "a=1&b=2KEY");
+/// ```
+pub fn notify_signed_string<K: AsRef<str>, V: AsRef<str>>(
+    fields: &[(K, V)],
+    md5_key: &str,
+) -> String {
+    let mut pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_ref(), v.as_ref()))
+        .filter(|(k, v)| *k != "sign" && !v.is_empty())
+        .collect();
+    pairs.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let mut out = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&");
+    out.push_str(md5_key);
+    out
+}
+
+/// The `sign` of a notification: upper-case hex of SHA-256 or MD5 over [`notify_signed_string`].
+pub fn notify_sign<K: AsRef<str>, V: AsRef<str>>(
+    fields: &[(K, V)],
+    sign_type: NotifySignType,
+    md5_key: &str,
+) -> String {
+    let s = notify_signed_string(fields, md5_key);
+    let digest = match sign_type {
+        NotifySignType::Sha256 => Sha256::digest(s.as_bytes()).to_vec(),
+        NotifySignType::Md5 => Md5::digest(s.as_bytes()).to_vec(),
+    };
+    hex::encode_upper(digest)
+}
+
+/// Encodes fields as `application/x-www-form-urlencoded`, in the order given.
+pub fn form_encode<K: AsRef<str>, V: AsRef<str>>(fields: &[(K, V)]) -> String {
+    let mut ser = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in fields {
+        ser.append_pair(k.as_ref(), v.as_ref());
+    }
+    ser.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn vectors() -> Value {
+        serde_json::from_str(include_str!("../tests/data/vectors.json")).expect("vectors parse")
+    }
+
+    fn s<'a>(v: &'a Value, k: &str) -> &'a str {
+        v[k].as_str().unwrap_or_default()
+    }
+
+    #[test]
+    fn token_signatures_reproduce_every_vector() {
+        let v = vectors();
+        let key = s(&v["credentials"], "appKey");
+        let cases = v["token"].as_array().cloned().unwrap_or_default();
+        assert_eq!(cases.len(), 2);
+        for case in cases {
+            let method = match s(&case, "signMethod") {
+                "SHA1" => TokenSignMethod::Sha1,
+                _ => TokenSignMethod::Sha256,
+            };
+            let sig = token_signature(
+                method,
+                s(&case, "appId"),
+                s(&case, "timestamp"),
+                s(&case, "nonce"),
+                key,
+            );
+            assert_eq!(sig, s(&case, "signature"));
+            assert!(hex_matches(&sig, &sig.to_ascii_uppercase()));
+        }
+    }
+
+    #[test]
+    fn open_body_sig_reproduces_the_vector_digest_signature_and_header() {
+        let v = vectors();
+        let key = s(&v["credentials"], "appKey");
+        let c = &v["openBodySig"];
+        let body = s(c, "body").as_bytes();
+        assert_eq!(body_digest_hex(body), s(c, "bodySha256Hex"));
+        let sig = open_body_signature(s(c, "appId"), s(c, "timestamp"), s(c, "nonce"), body, key);
+        assert_eq!(sig, s(c, "signature"));
+        assert_eq!(
+            open_body_sig_header(s(c, "appId"), s(c, "timestamp"), s(c, "nonce"), &sig),
+            s(c, "header")
+        );
+    }
+
+    #[test]
+    fn received_macs_match_with_or_without_padding_and_in_either_alphabet() {
+        let mac = open_body_mac("k", "message");
+        let std = STANDARD.encode(&mac);
+        assert!(mac_matches(&mac, &std));
+        assert!(mac_matches(&mac, std.trim_end_matches('=')));
+        let url = base64::engine::general_purpose::URL_SAFE.encode(&mac);
+        assert!(mac_matches(&mac, &url));
+        assert!(!mac_matches(&mac, "not base64!"));
+        assert!(!mac_matches(&mac, &STANDARD.encode(b"other")));
+    }
+
+    #[test]
+    fn notification_signs_reproduce_every_vector_byte_for_byte() {
+        let v = vectors();
+        let key = s(&v["credentials"], "md5Key");
+        for case in v["notifySign"].as_array().cloned().unwrap_or_default() {
+            let order = [
+                "id",
+                "createTime",
+                "eventType",
+                "summary",
+                "resource",
+                "signType",
+            ];
+            let fields: Vec<(&str, &str)> =
+                order.iter().map(|k| (*k, s(&case["fields"], k))).collect();
+            let sign_type = if s(&case, "signType") == "MD5" {
+                NotifySignType::Md5
+            } else {
+                NotifySignType::Sha256
+            };
+            assert_eq!(notify_signed_string(&fields, key), s(&case, "signedString"));
+            let sign = notify_sign(&fields, sign_type, key);
+            assert_eq!(sign, s(&case, "sign"));
+            let mut all = fields.clone();
+            all.push(("sign", &sign));
+            assert_eq!(form_encode(&all), s(&case, "formBody"));
+        }
+    }
+
+    #[test]
+    fn empty_fields_are_left_out_of_the_signed_string() {
+        let with_empty = notify_signed_string(&[("a", "1"), ("b", "")], "K");
+        assert_eq!(with_empty, notify_signed_string(&[("a", "1")], "K"));
+    }
+}

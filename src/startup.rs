@@ -1,0 +1,172 @@
+//! Building and running one sandbox instance.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::web::{self, Data};
+use actix_web::{App as ActixApp, HttpResponse, HttpServer};
+use serde_json::json;
+
+use crate::apps::{build_app, AppError};
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::fixtures::{load_apps, FixtureError};
+use crate::state::AppState;
+
+/// Why an instance could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The listener could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The fixtures could not be loaded.
+    #[error(transparent)]
+    Fixtures(#[from] FixtureError),
+    /// A fixture app is invalid.
+    #[error("invalid fixture app: {0}")]
+    FixtureApp(#[from] AppError),
+}
+
+/// A built, bound sandbox. Run it with [`Application::run_until_stopped`], stop it with the
+/// [`AppHandle`].
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// use chinaums_mock::{Application, Config};
+/// let app = Application::build(Config { port: 0, ..Config::default() }).await?;
+/// println!("listening on {}", app.url());
+/// let handle = app.handle();
+/// tokio::spawn(app.run_until_stopped());
+/// handle.stop(true).await;
+/// # Ok(()) }
+/// ```
+pub struct Application {
+    address: SocketAddr,
+    server: Server,
+    state: Data<AppState>,
+}
+
+/// Stops a running instance: its HTTP server and every background worker.
+#[derive(Clone)]
+pub struct AppHandle {
+    server: ServerHandle,
+}
+
+impl AppHandle {
+    /// Stops the instance; `graceful` lets in-flight requests finish first.
+    pub async fn stop(&self, graceful: bool) {
+        self.server.stop(graceful).await;
+    }
+}
+
+/// Loads the configured fixtures into a fresh state.
+pub fn seed_state(state: &AppState) -> Result<(), StartError> {
+    for spec in load_apps(&state.config.fixtures)? {
+        let app = {
+            let mut rng = state.rng.lock();
+            build_app(&spec, &state.config.notify_defaults, None, &mut *rng)?
+        };
+        state.apps.insert(app)?;
+    }
+    Ok(())
+}
+
+impl Application {
+    /// Loads fixtures, binds the listener (port 0 picks a free port) and prepares the server.
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        let addr = format!("{}:{}", config.host, config.port);
+        let listener = TcpListener::bind(&addr).map_err(|source| StartError::Bind {
+            addr: addr.clone(),
+            source,
+        })?;
+        let address = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: addr.clone(),
+            source,
+        })?;
+
+        let clock = Arc::new(Clock::system());
+        if config.clock_start.is_some() || config.clock_frozen {
+            clock.set(config.clock_start, Some(config.clock_frozen));
+        }
+        let workers = config.workers;
+        let state = AppState::new(config, clock);
+        seed_state(&state)?;
+        let state = Data::new(state);
+
+        let server_state = state.clone();
+        let mut server = HttpServer::new(move || {
+            ActixApp::new()
+                .app_data(server_state.clone())
+                .configure(crate::control::configure)
+                .configure(crate::gateway::configure)
+                .route("/", web::get().to(index))
+                .default_service(web::to(not_found))
+        })
+        .disable_signals()
+        .shutdown_timeout(5);
+        if let Some(n) = workers {
+            server = server.workers(n.max(1));
+        }
+        let server = server
+            .listen(listener)
+            .map_err(|source| StartError::Bind { addr, source })?
+            .run();
+        Ok(Self {
+            address,
+            server,
+            state,
+        })
+    }
+
+    /// The bound address.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:8080`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// The instance's state, for in-process inspection.
+    pub fn state(&self) -> Data<AppState> {
+        self.state.clone()
+    }
+
+    /// A handle that stops the server and its workers.
+    pub fn handle(&self) -> AppHandle {
+        AppHandle {
+            server: self.server.handle(),
+        }
+    }
+
+    /// Serves until stopped through an [`AppHandle`].
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+async fn index() -> HttpResponse {
+    HttpResponse::Ok().json(json!({
+        "name": "chinaums-mock",
+        "version": env!("CARGO_PKG_VERSION"),
+        "tokenEndpoint": "/v1/token/access",
+        "control": "/__mock",
+        "health": "/__mock/health",
+    }))
+}
+
+async fn not_found(req: actix_web::HttpRequest) -> HttpResponse {
+    HttpResponse::NotFound()
+        .content_type(crate::gateway::error::JSON_UTF8)
+        .json(json!({
+            "errCode": "NO_SERVICE",
+            "errMsg": format!("服务不存在：{} {}（ChinaUMS路径形如/v1/…，控制接口在/__mock下）", req.method(), req.path()),
+        }))
+}
