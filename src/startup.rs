@@ -59,9 +59,10 @@ pub struct AppHandle {
 }
 
 impl AppHandle {
-    /// Stops the instance; `graceful` lets in-flight requests finish first.
-    pub async fn stop(&self, graceful: bool) {
-        self.server.stop(graceful).await;
+    /// Stops the instance; `graceful` lets in-flight requests finish first. The stop is
+    /// requested at once, even if the returned future (which resolves once stopped) is dropped.
+    pub fn stop(&self, graceful: bool) -> impl std::future::Future<Output = ()> {
+        self.server.stop(graceful)
     }
 }
 

@@ -1,0 +1,152 @@
+use crate::helpers::*;
+
+fn assert_served_as(r: &Reply, app_id: &str) {
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (404, "NO_SERVICE"),
+        "{}",
+        r.text
+    );
+    assert_eq!(
+        r.headers
+            .get("x-chinaums-mock-app-id")
+            .and_then(|v| v.to_str().ok()),
+        Some(app_id)
+    );
+}
+
+#[tokio::test]
+async fn a_valid_token_authenticates_and_an_unserved_path_answers_no_service() {
+    let app = spawn_app().await;
+    let token = app.token(APP_ID, APP_KEY).await;
+    let r = app
+        .call_with_token("/v1/netpay/wx/unified-order", &token, &order_body(MID))
+        .await;
+    assert_served_as(&r, APP_ID);
+    let body = r.json();
+    assert!(body["errMsg"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("/v1/netpay/wx/unified-order"));
+    // Other versions and deeper paths are business paths too.
+    let r = app
+        .call_with_token("/v2/poslink/transaction/pay", &token, "{}")
+        .await;
+    assert_served_as(&r, APP_ID);
+}
+
+#[tokio::test]
+async fn every_header_variant_real_clients_send_is_accepted() {
+    let app = spawn_app().await;
+    let token = app.token(APP_ID, APP_KEY).await;
+    for header in [
+        format!("OPEN-ACCESS-TOKEN AccessToken={token}"),
+        format!("Open-Access-Token AccessToken={token}"),
+        format!("open-access-token accessToken=\"{token}\""),
+        format!("OPEN-ACCESS-TOKEN AccessToken=\"{token}\""),
+        format!("OPEN-ACCESS-TOKEN {token}"),
+    ] {
+        let r = app
+            .call_with_header("/v1/netpay/query", &header, "{}")
+            .await;
+        assert_served_as(&r, APP_ID);
+    }
+}
+
+#[tokio::test]
+async fn the_token_decides_which_app_is_calling() {
+    let app = spawn_app().await;
+    let qr = app.token(QR_APP_ID, QR_APP_KEY).await;
+    let r = app
+        .call_with_token("/v1/netpay/query", &qr, &order_body(QR_MID))
+        .await;
+    assert_served_as(&r, QR_APP_ID);
+}
+
+#[tokio::test]
+async fn a_token_used_for_another_apps_merchant_is_rejected() {
+    let app = spawn_app().await;
+    let qr = app.token(QR_APP_ID, QR_APP_KEY).await;
+    let r = app
+        .call_with_token("/v1/netpay/query", &qr, &order_body(MID))
+        .await;
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (401, "APP_MISMATCH"),
+        "{}",
+        r.text
+    );
+    assert!(r.text.contains("认证失败"));
+    // The message names only the caller's own app, never the other tenant.
+    assert!(r.text.contains(QR_APP_ID) && !r.text.contains(APP_ID));
+}
+
+#[tokio::test]
+async fn unknown_tokens_and_tokens_of_deleted_apps_are_invalid() {
+    let app = spawn_app().await;
+    let r = app
+        .call_with_token("/v1/x", "0123456789abcdef0123456789abcdef", "{}")
+        .await;
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (401, "INVALID_TOKEN"),
+        "{}",
+        r.text
+    );
+    assert_eq!(r.json()["errInfo"], r.json()["errMsg"]);
+    let token = app.token(QR_APP_ID, QR_APP_KEY).await;
+    let del = app
+        .send(
+            app.client
+                .delete(app.url(&format!("/__mock/apps/{QR_APP_ID}"))),
+        )
+        .await;
+    assert_eq!(del.status, 204);
+    let r = app.call_with_token("/v1/x", &token, "{}").await;
+    assert_eq!(r.code(), "INVALID_TOKEN", "{}", r.text);
+}
+
+#[tokio::test]
+async fn a_missing_authorization_is_its_own_error() {
+    let app = spawn_app().await;
+    let r = app
+        .send(app.client.post(app.url("/v1/netpay/query")).body("{}"))
+        .await;
+    assert_eq!(
+        (r.status, r.code().as_str()),
+        (401, "MISSING_AUTHORIZATION"),
+        "{}",
+        r.text
+    );
+}
+
+#[tokio::test]
+async fn garbled_authorization_headers_are_rejected_with_the_reason() {
+    let app = spawn_app().await;
+    for (header, code) in [
+        ("", "INVALID_AUTHORIZATION"),
+        ("OPEN-ACCESS-TOKEN", "INVALID_AUTHORIZATION"),
+        ("OPEN-ACCESS-TOKEN AccessToken=", "INVALID_AUTHORIZATION"),
+        ("OPEN-BODY-SIG AppId=\"x", "INVALID_AUTHORIZATION"),
+        ("OPEN-BODY-SIG AppId=\"x\"", "INVALID_AUTHORIZATION"),
+        ("Bearer abc", "UNSUPPORTED_AUTH_SCHEME"),
+        ("Basic dXNlcjpwYXNz", "UNSUPPORTED_AUTH_SCHEME"),
+    ] {
+        let r = app.call_with_header("/v1/x", header, "{}").await;
+        assert_eq!(
+            (r.status, r.code().as_str()),
+            (401, code),
+            "{header:?}: {}",
+            r.text
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_header_with_non_ascii_bytes_is_rejected_not_crashed_on() {
+    let app = spawn_app().await;
+    let request = b"POST /v1/x HTTP/1.1\r\nHost: localhost\r\nAuthorization: OPEN-ACCESS-TOKEN AccessToken=\xe4\xbd\xa0\xff\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}";
+    let (status, body) = app.raw(request).await;
+    assert_eq!(status, 401, "{body}");
+    assert!(body.contains("INVALID_AUTHORIZATION"), "{body}");
+}

@@ -1,0 +1,131 @@
+//! The release binary as CI scripts use it: read the `listening` line, talk to the port, stop it.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+const BIN: &str = env!("CARGO_BIN_EXE_chinaums-mock");
+
+fn sandbox() -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    cmd
+}
+
+async fn listening(child: &mut Child) -> Value {
+    let stdout = child.stdout.take().expect("stdout piped");
+    let mut lines = BufReader::new(stdout).lines();
+    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("listening line within 30 s")
+        .expect("readable stdout")
+        .expect("a first line");
+    serde_json::from_str(&line)
+        .unwrap_or_else(|e| panic!("first stdout line is JSON ({e}): {line}"))
+}
+
+async fn terminate(mut child: Child) -> std::process::ExitStatus {
+    let pid = child.id().expect("running").to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status();
+    assert!(sent.is_ok_and(|s| s.success()), "kill -TERM works");
+    tokio::time::timeout(Duration::from_secs(30), child.wait())
+        .await
+        .expect("exits within 30 s of SIGTERM")
+        .expect("exit status")
+}
+
+#[tokio::test]
+async fn the_binary_prints_the_listening_event_first_and_serves_on_that_port() {
+    let mut child = sandbox()
+        .args(["--port", "0", "--seed", "1"])
+        .spawn()
+        .expect("binary starts");
+    let event = listening(&mut child).await;
+    assert_eq!(event["event"], "listening");
+    let url = event["url"].as_str().expect("url").to_owned();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
+        "{url}"
+    );
+    assert_eq!(event["apps"], 2);
+    let health: Value = reqwest::get(format!("{url}/__mock/health"))
+        .await
+        .expect("health reachable")
+        .json()
+        .await
+        .expect("health JSON");
+    assert_eq!(health["status"], "ok");
+    let status = terminate(child).await;
+    assert!(status.success(), "graceful exit on SIGTERM: {status:?}");
+}
+
+#[tokio::test]
+async fn every_flag_can_come_from_the_environment() {
+    let dir = std::env::temp_dir().join(format!("chinaums-mock-fixtures-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(
+        dir.join("apps.json"),
+        r#"{"apps":[{"appId":"abcdefabcdefabcdefabcdefabcdef12","appKey":"k"}]}"#,
+    )
+    .expect("fixture written");
+    let mut child = sandbox()
+        .env("CHINAUMS_MOCK_PORT", "0")
+        .env("CHINAUMS_MOCK_FIXTURES", &dir)
+        .env("CHINAUMS_MOCK_LOG_FORMAT", "json")
+        .env("CHINAUMS_MOCK_CLOCK_START", "2026-11-25T12:00:00+08:00")
+        .env("CHINAUMS_MOCK_CLOCK_FROZEN", "true")
+        .spawn()
+        .expect("binary starts");
+    let event = listening(&mut child).await;
+    let url = event["url"].as_str().expect("url").to_owned();
+    let apps: Value = reqwest::get(format!("{url}/__mock/apps"))
+        .await
+        .expect("apps")
+        .json()
+        .await
+        .expect("json");
+    let ids: Vec<_> = apps["apps"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|a| a["appId"].clone())
+        .collect();
+    assert_eq!(ids, [Value::from("abcdefabcdefabcdefabcdefabcdef12")]);
+    let clock: Value = reqwest::get(format!("{url}/__mock/clock"))
+        .await
+        .expect("clock")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(clock["now"], "2026-11-25T12:00:00+08:00");
+    assert!(terminate(child).await.success());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn invalid_fixtures_stop_the_start_with_a_clear_error() {
+    let dir =
+        std::env::temp_dir().join(format!("chinaums-mock-bad-fixtures-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("apps.json"), r#"{"apps":[{"appId":"short"}]}"#).expect("written");
+    let output = sandbox()
+        .args(["--port", "0", "--fixtures"])
+        .arg(&dir)
+        .output()
+        .await
+        .expect("binary runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("appId"), "{stderr}");
+    assert!(output.stdout.is_empty(), "no listening line on failure");
+    let _ = std::fs::remove_dir_all(&dir);
+}
