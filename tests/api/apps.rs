@@ -108,12 +108,7 @@ async fn a_duplicate_app_id_is_409() {
     let r = app
         .post_json("/__mock/apps", &json!({ "appId": APP_ID }))
         .await;
-    assert_eq!(
-        (r.status, r.control_code().as_str()),
-        (409, "APP_EXISTS"),
-        "{}",
-        r.text
-    );
+    r.assert_control(409, "APP_EXISTS");
 }
 
 #[tokio::test]
@@ -162,21 +157,11 @@ async fn malformed_json_unknown_fields_and_wrong_types_are_400_invalid_json() {
         let r = app
             .post_raw("/__mock/apps", "application/json", body.to_vec())
             .await;
-        assert_eq!(
-            (r.status, r.control_code().as_str()),
-            (400, "INVALID_JSON"),
-            "{}",
-            r.text
-        );
+        r.assert_control(400, "INVALID_JSON");
     }
     let big = format!("{{\"name\":\"{}\"}}", "x".repeat(1024 * 1024));
     let r = app.post_raw("/__mock/apps", "application/json", big).await;
-    assert_eq!(
-        (r.status, r.control_code().as_str()),
-        (413, "PAYLOAD_TOO_LARGE"),
-        "{}",
-        r.text
-    );
+    r.assert_control(413, "PAYLOAD_TOO_LARGE");
 }
 
 #[tokio::test]
@@ -217,12 +202,7 @@ async fn patch_cannot_change_the_app_id_or_reach_a_missing_app() {
                 .json(&json!({"appId": QR_APP_ID})),
         )
         .await;
-    assert_eq!(
-        (r.status, r.control_code().as_str()),
-        (400, "VALIDATION_FAILED"),
-        "{}",
-        r.text
-    );
+    r.assert_control(400, "VALIDATION_FAILED");
     let r = app
         .send(
             app.client
@@ -230,12 +210,7 @@ async fn patch_cannot_change_the_app_id_or_reach_a_missing_app() {
                 .json(&json!({})),
         )
         .await;
-    assert_eq!(
-        (r.status, r.control_code().as_str()),
-        (404, "APP_NOT_FOUND"),
-        "{}",
-        r.text
-    );
+    r.assert_control(404, "APP_NOT_FOUND");
 }
 
 #[tokio::test]
@@ -263,19 +238,9 @@ async fn delete_removes_the_app_and_its_tokens() {
 async fn unknown_control_routes_and_methods_answer_in_the_control_shape() {
     let app = spawn_app().await;
     let r = app.get("/__mock/nope").await;
-    assert_eq!(
-        (r.status, r.control_code().as_str()),
-        (404, "ROUTE_NOT_FOUND"),
-        "{}",
-        r.text
-    );
+    r.assert_control(404, "ROUTE_NOT_FOUND");
     let r = app.send(app.client.delete(app.url("/__mock/apps"))).await;
-    assert_eq!(
-        (r.status, r.control_code().as_str()),
-        (405, "METHOD_NOT_ALLOWED"),
-        "{}",
-        r.text
-    );
+    r.assert_control(405, "METHOD_NOT_ALLOWED");
 }
 
 #[tokio::test]

@@ -1,20 +1,5 @@
 use crate::helpers::*;
 
-fn assert_served_as(r: &Reply, app_id: &str) {
-    assert_eq!(
-        (r.status, r.code().as_str()),
-        (404, "NO_SERVICE"),
-        "{}",
-        r.text
-    );
-    assert_eq!(
-        r.headers
-            .get("x-chinaums-mock-app-id")
-            .and_then(|v| v.to_str().ok()),
-        Some(app_id)
-    );
-}
-
 #[tokio::test]
 async fn a_valid_token_authenticates_and_an_unserved_path_answers_no_service() {
     let app = spawn_app().await;
@@ -22,7 +7,7 @@ async fn a_valid_token_authenticates_and_an_unserved_path_answers_no_service() {
     let r = app
         .call_with_token("/v1/netpay/wx/unified-order", &token, &order_body(MID))
         .await;
-    assert_served_as(&r, APP_ID);
+    r.assert_served_as(APP_ID);
     let body = r.json();
     assert!(body["errMsg"]
         .as_str()
@@ -32,7 +17,7 @@ async fn a_valid_token_authenticates_and_an_unserved_path_answers_no_service() {
     let r = app
         .call_with_token("/v2/poslink/transaction/pay", &token, "{}")
         .await;
-    assert_served_as(&r, APP_ID);
+    r.assert_served_as(APP_ID);
 }
 
 #[tokio::test]
@@ -49,7 +34,7 @@ async fn every_header_variant_real_clients_send_is_accepted() {
         let r = app
             .call_with_header("/v1/netpay/query", &header, "{}")
             .await;
-        assert_served_as(&r, APP_ID);
+        r.assert_served_as(APP_ID);
     }
 }
 
@@ -60,7 +45,7 @@ async fn the_token_decides_which_app_is_calling() {
     let r = app
         .call_with_token("/v1/netpay/query", &qr, &order_body(QR_MID))
         .await;
-    assert_served_as(&r, QR_APP_ID);
+    r.assert_served_as(QR_APP_ID);
 }
 
 #[tokio::test]
@@ -70,12 +55,7 @@ async fn a_token_used_for_another_apps_merchant_is_rejected() {
     let r = app
         .call_with_token("/v1/netpay/query", &qr, &order_body(MID))
         .await;
-    assert_eq!(
-        (r.status, r.code().as_str()),
-        (401, "APP_MISMATCH"),
-        "{}",
-        r.text
-    );
+    r.assert_gateway(401, "APP_MISMATCH");
     assert!(r.text.contains("认证失败"));
     // The message names only the caller's own app, never the other tenant.
     assert!(r.text.contains(QR_APP_ID) && !r.text.contains(APP_ID));
@@ -87,12 +67,7 @@ async fn unknown_tokens_and_tokens_of_deleted_apps_are_invalid() {
     let r = app
         .call_with_token("/v1/x", "0123456789abcdef0123456789abcdef", "{}")
         .await;
-    assert_eq!(
-        (r.status, r.code().as_str()),
-        (401, "INVALID_TOKEN"),
-        "{}",
-        r.text
-    );
+    r.assert_gateway(401, "INVALID_TOKEN");
     assert_eq!(r.json()["errInfo"], r.json()["errMsg"]);
     let token = app.token(QR_APP_ID, QR_APP_KEY).await;
     let del = app
@@ -112,12 +87,7 @@ async fn a_missing_authorization_is_its_own_error() {
     let r = app
         .send(app.client.post(app.url("/v1/netpay/query")).body("{}"))
         .await;
-    assert_eq!(
-        (r.status, r.code().as_str()),
-        (401, "MISSING_AUTHORIZATION"),
-        "{}",
-        r.text
-    );
+    r.assert_gateway(401, "MISSING_AUTHORIZATION");
 }
 
 #[tokio::test]

@@ -2,21 +2,6 @@ use chinaums_mock::signing::{open_body_sig_header, open_body_signature};
 
 use crate::helpers::*;
 
-fn assert_served_as(r: &Reply, app_id: &str) {
-    assert_eq!(
-        (r.status, r.code().as_str()),
-        (404, "NO_SERVICE"),
-        "{}",
-        r.text
-    );
-    assert_eq!(
-        r.headers
-            .get("x-chinaums-mock-app-id")
-            .and_then(|v| v.to_str().ok()),
-        Some(app_id)
-    );
-}
-
 #[tokio::test]
 async fn the_vector_header_and_body_authenticate_byte_for_byte() {
     let app = spawn_app().await;
@@ -29,7 +14,7 @@ async fn the_vector_header_and_body_authenticate_byte_for_byte() {
             c["body"].as_str().unwrap_or_default(),
         )
         .await;
-    assert_served_as(&r, APP_ID);
+    r.assert_served_as(APP_ID);
 }
 
 #[tokio::test]
@@ -44,7 +29,7 @@ async fn separators_without_spaces_and_any_parameter_case_are_accepted() {
         format!("OPEN-BODY-SIG AppId=\"{APP_ID}\", Timestamp=\"{VECTOR_TS}\", Nonce=\"n1\", Signature=\"{}\"", sig.trim_end_matches('=')),
     ] {
         let r = app.call_with_header("/v1/netpay/query", &header, &body).await;
-        assert_served_as(&r, APP_ID);
+        r.assert_served_as(APP_ID);
     }
 }
 
@@ -74,17 +59,12 @@ async fn the_signature_covers_the_exact_body_bytes() {
     let r = app
         .call_with_header("/v1/netpay/query", &header, &respaced)
         .await;
-    assert_eq!(
-        (r.status, r.code().as_str()),
-        (401, "BAD_SIGN"),
-        "{}",
-        r.text
-    );
+    r.assert_gateway(401, "BAD_SIGN");
     assert!(r.text.contains("认证失败"));
     let r = app
         .call_with_header("/v1/netpay/query", &header, &body)
         .await;
-    assert_served_as(&r, APP_ID);
+    r.assert_served_as(APP_ID);
 }
 
 #[tokio::test]
@@ -112,12 +92,7 @@ async fn a_stale_or_future_timestamp_is_abnormal_request_time() {
         let r = app
             .call_with_header("/v1/netpay/query", &header, &body)
             .await;
-        assert_eq!(
-            (r.status, r.code().as_str()),
-            (401, "ABNORMAL_REQUEST_TIME"),
-            "{}",
-            r.text
-        );
+        r.assert_gateway(401, "ABNORMAL_REQUEST_TIME");
         assert!(r.text.contains("请求时间异常"));
     }
     // The window moves with the sandbox clock.
@@ -126,7 +101,7 @@ async fn a_stale_or_future_timestamp_is_abnormal_request_time() {
     let r = app
         .call_with_header("/v1/netpay/query", &header, &body)
         .await;
-    assert_served_as(&r, APP_ID);
+    r.assert_served_as(APP_ID);
 }
 
 #[tokio::test]
@@ -147,12 +122,7 @@ async fn an_unparsable_timestamp_and_an_unknown_app_are_told_apart() {
     let r = app
         .call_with_header("/v1/netpay/query", &header, &body)
         .await;
-    assert_eq!(
-        (r.status, r.code().as_str()),
-        (401, "INVALID_APPID"),
-        "{}",
-        r.text
-    );
+    r.assert_gateway(401, "INVALID_APPID");
 }
 
 #[tokio::test]
@@ -162,12 +132,7 @@ async fn a_business_body_over_the_limit_is_413_in_the_business_shape() {
     let r = app
         .call_with_body_sig("/v1/netpay/query", APP_ID, APP_KEY, &body)
         .await;
-    assert_eq!(
-        (r.status, r.code().as_str()),
-        (413, "BAD_REQUEST"),
-        "{}",
-        r.text
-    );
+    r.assert_gateway(413, "BAD_REQUEST");
 }
 
 #[tokio::test]
@@ -177,7 +142,7 @@ async fn non_json_and_non_utf8_bodies_are_signed_as_bytes_like_any_other() {
         let r = app
             .call_with_body_sig("/v1/netpay/query", APP_ID, APP_KEY, body)
             .await;
-        assert_served_as(&r, APP_ID);
+        r.assert_served_as(APP_ID);
     }
     let bytes: &[u8] = b"\xff\xfe\x00";
     let sig = open_body_signature(APP_ID, VECTOR_TS, "n", bytes, APP_KEY);
@@ -192,5 +157,5 @@ async fn non_json_and_non_utf8_bodies_are_signed_as_bytes_like_any_other() {
                 .body(bytes.to_vec()),
         )
         .await;
-    assert_served_as(&r, APP_ID);
+    r.assert_served_as(APP_ID);
 }

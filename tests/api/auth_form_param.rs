@@ -25,12 +25,7 @@ async fn a_get_with_form_params_authenticates_over_the_decoded_content() {
                 .query(&form_query(APP_ID, APP_KEY, &content)),
         )
         .await;
-    assert_eq!(
-        (r.status, r.code().as_str()),
-        (404, "NO_SERVICE"),
-        "{}",
-        r.text
-    );
+    r.assert_gateway(404, "NO_SERVICE");
     assert_eq!(
         r.headers
             .get("x-chinaums-mock-app-id")
@@ -51,12 +46,7 @@ async fn a_form_signature_over_other_content_is_bad_sign() {
                 .query(&query),
         )
         .await;
-    assert_eq!(
-        (r.status, r.code().as_str()),
-        (401, "BAD_SIGN"),
-        "{}",
-        r.text
-    );
+    r.assert_gateway(401, "BAD_SIGN");
 }
 
 #[tokio::test]
@@ -71,12 +61,7 @@ async fn missing_form_parameters_are_named() {
                 .query(&query),
         )
         .await;
-    assert_eq!(
-        (r.status, r.code().as_str()),
-        (401, "INVALID_AUTHORIZATION"),
-        "{}",
-        r.text
-    );
+    r.assert_gateway(401, "INVALID_AUTHORIZATION");
     assert!(r.text.contains("signature"));
 }
 

@@ -39,21 +39,11 @@ async fn advancing_by_a_negative_or_absurd_amount_is_400() {
         let r = app
             .post_json("/__mock/clock/advance", &json!({ "seconds": seconds }))
             .await;
-        assert_eq!(
-            (r.status, r.control_code().as_str()),
-            (400, "VALIDATION_FAILED"),
-            "{}",
-            r.text
-        );
+        r.assert_control(400, "VALIDATION_FAILED");
     }
     for body in [json!({}), json!({"seconds": "10"})] {
         let r = app.post_json("/__mock/clock/advance", &body).await;
-        assert_eq!(
-            (r.status, r.control_code().as_str()),
-            (400, "INVALID_JSON"),
-            "{}",
-            r.text
-        );
+        r.assert_control(400, "INVALID_JSON");
     }
 }
 
@@ -90,12 +80,7 @@ async fn put_sets_the_time_and_freezes_or_unfreezes() {
                 .json(&json!({"now": "yesterday"})),
         )
         .await;
-    assert_eq!(
-        (r.status, r.control_code().as_str()),
-        (400, "VALIDATION_FAILED"),
-        "{}",
-        r.text
-    );
+    r.assert_control(400, "VALIDATION_FAILED");
 }
 
 #[tokio::test]

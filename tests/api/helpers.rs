@@ -93,6 +93,39 @@ impl Reply {
             .to_owned()
     }
 
+    /// Asserts a gateway answer's HTTP status and `errCode`.
+    #[track_caller]
+    pub fn assert_gateway(&self, status: u16, code: &str) {
+        assert_eq!(
+            (self.status, self.code().as_str()),
+            (status, code),
+            "{}",
+            self.text
+        );
+    }
+
+    /// Asserts a control answer's HTTP status and `error.code`.
+    #[track_caller]
+    pub fn assert_control(&self, status: u16, code: &str) {
+        assert_eq!(
+            (self.status, self.control_code().as_str()),
+            (status, code),
+            "{}",
+            self.text
+        );
+    }
+
+    /// Asserts an authenticated call, answered `NO_SERVICE`, as `app_id`.
+    #[track_caller]
+    pub fn assert_served_as(&self, app_id: &str) {
+        self.assert_gateway(404, "NO_SERVICE");
+        let header = self
+            .headers
+            .get("x-chinaums-mock-app-id")
+            .and_then(|v| v.to_str().ok());
+        assert_eq!(header, Some(app_id));
+    }
+
     /// The `error.code` of a control error.
     pub fn control_code(&self) -> String {
         self.json()["error"]["code"]

@@ -87,12 +87,7 @@ async fn a_body_signed_by_an_independent_client_authenticates() {
             body,
         )
         .await;
-    assert_eq!(
-        (r.status, r.code().as_str()),
-        (404, "NO_SERVICE"),
-        "{}",
-        r.text
-    );
+    r.assert_gateway(404, "NO_SERVICE");
     assert_eq!(
         r.headers
             .get("x-chinaums-mock-app-id")

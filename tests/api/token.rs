@@ -49,7 +49,7 @@ async fn a_legacy_client_without_sign_method_is_checked_with_sha1() {
     let mut as_sha256 = body.clone();
     as_sha256["signMethod"] = json!("SHA256");
     let r = app.post_json("/v1/token/access", &as_sha256).await;
-    assert_eq!((r.status, r.code()), (401, "1003".to_owned()), "{}", r.text);
+    r.assert_gateway(401, "1003");
 }
 
 #[tokio::test]
@@ -96,12 +96,7 @@ async fn an_eleventh_token_invalidates_the_oldest_and_only_that_one() {
     let r = app
         .call_with_token("/v1/netpay/query", &tokens[0], &body)
         .await;
-    assert_eq!(
-        (r.status, r.code()),
-        (401, "TOKEN_SUPERSEDED".to_owned()),
-        "{}",
-        r.text
-    );
+    r.assert_gateway(401, "TOKEN_SUPERSEDED");
     assert!(r.json()["errMsg"]
         .as_str()
         .unwrap_or_default()
@@ -132,12 +127,7 @@ async fn a_token_lives_exactly_its_lifetime_on_the_sandbox_clock() {
     assert_eq!(r.code(), "NO_SERVICE", "{}", r.text);
     app.advance(2.0).await;
     let r = app.call_with_token("/v1/netpay/query", &token, &body).await;
-    assert_eq!(
-        (r.status, r.code()),
-        (401, "TOKEN_EXPIRED".to_owned()),
-        "{}",
-        r.text
-    );
+    r.assert_gateway(401, "TOKEN_EXPIRED");
     assert!(r.text.contains("认证失败"));
 }
 

@@ -3,7 +3,7 @@ use serde_json::json;
 use crate::helpers::*;
 
 fn expect(r: Reply, status: u16, code: &str) -> serde_json::Value {
-    assert_eq!((r.status, r.code().as_str()), (status, code), "{}", r.text);
+    r.assert_gateway(status, code);
     let body = r.json();
     assert!(
         body["errInfo"].as_str().is_some_and(|s| !s.is_empty()),
