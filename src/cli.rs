@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 
+use crate::apps::{AckMode, NotifyFormat, NotifySettings, NotifySigning};
 use crate::config::{Config, FixtureSource, LogFormat};
 use crate::startup::Application;
 
@@ -84,6 +85,51 @@ pub struct ServeArgs {
     /// Start with the sandbox clock frozen.
     #[arg(long, env = "CHINAUMS_MOCK_CLOCK_FROZEN")]
     pub clock_frozen: bool,
+    /// Callback URL for every fixture app that has none.
+    #[arg(long, env = "CHINAUMS_MOCK_CALLBACK_URL", value_name = "URL")]
+    pub callback_url: Option<String>,
+    /// Default notification body format: form or json.
+    #[arg(long, env = "CHINAUMS_MOCK_NOTIFY_FORMAT", default_value = "form", value_parser = parse_setting::<NotifyFormat>)]
+    pub notify_format: NotifyFormat,
+    /// Default notification signature: SHA256, MD5 or NONE.
+    #[arg(long, env = "CHINAUMS_MOCK_NOTIFY_SIGN_TYPE", default_value = "SHA256", value_parser = parse_setting::<NotifySigning>)]
+    pub notify_sign_type: NotifySigning,
+    /// Default acknowledgement rule: chinaums (2xx + body SUCCESS) or http2xx.
+    #[arg(long, env = "CHINAUMS_MOCK_NOTIFY_ACK", default_value = "chinaums", value_parser = parse_setting::<AckMode>)]
+    pub notify_ack: AckMode,
+    /// Default retry ladder: seconds between attempts, comma-separated; the last repeats.
+    #[arg(
+        long,
+        env = "CHINAUMS_MOCK_RETRY_SCHEDULE",
+        value_delimiter = ',',
+        default_value = "15,15,30,180,1800,1800,1800,1800,3600"
+    )]
+    pub retry_schedule: Vec<u64>,
+    /// Default give-up time, seconds after the first attempt.
+    #[arg(
+        long,
+        env = "CHINAUMS_MOCK_GIVE_UP_AFTER_SECS",
+        default_value_t = 86_400
+    )]
+    pub give_up_after_secs: u64,
+    /// Default per-attempt timeout in milliseconds.
+    #[arg(long, env = "CHINAUMS_MOCK_NOTIFY_TIMEOUT_MS", default_value_t = 5000)]
+    pub notify_timeout_ms: u64,
+    /// Delivery attempts in flight at once, at most.
+    #[arg(long, env = "CHINAUMS_MOCK_MAX_IN_FLIGHT", default_value_t = 64)]
+    pub max_in_flight: usize,
+    /// Settled notifications kept in memory; the oldest settled go first.
+    #[arg(
+        long,
+        env = "CHINAUMS_MOCK_NOTIFICATION_RETENTION",
+        default_value_t = 10_000
+    )]
+    pub notification_retention: usize,
+}
+
+/// Parses a setting by its JSON name (`form`, `SHA256`, `http2xx`, …).
+fn parse_setting<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, String> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|e| e.to_string())
 }
 
 fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
@@ -110,7 +156,17 @@ impl ServeArgs {
             workers: self.workers,
             clock_start: self.clock_start,
             clock_frozen: self.clock_frozen,
-            ..Config::default()
+            notify_defaults: NotifySettings {
+                format: self.notify_format,
+                sign_type: self.notify_sign_type,
+                ack: self.notify_ack,
+                retry_schedule: self.retry_schedule.clone(),
+                give_up_after_seconds: self.give_up_after_secs,
+                timeout_ms: self.notify_timeout_ms,
+            },
+            callback_url: self.callback_url.clone(),
+            max_in_flight: self.max_in_flight,
+            notification_retention: self.notification_retention,
         }
     }
 }

@@ -60,6 +60,12 @@ pub struct Config {
     pub clock_frozen: bool,
     /// Notification settings for apps that do not set their own.
     pub notify_defaults: NotifySettings,
+    /// Callback URL for fixture apps that have none.
+    pub callback_url: Option<String>,
+    /// Delivery attempts in flight at once, at most.
+    pub max_in_flight: usize,
+    /// Settled notifications kept; older ones are dropped first.
+    pub notification_retention: usize,
 }
 
 impl Default for Config {
@@ -77,6 +83,9 @@ impl Default for Config {
             clock_start: None,
             clock_frozen: false,
             notify_defaults: NotifySettings::default(),
+            callback_url: None,
+            max_in_flight: 64,
+            notification_retention: 10_000,
         }
     }
 }

@@ -23,6 +23,8 @@ pub mod config;
 pub mod control;
 pub mod fixtures;
 pub mod gateway;
+pub mod notify;
+pub mod payscore;
 pub mod signing;
 pub mod startup;
 pub mod state;

@@ -7,11 +7,13 @@ use actix_web::dev::{Server, ServerHandle};
 use actix_web::web::{self, Data};
 use actix_web::{App as ActixApp, HttpResponse, HttpServer};
 use serde_json::json;
+use tokio::sync::watch;
 
 use crate::apps::{build_app, AppError};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::fixtures::{load_apps, FixtureError};
+use crate::notify::NotifyEngine;
 use crate::state::AppState;
 
 /// Why an instance could not start.
@@ -31,6 +33,9 @@ pub enum StartError {
     /// A fixture app is invalid.
     #[error("invalid fixture app: {0}")]
     FixtureApp(#[from] AppError),
+    /// The HTTP client for callbacks could not be built.
+    #[error("cannot build the callback HTTP client: {0}")]
+    HttpClient(#[from] reqwest::Error),
 }
 
 /// A built, bound sandbox. Run it with [`Application::run_until_stopped`], stop it with the
@@ -50,18 +55,21 @@ pub struct Application {
     address: SocketAddr,
     server: Server,
     state: Data<AppState>,
+    shutdown: Arc<watch::Sender<bool>>,
 }
 
 /// Stops a running instance: its HTTP server and every background worker.
 #[derive(Clone)]
 pub struct AppHandle {
     server: ServerHandle,
+    shutdown: Arc<watch::Sender<bool>>,
 }
 
 impl AppHandle {
     /// Stops the instance; `graceful` lets in-flight requests finish first. The stop is
     /// requested at once, even if the returned future (which resolves once stopped) is dropped.
     pub fn stop(&self, graceful: bool) -> impl std::future::Future<Output = ()> {
+        self.shutdown.send_replace(true);
         self.server.stop(graceful)
     }
 }
@@ -71,7 +79,12 @@ pub fn seed_state(state: &AppState) -> Result<(), StartError> {
     for spec in load_apps(&state.config.fixtures)? {
         let app = {
             let mut rng = state.rng.lock();
-            build_app(&spec, &state.config.notify_defaults, None, &mut *rng)?
+            build_app(
+                &spec,
+                &state.config.notify_defaults,
+                state.config.callback_url.as_deref(),
+                &mut *rng,
+            )?
         };
         state.apps.insert(app)?;
     }
@@ -96,9 +109,11 @@ impl Application {
             clock.set(config.clock_start, Some(config.clock_frozen));
         }
         let workers = config.workers;
-        let state = AppState::new(config, clock);
+        let state = AppState::new(config, clock)?;
         seed_state(&state)?;
         let state = Data::new(state);
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        tokio::spawn(NotifyEngine::run_dispatcher(state.clone(), shutdown_rx));
 
         let server_state = state.clone();
         let mut server = HttpServer::new(move || {
@@ -122,6 +137,7 @@ impl Application {
             address,
             server,
             state,
+            shutdown: Arc::new(shutdown),
         })
     }
 
@@ -144,12 +160,15 @@ impl Application {
     pub fn handle(&self) -> AppHandle {
         AppHandle {
             server: self.server.handle(),
+            shutdown: self.shutdown.clone(),
         }
     }
 
     /// Serves until stopped through an [`AppHandle`].
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        self.shutdown.send_replace(true);
+        result
     }
 }
 

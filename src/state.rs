@@ -6,9 +6,13 @@ use parking_lot::Mutex;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 
+use rand::RngExt;
+
 use crate::apps::AppRegistry;
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::notify::{EngineSettings, NotifyEngine};
+use crate::payscore::PayScoreStore;
 use crate::tokens::TokenStore;
 
 /// Everything the routes of one instance share.
@@ -22,31 +26,45 @@ pub struct AppState {
     pub apps: AppRegistry,
     /// Issued access tokens.
     pub tokens: TokenStore,
+    /// Pay Score authorisations.
+    pub payscore: PayScoreStore,
+    /// Notifications and their delivery.
+    pub notify: NotifyEngine,
     /// The one generator behind every generated value, seeded by `--seed`.
     pub rng: Mutex<StdRng>,
 }
 
 impl AppState {
-    /// An empty state (no apps yet) for `config`.
-    pub fn new(config: Config, clock: Arc<Clock>) -> Self {
-        let rng = match config.seed {
+    /// An empty state (no apps yet) for `config`. Fails only if no HTTP client can be built
+    /// for callbacks.
+    pub fn new(config: Config, clock: Arc<Clock>) -> Result<Self, reqwest::Error> {
+        let mut rng = match config.seed {
             Some(seed) => StdRng::seed_from_u64(seed),
             None => StdRng::from_rng(&mut rand::rng()),
         };
+        let notify = NotifyEngine::new(&EngineSettings {
+            max_in_flight: config.max_in_flight,
+            retention: config.notification_retention,
+            first_event_number: rng.random_range(10_000..90_000),
+        })?;
         let tokens = TokenStore::new(config.max_tokens_per_app);
-        Self {
+        Ok(Self {
             config,
             clock,
             apps: AppRegistry::default(),
             tokens,
+            payscore: PayScoreStore::default(),
+            notify,
             rng: Mutex::new(rng),
-        }
+        })
     }
 
     /// Removes an app and everything that belongs to it.
     pub fn remove_app(&self, app_id: &str) -> bool {
         let removed = self.apps.remove(app_id).is_some();
         self.tokens.revoke_app(app_id);
+        self.payscore.remove_app(app_id);
+        self.notify.remove_app(app_id);
         removed
     }
 }

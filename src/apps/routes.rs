@@ -59,6 +59,9 @@ async fn patch(
 ) -> Result<HttpResponse, ControlError> {
     let spec: AppSpec = parse_json(&req, payload, &state).await?;
     let app = state.apps.update(&path, |app| patch_app(app, &spec))?;
+    if app.callback_url.is_some() {
+        state.notify.callback_set(&app.app_id, state.clock.now());
+    }
     Ok(HttpResponse::Ok().json(&*app))
 }
 

@@ -3,7 +3,9 @@
 use actix_web::web::{self, Data, Payload, ServiceConfig};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
+
 use serde::Deserialize;
+use serde_json::json;
 
 use super::{parse_json, resource, ControlError};
 use crate::state::AppState;
@@ -43,9 +45,16 @@ async fn advance(
         ));
     }
     let by = Duration::milliseconds((body.seconds * 1000.0).round() as i64);
-    let now = state.clock.advance(by);
-    tracing::info!(seconds = body.seconds, now = %now, "advanced clock");
-    Ok(HttpResponse::Ok().json(state.clock.view()))
+    let report = state.notify.advance(&state, by).await;
+    let view = state.clock.view();
+    tracing::info!(seconds = body.seconds, now = %view.now, attempts = report.attempts, "advanced clock");
+    Ok(HttpResponse::Ok().json(json!({
+        "now": view.now,
+        "offsetSeconds": view.offset_seconds,
+        "frozen": view.frozen,
+        "attempts": report.attempts,
+        "exhausted": report.exhausted,
+    })))
 }
 
 #[derive(Deserialize)]

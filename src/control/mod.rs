@@ -28,6 +28,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(resource("/health").route(web::get().to(health)))
             .configure(clock::configure)
             .configure(crate::apps::configure)
+            .configure(crate::payscore::configure)
+            .configure(crate::notify::configure)
             .default_service(web::to(route_not_found)),
     );
 }

@@ -1,0 +1,119 @@
+//! One HTTP delivery attempt and its verdict.
+
+use std::time::{Duration, Instant};
+
+use crate::apps::AckMode;
+
+use super::model::Outcome;
+
+/// Answers kept in the attempt record are cut here.
+pub const KEPT_RESPONSE_BYTES: usize = 4096;
+/// The acknowledgement is judged on at most this much of the answer.
+const READ_RESPONSE_BYTES: usize = 64 * 1024;
+
+/// What the wire said.
+#[derive(Debug, Clone)]
+pub struct WireResult {
+    /// HTTP status, if an answer came.
+    pub http_status: Option<u16>,
+    /// The first [`KEPT_RESPONSE_BYTES`] of the answer.
+    pub response_body: Option<String>,
+    /// Transport error, if any.
+    pub error: Option<String>,
+    /// Verdict.
+    pub outcome: Outcome,
+    /// Real time taken.
+    pub duration: Duration,
+}
+
+/// Whether an answer acknowledges the notification.
+///
+/// ```
+/// use chinaums_mock::apps::AckMode;
+/// use chinaums_mock::notify::is_ack;
+/// assert!(is_ack(AckMode::Chinaums, 200, b" SUCCESS\n"));
+/// assert!(!is_ack(AckMode::Chinaums, 200, b"FAILED"));
+/// assert!(!is_ack(AckMode::Chinaums, 500, b"SUCCESS"));
+/// assert!(is_ack(AckMode::Http2xx, 204, b""));
+/// ```
+pub fn is_ack(mode: AckMode, status: u16, body: &[u8]) -> bool {
+    let ok = (200..300).contains(&status);
+    match mode {
+        AckMode::Chinaums => ok && body.trim_ascii() == b"SUCCESS",
+        AckMode::Http2xx => ok,
+    }
+}
+
+fn describe(e: &reqwest::Error) -> String {
+    use std::error::Error;
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+fn failure(e: &reqwest::Error, http_status: Option<u16>, started: Instant) -> WireResult {
+    WireResult {
+        http_status,
+        response_body: None,
+        error: Some(describe(e)),
+        outcome: if e.is_timeout() {
+            Outcome::Timeout
+        } else {
+            Outcome::ConnectionFailed
+        },
+        duration: started.elapsed(),
+    }
+}
+
+/// POSTs `body` to `url` and judges the answer.
+pub async fn send(
+    client: &reqwest::Client,
+    url: &str,
+    content_type: &str,
+    body: String,
+    timeout: Duration,
+    ack: AckMode,
+) -> WireResult {
+    let started = Instant::now();
+    let request = client
+        .post(url)
+        .header(reqwest::header::CONTENT_TYPE, content_type)
+        .timeout(timeout)
+        .body(body);
+    let mut response = match request.send().await {
+        Ok(r) => r,
+        Err(e) => return failure(&e, None, started),
+    };
+    let status = response.status().as_u16();
+    let mut answer = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = READ_RESPONSE_BYTES.saturating_sub(answer.len());
+                answer.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                if room <= chunk.len() {
+                    break;
+                }
+            }
+            Ok(None) => break,
+            Err(e) => return failure(&e, Some(status), started),
+        }
+    }
+    let kept = &answer[..answer.len().min(KEPT_RESPONSE_BYTES)];
+    WireResult {
+        http_status: Some(status),
+        response_body: Some(String::from_utf8_lossy(kept).into_owned()),
+        error: None,
+        outcome: if is_ack(ack, status, &answer) {
+            Outcome::Delivered
+        } else {
+            Outcome::Rejected
+        },
+        duration: started.elapsed(),
+    }
+}

@@ -1,0 +1,415 @@
+//! The notification engine: creates notifications, sends due attempts (on its own in real time,
+//! or step by step when the clock is advanced), and lets tests wait for outcomes.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration, Utc};
+use futures_util::future::join_all;
+use parking_lot::Mutex;
+use tokio::sync::{watch, Notify, Semaphore};
+
+use super::deliver::send;
+use super::encode::encode;
+use super::model::{Attempt, DeliveryPlan, Notification, Status};
+use super::store::{Filter, Job, Store};
+use crate::apps::App;
+use crate::state::AppState;
+use crate::timefmt::format_compact;
+
+/// Settings of the engine.
+#[derive(Debug, Clone)]
+pub struct EngineSettings {
+    /// Attempts sent at once, at most.
+    pub max_in_flight: usize,
+    /// Settled notifications kept, at most.
+    pub retention: usize,
+    /// First number of the `EV-…` id counter.
+    pub first_event_number: u64,
+}
+
+/// What an advance of the clock set off.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdvanceReport {
+    /// Delivery attempts made.
+    pub attempts: usize,
+    /// Notifications that reached their give-up time.
+    pub exhausted: usize,
+}
+
+/// Why a redelivery could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RedeliverError {
+    /// No notification has this id.
+    #[error("no notification with id {0}")]
+    NotFound(String),
+    /// Neither the notification, the request nor the app names a callback URL.
+    #[error("notification {0} has no callback URL: set the app's callbackUrl or pass one")]
+    NoCallbackUrl(String),
+}
+
+/// One instance's notifications and their delivery.
+pub struct NotifyEngine {
+    store: Mutex<Store>,
+    changed: watch::Sender<u64>,
+    wake: Notify,
+    dispatch: tokio::sync::Mutex<()>,
+    busy: watch::Sender<usize>,
+    permits: Arc<Semaphore>,
+    client: reqwest::Client,
+    retention: usize,
+    seq: AtomicU64,
+    event_number: AtomicU64,
+}
+
+impl std::fmt::Debug for NotifyEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NotifyEngine")
+            .field("notifications", &self.store.lock().len())
+            .finish()
+    }
+}
+
+/// The `User-Agent` of every delivery.
+pub const USER_AGENT: &str = concat!(
+    "chinaums-mock/",
+    env!("CARGO_PKG_VERSION"),
+    " (ChinaUMS sandbox notifier)"
+);
+
+impl NotifyEngine {
+    /// An engine with no notifications.
+    pub fn new(settings: &EngineSettings) -> Result<Self, reqwest::Error> {
+        let client = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .redirect(reqwest::redirect::Policy::none())
+            // Callbacks go to the merchant directly, as ChinaUMS's would; a proxy from the
+            // environment must not swallow loopback deliveries.
+            .no_proxy()
+            .pool_max_idle_per_host(64)
+            .build()?;
+        Ok(Self {
+            store: Mutex::new(Store::default()),
+            changed: watch::channel(0).0,
+            wake: Notify::new(),
+            dispatch: tokio::sync::Mutex::new(()),
+            busy: watch::channel(0).0,
+            permits: Arc::new(Semaphore::new(settings.max_in_flight.max(1))),
+            client,
+            retention: settings.retention,
+            seq: AtomicU64::new(0),
+            event_number: AtomicU64::new(settings.first_event_number),
+        })
+    }
+
+    /// A fresh notification id: `EV-` + the 14-digit time + a running number.
+    pub fn next_event_id(&self, at: DateTime<Utc>) -> String {
+        let n = self.event_number.fetch_add(1, Ordering::Relaxed);
+        format!("EV-{}{n:05}", format_compact(at))
+    }
+
+    /// Creates a notification for `app` and queues its first attempt for `now`.
+    pub fn create(
+        &self,
+        app: &App,
+        id: String,
+        event_type: &str,
+        open_id: &str,
+        fields: &[(&str, String)],
+        callback_url: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Notification {
+        let encoded = encode(
+            fields,
+            app.notify.format,
+            app.notify.sign_type,
+            &app.md5_key,
+        );
+        let n = Notification {
+            id,
+            app_id: app.app_id.clone(),
+            event_type: event_type.to_owned(),
+            open_id: open_id.to_owned(),
+            status: Status::Pending,
+            payload: encoded.payload,
+            content_type: encoded.content_type.to_owned(),
+            body: encoded.body,
+            callback_url,
+            created_at: now,
+            next_attempt_at: Some(now),
+            give_up_at: None,
+            settled_at: None,
+            attempts: Vec::new(),
+            awaiting_callback_url: false,
+            plan: DeliveryPlan {
+                retry_schedule: app.notify.retry_schedule.clone(),
+                give_up_after_seconds: app.notify.give_up_after_seconds,
+                timeout_ms: app.notify.timeout_ms,
+                ack: app.notify.ack,
+            },
+            first_scheduled_at: None,
+            scheduled_attempts: 0,
+            seq: self.seq.fetch_add(1, Ordering::Relaxed),
+        };
+        self.store.lock().insert(n.clone(), now);
+        self.touch();
+        n
+    }
+
+    /// One notification.
+    pub fn get(&self, id: &str) -> Option<Notification> {
+        self.store.lock().get(id).cloned()
+    }
+
+    /// Matching notifications, newest first.
+    pub fn list(&self, filter: &Filter, limit: usize) -> Vec<Notification> {
+        self.store.lock().list(filter, limit)
+    }
+
+    /// The app's callback URL became available: parked notifications go out now.
+    pub fn callback_set(&self, app_id: &str, now: DateTime<Utc>) {
+        if self.store.lock().unpark_app(app_id, now) > 0 {
+            self.touch();
+        }
+    }
+
+    /// Drops an app's notifications.
+    pub fn remove_app(&self, app_id: &str) {
+        self.store.lock().remove_app(app_id);
+        self.touch();
+    }
+
+    /// Drops every notification.
+    pub fn clear(&self) {
+        self.store.lock().clear();
+        self.touch();
+    }
+
+    /// Announces a change to waiters and wakes the dispatcher.
+    fn touch(&self) {
+        self.changed.send_modify(|n| *n = n.wrapping_add(1));
+        self.wake.notify_one();
+    }
+
+    fn take_due(&self, now: DateTime<Utc>) -> (Vec<Job>, usize) {
+        let (jobs, exhausted) = self.store.lock().take_due(now);
+        if !jobs.is_empty() {
+            self.busy.send_modify(|b| *b += jobs.len());
+        }
+        if exhausted > 0 {
+            self.store.lock().enforce_retention(self.retention);
+            self.touch();
+        }
+        (jobs, exhausted)
+    }
+
+    /// Sends the jobs concurrently (bounded) and records each result.
+    async fn run_jobs(&self, state: &AppState, jobs: Vec<Job>) {
+        join_all(jobs.into_iter().map(|job| self.run_job(state, job))).await;
+    }
+
+    async fn run_job(&self, state: &AppState, job: Job) {
+        self.attempt(state, &job).await;
+        self.busy.send_modify(|b| *b = b.saturating_sub(1));
+    }
+
+    async fn attempt(&self, state: &AppState, job: &Job) {
+        let app = state.apps.get(&job.app_id);
+        let url = job
+            .callback_url
+            .clone()
+            .or_else(|| app.as_ref().and_then(|a| a.callback_url.clone()));
+        let (Some(url), Some(_)) = (url, app) else {
+            self.store.lock().park(job);
+            self.touch();
+            tracing::info!(id = %job.id, app_id = %job.app_id, "notification waits for a callback URL");
+            return;
+        };
+        let (body, content_type, plan, n) = {
+            let store = self.store.lock();
+            let Some(notification) = store.get(&job.id) else {
+                drop(store);
+                self.store.lock().park(job);
+                return;
+            };
+            (
+                notification.body.clone(),
+                notification.content_type.clone(),
+                notification.plan.clone(),
+                notification.attempts.len() as u32 + 1,
+            )
+        };
+        let Ok(_permit) = self.permits.acquire().await else {
+            return;
+        };
+        let sent_at = state.clock.now();
+        let timeout = StdDuration::from_millis(plan.timeout_ms);
+        let wire = send(&self.client, &url, &content_type, body, timeout, plan.ack).await;
+        tracing::info!(
+            id = %job.id,
+            app_id = %job.app_id,
+            attempt = n,
+            status = wire.http_status,
+            outcome = ?wire.outcome,
+            duration_ms = wire.duration.as_millis() as u64,
+            error = wire.error.as_deref(),
+            "notification attempt"
+        );
+        let attempt = Attempt {
+            n,
+            scheduled_at: job.scheduled_at,
+            sent_at,
+            duration_ms: wire.duration.as_millis() as u64,
+            url,
+            http_status: wire.http_status,
+            response_body: wire.response_body,
+            error: wire.error,
+            outcome: wire.outcome,
+            trigger: if job.redelivery {
+                "redelivery"
+            } else {
+                "schedule"
+            },
+        };
+        let now = state.clock.now();
+        {
+            let mut store = self.store.lock();
+            if store.record(job, attempt, now) {
+                store.enforce_retention(self.retention);
+            }
+        }
+        self.touch();
+    }
+
+    /// Moves the clock forward by `by`, making every attempt that falls due on the way — retries
+    /// included — at its own sandbox time, in due order, before returning.
+    pub async fn advance(&self, state: &AppState, by: Duration) -> AdvanceReport {
+        let _turn = self.dispatch.lock().await;
+        self.idle().await;
+        let target = state.clock.now() + by;
+        let mut report = AdvanceReport::default();
+        loop {
+            let next = self.store.lock().next_due();
+            let Some(at) = next.filter(|at| *at <= target) else {
+                break;
+            };
+            if at > state.clock.now() {
+                state.clock.set(Some(at), None);
+            }
+            let (jobs, exhausted) = self.take_due(state.clock.now());
+            report.attempts += jobs.len();
+            report.exhausted += exhausted;
+            self.run_jobs(state, jobs).await;
+        }
+        if target > state.clock.now() {
+            state.clock.set(Some(target), None);
+        }
+        report
+    }
+
+    /// Waits until no attempt is being sent.
+    async fn idle(&self) {
+        let mut rx = self.busy.subscribe();
+        let _ = rx.wait_for(|busy| *busy == 0).await;
+    }
+
+    /// Makes one more attempt now, outside the ladder, and returns the notification after it.
+    pub async fn redeliver(
+        &self,
+        state: &AppState,
+        id: &str,
+        callback_url: Option<String>,
+    ) -> Result<Notification, RedeliverError> {
+        let now = state.clock.now();
+        let mut job = {
+            let mut store = self.store.lock();
+            let n = store
+                .get(id)
+                .ok_or_else(|| RedeliverError::NotFound(id.to_owned()))?;
+            let has_url = callback_url.is_some()
+                || n.callback_url.is_some()
+                || state
+                    .apps
+                    .get(&n.app_id)
+                    .is_some_and(|a| a.callback_url.is_some());
+            if !has_url {
+                return Err(RedeliverError::NoCallbackUrl(id.to_owned()));
+            }
+            store
+                .start(id, now, true)
+                .ok_or_else(|| RedeliverError::NotFound(id.to_owned()))?
+        };
+        if callback_url.is_some() {
+            job.callback_url = callback_url;
+        }
+        self.busy.send_modify(|b| *b += 1);
+        self.run_job(state, job).await;
+        self.get(id)
+            .ok_or_else(|| RedeliverError::NotFound(id.to_owned()))
+    }
+
+    /// Waits (in real time, up to `timeout`) until the notification satisfies `done`. Returns
+    /// whether it did, with the notification as it stands; `None` if it does not exist.
+    pub async fn wait_until(
+        &self,
+        id: &str,
+        done: impl Fn(&Notification) -> bool,
+        timeout: StdDuration,
+    ) -> Option<(bool, Notification)> {
+        let mut rx = self.changed.subscribe();
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            rx.mark_unchanged();
+            let n = self.get(id)?;
+            if done(&n) {
+                return Some((true, n));
+            }
+            match tokio::time::timeout_at(deadline, rx.changed()).await {
+                Ok(Ok(())) => continue,
+                _ => return self.get(id).map(|n| (done(&n), n)),
+            }
+        }
+    }
+
+    /// Sends due attempts in real time until `shutdown` turns true.
+    pub async fn run_dispatcher(
+        state: actix_web::web::Data<AppState>,
+        mut shutdown: watch::Receiver<bool>,
+    ) {
+        let engine = &state.notify;
+        let mut clock_changes = state.clock.subscribe();
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            let jobs = {
+                let _turn = engine.dispatch.lock().await;
+                engine.take_due(state.clock.now()).0
+            };
+            if !jobs.is_empty() {
+                let state = state.clone();
+                tokio::spawn(async move { state.notify.run_jobs(&state, jobs).await });
+            }
+            let next = engine.store.lock().next_due();
+            let wait = match next {
+                Some(at) if !state.clock.is_frozen() => (at - state.clock.now())
+                    .to_std()
+                    .unwrap_or(StdDuration::ZERO),
+                _ => StdDuration::from_secs(3600),
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = engine.wake.notified() => {}
+                _ = clock_changes.changed() => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+    }
+
+    /// Attempts being sent right now.
+    pub fn in_flight(&self) -> usize {
+        self.store.lock().in_flight()
+    }
+}

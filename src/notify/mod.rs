@@ -1,0 +1,17 @@
+//! Notifications ChinaUMS → merchant: encoding, signing, the retry ladder and delivery.
+
+mod deliver;
+mod encode;
+mod engine;
+mod model;
+mod routes;
+mod schedule;
+mod store;
+
+pub use deliver::{is_ack, KEPT_RESPONSE_BYTES};
+pub use encode::{encode, Encoded, FORM, JSON};
+pub use engine::{AdvanceReport, EngineSettings, NotifyEngine, RedeliverError, USER_AGENT};
+pub use model::{Attempt, Notification, Outcome, Status};
+pub use routes::configure;
+pub use schedule::{next_offset, MAX_SCHEDULED_ATTEMPTS};
+pub use store::Filter;

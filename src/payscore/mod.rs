@@ -1,0 +1,9 @@
+//! WeChat Pay Score authorisations (签约) and the notifications they emit.
+
+mod event;
+mod routes;
+mod store;
+
+pub use event::{event_fields, Subject, Transition};
+pub use routes::configure;
+pub use store::{AuthState, Authorization, HistoryEntry, PayScoreStore, TransitionError};

@@ -1,0 +1,199 @@
+//! `/__mock/payscore`: users authorise and revoke; each transition emits a notification.
+
+use actix_web::web::{self, Data, Payload, Query, ServiceConfig};
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::event::{event_fields, Subject as EventSubject, Transition};
+use super::store::{AuthState, Authorization, Subject, TransitionError};
+use crate::apps::generate::{chars, open_id};
+use crate::apps::{check_callback_url, App, AppError};
+use crate::control::{parse_json, resource, ControlError};
+use crate::state::AppState;
+use crate::timefmt::format_compact;
+
+/// Registers the Pay Score routes (inside the `/__mock` scope).
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(resource("/payscore/open").route(web::post().to(open)))
+        .service(resource("/payscore/close").route(web::post().to(close)))
+        .service(resource("/payscore/authorizations").route(web::get().to(list)));
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct OpenBody {
+    app_id: String,
+    open_id: Option<String>,
+    sub_open_id: Option<String>,
+    authorization_code: Option<String>,
+    callback_url: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CloseBody {
+    app_id: String,
+    open_id: String,
+    callback_url: Option<String>,
+}
+
+fn check_id(field: &str, value: &str, max: usize) -> Result<(), ControlError> {
+    if value.is_empty() || value.len() > max || !value.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ControlError::Validation(format!(
+            "{field} must be 1 to {max} visible ASCII characters"
+        )));
+    }
+    Ok(())
+}
+
+fn find_app(state: &AppState, app_id: &str) -> Result<std::sync::Arc<App>, ControlError> {
+    state
+        .apps
+        .get(app_id)
+        .ok_or_else(|| AppError::NotFound(app_id.to_owned()).into())
+}
+
+fn conflict(e: TransitionError) -> ControlError {
+    let code = match e {
+        TransitionError::AlreadyOpen(_) => "AUTHORIZATION_ALREADY_OPEN",
+        TransitionError::NotOpen(_) => "AUTHORIZATION_NOT_OPEN",
+    };
+    ControlError::Conflict {
+        code,
+        message: e.to_string(),
+    }
+}
+
+/// Creates the transition's notification and answers `{authorization, notification}`.
+fn emit(
+    state: &AppState,
+    app: &App,
+    auth: Authorization,
+    transition: Transition,
+    callback_url: Option<String>,
+) -> HttpResponse {
+    let now = state.clock.now();
+    let id = state.notify.next_event_id(now);
+    let subject = EventSubject {
+        open_id: &auth.open_id,
+        sub_open_id: &auth.sub_open_id,
+        authorization_code: &auth.authorization_code,
+    };
+    let fields = event_fields(&id, app, subject, transition, now);
+    let notification = state.notify.create(
+        app,
+        id,
+        transition.event_type(),
+        &auth.open_id,
+        &fields,
+        callback_url,
+        now,
+    );
+    let auth = state
+        .payscore
+        .attach_notification(&app.app_id, &auth.open_id, &notification.id)
+        .unwrap_or(auth);
+    tracing::info!(
+        app_id = %app.app_id,
+        open_id = %auth.open_id,
+        event_type = transition.event_type(),
+        id = %notification.id,
+        "pay score transition"
+    );
+    HttpResponse::Created().json(json!({ "authorization": auth, "notification": notification }))
+}
+
+async fn open(
+    req: HttpRequest,
+    payload: Payload,
+    state: Data<AppState>,
+) -> Result<HttpResponse, ControlError> {
+    let body: OpenBody = parse_json(&req, payload, &state).await?;
+    let app = find_app(&state, &body.app_id)?;
+    for (field, value, max) in [
+        ("openId", &body.open_id, 128),
+        ("subOpenId", &body.sub_open_id, 128),
+        ("authorizationCode", &body.authorization_code, 32),
+    ] {
+        if let Some(v) = value {
+            check_id(field, v, max)?;
+        }
+    }
+    if let Some(url) = &body.callback_url {
+        check_callback_url(url)?;
+    }
+    let now = state.clock.now();
+    let subject = {
+        let mut rng = state.rng.lock();
+        let open = body.open_id.clone().unwrap_or_else(|| open_id(&mut *rng));
+        let previous = state.payscore.get(&app.app_id, &open);
+        Subject {
+            sub_open_id: body
+                .sub_open_id
+                .clone()
+                .or_else(|| previous.map(|p| p.sub_open_id))
+                .unwrap_or_else(|| open_id(&mut *rng)),
+            authorization_code: body.authorization_code.clone().unwrap_or_else(|| {
+                format!(
+                    "AUTH{}{}",
+                    format_compact(now),
+                    chars(&mut *rng, b"0123456789", 4)
+                )
+            }),
+            open_id: open,
+        }
+    };
+    let auth = state
+        .payscore
+        .open(&app.app_id, subject, now)
+        .map_err(conflict)?;
+    Ok(emit(
+        &state,
+        &app,
+        auth,
+        Transition::Open,
+        body.callback_url,
+    ))
+}
+
+async fn close(
+    req: HttpRequest,
+    payload: Payload,
+    state: Data<AppState>,
+) -> Result<HttpResponse, ControlError> {
+    let body: CloseBody = parse_json(&req, payload, &state).await?;
+    let app = find_app(&state, &body.app_id)?;
+    check_id("openId", &body.open_id, 128)?;
+    if let Some(url) = &body.callback_url {
+        check_callback_url(url)?;
+    }
+    let auth = state
+        .payscore
+        .close(&app.app_id, &body.open_id, state.clock.now())
+        .map_err(conflict)?;
+    Ok(emit(
+        &state,
+        &app,
+        auth,
+        Transition::Close,
+        body.callback_url,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ListQuery {
+    app_id: Option<String>,
+    open_id: Option<String>,
+    state: Option<AuthState>,
+}
+
+async fn list(query: Query<ListQuery>, state: Data<AppState>) -> HttpResponse {
+    let auths = state.payscore.list(
+        query.app_id.as_deref(),
+        query.open_id.as_deref(),
+        query.state,
+    );
+    HttpResponse::Ok().json(json!({ "authorizations": auths }))
+}
