@@ -29,6 +29,21 @@ pub struct EngineSettings {
     pub first_event_number: u64,
 }
 
+/// What a new notification says and where it goes.
+#[derive(Debug, Clone)]
+pub struct NewNotification<'a> {
+    /// Its id (see [`NotifyEngine::next_event_id`]).
+    pub id: String,
+    /// `eventType`.
+    pub event_type: &'a str,
+    /// The user it is about.
+    pub open_id: &'a str,
+    /// Top-level fields in sending order, nested parts as compact JSON text.
+    pub fields: &'a [(&'a str, String)],
+    /// A callback URL for this notification only.
+    pub callback_url: Option<String>,
+}
+
 /// What an advance of the clock set off.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -111,32 +126,19 @@ impl NotifyEngine {
     }
 
     /// Creates a notification for `app` and queues its first attempt for `now`.
-    pub fn create(
-        &self,
-        app: &App,
-        id: String,
-        event_type: &str,
-        open_id: &str,
-        fields: &[(&str, String)],
-        callback_url: Option<String>,
-        now: DateTime<Utc>,
-    ) -> Notification {
-        let encoded = encode(
-            fields,
-            app.notify.format,
-            app.notify.sign_type,
-            &app.md5_key,
-        );
+    pub fn create(&self, app: &App, new: NewNotification<'_>, now: DateTime<Utc>) -> Notification {
+        let notify = &app.notify;
+        let encoded = encode(new.fields, notify.format, notify.sign_type, &app.md5_key);
         let n = Notification {
-            id,
+            id: new.id,
             app_id: app.app_id.clone(),
-            event_type: event_type.to_owned(),
-            open_id: open_id.to_owned(),
+            event_type: new.event_type.to_owned(),
+            open_id: new.open_id.to_owned(),
             status: Status::Pending,
             payload: encoded.payload,
             content_type: encoded.content_type.to_owned(),
             body: encoded.body,
-            callback_url,
+            callback_url: new.callback_url,
             created_at: now,
             next_attempt_at: Some(now),
             give_up_at: None,

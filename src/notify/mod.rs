@@ -10,7 +10,9 @@ mod store;
 
 pub use deliver::{is_ack, KEPT_RESPONSE_BYTES};
 pub use encode::{encode, Encoded, FORM, JSON};
-pub use engine::{AdvanceReport, EngineSettings, NotifyEngine, RedeliverError, USER_AGENT};
+pub use engine::{
+    AdvanceReport, EngineSettings, NewNotification, NotifyEngine, RedeliverError, USER_AGENT,
+};
 pub use model::{Attempt, Notification, Outcome, Status};
 pub use routes::configure;
 pub use schedule::{next_offset, MAX_SCHEDULED_ATTEMPTS};

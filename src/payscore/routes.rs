@@ -10,6 +10,7 @@ use super::store::{AuthState, Authorization, Subject, TransitionError};
 use crate::apps::generate::{chars, open_id};
 use crate::apps::{check_callback_url, App, AppError};
 use crate::control::{parse_json, resource, ControlError};
+use crate::notify::NewNotification;
 use crate::state::AppState;
 use crate::timefmt::format_compact;
 
@@ -81,15 +82,14 @@ fn emit(
         authorization_code: &auth.authorization_code,
     };
     let fields = event_fields(&id, app, subject, transition, now);
-    let notification = state.notify.create(
-        app,
+    let new = NewNotification {
         id,
-        transition.event_type(),
-        &auth.open_id,
-        &fields,
+        event_type: transition.event_type(),
+        open_id: &auth.open_id,
+        fields: &fields,
         callback_url,
-        now,
-    );
+    };
+    let notification = state.notify.create(app, new, now);
     let auth = state
         .payscore
         .attach_notification(&app.app_id, &auth.open_id, &notification.id)

@@ -281,3 +281,75 @@ pub fn order_body(mid: &str) -> String {
         r#"{{"requestTimestamp":"2026-11-25 12:00:00","mid":"{mid}","tid":"88880001","instMid":"MINIDEFAULT","merOrderId":"1017202611251200000001234","totalAmount":1}}"#
     )
 }
+
+/// The fixture apps' communication key.
+pub const MD5_KEY: &str = "impARTxrQcfwmRijpDNCw6hPxaWCddKEpYxjaKXDhCaTCXJ6";
+
+impl TestApp {
+    pub async fn patch_json(&self, path: &str, body: &Value) -> Reply {
+        self.send(self.client.patch(self.url(path)).json(body))
+            .await
+    }
+
+    /// Points an app's callbacks at `url`, optionally with notification settings.
+    pub async fn set_callback(&self, app_id: &str, url: &str, notify: Value) {
+        let mut body = json!({ "callbackUrl": url });
+        if !notify.is_null() {
+            body["notify"] = notify;
+        }
+        let r = self
+            .patch_json(&format!("/__mock/apps/{app_id}"), &body)
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+
+    /// `POST /__mock/payscore/open`; returns `{authorization, notification}`.
+    pub async fn open(&self, body: Value) -> Value {
+        let r = self.post_json("/__mock/payscore/open", &body).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        r.json()
+    }
+
+    /// `POST /__mock/payscore/close`; returns `{authorization, notification}`.
+    pub async fn close(&self, app_id: &str, open_id: &str) -> Value {
+        let r = self
+            .post_json(
+                "/__mock/payscore/close",
+                &json!({ "appId": app_id, "openId": open_id }),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        r.json()
+    }
+
+    pub async fn notification(&self, id: &str) -> Value {
+        let r = self.get(&format!("/__mock/notifications/{id}")).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        r.json()
+    }
+
+    /// Long-polls until the notification reaches `status` (`delivered`, `settled`, …).
+    pub async fn wait_status(&self, id: &str, status: &str) -> Value {
+        let r = self
+            .get(&format!(
+                "/__mock/notifications/{id}/wait?status={status}&timeoutMs=10000"
+            ))
+            .await;
+        assert_eq!(r.status, 200, "{id} did not become {status}: {}", r.text);
+        r.json()
+    }
+
+    /// Lets in-flight attempts finish without moving time (an advance by 0 waits for them).
+    pub async fn settle_in_flight(&self) {
+        assert_eq!(self.advance(0.0).await.status, 200);
+    }
+}
+
+/// Seconds between two RFC 3339 times.
+pub fn seconds_between(from: &Value, to: &Value) -> i64 {
+    let parse = |v: &Value| {
+        DateTime::parse_from_rfc3339(v.as_str().unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{v} is not RFC 3339: {e}"))
+    };
+    (parse(to) - parse(from)).num_seconds()
+}

@@ -8,5 +8,8 @@ mod binary;
 mod clock;
 mod helpers;
 mod independent_client;
+mod notifications;
+mod payscore;
+mod receiver;
 mod token;
 mod token_failures;
