@@ -353,3 +353,33 @@ pub fn seconds_between(from: &Value, to: &Value) -> i64 {
     };
     (parse(to) - parse(from)).num_seconds()
 }
+
+impl TestApp {
+    /// Opens an authorisation for a new user and returns the notification id.
+    pub async fn opened_id(&self, app_id: &str) -> String {
+        let opened = self.open(json!({ "appId": app_id })).await;
+        opened["notification"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+/// The outcome of every attempt of a notification.
+pub fn outcomes(n: &Value) -> Vec<String> {
+    n["attempts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|a| a["outcome"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// When each attempt was sent, in seconds after the notification was created.
+pub fn offsets(n: &Value) -> Vec<i64> {
+    let attempts = n["attempts"].as_array().cloned().unwrap_or_default();
+    attempts
+        .iter()
+        .map(|a| seconds_between(&n["createdAt"], &a["sentAt"]))
+        .collect()
+}

@@ -8,6 +8,7 @@ mod binary;
 mod clock;
 mod helpers;
 mod independent_client;
+mod notification_rules;
 mod notifications;
 mod payscore;
 mod receiver;
