@@ -109,7 +109,7 @@ impl Application {
             clock.set(config.clock_start, Some(config.clock_frozen));
         }
         let workers = config.workers;
-        let state = AppState::new(config, clock)?;
+        let state = AppState::new(config, clock, format!("http://{address}"))?;
         seed_state(&state)?;
         let state = Data::new(state);
         let (shutdown, shutdown_rx) = watch::channel(false);

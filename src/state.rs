@@ -20,6 +20,8 @@ use crate::tokens::TokenStore;
 pub struct AppState {
     /// Start-up settings.
     pub config: Config,
+    /// The instance's own base URL, e.g. `http://127.0.0.1:8080`.
+    pub base_url: String,
     /// The sandbox clock.
     pub clock: Arc<Clock>,
     /// The tenants.
@@ -37,7 +39,11 @@ pub struct AppState {
 impl AppState {
     /// An empty state (no apps yet) for `config`. Fails only if no HTTP client can be built
     /// for callbacks.
-    pub fn new(config: Config, clock: Arc<Clock>) -> Result<Self, reqwest::Error> {
+    pub fn new(
+        config: Config,
+        clock: Arc<Clock>,
+        base_url: String,
+    ) -> Result<Self, reqwest::Error> {
         let mut rng = match config.seed {
             Some(seed) => StdRng::seed_from_u64(seed),
             None => StdRng::from_rng(&mut rand::rng()),
@@ -50,6 +56,7 @@ impl AppState {
         let tokens = TokenStore::new(config.max_tokens_per_app);
         Ok(Self {
             config,
+            base_url,
             clock,
             apps: AppRegistry::default(),
             tokens,

@@ -30,6 +30,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(crate::apps::configure)
             .configure(crate::payscore::configure)
             .configure(crate::notify::configure)
+            .configure(crate::faults::configure)
+            .configure(crate::stubs::configure)
+            .configure(crate::journal::configure)
+            .configure(crate::tools::configure)
+            .configure(crate::conformance::configure)
+            .configure(crate::scenario::configure)
             .default_service(web::to(route_not_found)),
     );
 }

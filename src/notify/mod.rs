@@ -8,7 +8,7 @@ mod routes;
 mod schedule;
 mod store;
 
-pub use deliver::{is_ack, KEPT_RESPONSE_BYTES};
+pub use deliver::{is_ack, send, WireResult, KEPT_RESPONSE_BYTES};
 pub use encode::{encode, Encoded, FORM, JSON};
 pub use engine::{
     AdvanceReport, EngineSettings, NewNotification, NotifyEngine, RedeliverError, USER_AGENT,
