@@ -167,6 +167,7 @@ impl ServeArgs {
             callback_url: self.callback_url.clone(),
             max_in_flight: self.max_in_flight,
             notification_retention: self.notification_retention,
+            ..Config::default()
         }
     }
 }

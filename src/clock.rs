@@ -136,6 +136,14 @@ impl Clock {
         result
     }
 
+    /// Back to wall time, running, no offset.
+    pub fn reset(&self) {
+        *self.mode.lock() = Mode::Running {
+            offset: Duration::zero(),
+        };
+        self.notify();
+    }
+
     /// A snapshot for the control API.
     pub fn view(&self) -> ClockView {
         let mode = *self.mode.lock();

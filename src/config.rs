@@ -66,6 +66,8 @@ pub struct Config {
     pub max_in_flight: usize,
     /// Settled notifications kept; older ones are dropped first.
     pub notification_retention: usize,
+    /// Gateway requests kept in the journal.
+    pub journal_retention: usize,
 }
 
 impl Default for Config {
@@ -86,6 +88,7 @@ impl Default for Config {
             callback_url: None,
             max_in_flight: 64,
             notification_retention: 10_000,
+            journal_retention: 1000,
         }
     }
 }

@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::fixtures::{load_apps, FixtureError};
 use crate::notify::NotifyEngine;
 use crate::state::AppState;
+use crate::stubs::load_stubs;
 
 /// Why an instance could not start.
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +34,9 @@ pub enum StartError {
     /// A fixture app is invalid.
     #[error("invalid fixture app: {0}")]
     FixtureApp(#[from] AppError),
+    /// A fixture stub is invalid.
+    #[error("invalid fixture stub: {0}")]
+    FixtureStub(String),
     /// The HTTP client for callbacks could not be built.
     #[error("cannot build the callback HTTP client: {0}")]
     HttpClient(#[from] reqwest::Error),
@@ -87,6 +91,12 @@ pub fn seed_state(state: &AppState) -> Result<(), StartError> {
             )?
         };
         state.apps.insert(app)?;
+    }
+    for spec in load_stubs(&state.config.fixtures)? {
+        state
+            .stubs
+            .add(spec, true)
+            .map_err(|e| StartError::FixtureStub(e.to_string()))?;
     }
     Ok(())
 }

@@ -11,8 +11,11 @@ use rand::RngExt;
 use crate::apps::AppRegistry;
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::faults::FaultStore;
+use crate::journal::Journal;
 use crate::notify::{EngineSettings, NotifyEngine};
 use crate::payscore::PayScoreStore;
+use crate::stubs::StubStore;
 use crate::tokens::TokenStore;
 
 /// Everything the routes of one instance share.
@@ -32,6 +35,12 @@ pub struct AppState {
     pub payscore: PayScoreStore,
     /// Notifications and their delivery.
     pub notify: NotifyEngine,
+    /// Faults.
+    pub faults: FaultStore,
+    /// Stubs.
+    pub stubs: StubStore,
+    /// The request journal.
+    pub journal: Journal,
     /// The one generator behind every generated value, seeded by `--seed`.
     pub rng: Mutex<StdRng>,
 }
@@ -44,16 +53,14 @@ impl AppState {
         clock: Arc<Clock>,
         base_url: String,
     ) -> Result<Self, reqwest::Error> {
-        let mut rng = match config.seed {
-            Some(seed) => StdRng::seed_from_u64(seed),
-            None => StdRng::from_rng(&mut rand::rng()),
-        };
+        let mut rng = Self::new_rng(config.seed);
         let notify = NotifyEngine::new(&EngineSettings {
             max_in_flight: config.max_in_flight,
             retention: config.notification_retention,
             first_event_number: rng.random_range(10_000..90_000),
         })?;
         let tokens = TokenStore::new(config.max_tokens_per_app);
+        let config_journal = config.journal_retention;
         Ok(Self {
             config,
             base_url,
@@ -62,8 +69,19 @@ impl AppState {
             tokens,
             payscore: PayScoreStore::default(),
             notify,
+            faults: FaultStore::default(),
+            stubs: StubStore::default(),
+            journal: Journal::new(config_journal),
             rng: Mutex::new(rng),
         })
+    }
+
+    /// A fresh generator for `seed` (or from the operating system).
+    pub fn new_rng(seed: Option<u64>) -> StdRng {
+        match seed {
+            Some(seed) => StdRng::seed_from_u64(seed),
+            None => StdRng::from_rng(&mut rand::rng()),
+        }
     }
 
     /// Removes an app and everything that belongs to it.
@@ -72,6 +90,8 @@ impl AppState {
         self.tokens.revoke_app(app_id);
         self.payscore.remove_app(app_id);
         self.notify.remove_app(app_id);
+        self.faults.clear(Some(app_id));
+        self.stubs.clear(Some(app_id));
         removed
     }
 }

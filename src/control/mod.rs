@@ -3,6 +3,7 @@
 mod clock;
 mod error;
 mod json;
+mod reset;
 
 use actix_web::web::{self, Data, ServiceConfig};
 use actix_web::{HttpRequest, HttpResponse, Resource};
@@ -27,6 +28,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             )
             .service(resource("/health").route(web::get().to(health)))
             .configure(clock::configure)
+            .configure(reset::configure)
             .configure(crate::apps::configure)
             .configure(crate::payscore::configure)
             .configure(crate::notify::configure)

@@ -1,6 +1,10 @@
-//! (being built)
+//! Faults: make the gateway fail or stall, and notifications go wrong, on purpose — for the next
+//! N calls or with a probability, optionally for one app.
 
-use actix_web::web::ServiceConfig;
+mod model;
+mod routes;
+mod store;
 
-/// Registers this module's control routes (inside the `/__mock` scope).
-pub fn configure(_cfg: &mut ServiceConfig) {}
+pub use model::{Fault, FaultAction, FaultSpec, FaultTarget};
+pub use routes::configure;
+pub use store::FaultStore;

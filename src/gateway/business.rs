@@ -1,53 +1,235 @@
-//! Every other `/v{N}/…` path: authenticate, then answer (stubs come later; for now
-//! `NO_SERVICE`).
+//! Every other `/v{N}/…` path: authenticate, let faults act, then answer from a stub or with
+//! `NO_SERVICE`. Each request lands in the journal.
 
+use std::time::Duration;
+
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::StatusCode;
 use actix_web::web::{Data, Payload};
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use serde_json::Value;
 
-use super::auth::authenticate;
-use super::error::{no_service, AuthError};
+use super::auth::{authenticate, AuthContext};
+use super::error::{no_service, AuthError, BusinessErrorBody, JSON_UTF8};
 use crate::body::read_limited;
+use crate::faults::{Fault, FaultAction, FaultTarget};
+use crate::journal::Draft;
 use crate::state::AppState;
+use crate::stubs::{render, StubMatch, TemplateContext};
 
 /// The response header naming the app a call authenticated as, so tests and logs can tell
 /// tenants apart.
 pub const APP_HEADER: &str = "x-chinaums-mock-app-id";
 
+/// What a served call amounts to, for the journal.
+struct Served {
+    response: HttpResponse,
+    err_code: Option<String>,
+    answered_by: String,
+    outcome: &'static str,
+}
+
 /// Authenticates a business call and answers it.
-pub async fn handle(
-    req: HttpRequest,
-    payload: Payload,
-    state: Data<AppState>,
-) -> Result<HttpResponse, AuthError> {
-    let body = read_limited(&req, payload, state.config.max_body_bytes).await?;
-    let outcome = authenticate(&state, &req, &body);
-    match outcome {
-        Ok(ctx) => {
-            tracing::info!(
-                app_id = %ctx.app.app_id,
-                method = %req.method(),
-                path = %req.path(),
-                scheme = ?ctx.method,
-                "authenticated business call"
-            );
-            let mut response = no_service(req.method().as_str(), req.path());
-            if let Ok(value) = ctx.app.app_id.parse() {
-                response.headers_mut().insert(
-                    actix_web::http::header::HeaderName::from_static(APP_HEADER),
-                    value,
-                );
-            }
-            Ok(response)
-        }
+pub async fn handle(req: HttpRequest, payload: Payload, state: Data<AppState>) -> HttpResponse {
+    let mut draft = Draft::new(&req, state.clock.now());
+    let served = match read_limited(&req, payload, state.config.max_body_bytes).await {
         Err(e) => {
-            tracing::info!(
-                method = %req.method(),
-                path = %req.path(),
-                code = e.code(),
-                reason = %e,
-                "rejected business call"
-            );
-            Err(e)
+            let e = AuthError::from(e);
+            Served {
+                err_code: Some(e.code().to_owned()),
+                response: e.error_response(),
+                answered_by: "error".into(),
+                outcome: "bad_request",
+            }
         }
+        Ok(body) => {
+            draft.body(&body);
+            serve(&state, &req, &body, &mut draft).await
+        }
+    };
+    let status = served.response.status().as_u16();
+    draft.finish(
+        &state.journal,
+        status,
+        served.err_code,
+        served.answered_by,
+        served.outcome,
+    );
+    served.response
+}
+
+/// The scheme a request tries, for the journal (whether or not it succeeds).
+fn scheme_tried(req: &HttpRequest) -> Option<String> {
+    match req.headers().get(actix_web::http::header::AUTHORIZATION) {
+        Some(v) => Some(
+            String::from_utf8_lossy(v.as_bytes())
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_ascii_uppercase(),
+        ),
+        None => req
+            .query_string()
+            .to_ascii_lowercase()
+            .contains("authorization=open-form-param")
+            .then(|| "OPEN-FORM-PARAM".to_owned()),
+    }
+}
+
+async fn serve(state: &AppState, req: &HttpRequest, body: &[u8], draft: &mut Draft) -> Served {
+    if let Some(scheme) = scheme_tried(req) {
+        draft.scheme(&scheme);
+    }
+    let ctx = match authenticate(state, req, body) {
+        Ok(ctx) => ctx,
+        Err(e) => {
+            tracing::info!(method = %req.method(), path = %req.path(), code = e.code(), reason = %e, "rejected business call");
+            draft.rejected(e.to_string(), None);
+            return Served {
+                err_code: Some(e.code().to_owned()),
+                response: e.error_response(),
+                answered_by: "error".into(),
+                outcome: "auth_failed",
+            };
+        }
+    };
+    draft.app(&ctx.app.app_id);
+    draft.scheme(ctx.method.as_str());
+    draft.accepted();
+    tracing::info!(app_id = %ctx.app.app_id, method = %req.method(), path = %req.path(), scheme = ctx.method.as_str(), "authenticated business call");
+    let fault = {
+        let mut rng = state.rng.lock();
+        state.faults.take(
+            FaultTarget::Gateway,
+            Some(&ctx.app.app_id),
+            Some(req.path()),
+            &mut *rng,
+        )
+    };
+    if let Some(fault) = fault {
+        draft.fault(&fault.id);
+        match fault.action {
+            FaultAction::Delay => {
+                tokio::time::sleep(Duration::from_millis(fault.delay_ms.unwrap_or(0))).await;
+            }
+            _ => return fault_answer(&fault, &ctx),
+        }
+    }
+    let stub = state
+        .stubs
+        .find(req.method().as_str(), req.path(), &ctx.app.app_id, body);
+    let mut served = match stub {
+        Some(m) => stub_answer(state, req, body, &ctx, m).await,
+        None => Served {
+            response: no_service(req.method().as_str(), req.path()),
+            err_code: Some("NO_SERVICE".into()),
+            answered_by: "no_service".into(),
+            outcome: "no_service",
+        },
+    };
+    if let Ok(value) = HeaderValue::from_str(&ctx.app.app_id) {
+        served
+            .response
+            .headers_mut()
+            .insert(HeaderName::from_static(APP_HEADER), value);
+    }
+    served
+}
+
+fn fault_answer(fault: &Fault, ctx: &AuthContext) -> Served {
+    let code = fault
+        .err_code
+        .clone()
+        .unwrap_or_else(|| "INTERNAL_ERROR".into());
+    let msg = fault
+        .err_msg
+        .clone()
+        .unwrap_or_else(|| format!("沙箱故障注入（{}）：{code}", fault.id));
+    let status = StatusCode::from_u16(fault.http_status.unwrap_or(500))
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response =
+        HttpResponse::build(status)
+            .content_type(JSON_UTF8)
+            .json(BusinessErrorBody {
+                err_code: &code,
+                err_msg: &msg,
+                err_info: None,
+            });
+    if let Ok(value) = HeaderValue::from_str(&ctx.app.app_id) {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static(APP_HEADER), value);
+    }
+    Served {
+        response,
+        err_code: Some(code),
+        answered_by: format!("fault:{}", fault.id),
+        outcome: "fault",
+    }
+}
+
+async fn stub_answer(
+    state: &AppState,
+    req: &HttpRequest,
+    body: &[u8],
+    ctx: &AuthContext,
+    m: StubMatch,
+) -> Served {
+    if m.response.delay_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(m.response.delay_ms)).await;
+    }
+    let request_body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let app = serde_json::to_value(&*ctx.app).unwrap_or(Value::Null);
+    let rendered = {
+        let mut rng = state.rng.lock();
+        let mut tctx = TemplateContext {
+            body: &request_body,
+            path: req.path(),
+            method: req.method().as_str(),
+            app: &app,
+            now: state.clock.now(),
+            rng: &mut *rng,
+        };
+        render(&m.response.body, &mut tctx)
+    };
+    let status = StatusCode::from_u16(m.response.status).unwrap_or(StatusCode::OK);
+    let mut builder = HttpResponse::build(status);
+    for (k, v) in &m.response.headers {
+        builder.insert_header((k.as_str(), v.as_str()));
+    }
+    let err_code = rendered
+        .get("errCode")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let response = match rendered {
+        Value::Null => builder.finish(),
+        Value::String(text) => {
+            if !m
+                .response
+                .headers
+                .keys()
+                .any(|k| k.eq_ignore_ascii_case("content-type"))
+            {
+                builder.content_type("text/plain;charset=UTF-8");
+            }
+            builder.body(text)
+        }
+        other => {
+            if !m
+                .response
+                .headers
+                .keys()
+                .any(|k| k.eq_ignore_ascii_case("content-type"))
+            {
+                builder.content_type(JSON_UTF8);
+            }
+            builder.body(other.to_string())
+        }
+    };
+    Served {
+        response,
+        err_code,
+        answered_by: format!("stub:{}", m.id),
+        outcome: "ok",
     }
 }

@@ -97,11 +97,14 @@ impl From<BodyError> for TokenError {
     }
 }
 
+/// `{"errCode", "errInfo"}`, the token endpoint's error shape.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct TokenErrorBody<'a> {
-    err_code: &'a str,
-    err_info: &'a str,
+pub struct TokenErrorBody<'a> {
+    /// Code.
+    pub err_code: &'a str,
+    /// Message.
+    pub err_info: &'a str,
 }
 
 impl ResponseError for TokenError {

@@ -1,16 +1,19 @@
 //! `POST /v1/token/access`: exchanges a signed request for an access token.
 
 use actix_web::http::header::CONTENT_TYPE;
+use actix_web::http::StatusCode;
 use actix_web::web::{Data, Payload};
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use chrono::Duration;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::auth::check_window;
-use super::error::{TokenError, JSON_UTF8};
+use super::error::{TokenError, TokenErrorBody, JSON_UTF8};
 use crate::apps::generate::hex32;
 use crate::body::read_limited;
+use crate::faults::{FaultAction, FaultTarget};
+use crate::journal::Draft;
 use crate::signing::{hex_matches, token_signature, TokenSignMethod};
 use crate::state::AppState;
 use crate::timefmt::parse_compact;
@@ -119,16 +122,123 @@ fn parse_request(body: &[u8]) -> Result<TokenRequest, TokenError> {
     Ok(request)
 }
 
-/// Issues a token after checking content type, fields, timestamp, app and signature, in that
-/// order.
+/// What the journal should know of a refused token request.
+fn outcome_of(e: &TokenError) -> &'static str {
+    match e {
+        TokenError::TimestampUnparsable
+        | TokenError::TimestampOutOfWindow { .. }
+        | TokenError::UnknownApp
+        | TokenError::BadSignature { .. }
+        | TokenError::UnsupportedSignMethod(_) => "auth_failed",
+        _ => "bad_request",
+    }
+}
+
+/// `POST /v1/token/access`: faults first, then the real checks; every request is journaled.
 pub async fn issue_token(
     req: HttpRequest,
     payload: Payload,
     state: Data<AppState>,
-) -> Result<HttpResponse, TokenError> {
-    check_content_type(&req)?;
-    let body = read_limited(&req, payload, state.config.max_body_bytes).await?;
-    let request = parse_request(&body)?;
+) -> HttpResponse {
+    let mut draft = Draft::new(&req, state.clock.now());
+    draft.scheme("token-request");
+    let body = match read_limited(&req, payload, state.config.max_body_bytes).await {
+        Ok(body) => body,
+        Err(e) => {
+            let e = TokenError::from(e);
+            let response = e.error_response();
+            draft.finish(
+                &state.journal,
+                response.status().as_u16(),
+                Some(e.code().into()),
+                "error".into(),
+                "bad_request",
+            );
+            return response;
+        }
+    };
+    draft.body(&body);
+    let claimed_app = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v.get("appId").and_then(Value::as_str).map(str::to_owned));
+    if let Some(app_id) = &claimed_app {
+        if state.apps.get(app_id).is_some() {
+            draft.app(app_id);
+        }
+    }
+    let fault = {
+        let mut rng = state.rng.lock();
+        state
+            .faults
+            .take(FaultTarget::Token, claimed_app.as_deref(), None, &mut *rng)
+    };
+    if let Some(fault) = fault {
+        draft.fault(&fault.id);
+        if fault.action == FaultAction::Delay {
+            tokio::time::sleep(std::time::Duration::from_millis(
+                fault.delay_ms.unwrap_or(0),
+            ))
+            .await;
+        } else {
+            let code = fault.err_code.clone().unwrap_or_else(|| "9200".into());
+            let info = fault
+                .err_msg
+                .clone()
+                .unwrap_or_else(|| format!("沙箱故障注入（{}）", fault.id));
+            let status = StatusCode::from_u16(fault.http_status.unwrap_or(412))
+                .unwrap_or(StatusCode::PRECONDITION_FAILED);
+            let response =
+                HttpResponse::build(status)
+                    .content_type(JSON_UTF8)
+                    .json(TokenErrorBody {
+                        err_code: &code,
+                        err_info: &info,
+                    });
+            draft.finish(
+                &state.journal,
+                status.as_u16(),
+                Some(code),
+                format!("fault:{}", fault.id),
+                "fault",
+            );
+            return response;
+        }
+    }
+    match issue(&req, &body, &state) {
+        Ok(response) => {
+            draft.accepted();
+            draft.finish(
+                &state.journal,
+                200,
+                Some("0000".into()),
+                "token".into(),
+                "ok",
+            );
+            response
+        }
+        Err(e) => {
+            let response = e.error_response();
+            let outcome = outcome_of(&e);
+            if outcome == "auth_failed" {
+                draft.rejected(e.to_string(), None);
+            }
+            draft.finish(
+                &state.journal,
+                response.status().as_u16(),
+                Some(e.code().into()),
+                "error".into(),
+                outcome,
+            );
+            response
+        }
+    }
+}
+
+/// Issues a token after checking content type, fields, timestamp, app and signature, in that
+/// order.
+fn issue(req: &HttpRequest, body: &[u8], state: &AppState) -> Result<HttpResponse, TokenError> {
+    check_content_type(req)?;
+    let request = parse_request(body)?;
     let sent_at = parse_compact(&request.timestamp).map_err(|_| TokenError::TimestampUnparsable)?;
     let now = state.clock.now();
     check_window(state.config.timestamp_window_secs, sent_at, now).map_err(|_| {

@@ -1,6 +1,12 @@
-//! (being built)
+//! The request journal: every gateway request with its authentication verdict and what
+//! answered it, so a test can tell a fault from a bug.
 
-use actix_web::web::ServiceConfig;
+mod draft;
+mod mask;
+mod routes;
+mod store;
 
-/// Registers this module's control routes (inside the `/__mock` scope).
-pub fn configure(_cfg: &mut ServiceConfig) {}
+pub use draft::Draft;
+pub use mask::{mask_authorization, mask_query, mask_secret};
+pub use routes::configure;
+pub use store::{AuthRecord, Entry, Journal, JournalFilter, ResponseRecord};

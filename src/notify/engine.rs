@@ -10,9 +10,8 @@ use futures_util::future::join_all;
 use parking_lot::Mutex;
 use tokio::sync::{watch, Notify, Semaphore};
 
-use super::deliver::send;
 use super::encode::encode;
-use super::model::{Attempt, DeliveryPlan, Notification, Status};
+use super::model::{DeliveryPlan, Notification, Status};
 use super::store::{Filter, Job, Store};
 use crate::apps::App;
 use crate::state::AppState;
@@ -67,14 +66,14 @@ pub enum RedeliverError {
 
 /// One instance's notifications and their delivery.
 pub struct NotifyEngine {
-    store: Mutex<Store>,
-    changed: watch::Sender<u64>,
-    wake: Notify,
-    dispatch: tokio::sync::Mutex<()>,
-    busy: watch::Sender<usize>,
-    permits: Arc<Semaphore>,
-    client: reqwest::Client,
-    retention: usize,
+    pub(super) store: Mutex<Store>,
+    pub(super) changed: watch::Sender<u64>,
+    pub(super) wake: Notify,
+    pub(super) dispatch: tokio::sync::Mutex<()>,
+    pub(super) busy: watch::Sender<usize>,
+    pub(super) permits: Arc<Semaphore>,
+    pub(super) client: reqwest::Client,
+    pub(super) retention: usize,
     seq: AtomicU64,
     event_number: AtomicU64,
 }
@@ -145,6 +144,8 @@ impl NotifyEngine {
             settled_at: None,
             attempts: Vec::new(),
             awaiting_callback_url: false,
+            held_by_fault: None,
+            delayed_by_fault: None,
             plan: DeliveryPlan {
                 retry_schedule: app.notify.retry_schedule.clone(),
                 give_up_after_seconds: app.notify.give_up_after_seconds,
@@ -183,14 +184,23 @@ impl NotifyEngine {
         self.touch();
     }
 
-    /// Drops every notification.
-    pub fn clear(&self) {
+    /// Releases the notifications an out-of-order fault holds (the fault is gone).
+    pub fn release_held(&self, fault: &str, now: DateTime<Utc>) {
+        if self.store.lock().release_held(fault, now) > 0 {
+            self.touch();
+        }
+    }
+
+    /// Drops every notification and restarts the id counter at `first_event_number`.
+    pub fn reset(&self, first_event_number: u64) {
         self.store.lock().clear();
+        self.event_number
+            .store(first_event_number, Ordering::Relaxed);
         self.touch();
     }
 
     /// Announces a change to waiters and wakes the dispatcher.
-    fn touch(&self) {
+    pub(super) fn touch(&self) {
         self.changed.send_modify(|n| *n = n.wrapping_add(1));
         self.wake.notify_one();
     }
@@ -215,74 +225,6 @@ impl NotifyEngine {
     async fn run_job(&self, state: &AppState, job: Job) {
         self.attempt(state, &job).await;
         self.busy.send_modify(|b| *b = b.saturating_sub(1));
-    }
-
-    async fn attempt(&self, state: &AppState, job: &Job) {
-        let app = state.apps.get(&job.app_id);
-        let url = job
-            .callback_url
-            .clone()
-            .or_else(|| app.as_ref().and_then(|a| a.callback_url.clone()));
-        let (Some(url), Some(_)) = (url, app) else {
-            self.store.lock().park(job);
-            self.touch();
-            tracing::info!(id = %job.id, app_id = %job.app_id, "notification waits for a callback URL");
-            return;
-        };
-        let (body, content_type, plan, n) = {
-            let store = self.store.lock();
-            let Some(notification) = store.get(&job.id) else {
-                drop(store);
-                self.store.lock().park(job);
-                return;
-            };
-            (
-                notification.body.clone(),
-                notification.content_type.clone(),
-                notification.plan.clone(),
-                notification.attempts.len() as u32 + 1,
-            )
-        };
-        let Ok(_permit) = self.permits.acquire().await else {
-            return;
-        };
-        let sent_at = state.clock.now();
-        let timeout = StdDuration::from_millis(plan.timeout_ms);
-        let wire = send(&self.client, &url, &content_type, body, timeout, plan.ack).await;
-        tracing::info!(
-            id = %job.id,
-            app_id = %job.app_id,
-            attempt = n,
-            status = wire.http_status,
-            outcome = ?wire.outcome,
-            duration_ms = wire.duration.as_millis() as u64,
-            error = wire.error.as_deref(),
-            "notification attempt"
-        );
-        let attempt = Attempt {
-            n,
-            scheduled_at: job.scheduled_at,
-            sent_at,
-            duration_ms: wire.duration.as_millis() as u64,
-            url,
-            http_status: wire.http_status,
-            response_body: wire.response_body,
-            error: wire.error,
-            outcome: wire.outcome,
-            trigger: if job.redelivery {
-                "redelivery"
-            } else {
-                "schedule"
-            },
-        };
-        let now = state.clock.now();
-        {
-            let mut store = self.store.lock();
-            if store.record(job, attempt, now) {
-                store.enforce_retention(self.retention);
-            }
-        }
-        self.touch();
     }
 
     /// Moves the clock forward by `by`, making every attempt that falls due on the way — retries

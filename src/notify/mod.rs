@@ -1,5 +1,6 @@
 //! Notifications ChinaUMS → merchant: encoding, signing, the retry ladder and delivery.
 
+mod attempt;
 mod deliver;
 mod encode;
 mod engine;
@@ -8,6 +9,7 @@ mod routes;
 mod schedule;
 mod store;
 
+pub use attempt::tamper_sign;
 pub use deliver::{is_ack, send, WireResult, KEPT_RESPONSE_BYTES};
 pub use encode::{encode, Encoded, FORM, JSON};
 pub use engine::{

@@ -74,8 +74,11 @@ pub struct Attempt {
     pub error: Option<String>,
     /// The verdict.
     pub outcome: Outcome,
-    /// `redelivery` for an attempt asked for by `POST …/redeliver`, else `schedule`.
+    /// `redelivery` for an attempt asked for by `POST …/redeliver`, `fault` for a duplicate sent
+    /// by a fault, else `schedule`.
     pub trigger: &'static str,
+    /// The fault that acted on this attempt, if any.
+    pub fault: Option<String>,
 }
 
 /// Settings copied from the app when the notification was created.
@@ -130,6 +133,11 @@ pub struct Notification {
     /// True while nothing can be sent because neither the app nor the notification has a
     /// callback URL.
     pub awaiting_callback_url: bool,
+    /// The out-of-order fault holding it back until the next notification about the same user
+    /// has been sent.
+    pub held_by_fault: Option<String>,
+    /// The fault that postponed the next attempt.
+    pub delayed_by_fault: Option<String>,
     #[serde(skip)]
     pub(crate) plan: DeliveryPlan,
     /// When the first scheduled attempt was planned: the ladder counts from here.

@@ -36,6 +36,8 @@ pub struct Job {
     pub scheduled_at: DateTime<Utc>,
     /// Whether a redelivery asked for it.
     pub redelivery: bool,
+    /// An extra copy (a fault's duplicate): recorded, but not a step on the ladder.
+    pub extra: bool,
 }
 
 /// Filters of `GET /__mock/notifications`.
@@ -184,6 +186,7 @@ impl Store {
             callback_url: n.callback_url.clone(),
             scheduled_at,
             redelivery,
+            extra: false,
         })
     }
 
@@ -212,16 +215,22 @@ impl Store {
             return false;
         };
         n.awaiting_callback_url = false;
+        n.delayed_by_fault = None;
         let delivered = attempt.outcome == Outcome::Delivered;
+        let user = (n.app_id.clone(), n.open_id.clone());
         // A redelivery of a notification with nothing planned (parked, or past its last retry)
         // restarts the ladder from there; otherwise it is an extra attempt off the ladder.
-        let counts_on_ladder =
-            !job.redelivery || (n.status == Status::Pending && n.next_attempt_at.is_none());
+        let counts_on_ladder = !job.extra
+            && (!job.redelivery || (n.status == Status::Pending && n.next_attempt_at.is_none()));
         n.attempts.push(attempt);
         if counts_on_ladder {
             n.first_scheduled_at.get_or_insert(job.scheduled_at);
             n.scheduled_attempts += 1;
         }
+        self.release_siblings(&user.0, &user.1, &job.id, now);
+        let Some(n) = self.by_id.get_mut(&job.id) else {
+            return false;
+        };
         if delivered {
             let was_settled = n.status.is_settled();
             n.status = Status::Delivered;
@@ -259,6 +268,79 @@ impl Store {
             }
         }
         false
+    }
+
+    /// A delay fault postpones the attempt to `at`.
+    pub fn defer(&mut self, job: &Job, at: DateTime<Utc>, fault: &str) {
+        self.finish_flight(&job.id);
+        if let Some(n) = self.by_id.get_mut(&job.id) {
+            n.next_attempt_at = Some(at);
+            n.delayed_by_fault = Some(fault.to_owned());
+            self.push(at, Kind::Attempt, &job.id);
+        }
+    }
+
+    /// An out-of-order fault holds the notification back. Returns false (and holds nothing)
+    /// when another notification about the same user is already held: that one waits for
+    /// this one.
+    pub fn hold(&mut self, job: &Job, fault: &str) -> bool {
+        let Some(n) = self.by_id.get(&job.id) else {
+            return false;
+        };
+        let sibling_held = self.by_id.values().any(|o| {
+            o.id != n.id
+                && o.app_id == n.app_id
+                && o.open_id == n.open_id
+                && o.held_by_fault.is_some()
+        });
+        if sibling_held {
+            return false;
+        }
+        self.finish_flight(&job.id);
+        if let Some(n) = self.by_id.get_mut(&job.id) {
+            n.held_by_fault = Some(fault.to_owned());
+            n.next_attempt_at = None;
+        }
+        true
+    }
+
+    fn release(&mut self, ids: Vec<String>, now: DateTime<Utc>) {
+        for id in ids {
+            if let Some(n) = self.by_id.get_mut(&id) {
+                n.held_by_fault = None;
+                n.next_attempt_at = Some(now);
+            }
+            self.push(now, Kind::Attempt, &id);
+        }
+    }
+
+    /// Releases what is held back for the user once another notification about them was sent.
+    fn release_siblings(&mut self, app_id: &str, open_id: &str, sent: &str, now: DateTime<Utc>) {
+        let ids = self
+            .by_id
+            .values()
+            .filter(|n| {
+                n.id != sent
+                    && n.app_id == app_id
+                    && n.open_id == open_id
+                    && n.held_by_fault.is_some()
+            })
+            .map(|n| n.id.clone())
+            .collect();
+        self.release(ids, now);
+    }
+
+    /// Releases everything a fault holds (it was deleted).
+    pub fn release_held(&mut self, fault: &str, now: DateTime<Utc>) -> usize {
+        let ids: Vec<String> = self
+            .by_id
+            .values()
+            .filter(|n| n.held_by_fault.as_deref() == Some(fault))
+            .map(|n| n.id.clone())
+            .collect();
+        let count = ids.len();
+        self.release(ids, now);
+        count
     }
 
     /// Puts every parked notification of an app back on the queue at `now`.

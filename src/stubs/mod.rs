@@ -1,6 +1,13 @@
-//! (being built)
+//! Stubs: programmed answers for business paths, served behind real authentication.
 
-use actix_web::web::ServiceConfig;
+mod fixtures;
+mod model;
+mod routes;
+mod store;
+mod template;
 
-/// Registers this module's control routes (inside the `/__mock` scope).
-pub fn configure(_cfg: &mut ServiceConfig) {}
+pub use fixtures::load_stubs;
+pub use model::{Stub, StubResponse, StubSpec};
+pub use routes::configure;
+pub use store::{StubMatch, StubStore};
+pub use template::{render, TemplateContext};

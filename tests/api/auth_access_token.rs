@@ -5,14 +5,14 @@ async fn a_valid_token_authenticates_and_an_unserved_path_answers_no_service() {
     let app = spawn_app().await;
     let token = app.token(APP_ID, APP_KEY).await;
     let r = app
-        .call_with_token("/v1/netpay/wx/unified-order", &token, &order_body(MID))
+        .call_with_token("/v1/netpay/wx/app-pre-order", &token, &order_body(MID))
         .await;
     r.assert_served_as(APP_ID);
     let body = r.json();
     assert!(body["errMsg"]
         .as_str()
         .unwrap_or_default()
-        .contains("/v1/netpay/wx/unified-order"));
+        .contains("/v1/netpay/wx/app-pre-order"));
     // Other versions and deeper paths are business paths too.
     let r = app
         .call_with_token("/v2/poslink/transaction/pay", &token, "{}")
@@ -32,7 +32,7 @@ async fn every_header_variant_real_clients_send_is_accepted() {
         format!("OPEN-ACCESS-TOKEN {token}"),
     ] {
         let r = app
-            .call_with_header("/v1/netpay/query", &header, "{}")
+            .call_with_header("/v1/netpay/close", &header, "{}")
             .await;
         r.assert_served_as(APP_ID);
     }
@@ -43,7 +43,7 @@ async fn the_token_decides_which_app_is_calling() {
     let app = spawn_app().await;
     let qr = app.token(QR_APP_ID, QR_APP_KEY).await;
     let r = app
-        .call_with_token("/v1/netpay/query", &qr, &order_body(QR_MID))
+        .call_with_token("/v1/netpay/close", &qr, &order_body(QR_MID))
         .await;
     r.assert_served_as(QR_APP_ID);
 }
@@ -53,7 +53,7 @@ async fn a_token_used_for_another_apps_merchant_is_rejected() {
     let app = spawn_app().await;
     let qr = app.token(QR_APP_ID, QR_APP_KEY).await;
     let r = app
-        .call_with_token("/v1/netpay/query", &qr, &order_body(MID))
+        .call_with_token("/v1/netpay/close", &qr, &order_body(MID))
         .await;
     r.assert_gateway(401, "APP_MISMATCH");
     assert!(r.text.contains("认证失败"));
@@ -85,7 +85,7 @@ async fn unknown_tokens_and_tokens_of_deleted_apps_are_invalid() {
 async fn a_missing_authorization_is_its_own_error() {
     let app = spawn_app().await;
     let r = app
-        .send(app.client.post(app.url("/v1/netpay/query")).body("{}"))
+        .send(app.client.post(app.url("/v1/netpay/close")).body("{}"))
         .await;
     r.assert_gateway(401, "MISSING_AUTHORIZATION");
 }

@@ -9,7 +9,7 @@ async fn the_vector_header_and_body_authenticate_byte_for_byte() {
     let c = &v["openBodySig"];
     let r = app
         .call_with_header(
-            "/v1/netpay/wx/unified-order",
+            "/v1/netpay/wx/app-pre-order",
             c["header"].as_str().unwrap_or_default(),
             c["body"].as_str().unwrap_or_default(),
         )
@@ -28,7 +28,7 @@ async fn separators_without_spaces_and_any_parameter_case_are_accepted() {
         format!("OPEN-BODY-SIG AppId={APP_ID}, Timestamp={VECTOR_TS}, Nonce=n1, Signature={sig}"),
         format!("OPEN-BODY-SIG AppId=\"{APP_ID}\", Timestamp=\"{VECTOR_TS}\", Nonce=\"n1\", Signature=\"{}\"", sig.trim_end_matches('=')),
     ] {
-        let r = app.call_with_header("/v1/netpay/query", &header, &body).await;
+        let r = app.call_with_header("/v1/netpay/close", &header, &body).await;
         r.assert_served_as(APP_ID);
     }
 }
@@ -40,7 +40,7 @@ async fn the_header_name_may_come_in_any_case() {
     let header = body_sig_header(APP_ID, APP_KEY, VECTOR_TS, &body);
     for name in ["AUTHORIZATION", "authorization", "AuThOrIzAtIoN"] {
         let request = format!(
-            "POST /v1/netpay/query HTTP/1.1\r\nHost: localhost\r\n{name}: {header}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            "POST /v1/netpay/close HTTP/1.1\r\nHost: localhost\r\n{name}: {header}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         );
         let (status, text) = app.raw(request.as_bytes()).await;
@@ -57,12 +57,12 @@ async fn the_signature_covers_the_exact_body_bytes() {
     // The same JSON, re-serialised with a space: a different digest.
     let respaced = body.replacen(":", ": ", 1);
     let r = app
-        .call_with_header("/v1/netpay/query", &header, &respaced)
+        .call_with_header("/v1/netpay/close", &header, &respaced)
         .await;
     r.assert_gateway(401, "BAD_SIGN");
     assert!(r.text.contains("认证失败"));
     let r = app
-        .call_with_header("/v1/netpay/query", &header, &body)
+        .call_with_header("/v1/netpay/close", &header, &body)
         .await;
     r.assert_served_as(APP_ID);
 }
@@ -73,12 +73,12 @@ async fn a_signature_with_the_wrong_key_or_garbage_is_bad_sign() {
     let body = order_body(MID);
     let wrong = body_sig_header(APP_ID, QR_APP_KEY, VECTOR_TS, &body);
     let r = app
-        .call_with_header("/v1/netpay/query", &wrong, &body)
+        .call_with_header("/v1/netpay/close", &wrong, &body)
         .await;
     assert_eq!(r.code(), "BAD_SIGN", "{}", r.text);
     let garbage = open_body_sig_header(APP_ID, VECTOR_TS, "n", "!!not-base64!!");
     let r = app
-        .call_with_header("/v1/netpay/query", &garbage, &body)
+        .call_with_header("/v1/netpay/close", &garbage, &body)
         .await;
     assert_eq!(r.code(), "BAD_SIGN", "{}", r.text);
 }
@@ -90,7 +90,7 @@ async fn a_stale_or_future_timestamp_is_abnormal_request_time() {
     for ts in ["20261125114959", "20261125121001"] {
         let header = body_sig_header(APP_ID, APP_KEY, ts, &body);
         let r = app
-            .call_with_header("/v1/netpay/query", &header, &body)
+            .call_with_header("/v1/netpay/close", &header, &body)
             .await;
         r.assert_gateway(401, "ABNORMAL_REQUEST_TIME");
         assert!(r.text.contains("请求时间异常"));
@@ -99,7 +99,7 @@ async fn a_stale_or_future_timestamp_is_abnormal_request_time() {
     app.advance(3600.0).await;
     let header = body_sig_header(APP_ID, APP_KEY, "20261125130000", &body);
     let r = app
-        .call_with_header("/v1/netpay/query", &header, &body)
+        .call_with_header("/v1/netpay/close", &header, &body)
         .await;
     r.assert_served_as(APP_ID);
 }
@@ -110,7 +110,7 @@ async fn an_unparsable_timestamp_and_an_unknown_app_are_told_apart() {
     let body = order_body(MID);
     let header = body_sig_header(APP_ID, APP_KEY, "2026-11-25 12:00", &body);
     let r = app
-        .call_with_header("/v1/netpay/query", &header, &body)
+        .call_with_header("/v1/netpay/close", &header, &body)
         .await;
     assert_eq!(r.code(), "INVALID_TIMESTAMP", "{}", r.text);
     let header = body_sig_header(
@@ -120,7 +120,7 @@ async fn an_unparsable_timestamp_and_an_unknown_app_are_told_apart() {
         &body,
     );
     let r = app
-        .call_with_header("/v1/netpay/query", &header, &body)
+        .call_with_header("/v1/netpay/close", &header, &body)
         .await;
     r.assert_gateway(401, "INVALID_APPID");
 }
@@ -130,7 +130,7 @@ async fn a_business_body_over_the_limit_is_413_in_the_business_shape() {
     let app = spawn_app_with(|c| c.max_body_bytes = 1024).await;
     let body = "x".repeat(2048);
     let r = app
-        .call_with_body_sig("/v1/netpay/query", APP_ID, APP_KEY, &body)
+        .call_with_body_sig("/v1/netpay/close", APP_ID, APP_KEY, &body)
         .await;
     r.assert_gateway(413, "BAD_REQUEST");
 }
@@ -140,7 +140,7 @@ async fn non_json_and_non_utf8_bodies_are_signed_as_bytes_like_any_other() {
     let app = spawn_app().await;
     for body in ["a=1&b=2", "\u{7}binary"] {
         let r = app
-            .call_with_body_sig("/v1/netpay/query", APP_ID, APP_KEY, body)
+            .call_with_body_sig("/v1/netpay/close", APP_ID, APP_KEY, body)
             .await;
         r.assert_served_as(APP_ID);
     }
@@ -149,7 +149,7 @@ async fn non_json_and_non_utf8_bodies_are_signed_as_bytes_like_any_other() {
     let r = app
         .send(
             app.client
-                .post(app.url("/v1/netpay/query"))
+                .post(app.url("/v1/netpay/close"))
                 .header(
                     "authorization",
                     open_body_sig_header(APP_ID, VECTOR_TS, "n", &sig),

@@ -94,7 +94,7 @@ async fn an_eleventh_token_invalidates_the_oldest_and_only_that_one() {
     }
     let body = order_body(MID);
     let r = app
-        .call_with_token("/v1/netpay/query", &tokens[0], &body)
+        .call_with_token("/v1/netpay/close", &tokens[0], &body)
         .await;
     r.assert_gateway(401, "TOKEN_SUPERSEDED");
     assert!(r.json()["errMsg"]
@@ -102,17 +102,17 @@ async fn an_eleventh_token_invalidates_the_oldest_and_only_that_one() {
         .unwrap_or_default()
         .contains("认证失败"));
     for token in &tokens[1..] {
-        let r = app.call_with_token("/v1/netpay/query", token, &body).await;
+        let r = app.call_with_token("/v1/netpay/close", token, &body).await;
         assert_eq!(r.code(), "NO_SERVICE", "{}", r.text);
     }
     // Another app's cap is its own.
     let qr = app.token(QR_APP_ID, QR_APP_KEY).await;
     let r = app
-        .call_with_token("/v1/netpay/query", &qr, &order_body(QR_MID))
+        .call_with_token("/v1/netpay/close", &qr, &order_body(QR_MID))
         .await;
     assert_eq!(r.code(), "NO_SERVICE");
     let r = app
-        .call_with_token("/v1/netpay/query", &tokens[1], &body)
+        .call_with_token("/v1/netpay/close", &tokens[1], &body)
         .await;
     assert_eq!(r.code(), "NO_SERVICE");
 }
@@ -123,10 +123,10 @@ async fn a_token_lives_exactly_its_lifetime_on_the_sandbox_clock() {
     let token = app.token(APP_ID, APP_KEY).await;
     let body = order_body(MID);
     assert_eq!(app.advance(3599.0).await.status, 200);
-    let r = app.call_with_token("/v1/netpay/query", &token, &body).await;
+    let r = app.call_with_token("/v1/netpay/close", &token, &body).await;
     assert_eq!(r.code(), "NO_SERVICE", "{}", r.text);
     app.advance(2.0).await;
-    let r = app.call_with_token("/v1/netpay/query", &token, &body).await;
+    let r = app.call_with_token("/v1/netpay/close", &token, &body).await;
     r.assert_gateway(401, "TOKEN_EXPIRED");
     assert!(r.text.contains("认证失败"));
 }

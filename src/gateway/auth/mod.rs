@@ -33,6 +33,17 @@ pub enum AuthMethod {
     FormParam,
 }
 
+impl AuthMethod {
+    /// The scheme's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthMethod::AccessToken => "OPEN-ACCESS-TOKEN",
+            AuthMethod::BodySig => "OPEN-BODY-SIG",
+            AuthMethod::FormParam => "OPEN-FORM-PARAM",
+        }
+    }
+}
+
 /// The outcome of a successful authentication: which app is calling, and how.
 #[derive(Debug, Clone)]
 pub struct AuthContext {
