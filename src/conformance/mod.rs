@@ -1,6 +1,19 @@
-//! (being built)
+//! Checking a merchant's notification handler: `POST /__mock/conformance` sends its callback
+//! a battery of Pay Score notifications — valid, duplicated, forged, unsigned, late and out
+//! of order — and reports, per property, whether the answers were right.
+//!
+//! The probes are built and signed exactly like real notifications but are not stored: they
+//! never show up under `/__mock/notifications` and change nothing in the app's data.
 
-use actix_web::web::ServiceConfig;
+mod battery;
+mod report;
+mod routes;
+#[cfg(test)]
+mod tests;
 
-/// Registers this module's control routes (inside the `/__mock` scope).
-pub fn configure(_cfg: &mut ServiceConfig) {}
+pub use battery::{
+    battery, forge_sign, Check, Fresh, Plan, PlannedCheck, Probe, User, LATE_BY_HOURS,
+    OPEN_BEFORE_CLOSE_SECONDS,
+};
+pub use report::{CheckReport, Expectation, ProbeRecord, Report};
+pub use routes::configure;

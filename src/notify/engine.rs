@@ -356,4 +356,9 @@ impl NotifyEngine {
     pub fn in_flight(&self) -> usize {
         self.store.lock().in_flight()
     }
+
+    /// The HTTP client deliveries go out with: its `User-Agent`, no proxy, no redirects.
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
 }

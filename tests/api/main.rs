@@ -6,6 +6,7 @@ mod auth_body_sig;
 mod auth_form_param;
 mod binary;
 mod clock;
+mod conformance;
 mod helpers;
 mod independent_client;
 mod notification_rules;

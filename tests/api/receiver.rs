@@ -32,6 +32,9 @@ pub enum Behavior {
     Hang,
     /// Read the request, then drop the connection without any response bytes.
     Close,
+    /// A correct merchant: 200 `SUCCESS` when the `sign` verifies, else 200 `FAILED` (a body
+    /// without `sign` included).
+    Verify,
 }
 
 /// One recorded request, decoded and with its signature checked.
@@ -160,16 +163,20 @@ async fn serve(mut stream: TcpStream, shared: Shared) {
         let close = header(&headers, "connection").eq_ignore_ascii_case("close");
         // Recorded before answering, so `wait_for` also sees `Hang` and `Close` requests.
         let mut behavior = Behavior::Success;
+        let mut sign_valid = None;
         shared.send_modify(|state| {
             behavior = state
                 .script
                 .pop_front()
                 .unwrap_or_else(|| state.then.clone());
             let received = decode(path, &headers, body, &state.md5_key, &behavior);
+            sign_valid = received.sign_valid;
             state.received.push(received);
         });
         let (status, body) = match behavior {
             Behavior::Success => (200, "SUCCESS".to_string()),
+            Behavior::Verify if sign_valid == Some(true) => (200, "SUCCESS".to_string()),
+            Behavior::Verify => (200, "FAILED".to_string()),
             Behavior::Failed => (200, "FAILED".to_string()),
             Behavior::Status(status) => (status, "error".to_string()),
             Behavior::Body(status, body) => (status, body),
