@@ -112,7 +112,7 @@ impl StubStore {
         let mut stubs = self.inner.lock().1.clone();
         // Stable: higher priority first, then newest first.
         stubs.reverse();
-        stubs.sort_by(|a, b| b.priority.cmp(&a.priority));
+        stubs.sort_by_key(|s| std::cmp::Reverse(s.priority));
         stubs
     }
 

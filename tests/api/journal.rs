@@ -1,0 +1,117 @@
+use serde_json::json;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn every_gateway_request_is_journaled_newest_first_with_its_verdict() {
+    let app = spawn_app().await;
+    let token = app.token(APP_ID, APP_KEY).await;
+    app.call_with_token("/v1/netpay/close", &token, r#"{"mid":"898201612345678"}"#)
+        .await;
+    app.call_with_token("/v1/netpay/close", "bad-token-value", "{}")
+        .await;
+    app.post_raw("/v1/token/access", "application/json", "not json")
+        .await;
+    let r = app.get("/__mock/requests").await;
+    assert_eq!(r.status, 200);
+    let entries = r.json()["requests"].as_array().cloned().unwrap_or_default();
+    assert_eq!(entries.len(), 4);
+    let outcomes: Vec<_> = entries.iter().map(|e| e["outcome"].clone()).collect();
+    assert_eq!(
+        outcomes,
+        [
+            json!("bad_request"),
+            json!("auth_failed"),
+            json!("no_service"),
+            json!("ok")
+        ]
+    );
+    let served = &entries[2];
+    assert_eq!(served["appId"], APP_ID);
+    assert_eq!(served["auth"]["scheme"], "OPEN-ACCESS-TOKEN");
+    assert_eq!(served["auth"]["verdict"], "accepted");
+    assert_eq!(served["response"]["status"], 404);
+    assert_eq!(served["response"]["answeredBy"], "no_service");
+    assert_eq!(served["body"], r#"{"mid":"898201612345678"}"#);
+    assert_eq!(served["at"], "2026-11-25T12:00:00+08:00");
+    let rejected = &entries[1];
+    assert_eq!(rejected["auth"]["verdict"], "rejected");
+    assert_eq!(rejected["response"]["errCode"], "INVALID_TOKEN");
+    assert!(rejected["auth"]["reason"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("认证失败"));
+    assert_eq!(entries[3]["appId"], APP_ID);
+    assert_eq!(entries[3]["response"]["answeredBy"], "token");
+}
+
+#[tokio::test]
+async fn tokens_and_signatures_are_masked_in_the_journal() {
+    let app = spawn_app().await;
+    let token = app.token(APP_ID, APP_KEY).await;
+    app.call_with_token("/v1/netpay/close", &token, "{}").await;
+    app.call_with_body_sig("/v1/netpay/close", APP_ID, APP_KEY, "{}")
+        .await;
+    let text = app.get("/__mock/requests").await.text;
+    assert!(!text.contains(&token), "the token must not appear in full");
+    assert!(
+        text.contains(&format!("AccessToken={}…", &token[..4])),
+        "{text}"
+    );
+    let sig_header = body_sig_header(APP_ID, APP_KEY, VECTOR_TS, "{}");
+    let sig = sig_header
+        .rsplit("Signature=\"")
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('"');
+    assert!(!text.contains(sig), "the signature must not appear in full");
+    assert!(!text.contains(APP_KEY));
+}
+
+#[tokio::test]
+async fn the_journal_filters_by_app_path_and_outcome_and_can_be_cleared() {
+    let app = spawn_app().await;
+    app.token(APP_ID, APP_KEY).await;
+    app.token(QR_APP_ID, QR_APP_KEY).await;
+    app.token_request(QR_APP_ID, APP_KEY).await;
+    let count = |q: &'static str| {
+        let app = &app;
+        async move {
+            app.get(&format!("/__mock/requests?{q}")).await.json()["requests"]
+                .as_array()
+                .map(Vec::len)
+                .unwrap_or_default()
+        }
+    };
+    assert_eq!(count("appId=10037e6f6823b20801682b6a5e5a0006").await, 2);
+    assert_eq!(count("outcome=auth_failed").await, 1);
+    assert_eq!(count("path=/v1/token/access&outcome=ok").await, 2);
+    assert_eq!(count("limit=1").await, 1);
+    app.get("/__mock/requests?outcome=weird")
+        .await
+        .assert_control(400, "INVALID_QUERY");
+    assert_eq!(
+        app.send(app.client.delete(app.url("/__mock/requests")))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(count("").await, 0);
+}
+
+#[tokio::test]
+async fn the_journal_keeps_only_the_newest_entries() {
+    let app = spawn_app_with(|c| c.journal_retention = 3).await;
+    for _ in 0..5 {
+        app.token(APP_ID, APP_KEY).await;
+    }
+    let entries = app.get("/__mock/requests").await.json()["requests"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let ids: Vec<_> = entries
+        .iter()
+        .map(|e| e["id"].as_u64().unwrap_or_default())
+        .collect();
+    assert_eq!(ids, [5, 4, 3]);
+}
