@@ -34,7 +34,7 @@ enum Mode {
 }
 
 /// A snapshot of the clock, as shown by `GET /__mock/clock`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ClockView {
     /// Sandbox time, RFC 3339 in UTC+8.

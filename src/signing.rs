@@ -13,7 +13,9 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 /// The hash a token request is signed with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 pub enum TokenSignMethod {
     /// `signMethod: "SHA256"`, what current SDKs send.
     #[serde(rename = "SHA256")]
@@ -138,7 +140,9 @@ pub fn mac_matches(expected: &[u8], received_b64: &str) -> bool {
 }
 
 /// The hash of a notification signature (`signType`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 pub enum NotifySignType {
     /// Upper-case hex SHA-256, the default.
     #[serde(rename = "SHA256")]

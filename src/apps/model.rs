@@ -5,7 +5,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::signing::NotifySignType;
 
 /// How notifications are encoded on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum NotifyFormat {
     /// `application/x-www-form-urlencoded`, nested parts as JSON strings (ChinaUMS's way).
@@ -16,7 +16,7 @@ pub enum NotifyFormat {
 }
 
 /// Which signature a notification carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum NotifySigning {
     /// `signType=SHA256`, upper-case hex SHA-256.
     #[default]
@@ -42,7 +42,7 @@ impl NotifySigning {
 }
 
 /// What counts as an acknowledged delivery.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum AckMode {
     /// HTTP 2xx and the trimmed body is `SUCCESS`.
@@ -57,7 +57,7 @@ pub enum AckMode {
 pub const DEFAULT_RETRY_SCHEDULE: [u64; 9] = [15, 15, 30, 180, 1800, 1800, 1800, 1800, 3600];
 
 /// How one app's notifications are encoded, signed, acknowledged and retried.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct NotifySettings {
     /// Body encoding.
@@ -88,7 +88,7 @@ impl Default for NotifySettings {
 }
 
 /// One merchant tenant: its credentials, merchant identifiers and notification settings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct App {
     /// 32 hex characters.
@@ -118,7 +118,7 @@ pub struct App {
 }
 
 /// Partial notification settings, as a request or fixture gives them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NotifySpec {
     /// See [`NotifySettings::format`].
@@ -156,7 +156,7 @@ impl NotifySpec {
 
 /// An app as `POST /__mock/apps`, `PATCH /__mock/apps/{appId}` or `fixtures/apps.json` gives it:
 /// every field optional.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AppSpec {
     /// See [`App::app_id`].

@@ -3,6 +3,7 @@
 mod clock;
 mod error;
 mod json;
+pub mod openapi;
 mod reset;
 
 use actix_web::web::{self, Data, ServiceConfig};
@@ -29,6 +30,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(resource("/health").route(web::get().to(health)))
             .configure(clock::configure)
             .configure(reset::configure)
+            .configure(openapi::configure)
             .configure(crate::apps::configure)
             .configure(crate::payscore::configure)
             .configure(crate::notify::configure)

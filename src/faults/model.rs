@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// What a fault acts on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum FaultTarget {
     /// `POST /v1/token/access`.
@@ -15,7 +15,7 @@ pub enum FaultTarget {
 }
 
 /// What a fault does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum FaultAction {
     /// Answer an error instead (token, gateway).
@@ -34,7 +34,7 @@ pub enum FaultAction {
 }
 
 /// A fault as `POST /__mock/faults` describes it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FaultSpec {
     /// What it acts on.
@@ -64,7 +64,7 @@ pub struct FaultSpec {
 }
 
 /// A registered fault.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Fault {
     /// `flt-N`.

@@ -13,7 +13,7 @@ use crate::timefmt::rfc3339_beijing;
 pub const MAX_BODY_CHARS: usize = 16 * 1024;
 
 /// How the request authenticated, if it tried.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthRecord {
     /// `OPEN-ACCESS-TOKEN`, `OPEN-BODY-SIG`, `OPEN-FORM-PARAM`, `token-request`, or none.
@@ -27,7 +27,7 @@ pub struct AuthRecord {
 }
 
 /// What answered.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ResponseRecord {
     /// HTTP status.
@@ -39,12 +39,13 @@ pub struct ResponseRecord {
 }
 
 /// One journal entry.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Entry {
     /// Running number.
     pub id: u64,
     /// Sandbox time of arrival.
+    #[schema(value_type = String)]
     #[serde(serialize_with = "beijing")]
     pub at: DateTime<Utc>,
     /// HTTP method.

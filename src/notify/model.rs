@@ -8,7 +8,7 @@ use crate::apps::AckMode;
 use crate::timefmt::rfc3339_beijing;
 
 /// Where a notification stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Not acknowledged yet; more attempts may come.
@@ -37,7 +37,7 @@ impl Status {
 }
 
 /// How one attempt ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// The merchant acknowledged.
@@ -51,15 +51,17 @@ pub enum Outcome {
 }
 
 /// One delivery attempt.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Attempt {
     /// 1-based attempt number.
     pub n: u32,
     /// When the ladder (or a redelivery) planned it, sandbox time.
+    #[schema(value_type = String)]
     #[serde(serialize_with = "beijing")]
     pub scheduled_at: DateTime<Utc>,
     /// When it was sent, sandbox time.
+    #[schema(value_type = String)]
     #[serde(serialize_with = "beijing")]
     pub sent_at: DateTime<Utc>,
     /// Real time the attempt took.
@@ -95,7 +97,7 @@ pub struct DeliveryPlan {
 }
 
 /// One notification and everything that happened to it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Notification {
     /// `EV-…`, the same on every attempt.
@@ -117,15 +119,19 @@ pub struct Notification {
     /// A callback URL for this notification only; else the app's.
     pub callback_url: Option<String>,
     /// Creation time, sandbox time.
+    #[schema(value_type = String)]
     #[serde(serialize_with = "beijing")]
     pub created_at: DateTime<Utc>,
     /// The next planned attempt; none when settled or waiting for a callback URL.
+    #[schema(value_type = String)]
     #[serde(serialize_with = "beijing_opt")]
     pub next_attempt_at: Option<DateTime<Utc>>,
     /// When the ladder gives up, once the first attempt was made.
+    #[schema(value_type = String)]
     #[serde(serialize_with = "beijing_opt")]
     pub give_up_at: Option<DateTime<Utc>>,
     /// When it was delivered or exhausted.
+    #[schema(value_type = String)]
     #[serde(serialize_with = "beijing_opt")]
     pub settled_at: Option<DateTime<Utc>>,
     /// Every attempt, oldest first.

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::timefmt::rfc3339_beijing;
 
 /// An authorisation's state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum AuthState {
     /// The user authorised the service.
@@ -19,7 +19,7 @@ pub enum AuthState {
 }
 
 /// One transition in an authorisation's life.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryEntry {
     /// The state entered.
@@ -31,7 +31,7 @@ pub struct HistoryEntry {
 }
 
 /// One user's authorisation of one app's Pay Score service.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Authorization {
     /// The app.
@@ -60,7 +60,7 @@ pub struct Subject {
 }
 
 /// Why a transition is impossible.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, utoipa::ToSchema)]
 pub enum TransitionError {
     /// Open requested, already open.
     #[error("openId {0} has already authorised this app's Pay Score service")]

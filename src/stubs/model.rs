@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// One programmed answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StubResponse {
     /// HTTP status (default 200).
@@ -28,7 +28,7 @@ fn ok() -> u16 {
 }
 
 /// A stub as `POST /__mock/stubs` (or `fixtures/stubs.json`) describes it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StubSpec {
     /// HTTP method; absent or `*` matches any.
@@ -54,7 +54,7 @@ pub struct StubSpec {
 }
 
 /// A registered stub.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Stub {
     /// `stb-N`.

@@ -13,6 +13,7 @@ mod independent_client;
 mod journal;
 mod notification_rules;
 mod notifications;
+mod openapi;
 mod payscore;
 mod receiver;
 mod reset;

@@ -1,0 +1,523 @@
+//! `GET /__mock/openapi.json`: an OpenAPI 3 document of every control route, built from the
+//! route table below and the request/response types' own schemas (utoipa).
+
+use actix_web::web::{self, ServiceConfig};
+use actix_web::HttpResponse;
+use utoipa::openapi::path::{
+    HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem, PathsBuilder,
+};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::schema::{ComponentsBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::{
+    Content, InfoBuilder, OpenApi, OpenApiBuilder, Ref, RefOr, Required, ResponseBuilder,
+};
+use utoipa::ToSchema;
+
+use super::resource;
+
+/// One documented control route.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteDoc {
+    /// `GET`, `POST`, …
+    pub method: &'static str,
+    /// Path under `/__mock`, with `{param}`s.
+    pub path: &'static str,
+    /// Group.
+    pub tag: &'static str,
+    /// One line.
+    pub summary: &'static str,
+    /// Request body schema name, if any.
+    pub request: Option<&'static str>,
+    /// Success status and response schema name (`None`: no body or free-form).
+    pub response: (u16, Option<&'static str>),
+    /// Query parameters.
+    pub query: &'static [&'static str],
+}
+
+const fn r(
+    method: &'static str,
+    path: &'static str,
+    tag: &'static str,
+    summary: &'static str,
+    request: Option<&'static str>,
+    response: (u16, Option<&'static str>),
+    query: &'static [&'static str],
+) -> RouteDoc {
+    RouteDoc {
+        method,
+        path,
+        tag,
+        summary,
+        request,
+        response,
+        query,
+    }
+}
+
+/// Every control route. A test checks this table against the routes the code registers.
+pub const ROUTES: &[RouteDoc] = &[
+    r(
+        "GET",
+        "/health",
+        "health",
+        "Liveness and version",
+        None,
+        (200, None),
+        &[],
+    ),
+    r(
+        "GET",
+        "/openapi.json",
+        "health",
+        "This document",
+        None,
+        (200, None),
+        &[],
+    ),
+    r("GET", "/apps", "apps", "List apps", None, (200, None), &[]),
+    r(
+        "POST",
+        "/apps",
+        "apps",
+        "Create an app; missing fields are generated",
+        Some("AppSpec"),
+        (201, Some("App")),
+        &[],
+    ),
+    r(
+        "GET",
+        "/apps/{appId}",
+        "apps",
+        "One app",
+        None,
+        (200, Some("App")),
+        &[],
+    ),
+    r(
+        "PATCH",
+        "/apps/{appId}",
+        "apps",
+        "Change an app",
+        Some("AppSpec"),
+        (200, Some("App")),
+        &[],
+    ),
+    r(
+        "DELETE",
+        "/apps/{appId}",
+        "apps",
+        "Delete an app and everything of it",
+        None,
+        (204, None),
+        &[],
+    ),
+    r(
+        "GET",
+        "/clock",
+        "clock",
+        "Sandbox time",
+        None,
+        (200, Some("ClockView")),
+        &[],
+    ),
+    r(
+        "PUT",
+        "/clock",
+        "clock",
+        "Set or freeze sandbox time",
+        None,
+        (200, Some("ClockView")),
+        &[],
+    ),
+    r(
+        "POST",
+        "/clock/advance",
+        "clock",
+        "Advance sandbox time, making every attempt due on the way",
+        None,
+        (200, None),
+        &[],
+    ),
+    r(
+        "POST",
+        "/reset",
+        "reset",
+        "Back to the fixtures (everything, or ?appId=)",
+        None,
+        (200, None),
+        &["appId"],
+    ),
+    r(
+        "POST",
+        "/payscore/open",
+        "payscore",
+        "A user authorises; emits PAYSCORE.USER_OPEN_SERVICE",
+        None,
+        (201, None),
+        &[],
+    ),
+    r(
+        "POST",
+        "/payscore/close",
+        "payscore",
+        "A user revokes; emits PAYSCORE.USER_CLOSE_SERVICE",
+        None,
+        (201, None),
+        &[],
+    ),
+    r(
+        "GET",
+        "/payscore/authorizations",
+        "payscore",
+        "Authorisations with history",
+        None,
+        (200, None),
+        &["appId", "openId", "state"],
+    ),
+    r(
+        "GET",
+        "/notifications",
+        "notifications",
+        "Notifications, newest first",
+        None,
+        (200, None),
+        &["appId", "openId", "eventType", "status", "limit"],
+    ),
+    r(
+        "GET",
+        "/notifications/{id}",
+        "notifications",
+        "One notification with every attempt",
+        None,
+        (200, Some("Notification")),
+        &[],
+    ),
+    r(
+        "GET",
+        "/notifications/{id}/wait",
+        "notifications",
+        "Long-poll until a state is reached (408 on timeout)",
+        None,
+        (200, Some("Notification")),
+        &["status", "timeoutMs"],
+    ),
+    r(
+        "POST",
+        "/notifications/{id}/redeliver",
+        "notifications",
+        "One more attempt now, same id",
+        None,
+        (200, Some("Notification")),
+        &[],
+    ),
+    r(
+        "GET",
+        "/faults",
+        "faults",
+        "List faults",
+        None,
+        (200, None),
+        &[],
+    ),
+    r(
+        "POST",
+        "/faults",
+        "faults",
+        "Add a fault",
+        Some("FaultSpec"),
+        (201, Some("Fault")),
+        &[],
+    ),
+    r(
+        "DELETE",
+        "/faults",
+        "faults",
+        "Remove every fault",
+        None,
+        (204, None),
+        &[],
+    ),
+    r(
+        "GET",
+        "/faults/{id}",
+        "faults",
+        "One fault",
+        None,
+        (200, Some("Fault")),
+        &[],
+    ),
+    r(
+        "DELETE",
+        "/faults/{id}",
+        "faults",
+        "Remove a fault",
+        None,
+        (204, None),
+        &[],
+    ),
+    r(
+        "GET",
+        "/stubs",
+        "stubs",
+        "List stubs in matching order",
+        None,
+        (200, None),
+        &[],
+    ),
+    r(
+        "POST",
+        "/stubs",
+        "stubs",
+        "Add a stub",
+        Some("StubSpec"),
+        (201, Some("Stub")),
+        &[],
+    ),
+    r(
+        "DELETE",
+        "/stubs",
+        "stubs",
+        "Remove every stub",
+        None,
+        (204, None),
+        &[],
+    ),
+    r(
+        "GET",
+        "/stubs/{id}",
+        "stubs",
+        "One stub",
+        None,
+        (200, Some("Stub")),
+        &[],
+    ),
+    r(
+        "DELETE",
+        "/stubs/{id}",
+        "stubs",
+        "Remove a stub",
+        None,
+        (204, None),
+        &[],
+    ),
+    r(
+        "GET",
+        "/requests",
+        "journal",
+        "Gateway requests, newest first",
+        None,
+        (200, None),
+        &["appId", "path", "outcome", "method", "limit"],
+    ),
+    r(
+        "DELETE",
+        "/requests",
+        "journal",
+        "Clear the journal",
+        None,
+        (204, None),
+        &[],
+    ),
+    r(
+        "POST",
+        "/tools/sign",
+        "tools",
+        "Canonical string and signature for a signing rule",
+        None,
+        (200, None),
+        &[],
+    ),
+    r(
+        "POST",
+        "/tools/verify",
+        "tools",
+        "Expected vs received signature, where they differ, hints",
+        None,
+        (200, None),
+        &[],
+    ),
+    r(
+        "POST",
+        "/conformance",
+        "conformance",
+        "Probe a merchant's notification handler",
+        None,
+        (200, None),
+        &[],
+    ),
+    r(
+        "GET",
+        "/scenarios",
+        "scenarios",
+        "Fixture scenarios",
+        None,
+        (200, None),
+        &[],
+    ),
+    r(
+        "POST",
+        "/scenarios/run",
+        "scenarios",
+        "Run a scenario, get a report",
+        None,
+        (200, None),
+        &[],
+    ),
+    r(
+        "POST",
+        "/sink/{appId}",
+        "scenarios",
+        "A built-in merchant that verifies and acknowledges notifications",
+        None,
+        (200, None),
+        &[],
+    ),
+    r(
+        "GET",
+        "/sink/{appId}",
+        "scenarios",
+        "What the built-in merchant received",
+        None,
+        (200, None),
+        &[],
+    ),
+];
+
+fn method(m: &str) -> HttpMethod {
+    match m {
+        "POST" => HttpMethod::Post,
+        "PUT" => HttpMethod::Put,
+        "PATCH" => HttpMethod::Patch,
+        "DELETE" => HttpMethod::Delete,
+        _ => HttpMethod::Get,
+    }
+}
+
+fn json(schema: Option<&str>) -> Content {
+    let schema: RefOr<Schema> = match schema {
+        Some(name) => RefOr::Ref(Ref::from_schema_name(name)),
+        None => RefOr::T(Schema::Object(
+            ObjectBuilder::new().schema_type(Type::Object).build(),
+        )),
+    };
+    Content::new(Some(schema))
+}
+
+fn add<T: ToSchema>(out: &mut Vec<(String, RefOr<Schema>)>) {
+    out.push((T::name().into_owned(), T::schema()));
+    T::schemas(out);
+}
+
+fn error_schema() -> Schema {
+    let inner = ObjectBuilder::new()
+        .property("code", ObjectBuilder::new().schema_type(Type::String))
+        .property("message", ObjectBuilder::new().schema_type(Type::String))
+        .required("code")
+        .required("message");
+    Schema::Object(
+        ObjectBuilder::new()
+            .property("error", inner)
+            .required("error")
+            .build(),
+    )
+}
+
+/// The document.
+pub fn document() -> OpenApi {
+    let mut paths = PathsBuilder::new();
+    for route in ROUTES {
+        let mut op = OperationBuilder::new()
+            .tag(route.tag)
+            .summary(Some(route.summary))
+            .operation_id(Some(format!(
+                "{} {}",
+                route.method.to_ascii_lowercase(),
+                route.path
+            )));
+        for segment in route.path.split('/') {
+            if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                op = op.parameter(
+                    ParameterBuilder::new()
+                        .name(name)
+                        .parameter_in(ParameterIn::Path)
+                        .required(Required::True)
+                        .schema(Some(ObjectBuilder::new().schema_type(Type::String))),
+                );
+            }
+        }
+        for name in route.query {
+            op = op.parameter(
+                ParameterBuilder::new()
+                    .name(*name)
+                    .parameter_in(ParameterIn::Query)
+                    .required(Required::False)
+                    .schema(Some(ObjectBuilder::new().schema_type(Type::String))),
+            );
+        }
+        if let Some(request) = route.request {
+            op = op.request_body(Some(
+                RequestBodyBuilder::new()
+                    .content("application/json", json(Some(request)))
+                    .build(),
+            ));
+        } else if route.method != "GET" && route.method != "DELETE" {
+            op = op.request_body(Some(
+                RequestBodyBuilder::new()
+                    .content("application/json", json(None))
+                    .build(),
+            ));
+        }
+        let (status, schema) = route.response;
+        let ok = if status == 204 {
+            ResponseBuilder::new().description("Done")
+        } else {
+            ResponseBuilder::new()
+                .description("Success")
+                .content("application/json", json(schema))
+        };
+        let err = ResponseBuilder::new()
+            .description("Control API error")
+            .content("application/json", json(Some("ControlError")));
+        op = op.response(status.to_string(), ok).response("4XX", err);
+        paths = paths.path(
+            format!("/__mock{}", route.path),
+            PathItem::new(method(route.method), op),
+        );
+    }
+    let mut schemas = Vec::new();
+    add::<crate::apps::App>(&mut schemas);
+    add::<crate::apps::AppSpec>(&mut schemas);
+    add::<crate::clock::ClockView>(&mut schemas);
+    add::<crate::notify::Notification>(&mut schemas);
+    add::<crate::payscore::Authorization>(&mut schemas);
+    add::<crate::faults::Fault>(&mut schemas);
+    add::<crate::faults::FaultSpec>(&mut schemas);
+    add::<crate::stubs::Stub>(&mut schemas);
+    add::<crate::stubs::StubSpec>(&mut schemas);
+    add::<crate::journal::Entry>(&mut schemas);
+    schemas.push(("ControlError".into(), RefOr::T(error_schema())));
+    OpenApiBuilder::new()
+        .info(
+            InfoBuilder::new()
+                .title("chinaums-mock control API")
+                .version(env!("CARGO_PKG_VERSION"))
+                .description(Some("Script and inspect the ChinaUMS sandbox: apps, Pay Score authorisations, notifications, the clock, faults, stubs, the request journal, scenarios."))
+                .build(),
+        )
+        .paths(paths.build())
+        .components(Some(ComponentsBuilder::new().schemas_from_iter(schemas).build()))
+        .build()
+}
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(resource("/openapi.json").route(web::get().to(serve)));
+}
+
+async fn serve() -> HttpResponse {
+    match document().to_json() {
+        Ok(text) => HttpResponse::Ok()
+            .content_type("application/json")
+            .body(text),
+        Err(e) => HttpResponse::InternalServerError().body(e.to_string()),
+    }
+}
