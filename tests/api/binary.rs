@@ -129,3 +129,34 @@ async fn invalid_fixtures_stop_the_start_with_a_clear_error() {
     assert!(output.stdout.is_empty(), "no listening line on failure");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// What the container's runtime base (distroless cc: glibc and libgcc) provides.
+const RUNTIME_LIBRARIES: [&str; 8] = [
+    "linux-vdso.so",
+    "libc.so",
+    "libm.so",
+    "libgcc_s.so",
+    "libpthread.so",
+    "libdl.so",
+    "librt.so",
+    "ld-linux",
+];
+
+#[test]
+fn the_binary_needs_no_library_beyond_glibc_and_libgcc() {
+    let out = std::process::Command::new("ldd")
+        .arg(BIN)
+        .output()
+        .expect("ldd is available");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !text.contains("libssl") && !text.contains("libcrypto"),
+        "TLS must be rustls: {text}"
+    );
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        assert!(
+            RUNTIME_LIBRARIES.iter().any(|lib| line.contains(lib)),
+            "unexpected dynamic library (the runtime image lacks it): {line}"
+        );
+    }
+}
