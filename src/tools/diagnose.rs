@@ -1,6 +1,8 @@
 //! Why a signature was rejected: the expected canonical string and signature next to the
 //! received ones, where they first differ, and hints found by recomputing the usual mistakes.
 
+mod finish;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -9,10 +11,11 @@ use super::variants::{
     BodyCase, NotifyCase, TokenCase, Variant,
 };
 use crate::signing::{
-    decode_base64_lenient, hex_matches, mac_matches, notify_sign, notify_signed_string,
-    open_body_canonical, open_body_mac, open_body_signature, token_canonical, token_signature,
-    NotifySignType, TokenSignMethod,
+    body_digest_hex, decode_base64_lenient, hex_matches, mac_matches, notify_sign,
+    notify_signed_string, open_body_canonical, open_body_mac, open_body_signature, token_canonical,
+    token_signature, NotifySignType, TokenSignMethod,
 };
+use finish::{finish, Draft, Tail};
 
 /// Expected against received, for one signature.
 #[derive(Debug, Clone, Serialize)]
@@ -187,7 +190,15 @@ pub(super) fn token(
             len: case.app_key.len(),
             name: "appKey",
         },
-        fallback: "no common mistake reproduces this signature: check the appKey, and that appId + timestamp + nonce + appKey are joined with nothing in between".to_owned(),
+        parts: parts(&[
+            ("appId", case.app_id),
+            ("timestamp", case.timestamp),
+            ("nonce", case.nonce),
+            ("appKey", case.app_key),
+        ]),
+        fallback: "no common mistake reproduces this signature: check the appKey, and that \
+                   appId + timestamp + nonce + appKey are joined with nothing in between"
+            .to_owned(),
         expected_canonical,
         expected_signature,
         received_signature: received.to_owned(),
@@ -246,13 +257,33 @@ pub(super) fn body(
         case.app_key,
     );
     let part = case.part;
+    let digest_name = if part == "content" {
+        "content digest"
+    } else {
+        "body digest"
+    };
+    let parts = parts(&[
+        ("appId", case.app_id),
+        ("timestamp", case.timestamp),
+        ("nonce", case.nonce),
+        (digest_name, &body_digest_hex(case.content)),
+    ]);
     let draft = Draft {
-        rule: if part == "content" { "openFormParam" } else { "openBodySig" },
+        rule: if part == "content" {
+            "openFormParam"
+        } else {
+            "openBodySig"
+        },
         valid: mac_matches(&mac, received),
         variants: body_variants(case, &expected_signature, received, evidence.other_key),
         hints: timestamp_hints(case.timestamp, now, window_secs),
         tail: Tail::Digest { part },
-        fallback: format!("no common mistake reproduces this signature: check the appKey (the HMAC key) and that the client signs appId + timestamp + nonce + lowerhex(SHA256({part})) over the exact bytes sent"),
+        parts,
+        fallback: format!(
+            "no common mistake reproduces this signature: check the appKey (the HMAC key) and \
+             that the client signs appId + timestamp + nonce + lowerhex(SHA256({part})) over the \
+             exact bytes sent"
+        ),
         expected_canonical,
         expected_signature,
         received_signature: received.to_owned(),
@@ -298,7 +329,11 @@ pub(super) fn notify(
             len: case.md5_key.len(),
             name: "md5Key",
         },
-        fallback: "no common mistake reproduces this sign: check the md5Key and that every field is signed exactly as received".to_owned(),
+        // Field boundaries are already plain in the signed string.
+        parts: Vec::new(),
+        fallback: "no common mistake reproduces this sign: check the md5Key and that every \
+                   field is signed exactly as received"
+            .to_owned(),
         expected_canonical,
         expected_signature,
         received_signature: received.to_owned(),
@@ -309,9 +344,13 @@ pub(super) fn notify(
     })
 }
 
-mod finish;
-
-use finish::{finish, Draft, Tail};
+/// Names and lengths (in characters) of the parts of a canonical string.
+fn parts(named: &[(&'static str, &str)]) -> Vec<(&'static str, usize)> {
+    named
+        .iter()
+        .map(|(name, s)| (*name, s.chars().count()))
+        .collect()
+}
 
 #[cfg(test)]
 mod tests;

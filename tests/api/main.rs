@@ -14,3 +14,4 @@ mod payscore;
 mod receiver;
 mod token;
 mod token_failures;
+mod tools;

@@ -17,6 +17,8 @@ pub(super) struct Draft {
     pub received_signature: String,
     pub valid: bool,
     pub tail: Tail,
+    /// The parts of the canonical string in order, with their lengths in characters.
+    pub parts: Vec<(&'static str, usize)>,
     pub hints: Vec<String>,
     pub variants: Vec<Variant>,
     pub fallback: String,
@@ -36,6 +38,7 @@ pub(super) fn finish(
         received_signature,
         valid,
         tail,
+        parts,
         mut hints,
         variants,
         fallback,
@@ -51,16 +54,19 @@ pub(super) fn finish(
             hints.push("the canonical string is right, so the key or the hash is wrong".to_owned());
             explained = true;
         }
-        if difference.is_some() {
+        if let Some(diff) = &difference {
             let by_string: Vec<&Variant> = variants
                 .iter()
                 .filter(|v| v.canonical.as_deref() == Some(received))
                 .collect();
+            // A known mistake names the difference best, then the last part, then any part.
             for v in by_string.iter().filter(|v| !v.matches) {
                 hints.push(v.hint.clone());
             }
             if by_string.is_empty() {
-                hints.extend(tail_hint(&tail, &expected_canonical, received));
+                let named = tail_hint(&tail, &expected_canonical, received)
+                    .or_else(|| part_hint(&parts, diff.index));
+                hints.extend(named);
             }
             if signs_to_received(received) {
                 hints.push(
@@ -90,7 +96,9 @@ fn tail_hint(tail: &Tail, expected: &str, received: &str) -> Option<String> {
     match *tail {
         Tail::Key { len, name } => {
             let prefix = expected.get(..expected.len().saturating_sub(len))?;
-            received.strip_prefix(prefix).map(|_| {
+            // A string that merely goes on after the key is not a key problem.
+            let in_key = received.starts_with(prefix) && !received.starts_with(expected);
+            in_key.then(|| {
                 format!(
                     "the canonical string differs only in the key part: append the {name} itself"
                 )
@@ -101,8 +109,29 @@ fn tail_hint(tail: &Tail, expected: &str, received: &str) -> Option<String> {
             let digest = expected.get(prefix.len()..)?;
             let theirs = received.strip_prefix(prefix)?;
             (theirs.len() == 64 && theirs.bytes().all(|b| b.is_ascii_hexdigit())).then(|| {
-                format!("the {part} digest differs: the client signed {theirs}, the {part} received hashes to {digest}; sign the exact bytes sent (a re-serialised {part} has another digest)")
+                format!(
+                    "the {part} digest differs: the client signed {theirs}, the {part} received \
+                     hashes to {digest}; sign the exact bytes sent (a re-serialised {part} has \
+                     another digest)"
+                )
             })
         }
     }
+}
+
+/// Names the part of the canonical string in which the difference starts.
+fn part_hint(parts: &[(&'static str, usize)], index: usize) -> Option<String> {
+    let mut end = 0;
+    for (name, len) in parts {
+        end += len;
+        if index < end {
+            return Some(format!(
+                "the canonical string differs in the {name}, from character {index}"
+            ));
+        }
+    }
+    let (last, _) = parts.last()?;
+    Some(format!(
+        "the client's canonical string goes on after the {last}: nothing follows it"
+    ))
 }

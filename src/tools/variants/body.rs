@@ -43,7 +43,8 @@ pub(in crate::tools) fn body_variants(
         let matches = mac_matches(&open_body_mac(app_key, &canonical), received);
         out.push(Variant::of_string(
             format!(
-                "the client signed {what} of the {part}, not the exact bytes sent: signed digest {alt}, digest of the {part} received {digest}"
+                "the client signed {what} of the {part}, not the exact bytes sent: signed digest \
+                 {alt}, digest of the {part} received {digest}"
             ),
             canonical,
             matches,

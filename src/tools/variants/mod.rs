@@ -13,6 +13,7 @@ pub(super) use token::{token_variants, TokenCase};
 
 use crate::signing::{notify_sign, token_signature, NotifySignType, TokenSignMethod};
 use crate::timefmt::{format_compact, parse_compact};
+
 /// One way a client can get a signature wrong.
 #[derive(Debug, Clone)]
 pub(in crate::tools) struct Variant {

@@ -34,8 +34,14 @@ pub(in crate::tools) fn token_variants(
         TokenSignMethod::Sha1 => TokenSignMethod::Sha256,
     };
     let hint = match method {
-        TokenSignMethod::Sha256 => "the signature is SHA1 of the right string, but signMethod is SHA256: hash with SHA-256 (no signMethod at all means SHA1)",
-        TokenSignMethod::Sha1 => "the signature is SHA256 of the right string, but SHA1 was declared: send signMethod \"SHA256\" (no signMethod means SHA1)",
+        TokenSignMethod::Sha256 => {
+            "the signature is SHA1 of the right string, but signMethod is SHA256: hash with \
+             SHA-256 (no signMethod at all means SHA1)"
+        }
+        TokenSignMethod::Sha1 => {
+            "the signature is SHA256 of the right string, but SHA1 was declared: send \
+             signMethod \"SHA256\" (no signMethod means SHA1)"
+        }
     };
     let sig = token_signature(other, app_id, timestamp, nonce, app_key);
     out.push(Variant::of_encoding(

@@ -168,6 +168,7 @@ fn a_received_canonical_with_the_md5_key_shows_where_it_departs() {
     assert_eq!(diff.received, &MD5_KEY[..20]);
     assert!(has(&d, "md5Key where the appKey belongs"));
     assert!(has(&d, "matches the canonical string the client sent"));
+    assert_eq!(d.hints.len(), 2, "{:?}", d.hints);
 }
 
 #[test]
@@ -205,4 +206,30 @@ fn a_right_canonical_with_a_wrong_signature_points_at_key_or_hash() {
         },
     );
     assert!(d.hints.is_empty(), "{:?}", d.hints);
+}
+
+#[test]
+fn a_received_canonical_with_another_timestamp_names_that_part() {
+    let canonical = format!("{APP_ID}20261125120001{NONCE}{APP_KEY}");
+    let d = token_with(
+        "00",
+        Evidence {
+            received_canonical: Some(&canonical),
+            ..Evidence::default()
+        },
+    );
+    assert!(
+        has(&d, "differs in the timestamp, from character 45"),
+        "{:?}",
+        d.hints
+    );
+    let longer = format!("{APP_ID}{TS}{NONCE}{APP_KEY}\n");
+    let d = token_with(
+        "00",
+        Evidence {
+            received_canonical: Some(&longer),
+            ..Evidence::default()
+        },
+    );
+    assert!(has(&d, "goes on after the appKey"), "{:?}", d.hints);
 }
