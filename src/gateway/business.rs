@@ -84,7 +84,11 @@ async fn serve(state: &AppState, req: &HttpRequest, body: &[u8], draft: &mut Dra
         Ok(ctx) => ctx,
         Err(e) => {
             tracing::info!(method = %req.method(), path = %req.path(), code = e.code(), reason = %e, "rejected business call");
-            draft.rejected(e.to_string(), None);
+            let diagnosis = match e {
+                AuthError::BadSign => super::diagnosis::business(state, req, body),
+                _ => None,
+            };
+            draft.rejected(e.to_string(), diagnosis);
             return Served {
                 err_code: Some(e.code().to_owned()),
                 response: e.error_response(),

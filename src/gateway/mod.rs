@@ -2,6 +2,7 @@
 
 pub mod auth;
 mod business;
+mod diagnosis;
 pub mod error;
 mod token;
 

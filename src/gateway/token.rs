@@ -220,7 +220,11 @@ pub async fn issue_token(
             let response = e.error_response();
             let outcome = outcome_of(&e);
             if outcome == "auth_failed" {
-                draft.rejected(e.to_string(), None);
+                let diagnosis = match e {
+                    TokenError::BadSignature { .. } => super::diagnosis::token(&state, &body),
+                    _ => None,
+                };
+                draft.rejected(e.to_string(), diagnosis);
             }
             draft.finish(
                 &state.journal,

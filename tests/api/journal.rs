@@ -115,3 +115,37 @@ async fn the_journal_keeps_only_the_newest_entries() {
         .collect();
     assert_eq!(ids, [5, 4, 3]);
 }
+
+#[tokio::test]
+async fn a_signature_failure_in_the_journal_carries_the_diagnosis_without_the_key() {
+    let app = spawn_app().await;
+    let body = order_body(MID);
+    let header = body_sig_header(APP_ID, APP_KEY, VECTOR_TS, &body);
+    // The client re-serialised the body after signing it.
+    app.call_with_header("/v1/netpay/close", &header, &body.replace(',', ", "))
+        .await
+        .assert_gateway(401, "BAD_SIGN");
+    let mut token_body = signed_token_body(APP_ID, MD5_KEY, VECTOR_TS, "n-1");
+    token_body["signMethod"] = json!("SHA256");
+    app.post_json("/v1/token/access", &token_body)
+        .await
+        .assert_gateway(401, "1003");
+    let r = app.get("/__mock/requests?outcome=auth_failed").await;
+    let entries = r.json()["requests"].as_array().cloned().unwrap_or_default();
+    let token = &entries[0]["auth"]["diagnosis"];
+    assert_eq!(token["rule"], "token");
+    assert!(
+        token["expectedCanonical"]
+            .as_str()
+            .is_some_and(|c| c.ends_with("<appKey>")),
+        "{token}"
+    );
+    assert!(token["hints"].to_string().contains("md5Key"), "{token}");
+    let sig = &entries[1]["auth"]["diagnosis"];
+    assert_eq!(sig["rule"], "openBodySig");
+    assert!(
+        sig["hints"].as_array().is_some_and(|h| !h.is_empty()),
+        "{sig}"
+    );
+    assert!(!r.text.contains(APP_KEY), "the key never appears");
+}

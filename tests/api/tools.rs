@@ -102,7 +102,7 @@ async fn a_header_from_the_sign_tool_is_accepted_by_the_gateway() {
     assert_eq!(s(&out, "timestamp"), VECTOR_TS, "sandbox time, Beijing");
     let nonce = s(&out, "nonce");
     assert!(nonce.len() == 32 && nonce.bytes().all(|b| b.is_ascii_hexdigit()));
-    app.call_with_header("/v1/netpay/wx/unified-order", &s(&out, "header"), &body)
+    app.call_with_header("/v1/netpay/wx/app-pre-order", &s(&out, "header"), &body)
         .await
         .assert_served_as(APP_ID);
 }

@@ -156,7 +156,7 @@ pub fn check_window(
 
 /// Reads `?authorization=OPEN-FORM-PARAM&appId=…&timestamp=…&nonce=…&content=…&signature=…`.
 /// `Ok(None)` when the query does not use OPEN-FORM-PARAM at all.
-fn form_params(query: &str) -> Result<Option<(SignedParams, String)>, AuthError> {
+pub(crate) fn form_params(query: &str) -> Result<Option<(SignedParams, String)>, AuthError> {
     let mut auth = None;
     let mut fields: [Option<String>; 5] = Default::default();
     const NAMES: [&str; 5] = ["appId", "timestamp", "nonce", "signature", "content"];
