@@ -34,6 +34,8 @@ pub struct AppState {
     pub notify: NotifyEngine,
     /// The one generator behind every generated value, seeded by `--seed`.
     pub rng: Mutex<StdRng>,
+    /// What the built-in merchant sink (`/__mock/sink/{appId}`) received.
+    pub sink: crate::scenario::SinkStore,
 }
 
 impl AppState {
@@ -63,6 +65,7 @@ impl AppState {
             payscore: PayScoreStore::default(),
             notify,
             rng: Mutex::new(rng),
+            sink: crate::scenario::SinkStore::default(),
         })
     }
 

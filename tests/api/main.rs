@@ -12,5 +12,6 @@ mod notification_rules;
 mod notifications;
 mod payscore;
 mod receiver;
+mod scenarios;
 mod token;
 mod token_failures;
