@@ -215,8 +215,7 @@ pub fn check_fields(kind: Kind, fields: &Map<String, Value>, lenient: bool) -> R
         if !known.iter().any(|f| f.name == name) {
             let names: Vec<_> = known.iter().map(|f| f.name).collect();
             return Err(format!(
-                "unknown field {name} for {}; it takes {} (plus as and name)",
-                kind.name(),
+                "unknown field {name}; it takes {} (plus as and name)",
                 names.join(", ")
             ));
         }
@@ -224,9 +223,7 @@ pub fn check_fields(kind: Kind, fields: &Map<String, Value>, lenient: bool) -> R
     for field in known {
         match fields.get(field.name) {
             Some(value) => check_type(field.name, field.ty, value, lenient)?,
-            None if field.required => {
-                return Err(format!("{} needs the field {}", kind.name(), field.name))
-            }
+            None if field.required => return Err(format!("missing field {}", field.name)),
             None => {}
         }
     }
@@ -368,7 +365,7 @@ mod tests {
     fn missing_and_mistyped_fields_are_refused_but_references_wait_for_run_time() {
         assert!(problem(json!([{ "kind": "open" }]))
             .message
-            .contains("needs the field app"));
+            .contains("open: missing field app"));
         let e = problem(json!([{ "kind": "advance", "seconds": "soon" }]));
         assert!(e.message.contains("seconds must be a number"), "{e}");
         let ok = Scenario::from_value(&json!({

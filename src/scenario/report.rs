@@ -89,6 +89,9 @@ impl Report {
                 _ => "FAIL",
             };
             let mut line = format!("  [{mark}] {:>2} {}", step.index, step.kind);
+            if let Some(saved) = &step.save_as {
+                line.push_str(&format!(" ({saved})"));
+            }
             if let Some(name) = &step.name {
                 line.push_str(&format!(" — {name}"));
             }

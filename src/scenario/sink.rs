@@ -87,12 +87,12 @@ pub struct Verdict {
     pub problem: Option<String>,
 }
 
+/// A body's format (`form` or `json`) and its top-level fields in order.
+type Fields = (&'static str, Vec<(String, String)>);
+
 /// Reads a notification body (form or JSON) into its top-level fields, nested JSON members as
 /// their compact text — the text the sign covers.
-fn fields_of(
-    body: &[u8],
-    content_type: &str,
-) -> Result<(&'static str, Vec<(String, String)>), String> {
+fn fields_of(body: &[u8], content_type: &str) -> Result<Fields, String> {
     let looks_json = content_type.to_ascii_lowercase().contains("json")
         || body.trim_ascii_start().starts_with(b"{");
     if !looks_json {

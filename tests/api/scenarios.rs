@@ -103,7 +103,7 @@ async fn an_invalid_scenario_is_refused_with_the_step_index_and_the_problem() {
             1,
             "unknown kind",
         ),
-        (json!([{ "kind": "open" }]), 0, "needs the field app"),
+        (json!([{ "kind": "open" }]), 0, "open: missing field app"),
         (
             json!([{ "kind": "advance", "seconds": -5 }]),
             0,
