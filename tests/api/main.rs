@@ -14,5 +14,6 @@ mod notifications;
 mod payscore;
 mod receiver;
 mod scenarios;
+mod sink;
 mod token;
 mod token_failures;
