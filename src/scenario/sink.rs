@@ -70,6 +70,11 @@ impl SinkStore {
     pub fn clear(&self, app_id: &str) {
         self.by_app.lock().remove(app_id);
     }
+
+    /// Forgets every receipt (a reset of the sandbox).
+    pub fn clear_all(&self) {
+        self.by_app.lock().clear();
+    }
 }
 
 /// The sink's judgement of one notification body.
