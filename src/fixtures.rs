@@ -10,6 +10,39 @@ use crate::config::FixtureSource;
 /// The repository's `fixtures/apps.json`, compiled in so the binary runs anywhere.
 pub const EMBEDDED_APPS: &str = include_str!("../fixtures/apps.json");
 
+/// The repository's `fixtures/scenarios/*.json`, compiled in: `(name, JSON text)`.
+pub const EMBEDDED_SCENARIOS: &[(&str, &str)] = &[
+    (
+        "happy-open-close",
+        include_str!("../fixtures/scenarios/happy-open-close.json"),
+    ),
+    (
+        "merchant-down-three-hours",
+        include_str!("../fixtures/scenarios/merchant-down-three-hours.json"),
+    ),
+    (
+        "revoke-and-reauthorise",
+        include_str!("../fixtures/scenarios/revoke-and-reauthorise.json"),
+    ),
+    (
+        "token-endpoint-flaky",
+        include_str!("../fixtures/scenarios/token-endpoint-flaky.json"),
+    ),
+    (
+        "token-expires-mid-flow",
+        include_str!("../fixtures/scenarios/token-expires-mid-flow.json"),
+    ),
+];
+
+/// One fixture scenario file, not parsed yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioFile {
+    /// The file name without `.json`; a scenario is run by this name.
+    pub name: String,
+    /// The JSON text.
+    pub text: String,
+}
+
 /// Why fixtures could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum FixtureError {
@@ -63,6 +96,46 @@ pub fn load_apps(source: &FixtureSource) -> Result<Vec<AppSpec>, FixtureError> {
     }
 }
 
+/// The scenario files of a fixture source, by name: the embedded ones, or `DIR/scenarios/*.json`
+/// (none when the directory has no `scenarios`).
+pub fn load_scenarios(source: &FixtureSource) -> Result<Vec<ScenarioFile>, FixtureError> {
+    let dir = match source {
+        FixtureSource::Embedded => {
+            return Ok(EMBEDDED_SCENARIOS
+                .iter()
+                .map(|(name, text)| ScenarioFile {
+                    name: (*name).to_owned(),
+                    text: (*text).to_owned(),
+                })
+                .collect())
+        }
+        FixtureSource::Dir(dir) => dir.join("scenarios"),
+    };
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => return Err(FixtureError::Read { path: dir, source }),
+    };
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry
+            .map_err(|source| FixtureError::Read {
+                path: dir.clone(),
+                source,
+            })?
+            .path();
+        let name = match (path.extension(), path.file_stem()) {
+            (Some(ext), Some(stem)) if ext == "json" => stem.to_string_lossy().into_owned(),
+            _ => continue,
+        };
+        let text =
+            std::fs::read_to_string(&path).map_err(|source| FixtureError::Read { path, source })?;
+        files.push(ScenarioFile { name, text });
+    }
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(files)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +151,28 @@ mod tests {
                 "10037e6f6823b20801682b6a5e5a0006"
             ]
         );
+    }
+
+    #[test]
+    fn every_embedded_scenario_is_valid_and_named_after_its_file() {
+        let files = load_scenarios(&FixtureSource::Embedded).unwrap_or_default();
+        assert!(files.len() >= 5);
+        for file in files {
+            let scenario = crate::scenario::Scenario::from_json(&file.text);
+            assert_eq!(
+                scenario.map(|s| s.name).ok(),
+                Some(file.name.clone()),
+                "{}",
+                file.name
+            );
+        }
+    }
+
+    #[test]
+    fn a_fixture_directory_without_scenarios_has_none() {
+        let dir = std::env::temp_dir();
+        let none = load_scenarios(&FixtureSource::Dir(dir.join("no-such-fixtures-here")));
+        assert!(none.is_ok_and(|f| f.is_empty()));
     }
 
     #[test]

@@ -43,6 +43,8 @@ pub struct AppState {
     pub journal: Journal,
     /// The one generator behind every generated value, seeded by `--seed`.
     pub rng: Mutex<StdRng>,
+    /// What the built-in merchant sink (`/__mock/sink/{appId}`) received.
+    pub sink: crate::scenario::SinkStore,
 }
 
 impl AppState {
@@ -73,6 +75,7 @@ impl AppState {
             stubs: StubStore::default(),
             journal: Journal::new(config_journal),
             rng: Mutex::new(rng),
+            sink: crate::scenario::SinkStore::default(),
         })
     }
 

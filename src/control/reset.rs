@@ -53,6 +53,7 @@ fn reset_all(state: &AppState) -> Result<(), ControlError> {
     state.faults.clear(None);
     state.stubs.clear(None);
     state.journal.clear();
+    state.sink.clear_all();
     state.clock.reset();
     if state.config.clock_start.is_some() || state.config.clock_frozen {
         state

@@ -1,6 +1,42 @@
-//! (being built)
+//! Scenarios: JSON stories of steps (create an app, open an authorisation, advance the clock,
+//! expect deliveries …) run against a sandbox over HTTP, with a report of every step; and the
+//! built-in merchant sink they point callbacks at.
+//!
+//! ```
+//! use chinaums_mock::scenario::Scenario;
+//! let scenario = Scenario::from_json(r#"{
+//!   "name": "tick",
+//!   "steps": [
+//!     {"kind": "createApp", "as": "shop"},
+//!     {"kind": "open", "app": "shop", "as": "open1"},
+//!     {"kind": "expectAuthorization", "app": "shop", "openId": "${open1.authorization.openId}", "state": "OPEN"}
+//!   ]
+//! }"#).expect("a valid scenario");
+//! assert_eq!(scenario.steps.len(), 3);
+//! ```
+
+mod client;
+mod expect;
+mod model;
+mod refs;
+mod report;
+mod routes;
+mod runner;
+mod sink;
+mod steps;
 
 use actix_web::web::ServiceConfig;
 
-/// Registers this module's control routes (inside the `/__mock` scope).
-pub fn configure(_cfg: &mut ServiceConfig) {}
+pub use client::{describe, query, segment, Answer, Sandbox};
+pub use model::{Field, Kind, Scenario, ScenarioError, Step, Ty};
+pub use refs::{is_whole_reference, Bindings};
+pub use report::{Failure, Report, StepReport};
+pub use runner::run;
+pub use sink::{judge, Receipt, SinkStore, Verdict, KEPT_PER_APP};
+
+/// Registers this module's control routes (inside the `/__mock` scope): the scenarios and the
+/// merchant sink.
+pub fn configure(cfg: &mut ServiceConfig) {
+    routes::configure(cfg);
+    sink::configure(cfg);
+}

@@ -1,38 +1,14 @@
-//! The command line: every flag also reads an environment variable `CHINAUMS_MOCK_<FLAG>`.
+//! `serve`: the server's options (each also read from `CHINAUMS_MOCK_<FLAG>`) and its run loop.
 
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
-use clap::{Args, Parser, Subcommand};
+use clap::Args;
 use serde_json::json;
 
 use crate::apps::{AckMode, NotifyFormat, NotifySettings, NotifySigning};
 use crate::config::{Config, FixtureSource, LogFormat};
 use crate::startup::Application;
-
-/// A ChinaUMS Open Platform sandbox for merchant back-end tests.
-#[derive(Debug, Parser)]
-#[command(
-    name = "chinaums-mock",
-    version,
-    about,
-    args_conflicts_with_subcommands = true
-)]
-pub struct Cli {
-    /// What to do; without one, `serve`.
-    #[command(subcommand)]
-    pub command: Option<Command>,
-    /// Options of `serve`, also accepted without the verb.
-    #[command(flatten)]
-    pub serve: ServeArgs,
-}
-
-/// The verbs.
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Run the sandbox (the default).
-    Serve(ServeArgs),
-}
 
 /// Options of the server.
 #[derive(Debug, Clone, Args)]
@@ -125,6 +101,9 @@ pub struct ServeArgs {
         default_value_t = 10_000
     )]
     pub notification_retention: usize,
+    /// Gateway requests kept in the request journal; the oldest go first.
+    #[arg(long, env = "CHINAUMS_MOCK_JOURNAL_RETENTION", default_value_t = 1000)]
+    pub journal_retention: usize,
 }
 
 /// Parses a setting by its JSON name (`form`, `SHA256`, `http2xx`, …).
@@ -167,19 +146,9 @@ impl ServeArgs {
             callback_url: self.callback_url.clone(),
             max_in_flight: self.max_in_flight,
             notification_retention: self.notification_retention,
-            ..Config::default()
+            journal_retention: self.journal_retention,
         }
     }
-}
-
-/// Runs what the command line asks for. Returns the process exit code.
-pub async fn run(cli: Cli) -> i32 {
-    let args = match cli.command {
-        Some(Command::Serve(args)) => args,
-        None => cli.serve,
-    };
-    crate::telemetry::init(args.log_format, &args.log_level);
-    serve(args.to_config()).await
 }
 
 /// Serves until SIGINT or SIGTERM, then stops gracefully.

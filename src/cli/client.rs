@@ -1,0 +1,221 @@
+//! Client verbs against a running sandbox: `trigger`, `conformance`, `health`.
+
+use std::io::{Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+use reqwest::Method;
+use serde_json::{json, Map, Value};
+
+use super::{print_json, ServerArg};
+use crate::scenario::Sandbox;
+
+/// `trigger open|close`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TriggerEvent {
+    /// A user authorises the app's Pay Score service.
+    Open,
+    /// A user removes the authorisation (needs --open-id).
+    Close,
+}
+
+/// Options of `trigger`.
+#[derive(Debug, Clone, Args)]
+pub struct TriggerArgs {
+    /// open or close.
+    #[arg(value_enum)]
+    pub event: TriggerEvent,
+    /// The app (appId).
+    #[arg(long, value_name = "APPID")]
+    pub app: String,
+    /// The user; generated for open when absent.
+    #[arg(long, value_name = "ID")]
+    pub open_id: Option<String>,
+    /// A callback URL for this notification only.
+    #[arg(long, value_name = "URL")]
+    pub callback_url: Option<String>,
+    /// The sandbox.
+    #[command(flatten)]
+    pub server: ServerArg,
+}
+
+/// Options of `conformance`.
+#[derive(Debug, Clone, Args)]
+pub struct ConformanceArgs {
+    /// The app whose merchant is checked (appId).
+    #[arg(long, value_name = "APPID")]
+    pub app: String,
+    /// The merchant's callback URL; default: the app's.
+    #[arg(long, value_name = "URL")]
+    pub callback_url: Option<String>,
+    /// The sandbox.
+    #[command(flatten)]
+    pub server: ServerArg,
+}
+
+async fn post(
+    server: &ServerArg,
+    path: &str,
+    body: Value,
+    timeout: Duration,
+) -> Result<(u16, Value), i32> {
+    let sandbox = Sandbox::new(&server.url()).map_err(|e| {
+        eprintln!("chinaums-mock: {e}");
+        2
+    })?;
+    let answer = sandbox
+        .request(
+            Method::POST,
+            path,
+            &[("content-type", "application/json".to_owned())],
+            Some(body.to_string().into_bytes()),
+            Some(timeout),
+        )
+        .await
+        .map_err(|e| {
+            eprintln!("chinaums-mock: {e}");
+            1
+        })?;
+    Ok((answer.status, answer.body))
+}
+
+fn body_of(pairs: &[(&str, &Option<String>)]) -> Value {
+    let map: Map<String, Value> = pairs
+        .iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| ((*k).to_owned(), json!(v))))
+        .collect();
+    Value::Object(map)
+}
+
+/// `trigger open|close`: prints the answer; 0 when the sandbox accepted it.
+pub async fn trigger(args: TriggerArgs) -> i32 {
+    let (path, open_id) = match (args.event, &args.open_id) {
+        (TriggerEvent::Open, id) => ("/__mock/payscore/open", id.clone()),
+        (TriggerEvent::Close, Some(id)) => ("/__mock/payscore/close", Some(id.clone())),
+        (TriggerEvent::Close, None) => {
+            eprintln!("chinaums-mock: trigger close needs --open-id");
+            return 2;
+        }
+    };
+    let body = body_of(&[
+        ("appId", &Some(args.app.clone())),
+        ("openId", &open_id),
+        ("callbackUrl", &args.callback_url),
+    ]);
+    match post(&args.server, path, body, Duration::from_secs(30)).await {
+        Ok((status, answer)) => {
+            print_json(&answer);
+            i32::from(!(200..300).contains(&status))
+        }
+        Err(code) => code,
+    }
+}
+
+/// `conformance`: prints the report; 0 when it passed.
+pub async fn conformance(args: ConformanceArgs) -> i32 {
+    let body = body_of(&[
+        ("appId", &Some(args.app.clone())),
+        ("callbackUrl", &args.callback_url),
+    ]);
+    match post(
+        &args.server,
+        "/__mock/conformance",
+        body,
+        Duration::from_secs(600),
+    )
+    .await
+    {
+        Ok((status, report)) => {
+            print_json(&report);
+            i32::from(!(status == 200 && report["passed"] == true))
+        }
+        Err(code) => code,
+    }
+}
+
+/// How long a health check may take, in all.
+const HEALTH_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// One plain HTTP/1.1 GET over a socket: no TLS stack, no connection pool, quick to fail.
+fn plain_get(url: &url::Url) -> Result<(u16, String), String> {
+    let host = url.host_str().ok_or("the URL has no host")?;
+    let port = url.port_or_known_default().unwrap_or(80);
+    let addr = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| format!("cannot resolve {host}: {e}"))?
+        .next()
+        .ok_or_else(|| format!("{host} has no address"))?;
+    let mut stream = TcpStream::connect_timeout(&addr, HEALTH_TIMEOUT)
+        .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+    stream
+        .set_read_timeout(Some(HEALTH_TIMEOUT))
+        .and_then(|_| stream.set_write_timeout(Some(HEALTH_TIMEOUT)))
+        .map_err(|e| e.to_string())?;
+    let request = format!(
+        "GET {} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\nAccept: application/json\r\n\r\n",
+        url.path()
+    );
+    stream
+        .write_all(request.as_bytes())
+        .map_err(|e| format!("cannot send: {e}"))?;
+    let mut answer = Vec::new();
+    stream
+        .take(64 * 1024)
+        .read_to_end(&mut answer)
+        .map_err(|e| format!("no answer: {e}"))?;
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| "the answer is not HTTP".to_owned())?;
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    Ok((status, body))
+}
+
+async fn check_health(base: &str) -> Result<(), String> {
+    let url = url::Url::parse(&format!("{}/__mock/health", base.trim_end_matches('/')))
+        .map_err(|e| format!("{base} is not a URL: {e}"))?;
+    let (status, body) = if url.scheme() == "http" {
+        let url = url.clone();
+        tokio::task::spawn_blocking(move || plain_get(&url))
+            .await
+            .map_err(|e| e.to_string())??
+    } else {
+        let client = reqwest::Client::builder()
+            .timeout(HEALTH_TIMEOUT)
+            .build()
+            .map_err(|e| e.to_string())?;
+        let response = client
+            .get(url.clone())
+            .send()
+            .await
+            .map_err(|e| crate::scenario::describe(&e))?;
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap_or_default())
+    };
+    let ok = serde_json::from_str::<Value>(&body).is_ok_and(|v| v["status"] == "ok");
+    if status == 200 && ok {
+        Ok(())
+    } else {
+        Err(format!("{url} answered HTTP {status}: {}", body.trim()))
+    }
+}
+
+/// `health`: 0 when `GET /__mock/health` answers 200 with `status: ok`.
+pub async fn health(base: &str) -> i32 {
+    match check_health(base).await {
+        Ok(()) => {
+            println!("ok {base}");
+            0
+        }
+        Err(e) => {
+            eprintln!("chinaums-mock: unhealthy: {e}");
+            1
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! The command line: `serve` (the default) and the client verbs — `scenario`, `trigger`,
+//! `conformance`, `sign`, `health`. Every option also reads an environment variable
+//! `CHINAUMS_MOCK_<OPTION>`.
+//!
+//! Exit codes: 0 success; 1 a check failed (scenario, conformance, health) or the sandbox
+//! refused the request; 2 a usage, input or I/O problem.
+
+mod client;
+mod scenario;
+mod serve;
+mod sign;
+
+use clap::{Args, Parser, Subcommand};
+
+pub use client::{ConformanceArgs, TriggerArgs, TriggerEvent};
+pub use scenario::{ScenarioCommand, ScenarioRunArgs};
+pub use serve::{serve, ServeArgs};
+pub use sign::SignCommand;
+
+/// A ChinaUMS Open Platform sandbox for merchant back-end tests.
+#[derive(Debug, Parser)]
+#[command(
+    name = "chinaums-mock",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// What to do; without one, `serve`.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Options of `serve`, also accepted without the verb.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+/// The verbs.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the sandbox (the default).
+    Serve(ServeArgs),
+    /// Run scenario files, against a running sandbox or one started for the run.
+    #[command(subcommand)]
+    Scenario(ScenarioCommand),
+    /// Make a user open or close Pay Score on a running sandbox; prints the answer.
+    Trigger(TriggerArgs),
+    /// Check a merchant's notification handling through a running sandbox; prints the report.
+    Conformance(ConformanceArgs),
+    /// Compute ChinaUMS signatures locally; prints the canonical string and the signature.
+    #[command(subcommand)]
+    Sign(SignCommand),
+    /// Exit 0 when the sandbox answers GET /__mock/health with 200, 1 otherwise.
+    Health(ServerArg),
+}
+
+/// Where a running sandbox is.
+#[derive(Debug, Clone, Args)]
+pub struct ServerArg {
+    /// Base URL of the sandbox [default: http://127.0.0.1:$CHINAUMS_MOCK_PORT, port 8080].
+    #[arg(long, env = "CHINAUMS_MOCK_SERVER", value_name = "URL")]
+    pub server: Option<String>,
+}
+
+impl ServerArg {
+    /// The URL given, or the local sandbox on `CHINAUMS_MOCK_PORT` (8080).
+    pub fn url(&self) -> String {
+        self.server.clone().unwrap_or_else(|| {
+            let port = std::env::var("CHINAUMS_MOCK_PORT")
+                .ok()
+                .filter(|p| p.parse::<u16>().is_ok())
+                .unwrap_or_else(|| "8080".to_owned());
+            format!("http://127.0.0.1:{port}")
+        })
+    }
+}
+
+/// Runs what the command line asks for. Returns the process exit code.
+pub async fn run(cli: Cli) -> i32 {
+    let command = cli.command.unwrap_or(Command::Serve(cli.serve));
+    match command {
+        Command::Serve(args) => {
+            crate::telemetry::init(args.log_format, &args.log_level);
+            serve(args.to_config()).await
+        }
+        Command::Scenario(command) => scenario::run(command).await,
+        Command::Trigger(args) => client::trigger(args).await,
+        Command::Conformance(args) => client::conformance(args).await,
+        Command::Sign(command) => sign::run(command),
+        Command::Health(server) => client::health(&server.url()).await,
+    }
+}
+
+/// Prints JSON readably on stdout.
+fn print_json(value: &serde_json::Value) {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => println!("{text}"),
+        Err(_) => println!("{value}"),
+    }
+}
