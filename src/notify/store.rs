@@ -1,7 +1,7 @@
 //! Notifications of one instance, their due queue, and the retention bound.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
+use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet, VecDeque};
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -61,10 +61,16 @@ pub struct Store {
     queue: BinaryHeap<Reverse<Due>>,
     queue_seq: u64,
     in_flight: HashMap<String, u32>,
+    /// Ids held back by an out-of-order fault, so a recorded attempt need not scan every
+    /// notification for siblings to release.
+    held: HashSet<String>,
+    /// Queue entries added so far: tells whether an operation planned anything new.
+    pushes: u64,
 }
 
 impl Store {
     fn push(&mut self, at: DateTime<Utc>, kind: Kind, id: &str) {
+        self.pushes += 1;
         self.queue_seq += 1;
         self.queue.push(Reverse(Due {
             at,
@@ -287,12 +293,16 @@ impl Store {
         let Some(n) = self.by_id.get(&job.id) else {
             return false;
         };
-        let sibling_held = self.by_id.values().any(|o| {
-            o.id != n.id
-                && o.app_id == n.app_id
-                && o.open_id == n.open_id
-                && o.held_by_fault.is_some()
-        });
+        let sibling_held = self
+            .held
+            .iter()
+            .filter_map(|id| self.by_id.get(id))
+            .any(|o| {
+                o.id != n.id
+                    && o.app_id == n.app_id
+                    && o.open_id == n.open_id
+                    && o.held_by_fault.is_some()
+            });
         if sibling_held {
             return false;
         }
@@ -300,12 +310,14 @@ impl Store {
         if let Some(n) = self.by_id.get_mut(&job.id) {
             n.held_by_fault = Some(fault.to_owned());
             n.next_attempt_at = None;
+            self.held.insert(job.id.clone());
         }
         true
     }
 
     fn release(&mut self, ids: Vec<String>, now: DateTime<Utc>) {
         for id in ids {
+            self.held.remove(&id);
             if let Some(n) = self.by_id.get_mut(&id) {
                 n.held_by_fault = None;
                 n.next_attempt_at = Some(now);
@@ -316,9 +328,13 @@ impl Store {
 
     /// Releases what is held back for the user once another notification about them was sent.
     fn release_siblings(&mut self, app_id: &str, open_id: &str, sent: &str, now: DateTime<Utc>) {
+        if self.held.is_empty() {
+            return;
+        }
         let ids = self
-            .by_id
-            .values()
+            .held
+            .iter()
+            .filter_map(|id| self.by_id.get(id))
             .filter(|n| {
                 n.id != sent
                     && n.app_id == app_id
@@ -333,8 +349,9 @@ impl Store {
     /// Releases everything a fault holds (it was deleted).
     pub fn release_held(&mut self, fault: &str, now: DateTime<Utc>) -> usize {
         let ids: Vec<String> = self
-            .by_id
-            .values()
+            .held
+            .iter()
+            .filter_map(|id| self.by_id.get(id))
             .filter(|n| n.held_by_fault.as_deref() == Some(fault))
             .map(|n| n.id.clone())
             .collect();
@@ -369,6 +386,7 @@ impl Store {
         let by_id = &self.by_id;
         self.order.retain(|_, id| by_id.contains_key(id));
         self.settled.retain(|id| by_id.contains_key(id));
+        self.held.retain(|id| by_id.contains_key(id));
     }
 
     /// Drops everything.
@@ -394,6 +412,11 @@ impl Store {
 
     fn settle(&mut self, id: &str) {
         self.settled.push_back(id.to_owned());
+    }
+
+    /// Queue entries added since the store was created or cleared.
+    pub fn pushes(&self) -> u64 {
+        self.pushes
     }
 
     /// How many notifications are held.
