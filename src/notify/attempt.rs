@@ -237,12 +237,19 @@ impl NotifyEngine {
             },
             fault,
         };
-        {
+        let planned = {
             let mut store = self.store.lock();
+            let before = store.pushes();
             if store.record(job, attempt, now) {
                 store.enforce_retention(self.retention);
             }
+            store.pushes() != before
+        };
+        // Waiters always hear of the attempt; the dispatcher only when a retry (or a released
+        // sibling) was queued — a delivered notification plans nothing it must wake up for.
+        self.announce();
+        if planned {
+            self.wake_dispatcher();
         }
-        self.touch();
     }
 }

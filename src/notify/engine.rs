@@ -1,7 +1,7 @@
 //! The notification engine: creates notifications, sends due attempts (on its own in real time,
 //! or step by step when the clock is advanced), and lets tests wait for outcomes.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
@@ -69,6 +69,9 @@ pub struct NotifyEngine {
     pub(super) store: Mutex<Store>,
     pub(super) changed: watch::Sender<u64>,
     pub(super) wake: Notify,
+    /// Set when the dispatcher has been woken and has not yet looked at the queue, so a burst
+    /// of changes wakes it once.
+    wake_pending: AtomicBool,
     pub(super) dispatch: tokio::sync::Mutex<()>,
     pub(super) busy: watch::Sender<usize>,
     pub(super) permits: Arc<Semaphore>,
@@ -108,6 +111,7 @@ impl NotifyEngine {
             store: Mutex::new(Store::default()),
             changed: watch::channel(0).0,
             wake: Notify::new(),
+            wake_pending: AtomicBool::new(false),
             dispatch: tokio::sync::Mutex::new(()),
             busy: watch::channel(0).0,
             permits: Arc::new(Semaphore::new(settings.max_in_flight.max(1))),
@@ -201,8 +205,21 @@ impl NotifyEngine {
 
     /// Announces a change to waiters and wakes the dispatcher.
     pub(super) fn touch(&self) {
+        self.announce();
+        self.wake_dispatcher();
+    }
+
+    /// Tells waiters (`wait_until`) that something changed.
+    pub(super) fn announce(&self) {
         self.changed.send_modify(|n| *n = n.wrapping_add(1));
-        self.wake.notify_one();
+    }
+
+    /// Makes the dispatcher look at the queue again (once, however many changes come before it
+    /// does).
+    pub(super) fn wake_dispatcher(&self) {
+        if !self.wake_pending.swap(true, Ordering::AcqRel) {
+            self.wake.notify_one();
+        }
     }
 
     fn take_due(&self, now: DateTime<Utc>) -> (Vec<Job>, usize) {
@@ -328,6 +345,8 @@ impl NotifyEngine {
             if *shutdown.borrow() {
                 break;
             }
+            // Cleared before the queue is read: a change after this point wakes us again.
+            engine.wake_pending.store(false, Ordering::Release);
             let jobs = {
                 let _turn = engine.dispatch.lock().await;
                 engine.take_due(state.clock.now()).0
