@@ -10,7 +10,7 @@ use super::store::{AuthState, Authorization, Subject, TransitionError};
 use crate::apps::generate::{chars, open_id};
 use crate::apps::{check_callback_url, App, AppError};
 use crate::control::{parse_json, resource, ControlError};
-use crate::notify::NewNotification;
+use crate::notify::{NewNotification, Notification};
 use crate::state::AppState;
 use crate::timefmt::format_compact;
 
@@ -101,7 +101,18 @@ fn emit(
         id = %notification.id,
         "pay score transition"
     );
-    HttpResponse::Created().json(json!({ "authorization": auth, "notification": notification }))
+    HttpResponse::Created().json(Transitioned {
+        authorization: &auth,
+        notification: &notification,
+    })
+}
+
+/// The answer of an open or close, serialised straight from the records (no intermediate
+/// `Value` tree: this is the hot path of bulk triggering).
+#[derive(serde::Serialize)]
+struct Transitioned<'a> {
+    authorization: &'a Authorization,
+    notification: &'a Notification,
 }
 
 async fn open(
