@@ -76,8 +76,12 @@ fn required(map: &Map<String, Value>, field: &'static str) -> Result<String, Tok
     }
 }
 
-fn parse_request(body: &[u8]) -> Result<TokenRequest, TokenError> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| {
+/// Checks the fields of a body already parsed once (`parsed`, with its parse error if any).
+fn parse_request(
+    body: &[u8],
+    parsed: &Result<Value, serde_json::Error>,
+) -> Result<TokenRequest, TokenError> {
+    let value = parsed.as_ref().map_err(|e| {
         TokenError::MalformedJson(if std::str::from_utf8(body).is_err() {
             "不是合法的UTF-8".to_owned()
         } else {
@@ -107,10 +111,10 @@ fn parse_request(body: &[u8]) -> Result<TokenRequest, TokenError> {
         }
     };
     let request = TokenRequest {
-        app_id: required(&map, "appId")?,
-        timestamp: required(&map, "timestamp")?,
-        nonce: required(&map, "nonce")?,
-        signature: required(&map, "signature")?,
+        app_id: required(map, "appId")?,
+        timestamp: required(map, "timestamp")?,
+        nonce: required(map, "nonce")?,
+        signature: required(map, "signature")?,
         method,
     };
     if request.nonce.chars().count() > MAX_NONCE_CHARS {
@@ -158,7 +162,10 @@ pub async fn issue_token(
         }
     };
     draft.body(&body);
-    let claimed_app = serde_json::from_slice::<Value>(&body)
+    // Parsed once here: the appId decides which faults apply, and `issue` checks the fields.
+    let parsed = serde_json::from_slice::<Value>(&body);
+    let claimed_app = parsed
+        .as_ref()
         .ok()
         .and_then(|v| v.get("appId").and_then(Value::as_str).map(str::to_owned));
     if let Some(app_id) = &claimed_app {
@@ -204,7 +211,7 @@ pub async fn issue_token(
             return response;
         }
     }
-    match issue(&req, &body, &state) {
+    match issue(&req, &body, &parsed, &state) {
         Ok(response) => {
             draft.accepted();
             draft.finish(
@@ -240,9 +247,14 @@ pub async fn issue_token(
 
 /// Issues a token after checking content type, fields, timestamp, app and signature, in that
 /// order.
-fn issue(req: &HttpRequest, body: &[u8], state: &AppState) -> Result<HttpResponse, TokenError> {
+fn issue(
+    req: &HttpRequest,
+    body: &[u8],
+    parsed: &Result<Value, serde_json::Error>,
+    state: &AppState,
+) -> Result<HttpResponse, TokenError> {
     check_content_type(req)?;
-    let request = parse_request(body)?;
+    let request = parse_request(body, parsed)?;
     let sent_at = parse_compact(&request.timestamp).map_err(|_| TokenError::TimestampUnparsable)?;
     let now = state.clock.now();
     check_window(state.config.timestamp_window_secs, sent_at, now).map_err(|_| {
