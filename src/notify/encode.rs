@@ -49,8 +49,8 @@ pub fn encode(
             content_type: FORM,
             body: form_encode(&all),
             payload: Value::Object(
-                all.iter()
-                    .map(|(k, v)| ((*k).to_owned(), Value::String(v.clone())))
+                all.into_iter()
+                    .map(|(k, v)| (k.to_owned(), Value::String(v)))
                     .collect(),
             ),
         },

@@ -1,6 +1,7 @@
 //! Notifications of one instance, their due queue, and the retention bound.
 
 use std::cmp::Reverse;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet, VecDeque};
 
 use chrono::{DateTime, Duration, Utc};
@@ -400,10 +401,13 @@ impl Store {
             let Some(id) = self.settled.pop_front() else {
                 break;
             };
-            if let Some(n) = self.by_id.get(&id) {
-                if n.status.is_settled() && !self.in_flight.contains_key(&id) {
-                    let seq = n.seq;
-                    self.by_id.remove(&id);
+            if self.in_flight.contains_key(&id) {
+                continue;
+            }
+            if let Entry::Occupied(entry) = self.by_id.entry(id) {
+                if entry.get().status.is_settled() {
+                    let seq = entry.get().seq;
+                    entry.remove();
                     self.order.remove(&seq);
                 }
             }
