@@ -9,7 +9,6 @@ use reqwest::Method;
 use serde_json::{json, Map, Value};
 
 use super::{print_json, ServerArg};
-use crate::scenario::Sandbox;
 
 /// `trigger open|close`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -60,7 +59,7 @@ async fn post(
     body: Value,
     timeout: Duration,
 ) -> Result<(u16, Value), i32> {
-    let sandbox = Sandbox::new(&server.url()).map_err(|e| {
+    let sandbox = server.access.sandbox(&server.url()).map_err(|e| {
         eprintln!("chinaums-mock: {e}");
         2
     })?;

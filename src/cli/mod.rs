@@ -59,6 +59,33 @@ pub struct ServerArg {
     /// Base URL of the sandbox [default: http://127.0.0.1:$CHINAUMS_MOCK_PORT, port 8080].
     #[arg(long, env = "CHINAUMS_MOCK_SERVER", value_name = "URL")]
     pub server: Option<String>,
+    /// Access to the control API when it is protected or apart.
+    #[command(flatten)]
+    pub access: ControlAccess,
+}
+
+/// How to reach a sandbox's control API when it has its own port or an admin token.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ControlAccess {
+    /// Base URL of the control API, when the sandbox runs with `--admin-port`.
+    #[arg(long, env = "CHINAUMS_MOCK_CONTROL_URL", value_name = "URL")]
+    pub control_url: Option<String>,
+    /// The sandbox's `--admin-token`.
+    #[arg(
+        long,
+        env = "CHINAUMS_MOCK_ADMIN_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub admin_token: Option<String>,
+}
+
+impl ControlAccess {
+    /// A client of the sandbox at `url` with this access.
+    pub fn sandbox(&self, url: &str) -> Result<crate::scenario::Sandbox, String> {
+        Ok(crate::scenario::Sandbox::new(url)?
+            .with_control(self.control_url.as_deref(), self.admin_token.clone()))
+    }
 }
 
 impl ServerArg {

@@ -104,6 +104,25 @@ pub struct ServeArgs {
     /// Gateway requests kept in the request journal; the oldest go first.
     #[arg(long, env = "CHINAUMS_MOCK_JOURNAL_RETENTION", default_value_t = 1000)]
     pub journal_retention: usize,
+    /// Require `Authorization: Bearer TOKEN` on every /__mock route but health.
+    #[arg(
+        long,
+        env = "CHINAUMS_MOCK_ADMIN_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub admin_token: Option<String>,
+    /// Serve the control API (/__mock) on this port only, apart from the gateway.
+    #[arg(long, env = "CHINAUMS_MOCK_ADMIN_PORT", value_name = "PORT")]
+    pub admin_port: Option<u16>,
+    /// Deliver callbacks only to these hosts (`host` or `host:port`, comma-separated).
+    #[arg(
+        long,
+        env = "CHINAUMS_MOCK_CALLBACK_ALLOW",
+        value_name = "HOST[:PORT]",
+        value_delimiter = ','
+    )]
+    pub callback_allow: Vec<String>,
 }
 
 /// Parses a setting by its JSON name (`form`, `SHA256`, `http2xx`, …).
@@ -147,6 +166,9 @@ impl ServeArgs {
             max_in_flight: self.max_in_flight,
             notification_retention: self.notification_retention,
             journal_retention: self.journal_retention,
+            admin_token: self.admin_token.clone().filter(|t| !t.is_empty()),
+            admin_port: self.admin_port,
+            callback_allow: self.callback_allow.clone(),
         }
     }
 }

@@ -85,6 +85,11 @@ async fn run(
                 app.app_id, app.app_id
             ),
         })?;
+    if !crate::notify::callback_allowed(&state.config.callback_allow, &url) {
+        return Err(ControlError::Validation(format!(
+            "{url} is not allowed by --callback-allow"
+        )));
+    }
     let timeout = Duration::from_millis(body.timeout_ms.unwrap_or(app.notify.timeout_ms));
     let planned = battery(&app, state.clock.now(), &mut FromState(&state));
     let checks = run_checks(&state, &app, &url, timeout, planned).await;

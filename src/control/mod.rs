@@ -1,5 +1,6 @@
 //! The control API under `/__mock`: everything a test uses to script and inspect the sandbox.
 
+mod admin;
 mod clock;
 mod error;
 mod json;
@@ -19,6 +20,7 @@ use crate::state::AppState;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         web::scope("/__mock")
+            .wrap(actix_web::middleware::from_fn(admin::require_admin))
             .app_data(
                 web::QueryConfig::default()
                     .error_handler(|e, _| ControlError::InvalidQuery(e.to_string()).into()),

@@ -10,7 +10,7 @@ mod schedule;
 mod store;
 
 pub use attempt::tamper_sign;
-pub use deliver::{is_ack, send, WireResult, KEPT_RESPONSE_BYTES};
+pub use deliver::{callback_allowed, is_ack, send, WireResult, KEPT_RESPONSE_BYTES};
 pub use encode::{encode, Encoded, FORM, JSON};
 pub use engine::{
     AdvanceReport, EngineSettings, NewNotification, NotifyEngine, RedeliverError, USER_AGENT,

@@ -48,6 +48,8 @@ pub enum Outcome {
     Timeout,
     /// No connection, or it broke before an answer.
     ConnectionFailed,
+    /// Not sent: the callback's host is not in `--callback-allow`.
+    Blocked,
 }
 
 /// One delivery attempt.

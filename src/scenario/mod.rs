@@ -31,7 +31,7 @@ pub use client::{describe, query, segment, Answer, Sandbox};
 pub use model::{Field, Kind, Scenario, ScenarioError, Step, Ty};
 pub use refs::{is_whole_reference, Bindings};
 pub use report::{Failure, Report, StepReport};
-pub use runner::run;
+pub use runner::{run, run_on};
 pub use sink::{judge, Receipt, SinkStore, Verdict, KEPT_PER_APP};
 
 /// Registers this module's control routes (inside the `/__mock` scope): the scenarios and the

@@ -53,11 +53,15 @@ async fn run_step(ctx: &Ctx<'_>, step: &Step) -> Result<Value, String> {
 /// # Ok(()) }
 /// ```
 pub async fn run(scenario: &Scenario, base_url: &str) -> Report {
+    match Sandbox::new(base_url) {
+        Ok(sandbox) => run_on(scenario, sandbox).await,
+        Err(e) => unreachable_report(scenario, e, Instant::now()),
+    }
+}
+
+/// Runs a scenario with a configured client (separate control URL, admin token).
+pub async fn run_on(scenario: &Scenario, sandbox: Sandbox) -> Report {
     let started = Instant::now();
-    let sandbox = match Sandbox::new(base_url) {
-        Ok(s) => s,
-        Err(e) => return unreachable_report(scenario, e, started),
-    };
     let mut bindings = Bindings::new(sandbox.base());
     let mut reports = Vec::with_capacity(scenario.steps.len());
     let mut first_failure = None;
