@@ -381,6 +381,24 @@ pub const ROUTES: &[RouteDoc] = &[
         (200, None),
         &[],
     ),
+    r(
+        "GET",
+        "/ui",
+        "ui",
+        "The dashboard (HTML)",
+        None,
+        (200, None),
+        &[],
+    ),
+    r(
+        "GET",
+        "/ui/{file}",
+        "ui",
+        "A dashboard file (script, style, icon)",
+        None,
+        (200, None),
+        &[],
+    ),
 ];
 
 fn method(m: &str) -> HttpMethod {

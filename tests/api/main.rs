@@ -20,3 +20,4 @@ mod reset;
 mod stubs;
 mod token;
 mod token_failures;
+mod ui;
