@@ -37,6 +37,7 @@ pub mod telemetry;
 pub mod timefmt;
 pub mod tokens;
 pub mod tools;
+pub mod ui;
 
 pub use config::{Config, FixtureSource, LogFormat};
 pub use startup::{AppHandle, Application, StartError};

@@ -42,6 +42,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(crate::tools::configure)
             .configure(crate::conformance::configure)
             .configure(crate::scenario::configure)
+            .configure(crate::ui::configure)
             .default_service(web::to(route_not_found)),
     );
 }

@@ -95,6 +95,8 @@ pub const ROUTES: &[RouteDoc] = &[
     r("POST", "/sink/{appId}", "scenarios", "A built-in merchant that verifies and acknowledges notifications", None, (200, None), &[]),
     r("GET", "/sink/{appId}", "scenarios", "What the built-in merchant received", None, (200, None), &[]),
     r("DELETE", "/sink/{appId}", "scenarios", "Forget what the built-in merchant received", None, (204, None), &[]),
+    r("GET", "/ui", "ui", "The dashboard (HTML)", None, (200, None), &[]),
+    r("GET", "/ui/{file}", "ui", "A dashboard file (script, style, icon)", None, (200, None), &[]),
 ];
 
 fn method(m: &str) -> HttpMethod {

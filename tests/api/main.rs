@@ -25,3 +25,4 @@ mod stubs;
 mod token;
 mod token_failures;
 mod tools;
+mod ui;
