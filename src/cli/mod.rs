@@ -81,10 +81,21 @@ pub struct ControlAccess {
 }
 
 impl ControlAccess {
+    /// The control API's URL: `--control-url`, else the local `CHINAUMS_MOCK_ADMIN_PORT` when
+    /// the sandbox was started with one (as in a container), else none (same as the gateway).
+    pub fn control(&self) -> Option<String> {
+        self.control_url.clone().or_else(|| {
+            std::env::var("CHINAUMS_MOCK_ADMIN_PORT")
+                .ok()
+                .filter(|p| p.parse::<u16>().is_ok())
+                .map(|port| format!("http://127.0.0.1:{port}"))
+        })
+    }
+
     /// A client of the sandbox at `url` with this access.
     pub fn sandbox(&self, url: &str) -> Result<crate::scenario::Sandbox, String> {
         Ok(crate::scenario::Sandbox::new(url)?
-            .with_control(self.control_url.as_deref(), self.admin_token.clone()))
+            .with_control(self.control().as_deref(), self.admin_token.clone()))
     }
 }
 
@@ -113,7 +124,10 @@ pub async fn run(cli: Cli) -> i32 {
         Command::Trigger(args) => client::trigger(args).await,
         Command::Conformance(args) => client::conformance(args).await,
         Command::Sign(command) => sign::run(command),
-        Command::Health(server) => client::health(&server.url()).await,
+        Command::Health(server) => {
+            let url = server.access.control().unwrap_or_else(|| server.url());
+            client::health(&url).await
+        }
     }
 }
 

@@ -188,7 +188,7 @@ pub async fn serve(config: Config) -> i32 {
         json!({
             "event": "listening",
             "url": app.url(),
-            "control": format!("{}/__mock", app.url()),
+            "control": format!("{}/__mock", app.control_url()),
             "version": env!("CARGO_PKG_VERSION"),
             "apps": app.state().apps.len(),
         })

@@ -20,6 +20,7 @@ mod receiver;
 mod reset;
 mod scenarios;
 mod scenarios_pending;
+mod security;
 mod sink;
 mod stubs;
 mod token;

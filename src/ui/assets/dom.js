@@ -3,6 +3,10 @@
 
 const API = '/__mock';
 
+// With --admin-token, open the page as /__mock/ui#token=<admin token>: the fragment never
+// reaches the server or its logs, and every API call carries it as a Bearer token.
+const ADMIN_TOKEN = new URLSearchParams(location.hash.slice(1)).get('token');
+
 export class ApiError extends Error {
   constructor(status, code, message) {
     super(message);
@@ -13,6 +17,9 @@ export class ApiError extends Error {
 
 export async function api(method, path, body) {
   const init = { method, headers: { accept: 'application/json' } };
+  if (ADMIN_TOKEN) {
+    init.headers.authorization = `Bearer ${ADMIN_TOKEN}`;
+  }
   if (body !== undefined) {
     init.headers['content-type'] = 'application/json';
     init.body = JSON.stringify(body);
