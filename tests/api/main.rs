@@ -26,4 +26,5 @@ mod stubs;
 mod token;
 mod token_failures;
 mod tools;
+mod tools_verify;
 mod ui;
