@@ -7,6 +7,7 @@ mod auth_form_param;
 mod binary;
 mod clock;
 mod conformance;
+mod embedding;
 mod faults;
 mod helpers;
 mod independent_client;
