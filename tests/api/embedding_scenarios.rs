@@ -91,5 +91,7 @@ async fn a_malformed_scenario_is_a_control_error_with_its_code() {
         .run_scenario(&json!({ "name": "bad", "steps": [{ "kind": "teleport" }] }))
         .await
         .expect_err("refused");
-    assert!(matches!(&err, ClientError::Control { status: 400, code, .. } if code == "INVALID_SCENARIO"));
+    assert!(
+        matches!(&err, ClientError::Control { status: 400, code, .. } if code == "INVALID_SCENARIO")
+    );
 }
