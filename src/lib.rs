@@ -26,6 +26,7 @@ pub mod faults;
 pub mod fixtures;
 pub mod gateway;
 pub mod journal;
+pub mod mock_server;
 pub mod notify;
 pub mod payscore;
 pub mod scenario;
@@ -40,4 +41,5 @@ pub mod tools;
 pub mod ui;
 
 pub use config::{Config, FixtureSource, LogFormat};
+pub use mock_server::{MockServer, MockServerBuilder};
 pub use startup::{AppHandle, Application, StartError};

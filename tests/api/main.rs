@@ -8,6 +8,7 @@ mod binary;
 mod cli;
 mod clock;
 mod conformance;
+mod embedding;
 mod faults;
 mod helpers;
 mod independent_client;
