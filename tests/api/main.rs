@@ -9,6 +9,7 @@ mod cli;
 mod clock;
 mod conformance;
 mod embedding;
+mod embedding_scenarios;
 mod faults;
 mod helpers;
 mod independent_client;
