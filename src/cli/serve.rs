@@ -1,5 +1,6 @@
 //! `serve`: the server's options (each also read from `CHINAUMS_MOCK_<FLAG>`) and its run loop.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -182,8 +183,11 @@ pub async fn serve(config: Config) -> i32 {
             return 2;
         }
     };
-    // The first stdout line, so a CI script can read the port.
-    println!(
+    // The first stdout line, so a CI script can read the port. A closed stdout is no reason to
+    // stop serving, so write errors are ignored.
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(
+        stdout,
         "{}",
         json!({
             "event": "listening",
@@ -193,6 +197,7 @@ pub async fn serve(config: Config) -> i32 {
             "apps": app.state().apps.len(),
         })
     );
+    let _ = stdout.flush();
     let handle = app.handle();
     let server = tokio::spawn(app.run_until_stopped());
     tokio::spawn(async move {
