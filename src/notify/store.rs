@@ -61,6 +61,8 @@ pub struct Store {
     queue: BinaryHeap<Reverse<Due>>,
     queue_seq: u64,
     in_flight: HashMap<String, u32>,
+    /// How many notifications an out-of-order fault holds.
+    held: usize,
 }
 
 impl Store {
@@ -299,6 +301,7 @@ impl Store {
         self.finish_flight(&job.id);
         if let Some(n) = self.by_id.get_mut(&job.id) {
             n.held_by_fault = Some(fault.to_owned());
+            self.held += 1;
             n.next_attempt_at = None;
         }
         true
@@ -307,7 +310,9 @@ impl Store {
     fn release(&mut self, ids: Vec<String>, now: DateTime<Utc>) {
         for id in ids {
             if let Some(n) = self.by_id.get_mut(&id) {
-                n.held_by_fault = None;
+                if n.held_by_fault.take().is_some() {
+                    self.held = self.held.saturating_sub(1);
+                }
                 n.next_attempt_at = Some(now);
             }
             self.push(now, Kind::Attempt, &id);
@@ -316,6 +321,10 @@ impl Store {
 
     /// Releases what is held back for the user once another notification about them was sent.
     fn release_siblings(&mut self, app_id: &str, open_id: &str, sent: &str, now: DateTime<Utc>) {
+        // Held notifications are rare (an out-of-order fault): skip the scan on the hot path.
+        if !self.any_held() {
+            return;
+        }
         let ids = self
             .by_id
             .values()
@@ -328,6 +337,10 @@ impl Store {
             .map(|n| n.id.clone())
             .collect();
         self.release(ids, now);
+    }
+
+    fn any_held(&self) -> bool {
+        self.held > 0
     }
 
     /// Releases everything a fault holds (it was deleted).
@@ -369,6 +382,11 @@ impl Store {
         let by_id = &self.by_id;
         self.order.retain(|_, id| by_id.contains_key(id));
         self.settled.retain(|id| by_id.contains_key(id));
+        self.held = self
+            .by_id
+            .values()
+            .filter(|n| n.held_by_fault.is_some())
+            .count();
     }
 
     /// Drops everything.
