@@ -28,6 +28,7 @@ pub mod gateway;
 pub mod journal;
 pub mod notify;
 pub mod payscore;
+pub mod persist;
 pub mod scenario;
 pub mod signing;
 pub mod startup;

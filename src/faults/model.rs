@@ -64,7 +64,7 @@ pub struct FaultSpec {
 }
 
 /// A registered fault.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Fault {
     /// `flt-N`.

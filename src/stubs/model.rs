@@ -54,7 +54,7 @@ pub struct StubSpec {
 }
 
 /// A registered stub.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Stub {
     /// `stb-N`.
