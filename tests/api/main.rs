@@ -16,6 +16,7 @@ mod notification_rules;
 mod notifications;
 mod openapi;
 mod payscore;
+mod persistence;
 mod receiver;
 mod reset;
 mod scenarios;

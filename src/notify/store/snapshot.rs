@@ -52,3 +52,82 @@ impl Store {
         self.settled = settled.into_iter().map(|(_, _, id)| id).collect();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Duration, Utc};
+    use serde_json::json;
+
+    use super::*;
+    use crate::apps::AckMode;
+    use crate::notify::model::DeliveryPlan;
+
+    fn notification(id: &str, at: DateTime<Utc>) -> Notification {
+        Notification {
+            id: id.to_owned(),
+            app_id: "a".into(),
+            event_type: "E".into(),
+            open_id: "o".into(),
+            status: Status::Pending,
+            payload: json!({}),
+            content_type: "text/plain".into(),
+            body: String::new(),
+            callback_url: None,
+            created_at: at,
+            next_attempt_at: Some(at),
+            give_up_at: None,
+            settled_at: None,
+            attempts: Vec::new(),
+            awaiting_callback_url: false,
+            held_by_fault: None,
+            delayed_by_fault: None,
+            plan: DeliveryPlan {
+                retry_schedule: vec![15],
+                give_up_after_seconds: 60,
+                timeout_ms: 100,
+                ack: AckMode::Chinaums,
+            },
+            first_scheduled_at: None,
+            scheduled_attempts: 0,
+            seq: 0,
+        }
+    }
+
+    #[test]
+    fn an_attempt_in_flight_is_saved_as_still_planned_and_queued_again() {
+        let t0 = DateTime::<Utc>::UNIX_EPOCH;
+        let mut store = Store::default();
+        store.insert(notification("EV-1", t0), t0);
+        let (jobs, _) = store.take_due(t0 + Duration::seconds(1));
+        assert_eq!(jobs.len(), 1);
+        assert_eq!(store.get("EV-1").and_then(|n| n.next_attempt_at), None);
+
+        let saved = store.snapshot();
+        assert_eq!(saved[0].next_attempt_at, Some(t0), "planned as before");
+
+        let mut restored = Store::default();
+        restored.restore(saved);
+        assert_eq!(restored.next_due(), Some(t0));
+        let (jobs, _) = restored.take_due(t0 + Duration::seconds(1));
+        assert_eq!(jobs.iter().map(|j| j.scheduled_at).collect::<Vec<_>>(), [t0]);
+    }
+
+    #[test]
+    fn a_restored_store_queues_give_ups_and_leaves_parked_ones_waiting() {
+        let t0 = DateTime::<Utc>::UNIX_EPOCH;
+        let mut exhausting = notification("EV-1", t0);
+        exhausting.next_attempt_at = None;
+        exhausting.give_up_at = Some(t0 + Duration::seconds(60));
+        let mut parked = notification("EV-2", t0);
+        parked.next_attempt_at = None;
+        parked.awaiting_callback_url = true;
+        parked.seq = 1;
+        let mut store = Store::default();
+        store.restore(vec![exhausting, parked]);
+        assert_eq!(store.next_due(), Some(t0 + Duration::seconds(60)));
+        let (jobs, exhausted) = store.take_due(t0 + Duration::seconds(3600));
+        assert!(jobs.is_empty());
+        assert_eq!(exhausted, 1);
+        assert_eq!(store.get("EV-2").map(|n| n.status), Some(Status::Pending));
+    }
+}
