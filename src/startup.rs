@@ -211,7 +211,12 @@ impl Application {
             state.clone(),
             shutdown_rx.clone(),
         ));
-        let saver = state.config.state_file.clone().map(Saver::new).map(Arc::new);
+        let saver = state
+            .config
+            .state_file
+            .clone()
+            .map(Saver::new)
+            .map(Arc::new);
         let every = state.config.state_save_interval_secs;
         let periodic_save = saver.as_ref().filter(|_| every > 0).map(|saver| {
             let (saver, state) = (saver.clone(), state.clone());

@@ -16,8 +16,8 @@ pub use engine::EngineSnapshot;
 pub use engine::{
     AdvanceReport, EngineSettings, NewNotification, NotifyEngine, RedeliverError, USER_AGENT,
 };
-pub use model::{Attempt, Notification, Outcome, Status};
 pub use model::DeliveryPlan;
+pub use model::{Attempt, Notification, Outcome, Status};
 pub use routes::configure;
 pub use schedule::{next_offset, MAX_SCHEDULED_ATTEMPTS};
 pub use store::Filter;

@@ -80,7 +80,11 @@ pub fn capture(state: &AppState) -> StateFile {
         notifications: NotificationsState {
             next_event_number: engine.next_event_number,
             next_seq: engine.next_seq,
-            items: engine.notifications.into_iter().map(notification_state).collect(),
+            items: engine
+                .notifications
+                .into_iter()
+                .map(notification_state)
+                .collect(),
         },
         faults: Counted {
             last_id: fault_id,
@@ -120,9 +124,11 @@ fn generator_seed(seed: Option<u64>, file: &StateFile) -> u64 {
         file.authorizations.len() as u64,
         (file.tokens.issued.len() + file.tokens.superseded.len()) as u64,
     ];
-    counters.iter().fold(splitmix(seed ^ 0x5354_4154_4546_494c), |h, c| {
-        splitmix(h ^ c)
-    })
+    counters
+        .iter()
+        .fold(splitmix(seed ^ 0x5354_4154_4546_494c), |h, c| {
+            splitmix(h ^ c)
+        })
 }
 
 /// SplitMix64's finaliser: a fast, well-spread 64-bit mix.

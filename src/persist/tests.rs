@@ -176,7 +176,10 @@ fn a_missing_file_is_no_state_but_a_missing_directory_is_an_error() {
     assert!(load(&dir.file("none.json")).expect("no error").is_none());
     assert!(check_creatable(&dir.file("none.json")).is_ok());
     let err = check_creatable(&dir.file("gone/state.json")).expect_err("no directory");
-    assert!(err.to_string().contains("directory does not exist"), "{err}");
+    assert!(
+        err.to_string().contains("directory does not exist"),
+        "{err}"
+    );
 }
 
 fn load_text(text: &str) -> PersistError {
@@ -193,9 +196,17 @@ fn load_text(text: &str) -> PersistError {
 
 #[test]
 fn corrupt_files_are_refused_as_corrupt() {
-    for text in ["", "  \n", "{\"format\": \"chinaums-mock-state\", \"version\": 1,", "nul"] {
+    for text in [
+        "",
+        "  \n",
+        "{\"format\": \"chinaums-mock-state\", \"version\": 1,",
+        "nul",
+    ] {
         let err = load_text(text);
-        assert!(matches!(err, PersistError::Corrupt { .. }), "{text:?}: {err}");
+        assert!(
+            matches!(err, PersistError::Corrupt { .. }),
+            "{text:?}: {err}"
+        );
     }
     let err = load_text(r#"{"format": "chinaums-mock-state", "version": 1, "apps": "x"}"#);
     assert!(matches!(err, PersistError::Corrupt { .. }), "{err}");
@@ -216,7 +227,10 @@ fn json_that_is_not_a_state_file_is_refused_as_foreign() {
     ] {
         let err = load_text(text);
         assert!(matches!(err, PersistError::Foreign { .. }), "{text}: {err}");
-        assert!(err.to_string().contains("not a chinaums-mock state file"), "{err}");
+        assert!(
+            err.to_string().contains("not a chinaums-mock state file"),
+            "{err}"
+        );
     }
 }
 

@@ -5,6 +5,7 @@ mod auth_access_token;
 mod auth_body_sig;
 mod auth_form_param;
 mod binary;
+mod chaos;
 mod cli;
 mod clock;
 mod conformance;

@@ -45,7 +45,11 @@ fn sandbox(state_file: &Path) -> Command {
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("CHINAUMS_MOCK_STATE_FILE", state_file)
         .args(["--port", "0", "--seed", "42", "--workers", "1"])
-        .args(["--clock-start", "2026-11-25T12:00:00+08:00", "--clock-frozen"])
+        .args([
+            "--clock-start",
+            "2026-11-25T12:00:00+08:00",
+            "--clock-frozen",
+        ])
         .args(["--state-save-interval-secs", "0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -90,7 +94,11 @@ impl Running {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         let text = resp.text().await.expect("body");
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null), app)
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::Null),
+            app,
+        )
     }
 
     async fn get(&self, path: &str) -> Value {
@@ -151,13 +159,22 @@ async fn a_notification_pending_at_shutdown_is_delivered_after_the_restart_with_
         .post("/__mock/payscore/open", json!({ "appId": APP_ID }))
         .await;
     assert_eq!(status, 201, "{opened}");
-    let id = opened["notification"]["id"].as_str().expect("id").to_owned();
+    let id = opened["notification"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
     let open_id = opened["authorization"]["openId"]
         .as_str()
         .expect("openId")
         .to_owned();
     merchant.wait_for(1, Duration::from_secs(10)).await;
-    assert_eq!(first.post("/__mock/clock/advance", json!({"seconds": 0})).await.0, 200);
+    assert_eq!(
+        first
+            .post("/__mock/clock/advance", json!({"seconds": 0}))
+            .await
+            .0,
+        200
+    );
     let before = first.get(&format!("/__mock/notifications/{id}")).await;
     assert_eq!(outcomes(&before), ["rejected"]);
     assert_eq!(before["nextAttemptAt"], "2026-11-25T12:00:15+08:00");
@@ -167,22 +184,34 @@ async fn a_notification_pending_at_shutdown_is_delivered_after_the_restart_with_
     let saved: Value =
         serde_json::from_slice(&std::fs::read(&state_file).expect("state file written"))
             .expect("state file is JSON");
-    assert_eq!((&saved["format"], &saved["version"]), (&json!("chinaums-mock-state"), &json!(1)));
+    assert_eq!(
+        (&saved["format"], &saved["version"]),
+        (&json!("chinaums-mock-state"), &json!(1))
+    );
 
     merchant.answer(vec![], Behavior::Verify);
     let second = Running::start(&state_file).await;
     let after = second.get(&format!("/__mock/notifications/{id}")).await;
     assert_eq!(after["status"], "pending");
-    assert_eq!(after["attempts"], before["attempts"], "attempts carried over");
+    assert_eq!(
+        after["attempts"], before["attempts"],
+        "attempts carried over"
+    );
     let clock = second.get("/__mock/clock").await;
-    assert_eq!((&clock["now"], &clock["frozen"]), (&json!("2026-11-25T12:00:00+08:00"), &json!(true)));
+    assert_eq!(
+        (&clock["now"], &clock["frozen"]),
+        (&json!("2026-11-25T12:00:00+08:00"), &json!(true))
+    );
 
     let (status, answer, app) = second
         .send(
             second
                 .client
                 .post(format!("{}/v1/netpay/wx/unified-order", second.url))
-                .header("authorization", format!("OPEN-ACCESS-TOKEN AccessToken={token}"))
+                .header(
+                    "authorization",
+                    format!("OPEN-ACCESS-TOKEN AccessToken={token}"),
+                )
                 .header("content-type", "application/json")
                 .body(format!(r#"{{"mid":"{MID}"}}"#)),
         )
@@ -193,19 +222,32 @@ async fn a_notification_pending_at_shutdown_is_delivered_after_the_restart_with_
         "token still valid, fixture stub still answering: {answer}"
     );
     let auths = second
-        .get(&format!("/__mock/payscore/authorizations?appId={APP_ID}&openId={open_id}"))
+        .get(&format!(
+            "/__mock/payscore/authorizations?appId={APP_ID}&openId={open_id}"
+        ))
         .await;
     assert_eq!(auths["authorizations"][0]["state"], "OPEN", "{auths}");
-    assert_eq!(auths["authorizations"][0]["history"][0]["notificationId"], id.as_str());
+    assert_eq!(
+        auths["authorizations"][0]["history"][0]["notificationId"],
+        id.as_str()
+    );
 
     let (status, advanced) = second
         .post("/__mock/clock/advance", json!({"seconds": 60}))
         .await;
-    assert_eq!((status, &advanced["attempts"]), (200, &json!(1)), "{advanced}");
+    assert_eq!(
+        (status, &advanced["attempts"]),
+        (200, &json!(1)),
+        "{advanced}"
+    );
     let delivered = second.get(&format!("/__mock/notifications/{id}")).await;
     assert_eq!(delivered["status"], "delivered");
     assert_eq!(outcomes(&delivered), ["rejected", "delivered"]);
-    assert_eq!(offsets(&delivered), [0, 15], "the ladder went on where it stopped");
+    assert_eq!(
+        offsets(&delivered),
+        [0, 15],
+        "the ladder went on where it stopped"
+    );
     let received = merchant.received();
     assert_eq!(received.len(), 2);
     assert!(received.iter().all(|r| r.fields.get("id") == Some(&id)));
@@ -214,7 +256,11 @@ async fn a_notification_pending_at_shutdown_is_delivered_after_the_restart_with_
     let (_, next) = second
         .post("/__mock/payscore/open", json!({ "appId": APP_ID }))
         .await;
-    assert_ne!(next["notification"]["id"], id.as_str(), "ids go on, never repeat");
+    assert_ne!(
+        next["notification"]["id"],
+        id.as_str(),
+        "ids go on, never repeat"
+    );
     assert_ne!(next["authorization"]["openId"], open_id.as_str());
     assert!(second.terminate().await.success());
 }
@@ -224,13 +270,10 @@ async fn start_on(text: &str) -> (Option<i32>, String, String, PathBuf, TempDir)
     let dir = TempDir::new("bad-state");
     let state_file = dir.0.join("state.json");
     std::fs::write(&state_file, text).expect("written");
-    let out = tokio::time::timeout(
-        Duration::from_secs(30),
-        sandbox(&state_file).output(),
-    )
-    .await
-    .expect("stops within 30 s")
-    .expect("binary runs");
+    let out = tokio::time::timeout(Duration::from_secs(30), sandbox(&state_file).output())
+        .await
+        .expect("stops within 30 s")
+        .expect("binary runs");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     (out.status.code(), stdout, stderr, state_file, dir)
@@ -239,16 +282,28 @@ async fn start_on(text: &str) -> (Option<i32>, String, String, PathBuf, TempDir)
 #[tokio::test]
 async fn a_state_file_that_cannot_be_restored_stops_the_start_with_exit_code_2() {
     let cases = [
-        (r#"{"format": "chinaums-mock-state", "version": 1, "apps": [{"appId""#, "is corrupt"),
-        (r#"{"name": "my-service", "version": "1.0.0"}"#, "is not a chinaums-mock state file"),
-        (r#"{"format": "chinaums-mock-state", "version": 9}"#, "newer than this chinaums-mock"),
+        (
+            r#"{"format": "chinaums-mock-state", "version": 1, "apps": [{"appId""#,
+            "is corrupt",
+        ),
+        (
+            r#"{"name": "my-service", "version": "1.0.0"}"#,
+            "is not a chinaums-mock state file",
+        ),
+        (
+            r#"{"format": "chinaums-mock-state", "version": 9}"#,
+            "newer than this chinaums-mock",
+        ),
     ];
     for (text, problem) in cases {
         let (code, stdout, stderr, path, _dir) = start_on(text).await;
         assert_eq!(code, Some(2), "{text}: {stderr}");
         assert!(stdout.is_empty(), "no listening line: {stdout}");
         assert!(stderr.contains(problem), "{text}: {stderr}");
-        assert!(stderr.contains(&path.display().to_string()), "names the file: {stderr}");
+        assert!(
+            stderr.contains(&path.display().to_string()),
+            "names the file: {stderr}"
+        );
         assert_eq!(
             std::fs::read_to_string(&path).expect("still there"),
             text,
@@ -286,6 +341,12 @@ async fn an_attempt_in_flight_at_sigterm_finishes_before_the_state_is_saved() {
             .expect("state file is JSON");
     let n = &saved["notifications"]["items"][0];
     assert_eq!(n["id"], opened["notification"]["id"]);
-    assert_eq!(n["attempts"][0]["outcome"], "timeout", "the attempt finished: {n}");
-    assert_eq!(n["nextAttemptAt"], "2026-11-25T04:00:15Z", "and the next one is planned");
+    assert_eq!(
+        n["attempts"][0]["outcome"], "timeout",
+        "the attempt finished: {n}"
+    );
+    assert_eq!(
+        n["nextAttemptAt"], "2026-11-25T04:00:15Z",
+        "and the next one is planned"
+    );
 }

@@ -109,7 +109,10 @@ mod tests {
         restored.restore(saved);
         assert_eq!(restored.next_due(), Some(t0));
         let (jobs, _) = restored.take_due(t0 + Duration::seconds(1));
-        assert_eq!(jobs.iter().map(|j| j.scheduled_at).collect::<Vec<_>>(), [t0]);
+        assert_eq!(
+            jobs.iter().map(|j| j.scheduled_at).collect::<Vec<_>>(),
+            [t0]
+        );
     }
 
     #[test]
