@@ -274,6 +274,19 @@ mod tests {
     }
 
     #[test]
+    fn a_clock_restored_from_its_mode_keeps_its_offset_or_its_frozen_instant() {
+        let (saved, _) = fixed(1_000_000);
+        saved.advance(Duration::seconds(60));
+        let (restored, _) = fixed(1_000_500);
+        restored.restore(saved.mode());
+        assert_eq!(restored.now().timestamp(), 1_000_560, "downtime passes");
+        let at = DateTime::from_timestamp(2_000_000, 0).unwrap_or_default();
+        saved.set(Some(at), Some(true));
+        restored.restore(saved.mode());
+        assert_eq!((restored.now(), restored.is_frozen()), (at, true));
+    }
+
+    #[test]
     fn every_change_is_announced_to_subscribers() {
         let (clock, _) = fixed(0);
         let mut rx = clock.subscribe();

@@ -16,6 +16,7 @@
 //! ```
 
 mod capture;
+mod convert;
 mod file;
 mod saver;
 #[cfg(test)]
