@@ -75,6 +75,11 @@ pub struct Config {
     pub admin_port: Option<u16>,
     /// When not empty, callbacks go only to these `host` or `host:port` entries.
     pub callback_allow: Vec<String>,
+    /// When set, the state is restored from this file at start (when it exists) and saved to
+    /// it periodically and at shutdown.
+    pub state_file: Option<PathBuf>,
+    /// Seconds between periodic saves of the state file; 0 saves only at shutdown.
+    pub state_save_interval_secs: u64,
 }
 
 impl Default for Config {
@@ -99,6 +104,8 @@ impl Default for Config {
             admin_token: None,
             admin_port: None,
             callback_allow: Vec::new(),
+            state_file: None,
+            state_save_interval_secs: 5,
         }
     }
 }

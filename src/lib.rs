@@ -29,6 +29,7 @@ pub mod journal;
 pub mod mock_server;
 pub mod notify;
 pub mod payscore;
+pub mod persist;
 pub mod scenario;
 pub mod signing;
 pub mod startup;

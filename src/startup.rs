@@ -8,12 +8,14 @@ use actix_web::web::{self, Data};
 use actix_web::{App as ActixApp, HttpResponse, HttpServer};
 use serde_json::json;
 use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 use crate::apps::{build_app, AppError};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::fixtures::{load_apps, FixtureError};
 use crate::notify::NotifyEngine;
+use crate::persist::{self, PersistError, Saver};
 use crate::state::AppState;
 use crate::stubs::load_stubs;
 
@@ -40,6 +42,9 @@ pub enum StartError {
     /// The HTTP client for callbacks could not be built.
     #[error("cannot build the callback HTTP client: {0}")]
     HttpClient(#[from] reqwest::Error),
+    /// The state file cannot be restored (or could never be saved).
+    #[error(transparent)]
+    State(#[from] PersistError),
 }
 
 /// A built, bound sandbox. Run it with [`Application::run_until_stopped`], stop it with the
@@ -61,6 +66,9 @@ pub struct Application {
     servers: Vec<Server>,
     state: Data<AppState>,
     shutdown: Arc<watch::Sender<bool>>,
+    dispatcher: JoinHandle<()>,
+    saver: Option<Arc<Saver>>,
+    periodic_save: Option<JoinHandle<()>>,
 }
 
 /// Stops a running instance: its HTTP server and every background worker.
@@ -163,6 +171,16 @@ impl Application {
     /// server(s): one for everything, or with `admin_port` one for the gateway and one for the
     /// control API.
     pub async fn build(config: Config) -> Result<Self, StartError> {
+        let restored = match &config.state_file {
+            Some(path) => {
+                let file = persist::load(path)?;
+                if file.is_none() {
+                    persist::check_creatable(path)?;
+                }
+                file
+            }
+            None => None,
+        };
         let (listener, address) = bind(&config.host, config.port)?;
         let admin = config
             .admin_port
@@ -177,10 +195,37 @@ impl Application {
         let workers = config.workers;
         let mut state = AppState::new(config, clock, format!("http://{address}"))?;
         state.control_url = format!("http://{control_address}");
-        seed_state(&state)?;
+        match (restored, &state.config.state_file) {
+            (Some(file), Some(path)) => {
+                persist::restore(&state, file).map_err(|e| PersistError::Corrupt {
+                    path: path.clone(),
+                    reason: e.0,
+                })?;
+                tracing::info!(path = %path.display(), apps = state.apps.len(), "state restored");
+            }
+            _ => seed_state(&state)?,
+        }
         let state = Data::new(state);
         let (shutdown, shutdown_rx) = watch::channel(false);
-        tokio::spawn(NotifyEngine::run_dispatcher(state.clone(), shutdown_rx));
+        let dispatcher = tokio::spawn(NotifyEngine::run_dispatcher(
+            state.clone(),
+            shutdown_rx.clone(),
+        ));
+        let saver = state
+            .config
+            .state_file
+            .clone()
+            .map(Saver::new)
+            .map(Arc::new);
+        let every = state.config.state_save_interval_secs;
+        let periodic_save = saver.as_ref().filter(|_| every > 0).map(|saver| {
+            let (saver, state) = (saver.clone(), state.clone());
+            tokio::spawn(async move {
+                saver
+                    .run_periodic(state, std::time::Duration::from_secs(every), shutdown_rx)
+                    .await;
+            })
+        });
 
         let mut servers = Vec::new();
         match admin {
@@ -220,6 +265,9 @@ impl Application {
             servers,
             state,
             shutdown: Arc::new(shutdown),
+            dispatcher,
+            saver,
+            periodic_save,
         })
     }
 
@@ -256,12 +304,34 @@ impl Application {
         }
     }
 
-    /// Serves until stopped through an [`AppHandle`].
+    /// Serves until stopped through an [`AppHandle`]. Then the dispatcher stops, attempts in
+    /// flight get up to [`persist::drain_bound`] to finish, and with a state file the state is
+    /// saved a last time (an error if it cannot be).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = futures_util::future::try_join_all(self.servers)
             .await
             .map(|_| ());
         self.shutdown.send_replace(true);
+        let bound = persist::drain_bound(&self.state);
+        // The dispatcher stops at once unless it waits for an advance that stopped with the
+        // server; either way no new attempt starts after this.
+        let _ = tokio::time::timeout(bound, self.dispatcher).await;
+        if !self.state.notify.drain(bound).await {
+            tracing::warn!(
+                in_flight = self.state.notify.in_flight(),
+                "delivery attempts still in flight at shutdown; they are saved as planned"
+            );
+        }
+        if let Some(task) = self.periodic_save {
+            let _ = task.await;
+        }
+        if let Some(saver) = &self.saver {
+            saver
+                .save(&self.state)
+                .await
+                .map_err(std::io::Error::other)?;
+            tracing::info!(path = %saver.path().display(), "state saved");
+        }
         result
     }
 }

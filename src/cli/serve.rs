@@ -124,6 +124,18 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub callback_allow: Vec<String>,
+    /// Restore the state from this file at start (when it exists) and save it there
+    /// periodically and at shutdown.
+    #[arg(long, env = "CHINAUMS_MOCK_STATE_FILE", value_name = "PATH")]
+    pub state_file: Option<PathBuf>,
+    /// Seconds between saves of the state file; 0 saves only at shutdown.
+    #[arg(
+        long,
+        env = "CHINAUMS_MOCK_STATE_SAVE_INTERVAL_SECS",
+        value_name = "N",
+        default_value_t = 5
+    )]
+    pub state_save_interval_secs: u64,
 }
 
 /// Parses a setting by its JSON name (`form`, `SHA256`, `http2xx`, …).
@@ -170,11 +182,17 @@ impl ServeArgs {
             admin_token: self.admin_token.clone().filter(|t| !t.is_empty()),
             admin_port: self.admin_port,
             callback_allow: self.callback_allow.clone(),
+            state_file: self
+                .state_file
+                .clone()
+                .filter(|p| !p.as_os_str().is_empty()),
+            state_save_interval_secs: self.state_save_interval_secs,
         }
     }
 }
 
-/// Serves until SIGINT or SIGTERM, then stops gracefully.
+/// Serves until SIGINT or SIGTERM, then stops gracefully: no new connections, requests and
+/// delivery attempts in flight finish (bounded), the state file (if any) is saved, exit 0.
 pub async fn serve(config: Config) -> i32 {
     let app = match Application::build(config).await {
         Ok(app) => app,
@@ -208,7 +226,7 @@ pub async fn serve(config: Config) -> i32 {
     match server.await {
         Ok(Ok(())) => 0,
         Ok(Err(e)) => {
-            eprintln!("chinaums-mock: server error: {e}");
+            eprintln!("chinaums-mock: {e}");
             1
         }
         Err(e) => {

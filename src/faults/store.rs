@@ -123,6 +123,17 @@ impl FaultStore {
         }
     }
 
+    /// The id counter and every fault, oldest first.
+    pub fn snapshot(&self) -> (u64, Vec<Fault>) {
+        let inner = self.inner.lock();
+        (inner.0, inner.1.clone())
+    }
+
+    /// Replaces every fault; `last_id` is the counter behind `flt-N` ids.
+    pub fn restore(&self, last_id: u64, faults: Vec<Fault>) {
+        *self.inner.lock() = (last_id, faults);
+    }
+
     /// The first active fault that matches and fires (probability rolled with `rng`); it is
     /// counted as acting once.
     pub fn take<R: RngExt + ?Sized>(

@@ -157,6 +157,19 @@ impl Journal {
             .collect()
     }
 
+    /// The id counter and every entry, oldest first.
+    pub fn snapshot(&self) -> (u64, Vec<Entry>) {
+        let inner = self.inner.lock();
+        (inner.0, inner.1.iter().cloned().collect())
+    }
+
+    /// Replaces every entry (oldest first), keeping the newest within the retention;
+    /// `last_id` is the counter behind entry ids.
+    pub fn restore(&self, last_id: u64, entries: Vec<Entry>) {
+        let skip = entries.len().saturating_sub(self.retention);
+        *self.inner.lock() = (last_id, entries.into_iter().skip(skip).collect());
+    }
+
     /// Drops every entry.
     pub fn clear(&self) {
         self.inner.lock().1.clear();

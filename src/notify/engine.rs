@@ -17,6 +17,9 @@ use crate::apps::App;
 use crate::state::AppState;
 use crate::timefmt::format_compact;
 
+mod snapshot;
+pub use snapshot::EngineSnapshot;
+
 /// Settings of the engine.
 #[derive(Debug, Clone)]
 pub struct EngineSettings {

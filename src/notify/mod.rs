@@ -12,9 +12,11 @@ mod store;
 pub use attempt::tamper_sign;
 pub use deliver::{callback_allowed, is_ack, send, WireResult, KEPT_RESPONSE_BYTES};
 pub use encode::{encode, Encoded, FORM, JSON};
+pub use engine::EngineSnapshot;
 pub use engine::{
     AdvanceReport, EngineSettings, NewNotification, NotifyEngine, RedeliverError, USER_AGENT,
 };
+pub use model::DeliveryPlan;
 pub use model::{Attempt, Notification, Outcome, Status};
 pub use routes::configure;
 pub use schedule::{next_offset, MAX_SCHEDULED_ATTEMPTS};

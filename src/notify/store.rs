@@ -8,6 +8,8 @@ use chrono::{DateTime, Duration, Utc};
 use super::model::{Attempt, Notification, Outcome, Status};
 use super::schedule::next_offset;
 
+mod snapshot;
+
 /// Something the dispatcher must do at a given sandbox time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Kind {
@@ -63,6 +65,9 @@ pub struct Store {
     in_flight: HashMap<String, u32>,
     /// How many notifications an out-of-order fault holds.
     held: usize,
+    /// Planned time and ladder count of each scheduled attempt in flight, so a snapshot taken
+    /// meanwhile can put the attempt back on the queue.
+    flights: HashMap<String, (DateTime<Utc>, u32)>,
 }
 
 impl Store {
@@ -180,6 +185,8 @@ impl Store {
         let n = self.by_id.get_mut(id)?;
         if !redelivery {
             n.next_attempt_at = None;
+            self.flights
+                .insert(id.to_owned(), (scheduled_at, n.scheduled_attempts));
         }
         *self.in_flight.entry(id.to_owned()).or_default() += 1;
         Some(Job {
@@ -197,6 +204,7 @@ impl Store {
             *count -= 1;
             if *count == 0 {
                 self.in_flight.remove(id);
+                self.flights.remove(id);
             }
         }
     }

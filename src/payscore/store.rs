@@ -184,6 +184,18 @@ impl PayScoreStore {
     pub fn clear(&self) {
         self.by_app.lock().clear();
     }
+
+    /// Replaces every authorisation with these (as [`PayScoreStore::list`] gave them).
+    pub fn restore(&self, authorizations: Vec<Authorization>) {
+        let mut by_app = self.by_app.lock();
+        by_app.clear();
+        for auth in authorizations {
+            by_app
+                .entry(auth.app_id.clone())
+                .or_default()
+                .insert(auth.open_id.clone(), auth);
+        }
+    }
 }
 
 #[cfg(test)]

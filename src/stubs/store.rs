@@ -138,6 +138,18 @@ impl StubStore {
         }
     }
 
+    /// The id counter and every stub, in the order they were added.
+    pub fn snapshot(&self) -> (u64, Vec<Stub>) {
+        let inner = self.inner.lock();
+        (inner.0, inner.1.clone())
+    }
+
+    /// Replaces every stub (given in the order they were added); `last_id` is the counter
+    /// behind `stb-N` ids.
+    pub fn restore(&self, last_id: u64, stubs: Vec<Stub>) {
+        *self.inner.lock() = (last_id, stubs);
+    }
+
     /// The answer for a call, from the first matching stub; counts the match.
     pub fn find(&self, method: &str, path: &str, app_id: &str, body: &[u8]) -> Option<StubMatch> {
         let mut inner = self.inner.lock();
