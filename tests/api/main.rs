@@ -18,6 +18,7 @@ mod openapi;
 mod payscore;
 mod receiver;
 mod reset;
+mod robustness;
 mod scenarios;
 mod scenarios_pending;
 mod sink;
