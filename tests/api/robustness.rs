@@ -5,6 +5,7 @@
 //! Reproducible: case `n` is generated from `ROBUSTNESS_SEED` (default below) and `n` alone.
 //! `ROBUSTNESS_CASES=100000` runs more.
 
+mod extremes;
 mod generate;
 mod raw;
 mod values;

@@ -37,7 +37,7 @@ pub fn request_schemas() -> Vec<(&'static str, Value)> {
             object(
                 &[],
                 json!({
-                    "now": { "type": ["string", "null"], "format": "date-time", "description": "RFC 3339." },
+                    "now": { "type": ["string", "null"], "format": "date-time", "description": "RFC 3339, from 0000-01-01T00:00:00+08:00 to 9999-12-31T23:59:59+08:00." },
                     "frozen": { "type": ["boolean", "null"] },
                 }),
             ),
