@@ -5,87 +5,33 @@
 //! Reproducible: case `n` is generated from `ROBUSTNESS_SEED` (default below) and `n` alone.
 //! `ROBUSTNESS_CASES=100000` runs more.
 
+mod case;
+mod contract;
 mod extremes;
 mod generate;
+mod pieces;
 mod raw;
+mod sandbox;
+mod schema;
 mod values;
 
 use std::collections::BTreeMap;
-use std::process::Stdio;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chinaums_mock::timefmt::format_compact;
-use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
 use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::process::{Child, Command};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::helpers::{signed_token_body, APP_ID, APP_KEY, VECTOR_TS};
+use crate::helpers::{signed_token_body, APP_ID, APP_KEY, QR_APP_ID, VECTOR_TS};
 use generate::{Case, Target};
+use sandbox::{start, still_serves};
 
-const BIN: &str = env!("CARGO_BIN_EXE_chinaums-mock");
 const DEFAULT_SEED: u64 = 0x00C4_1AA5_2026;
 const IN_FLIGHT: usize = 16;
 const PER_REQUEST: Duration = Duration::from_secs(10);
 const WHOLE_RUN: Duration = Duration::from_secs(180);
-
-struct Sandbox {
-    child: Child,
-    url: String,
-    panics: Arc<Mutex<Vec<String>>>,
-}
-
-async fn start(extra: &[&str]) -> Sandbox {
-    let mut child = Command::new(BIN)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .args([
-            "--port",
-            "0",
-            "--seed",
-            "42",
-            "--workers",
-            "2",
-            "--log-level",
-            "warn",
-        ])
-        .args([
-            "--clock-start",
-            "2026-11-25T12:00:00+08:00",
-            "--clock-frozen",
-        ])
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("binary starts");
-    let stdout = child.stdout.take().expect("stdout piped");
-    let mut lines = BufReader::new(stdout).lines();
-    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-        .await
-        .expect("listening line within 30 s")
-        .expect("readable stdout")
-        .expect("a first line");
-    let event: Value = serde_json::from_str(&line).expect("listening line is JSON");
-    let url = event["url"].as_str().expect("url").to_owned();
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    let panics = Arc::new(Mutex::new(Vec::new()));
-    let seen = panics.clone();
-    let stderr = child.stderr.take().expect("stderr piped");
-    tokio::spawn(async move {
-        let mut lines = BufReader::new(stderr).lines();
-        while let Ok(Some(line)) = lines.next_line().await {
-            if line.contains("panicked") {
-                seen.lock().push(line);
-            }
-        }
-    });
-    Sandbox { child, url, panics }
-}
 
 /// What came back, counted.
 #[derive(Default)]
@@ -246,48 +192,6 @@ async fn hammer(base: &str, target: Arc<Target>, cases: u64) -> Tally {
     tally
 }
 
-/// The sandbox still works: health, and a token for a new app at the sandbox's current time.
-async fn still_serves(base: &str) {
-    let client = reqwest::Client::new();
-    let health = client
-        .get(format!("{base}/__mock/health"))
-        .send()
-        .await
-        .expect("health answers");
-    assert_eq!(health.status().as_u16(), 200);
-    let created = client
-        .post(format!("{base}/__mock/apps"))
-        .json(&json!({ "appKey": "afterthestorm" }))
-        .send()
-        .await
-        .expect("apps answers");
-    let status = created.status().as_u16();
-    let created: Value = created.json().await.unwrap_or_default();
-    assert_eq!(status, 201, "{created}");
-    let app_id = created["appId"].as_str().unwrap_or_default();
-    let clock: Value = client
-        .get(format!("{base}/__mock/clock"))
-        .send()
-        .await
-        .expect("clock")
-        .json()
-        .await
-        .expect("clock JSON");
-    let now = DateTime::parse_from_rfc3339(clock["now"].as_str().unwrap_or_default())
-        .map(|t| t.with_timezone(&Utc))
-        .expect("clock time");
-    let body = signed_token_body(app_id, "afterthestorm", &format_compact(now), "after");
-    let token = client
-        .post(format!("{base}/v1/token/access"))
-        .json(&body)
-        .send()
-        .await
-        .expect("token answers");
-    let status = token.status().as_u16();
-    let text = token.text().await.unwrap_or_default();
-    assert_eq!(status, 200, "{text}");
-}
-
 async fn run(extra: &[&str], limit: usize, cases: u64) {
     let seed = std::env::var("ROBUSTNESS_SEED")
         .ok()
@@ -307,7 +211,7 @@ async fn run(extra: &[&str], limit: usize, cases: u64) {
         .json()
         .await
         .expect("doc JSON");
-    let routes = generate::routes(&doc);
+    let routes = schema::routes(&doc);
     assert!(
         routes.len() >= 30,
         "the document lists the control routes: {}",
@@ -325,6 +229,20 @@ async fn run(extra: &[&str], limit: usize, cases: u64) {
         .as_str()
         .unwrap_or_default()
         .to_owned();
+    // Deliveries happen for real: the first app's go to the built-in merchant, the second's to a
+    // port nobody listens on.
+    for (app_id, callback) in [
+        (APP_ID, format!("{}/__mock/sink/{APP_ID}", sandbox.url)),
+        (QR_APP_ID, "http://127.0.0.1:1/refused".to_owned()),
+    ] {
+        let r = client
+            .patch(format!("{}/__mock/apps/{app_id}", sandbox.url))
+            .json(&json!({ "callbackUrl": callback }))
+            .send()
+            .await
+            .expect("patch answers");
+        assert_eq!(r.status().as_u16(), 200);
+    }
     let target = Arc::new(Target {
         routes,
         token,

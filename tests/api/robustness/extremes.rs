@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use super::{start, Sandbox};
+use super::sandbox::{start, Sandbox};
 use crate::helpers::{body_sig_header, signed_token_body, APP_ID, APP_KEY, MID, QR_APP_ID};
 
 struct Driver {

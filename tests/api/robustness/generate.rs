@@ -4,142 +4,14 @@ use chinaums_mock::signing::{open_body_sig_header, open_body_signature};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{RngExt, SeedableRng};
-use serde_json::Value;
+use serde_json::json;
 
+pub use super::case::Case;
+use super::pieces::{garbage_authorization, query, substitute};
 use super::raw;
-use super::values::{self, Kind};
-use crate::helpers::{APP_ID, APP_KEY, MID, VECTOR_NONCE, VECTOR_TS};
-
-/// A documented control route, its path parameters still in braces.
-#[derive(Debug, Clone)]
-pub struct Route {
-    pub method: String,
-    pub path: String,
-    pub query: Vec<String>,
-    pub fields: Vec<(String, Kind)>,
-}
-
-/// Every operation in the OpenAPI document, with the fields of its request body.
-pub fn routes(doc: &Value) -> Vec<Route> {
-    let schemas = &doc["components"]["schemas"];
-    let mut out = Vec::new();
-    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
-        for (method, op) in item.as_object().into_iter().flatten() {
-            let query = op["parameters"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter(|p| p["in"] == "query")
-                .filter_map(|p| p["name"].as_str().map(str::to_owned))
-                .collect();
-            let schema = &op["requestBody"]["content"]["application/json"]["schema"];
-            let schema = match schema["$ref"].as_str() {
-                Some(r) => &schemas[r.rsplit('/').next().unwrap_or_default()],
-                None => schema,
-            };
-            let mut fields: Vec<(String, Kind)> = schema["properties"]
-                .as_object()
-                .into_iter()
-                .flatten()
-                .map(|(name, s)| (name.clone(), Kind::of(s)))
-                .collect();
-            if fields.is_empty() {
-                fields = values::FIELDS
-                    .iter()
-                    .map(|f| ((*f).to_owned(), Kind::Any))
-                    .collect();
-            }
-            out.push(Route {
-                method: method.to_ascii_uppercase(),
-                path: path.clone(),
-                query,
-                fields,
-            });
-        }
-    }
-    out
-}
-
-/// One request to make.
-pub enum Case {
-    /// Sent with an HTTP client, so the request itself is well-formed HTTP.
-    Http {
-        method: reqwest::Method,
-        path_and_query: String,
-        headers: Vec<(String, Vec<u8>)>,
-        body: Vec<u8>,
-    },
-    /// Bytes written to a socket as they are.
-    Raw(Vec<u8>),
-}
-
-impl Case {
-    /// One line for a failure message.
-    pub fn describe(&self) -> String {
-        let (head, body) = match self {
-            Case::Http {
-                method,
-                path_and_query,
-                headers,
-                body,
-            } => (
-                format!("{method} {path_and_query} ({} headers)", headers.len()),
-                body.as_slice(),
-            ),
-            Case::Raw(bytes) => ("raw".to_owned(), bytes.as_slice()),
-        };
-        let mut text: String = String::from_utf8_lossy(body).chars().take(160).collect();
-        if body.len() > 160 {
-            text.push_str(&format!("… ({} bytes)", body.len()));
-        }
-        format!("{head}: {text:?}")
-    }
-}
-
-impl Case {
-    /// Whether the request head passes what the HTTP layer reads (96 headers, 32 KiB); it is
-    /// answered 431 and its connection closed.
-    pub fn head_too_large(&self) -> bool {
-        match self {
-            Case::Raw(_) => false,
-            Case::Http {
-                path_and_query,
-                headers,
-                ..
-            } => {
-                let size: usize = headers.iter().map(|(k, v)| k.len() + v.len() + 4).sum();
-                headers.len() > 80 || size + path_and_query.len() > 16 * 1024
-            }
-        }
-    }
-
-    /// The request as bytes on the wire, for what an HTTP client refuses to build.
-    pub fn to_raw(&self) -> Vec<u8> {
-        match self {
-            Case::Raw(bytes) => bytes.clone(),
-            Case::Http {
-                method,
-                path_and_query,
-                headers,
-                body,
-            } => {
-                let mut out = format!(
-                    "{method} {path_and_query} HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\n"
-                )
-                .into_bytes();
-                for (name, value) in headers {
-                    out.extend_from_slice(name.as_bytes());
-                    out.extend_from_slice(b": ");
-                    out.extend_from_slice(value);
-                    out.extend_from_slice(b"\r\n");
-                }
-                out.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
-                out.extend_from_slice(body);
-                out
-            }
-        }
-    }
-}
+use super::schema::Route;
+use super::values::{self, Field, Kind};
+use crate::helpers::{APP_ID, APP_KEY, MID, QR_MID, VECTOR_NONCE, VECTOR_TS};
 
 /// What the generator needs to know about the sandbox under test.
 pub struct Target {
@@ -218,11 +90,20 @@ impl Target {
     }
 
     fn token_call(&self, rng: &mut StdRng) -> Case {
-        let fields: Vec<(String, Kind)> =
-            ["appId", "timestamp", "nonce", "signMethod", "signature"]
-                .iter()
-                .map(|f| ((*f).to_owned(), Kind::Text))
-                .collect();
+        let field = |name: &str, choices: &[&str]| Field {
+            choices: choices.iter().map(|c| json!(c)).collect(),
+            ..Field::new(name, Kind::Text)
+        };
+        let fields = [
+            field("appId", &[APP_ID]),
+            field(
+                "timestamp",
+                &[VECTOR_TS, "20261125120060", "99991231235959"],
+            ),
+            field("nonce", &[VECTOR_NONCE]),
+            field("signMethod", &["SHA256", "SHA1", "sha256", ""]),
+            field("signature", &[]),
+        ];
         let method = if rng.random_bool(0.9) {
             "POST"
         } else {
@@ -267,17 +148,15 @@ impl Target {
         .unwrap_or_default();
         let method = ODD_METHODS.choose(rng).copied().unwrap_or("POST");
         let body = if rng.random_bool(0.5) {
-            values::body(
-                &[
-                    ("mid".to_owned(), Kind::Text),
-                    ("totalAmount".to_owned(), Kind::Number),
-                ],
-                rng,
-            )
+            let mid = Field {
+                choices: vec![json!(MID), json!(QR_MID)],
+                ..Field::new("mid", Kind::Text)
+            };
+            values::body(&[mid, Field::new("totalAmount", Kind::Number)], rng)
         } else {
             format!(
                 "{{\"mid\":\"{MID}\",\"merOrderId\":{}}}",
-                values::value_for(Kind::Text, rng)
+                values::value_for(Kind::Text, rng, 0.6)
             )
             .into_bytes()
         };
@@ -412,91 +291,4 @@ fn http(
 fn content_type(rng: &mut StdRng) -> (String, Vec<u8>) {
     let value = CONTENT_TYPES.choose(rng).copied().unwrap_or_default();
     ("content-type".to_owned(), value.as_bytes().to_vec())
-}
-
-/// Path parameters: a real fixture id, an unknown one, or garbage that still stays one segment.
-fn substitute(path: &str, rng: &mut StdRng) -> String {
-    path.split('/')
-        .map(|segment| {
-            if !segment.starts_with('{') {
-                return segment.to_owned();
-            }
-            let choices = [
-                APP_ID.to_owned(),
-                "ffffffffffffffffffffffffffffffff".to_owned(),
-                "EV-2026112512000000001".to_owned(),
-                "flt-1".to_owned(),
-                "stb-1".to_owned(),
-                "%00".to_owned(),
-                "%zz%".to_owned(),
-                "%E6%BC%A2%F0%9F%99%82".to_owned(),
-                "..".to_owned(),
-                "a".repeat(rng.random_range(1..9_000)),
-            ];
-            choices.choose(rng).cloned().unwrap_or_default()
-        })
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-/// A query string: documented names with hostile values, repeats, broken escapes.
-fn query(names: &[String], rng: &mut StdRng) -> String {
-    let mut parts = Vec::new();
-    for _ in 0..rng.random_range(1..6) {
-        let name = names
-            .choose(rng)
-            .cloned()
-            .unwrap_or_else(|| "limit".to_owned());
-        let value = [
-            "-1",
-            "0",
-            "abc",
-            "18446744073709551616",
-            "1e9",
-            "%",
-            "%zz",
-            "%E0%A4%A",
-            "%00",
-            "a%20b+c",
-            "",
-            "true",
-            "OPEN-FORM-PARAM",
-            "delivered",
-        ]
-        .choose(rng)
-        .copied()
-        .unwrap_or_default();
-        parts.push(match rng.random_range(0..5) {
-            0 => name,
-            1 => format!("{name}={value}&{name}={value}"),
-            2 => format!("={value}"),
-            _ => format!("{name}={value}"),
-        });
-    }
-    let joiner = if rng.random_bool(0.8) { "&" } else { ";&&" };
-    format!("?{}", parts.join(joiner))
-}
-
-fn garbage_authorization(rng: &mut StdRng) -> Vec<u8> {
-    let options: [Vec<u8>; 12] = [
-        b"".to_vec(),
-        b"   ".to_vec(),
-        b"Bearer x".to_vec(),
-        b"OPEN-ACCESS-TOKEN".to_vec(),
-        b"OPEN-ACCESS-TOKEN AccessToken=\"".to_vec(),
-        b"OPEN-ACCESS-TOKEN AccessToken=a, AccessToken=b".to_vec(),
-        b"OPEN-BODY-SIG AppId=\"a\", Timestamp=\"20261125120060\", Nonce=\"n\", Signature=\"!!\""
-            .to_vec(),
-        b"OPEN-BODY-SIG ,,,,=,=\"\"\"".to_vec(),
-        format!("OPEN-BODY-SIG AppId={APP_ID}, Timestamp=99991231235959, Nonce=n, Signature=AAAA")
-            .into_bytes(),
-        format!(
-            "OPEN-BODY-SIG AppId={APP_ID}, Timestamp={VECTOR_TS}, Nonce={}, Signature=====",
-            "n".repeat(5000)
-        )
-        .into_bytes(),
-        b"OPEN-ACCESS-TOKEN \xff\xfe\x80".to_vec(),
-        b"open-body-sig\tappid=\xe6\xbc\xa2".to_vec(),
-    ];
-    options.choose(rng).cloned().unwrap_or_default()
 }

@@ -39,6 +39,33 @@ impl Kind {
     }
 }
 
+/// A body field: its name, the type the document gives it, and the values it lists, if any.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: String,
+    pub kind: Kind,
+    pub choices: Vec<Value>,
+}
+
+impl Field {
+    pub fn new(name: &str, kind: Kind) -> Field {
+        Field {
+            name: name.to_owned(),
+            kind,
+            choices: Vec::new(),
+        }
+    }
+
+    /// Often a documented value (mostly, when few wrong types are wanted), else a hostile one.
+    fn value(&self, rng: &mut StdRng, wrong: f64) -> String {
+        let documented = if wrong < 0.1 { 0.8 } else { 0.5 };
+        match self.choices.choose(rng) {
+            Some(choice) if rng.random_bool(documented) => choice.to_string(),
+            _ => value_for(self.kind, rng, wrong),
+        }
+    }
+}
+
 /// Strings that have broken parsers, formatters and templates before.
 const NASTY: &[&str] = &[
     "",
@@ -135,9 +162,10 @@ pub fn deep(rng: &mut StdRng) -> String {
     s
 }
 
-/// A value for a field expecting `kind`: usually of another type, else an edge of its own.
-pub fn value_for(kind: Kind, rng: &mut StdRng) -> String {
-    let wrong = rng.random_bool(0.6);
+/// A value for a field expecting `kind`: of another type with probability `wrong`, else an
+/// edge of its own.
+pub fn value_for(kind: Kind, rng: &mut StdRng, wrong: f64) -> String {
+    let wrong = kind == Kind::Any || rng.random_bool(wrong);
     let pick = if wrong {
         let others: Vec<Kind> = [
             Kind::Text,
@@ -224,56 +252,75 @@ pub const FIELDS: &[&str] = &[
 ];
 
 /// A request body: a JSON object over `fields` with hostile values, or a broken document.
-pub fn body(fields: &[(String, Kind)], rng: &mut StdRng) -> Vec<u8> {
-    match rng.random_range(0..20) {
+pub fn body(fields: &[Field], rng: &mut StdRng) -> Vec<u8> {
+    let object = |members: Vec<String>| format!("{{{}}}", members.join(",")).into_bytes();
+    match rng.random_range(0..24) {
         0..=8 => {
             let n = rng.random_range(1..=fields.len().clamp(1, 6));
             let mut members = Vec::new();
             for _ in 0..n {
-                if let Some((name, kind)) = fields.choose(rng) {
-                    members.push(format!("{}:{}", json!(name), value_for(*kind, rng)));
+                if let Some(f) = fields.choose(rng) {
+                    members.push(format!("{}:{}", json!(f.name), f.value(rng, 0.6)));
                 }
             }
-            format!("{{{}}}", members.join(",")).into_bytes()
+            object(members)
         }
-        9 => Vec::new(),
-        10 => b" \r\n\t ".to_vec(),
-        11 => deep(rng).into_bytes(),
-        12 => [
+        // Plausible: every field with documented values, plus a few more of the right type with
+        // edge values, so requests get past the parser into the code behind it.
+        9..=12 => {
+            let mut members: Vec<String> = fields
+                .iter()
+                .filter(|f| !f.choices.is_empty())
+                .map(|f| format!("{}:{}", json!(f.name), f.value(rng, 0.05)))
+                .collect();
+            for _ in 0..rng.random_range(1..4) {
+                if let Some(f) = fields.choose(rng) {
+                    members.push(format!("{}:{}", json!(f.name), f.value(rng, 0.05)));
+                }
+            }
+            object(members)
+        }
+        13 => Vec::new(),
+        14 => b" \r\n\t ".to_vec(),
+        15 => deep(rng).into_bytes(),
+        16 => [
             b"\xff\xfe{\"appId\":\"".as_slice(),
             b"\xc0\xaf\xed\xa0\x80",
             b"\"}",
         ]
         .concat(),
-        13 => b"\xef\xbb\xbf{}".to_vec(),
-        14 => value_for(Kind::Any, rng).into_bytes(),
-        15 => [
-            "[1,2",
-            "{\"a\":1,}",
-            "{'a':1}",
-            "{\"a\":NaN}",
-            "/* */{}",
-            "{\"a\":1}{\"b\":2}",
-            "{\"a\"",
-            "nul",
-            "\"",
-            "{\"a\":\"\\ud800\"}",
-        ]
-        .choose(rng)
-        .copied()
-        .unwrap_or("{")
-        .as_bytes()
-        .to_vec(),
-        16 => format!("[{}]", value_for(Kind::Text, rng)).into_bytes(),
-        17 => format!(
+        17 => b"\xef\xbb\xbf{}".to_vec(),
+        18 => value_for(Kind::Any, rng, 1.0).into_bytes(),
+        19 => BROKEN
+            .choose(rng)
+            .copied()
+            .unwrap_or("{")
+            .as_bytes()
+            .to_vec(),
+        20 => format!("[{}]", value_for(Kind::Text, rng, 0.0)).into_bytes(),
+        21 => format!(
             "{{\"appId\":{},\"appId\":{}}}",
             json!(APP_ID),
-            value_for(Kind::Text, rng)
+            value_for(Kind::Text, rng, 0.6)
         )
         .into_bytes(),
-        18 => (0..rng.random_range(1..256))
+        22 => (0..rng.random_range(1..256))
             .map(|_| rng.random::<u8>())
             .collect(),
         _ => json!(text(rng)).to_string().into_bytes(),
     }
 }
+
+/// Documents that are not JSON, or not quite.
+const BROKEN: &[&str] = &[
+    "[1,2",
+    "{\"a\":1,}",
+    "{'a':1}",
+    "{\"a\":NaN}",
+    "/* */{}",
+    "{\"a\":1}{\"b\":2}",
+    "{\"a\"",
+    "nul",
+    "\"",
+    "{\"a\":\"\\ud800\"}",
+];
