@@ -45,7 +45,8 @@ struct Tally {
 }
 
 enum Outcome {
-    Status(u16),
+    /// The status and the start of the body.
+    Status(u16, String),
     Closed(String),
     TimedOut,
 }
@@ -71,7 +72,10 @@ async fn send_raw(addr: &str, bytes: &[u8]) -> Outcome {
                 .filter_map(|line| line.strip_prefix("HTTP/1."))
                 .filter_map(|rest| rest.get(2..5)?.parse::<u16>().ok());
             match statuses.find(|s| *s >= 200) {
-                Some(status) => Outcome::Status(status),
+                Some(status) => {
+                    let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+                    Outcome::Status(status, body.chars().take(200).collect())
+                }
                 None => Outcome::Closed("no answer".into()),
             }
         }
@@ -105,8 +109,8 @@ async fn send(client: &reqwest::Client, base: &str, case: &Case) -> Outcome {
     match request.send().await {
         Ok(response) => {
             let status = response.status().as_u16();
-            let _ = response.bytes().await;
-            Outcome::Status(status)
+            let body = response.text().await.unwrap_or_default();
+            Outcome::Status(status, body.chars().take(200).collect())
         }
         Err(e) if e.is_timeout() => Outcome::TimedOut,
         Err(e) if e.is_builder() => send_raw(addr, &case.to_raw()).await,
@@ -159,14 +163,11 @@ async fn hammer(base: &str, target: Arc<Target>, cases: u64) -> Tally {
                 let outcome = send(via, &base, &case).await;
                 let mut t = tally.lock();
                 match outcome {
-                    Outcome::Status(status) => {
+                    Outcome::Status(status, body) => {
                         *t.statuses.entry((kind, status)).or_default() += 1;
-                        if status < 200 {
-                            eprintln!("{status}: {}", case.describe());
-                        }
                         if status >= 500 {
                             t.server_errors.push(format!(
-                                "case {n} ({kind}) answered {status}: {}",
+                                "case {n} ({kind}) answered {status} {body:?} to {}",
                                 case.describe()
                             ));
                         }
