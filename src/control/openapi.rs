@@ -162,7 +162,8 @@ fn error_schema() -> Schema {
     )
 }
 
-/// The document.
+/// The document as the route table and the types' own schemas give it. Some request bodies
+/// refer to schemas only [`document_json`] adds: serve that one.
 pub fn document() -> OpenApi {
     let mut paths = PathsBuilder::new();
     for route in ROUTES {
