@@ -62,7 +62,13 @@ async fn health(state: Data<AppState>) -> HttpResponse {
 }
 
 async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
-    HttpResponse::MethodNotAllowed().json(json!({
+    let mut response = HttpResponse::MethodNotAllowed();
+    // RFC 9110 requires a 405 to list what the resource does support.
+    let allowed = openapi::allowed_methods(req.match_pattern().as_deref().unwrap_or(req.path()));
+    if !allowed.is_empty() {
+        response.insert_header((actix_web::http::header::ALLOW, allowed.join(", ")));
+    }
+    response.json(json!({
         "error": {
             "code": "METHOD_NOT_ALLOWED",
             "message": format!("{} is not supported on {}", req.method(), req.path()),

@@ -19,6 +19,7 @@ pub struct FaultStore {
 fn check(spec: &FaultSpec) -> Result<(), InvalidFault> {
     use FaultAction::*;
     use FaultTarget::*;
+    const MAX_DELAY_SECONDS: u64 = 365 * 24 * 3600;
     let allowed = match spec.target {
         Token | Gateway => matches!(spec.action, Error | Delay),
         Notification => matches!(
@@ -47,6 +48,12 @@ fn check(spec: &FaultSpec) -> Result<(), InvalidFault> {
     }
     if spec.delay_ms.is_some_and(|ms| ms > 60_000) {
         return Err(InvalidFault("delayMs must be at most 60000".into()));
+    }
+    // Sandbox time cannot hold an instant arbitrarily far ahead; a year outlasts any ladder.
+    if spec.delay_seconds.is_some_and(|s| s > MAX_DELAY_SECONDS) {
+        return Err(InvalidFault(
+            "delaySeconds must be at most 31536000 (one year)".into(),
+        ));
     }
     match (spec.target, spec.action) {
         (Token | Gateway, Delay) if spec.delay_ms.is_none() => {
@@ -249,5 +256,15 @@ mod tests {
         assert!(store
             .add(spec(FaultTarget::Notification, FaultAction::Error))
             .is_err());
+    }
+
+    #[test]
+    fn a_notification_delay_beyond_a_year_is_refused() {
+        let store = FaultStore::default();
+        let mut s = spec(FaultTarget::Notification, FaultAction::Delay);
+        s.delay_seconds = Some(365 * 24 * 3600);
+        assert!(store.add(s.clone()).is_ok());
+        s.delay_seconds = Some(1_000_000_000_000_000);
+        assert!(store.add(s).is_err());
     }
 }

@@ -22,6 +22,7 @@ mod payscore;
 mod persistence;
 mod receiver;
 mod reset;
+mod robustness;
 mod scenarios;
 mod scenarios_pending;
 mod security;
