@@ -228,8 +228,8 @@ pub fn from_beijing(naive: NaiveDateTime) -> DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicI64, Ordering};
     use std::sync::Arc;
+    use std::sync::atomic::{AtomicI64, Ordering};
 
     struct Fixed(Arc<AtomicI64>);
     impl TimeSource for Fixed {

@@ -5,7 +5,7 @@
 
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 use base64::engine::{DecodePaddingMode, GeneralPurpose as Engine};
-use base64::{alphabet, Engine as _};
+use base64::{Engine as _, alphabet};
 use hmac::{Hmac, Mac};
 use md5::Md5;
 use sha1::Sha1;

@@ -10,10 +10,10 @@ use serde_json::json;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::apps::{build_app, AppError};
+use crate::apps::{AppError, build_app};
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::fixtures::{load_apps, FixtureError};
+use crate::fixtures::{FixtureError, load_apps};
 use crate::notify::NotifyEngine;
 use crate::persist::{self, PersistError, Saver};
 use crate::state::AppState;
@@ -81,7 +81,7 @@ pub struct AppHandle {
 impl AppHandle {
     /// Stops the instance; `graceful` lets in-flight requests finish first. The stop is
     /// requested at once, even if the returned future (which resolves once stopped) is dropped.
-    pub fn stop(&self, graceful: bool) -> impl std::future::Future<Output = ()> {
+    pub fn stop(&self, graceful: bool) -> impl std::future::Future<Output = ()> + use<> {
         self.shutdown.send_replace(true);
         let stops: Vec<_> = self.servers.iter().map(|s| s.stop(graceful)).collect();
         async move {

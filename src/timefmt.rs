@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Timelike, Utc};
 
-use crate::clock::{from_beijing, BEIJING};
+use crate::clock::{BEIJING, from_beijing};
 
 /// Why a `yyyyMMddHHmmss` timestamp could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 use reqwest::Method;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
-use super::{print_json, ServerArg};
+use super::{ServerArg, print_json};
 
 /// `trigger open|close`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

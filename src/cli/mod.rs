@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand};
 
 pub use client::{ConformanceArgs, TriggerArgs, TriggerEvent};
 pub use scenario::{ScenarioCommand, ScenarioRunArgs};
-pub use serve::{serve, ServeArgs};
+pub use serve::{ServeArgs, serve};
 pub use sign::SignCommand;
 
 /// A ChinaUMS Open Platform sandbox for merchant back-end tests.

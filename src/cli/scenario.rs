@@ -6,7 +6,7 @@ use clap::{Args, Subcommand};
 
 use crate::config::{Config, FixtureSource};
 use crate::fixtures::EMBEDDED_SCENARIOS;
-use crate::scenario::{run as run_scenario, Scenario};
+use crate::scenario::{Scenario, run as run_scenario};
 use crate::startup::Application;
 
 /// The `scenario` verbs.
@@ -45,7 +45,9 @@ fn load(file: &str) -> Result<String, String> {
             .find(|(name, _)| *name == file)
             .map(|(_, text)| (*text).to_owned())
             .ok_or_else(|| {
-                format!("cannot read scenario file {file}: {e} (and no built-in scenario has that name)")
+                format!(
+                    "cannot read scenario file {file}: {e} (and no built-in scenario has that name)"
+                )
             }),
     }
 }

@@ -7,11 +7,11 @@ use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::battery::{battery, Fresh, Plan, PlannedCheck, User};
+use super::battery::{Fresh, Plan, PlannedCheck, User, battery};
 use super::report::{CheckReport, ProbeRecord, Report};
 use crate::apps::generate::{chars, open_id};
-use crate::apps::{check_callback_url, App, AppError};
-use crate::control::{parse_json, resource, ControlError};
+use crate::apps::{App, AppError, check_callback_url};
+use crate::control::{ControlError, parse_json, resource};
 use crate::notify::send;
 use crate::state::AppState;
 use crate::timefmt::format_compact;

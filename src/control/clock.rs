@@ -7,7 +7,7 @@ use chrono::{DateTime, Datelike, Duration, Utc};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{parse_json, resource, ControlError};
+use super::{ControlError, parse_json, resource};
 use crate::state::AppState;
 
 /// Longest single advance: ten years, far beyond any retry ladder.
@@ -19,8 +19,7 @@ fn on_the_wire(t: DateTime<Utc>) -> bool {
     (0..=9999).contains(&t.with_timezone(&crate::clock::BEIJING).year())
 }
 
-const OFF_THE_WIRE: &str =
-    "sandbox time must stay within 0000-01-01T00:00:00+08:00 and 9999-12-31T23:59:59+08:00, the years yyyyMMddHHmmss can express";
+const OFF_THE_WIRE: &str = "sandbox time must stay within 0000-01-01T00:00:00+08:00 and 9999-12-31T23:59:59+08:00, the years yyyyMMddHHmmss can express";
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(

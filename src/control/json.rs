@@ -1,7 +1,7 @@
 //! JSON bodies of control requests, read with the instance's size limit.
 
-use actix_web::web::{Data, Payload};
 use actix_web::HttpRequest;
+use actix_web::web::{Data, Payload};
 use serde::de::DeserializeOwned;
 
 use super::error::ControlError;

@@ -1,8 +1,9 @@
 //! `GET /__mock/openapi.json`: an OpenAPI 3 document of every control route, built from the
 //! route table below and the request/response types' own schemas (utoipa).
 
-use actix_web::web::{self, ServiceConfig};
 use actix_web::HttpResponse;
+use actix_web::web::{self, ServiceConfig};
+use utoipa::ToSchema;
 use utoipa::openapi::path::{
     HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem, PathsBuilder,
 };
@@ -11,7 +12,6 @@ use utoipa::openapi::schema::{ComponentsBuilder, ObjectBuilder, Schema, Type};
 use utoipa::openapi::{
     Content, InfoBuilder, OpenApi, OpenApiBuilder, Ref, RefOr, Required, ResponseBuilder,
 };
-use utoipa::ToSchema;
 
 use super::resource;
 

@@ -189,15 +189,21 @@ mod tests {
         s.times = Some(2);
         store.add(s).expect("valid");
         let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-        assert!(store
-            .take(FaultTarget::Token, None, None, &mut rng)
-            .is_some());
-        assert!(store
-            .take(FaultTarget::Token, None, None, &mut rng)
-            .is_some());
-        assert!(store
-            .take(FaultTarget::Token, None, None, &mut rng)
-            .is_none());
+        assert!(
+            store
+                .take(FaultTarget::Token, None, None, &mut rng)
+                .is_some()
+        );
+        assert!(
+            store
+                .take(FaultTarget::Token, None, None, &mut rng)
+                .is_some()
+        );
+        assert!(
+            store
+                .take(FaultTarget::Token, None, None, &mut rng)
+                .is_none()
+        );
         assert_eq!(store.list()[0].hits, 2);
     }
 
@@ -209,25 +215,31 @@ mod tests {
         s.path = Some("/v1/netpay/*".into());
         store.add(s).expect("valid");
         let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-        assert!(store
-            .take(
-                FaultTarget::Gateway,
-                Some("b"),
-                Some("/v1/netpay/query"),
-                &mut rng
-            )
-            .is_none());
-        assert!(store
-            .take(FaultTarget::Gateway, Some("a"), Some("/v2/other"), &mut rng)
-            .is_none());
-        assert!(store
-            .take(
-                FaultTarget::Gateway,
-                Some("a"),
-                Some("/v1/netpay/query"),
-                &mut rng
-            )
-            .is_some());
+        assert!(
+            store
+                .take(
+                    FaultTarget::Gateway,
+                    Some("b"),
+                    Some("/v1/netpay/query"),
+                    &mut rng
+                )
+                .is_none()
+        );
+        assert!(
+            store
+                .take(FaultTarget::Gateway, Some("a"), Some("/v2/other"), &mut rng)
+                .is_none()
+        );
+        assert!(
+            store
+                .take(
+                    FaultTarget::Gateway,
+                    Some("a"),
+                    Some("/v1/netpay/query"),
+                    &mut rng
+                )
+                .is_some()
+        );
     }
 
     #[test]
@@ -250,12 +262,16 @@ mod tests {
     #[test]
     fn actions_that_do_not_fit_the_target_are_refused() {
         let store = FaultStore::default();
-        assert!(store
-            .add(spec(FaultTarget::Token, FaultAction::Drop))
-            .is_err());
-        assert!(store
-            .add(spec(FaultTarget::Notification, FaultAction::Error))
-            .is_err());
+        assert!(
+            store
+                .add(spec(FaultTarget::Token, FaultAction::Drop))
+                .is_err()
+        );
+        assert!(
+            store
+                .add(spec(FaultTarget::Notification, FaultAction::Error))
+                .is_err()
+        );
     }
 
     #[test]

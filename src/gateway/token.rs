@@ -1,7 +1,7 @@
 //! `POST /v1/token/access`: exchanges a signed request for an access token.
 
-use actix_web::http::header::CONTENT_TYPE;
 use actix_web::http::StatusCode;
+use actix_web::http::header::CONTENT_TYPE;
 use actix_web::web::{Data, Payload};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use chrono::Duration;
@@ -9,12 +9,12 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::auth::check_window;
-use super::error::{TokenError, TokenErrorBody, JSON_UTF8};
+use super::error::{JSON_UTF8, TokenError, TokenErrorBody};
 use crate::apps::generate::hex32;
 use crate::body::read_limited;
 use crate::faults::{FaultAction, FaultTarget};
 use crate::journal::Draft;
-use crate::signing::{hex_matches, token_signature, TokenSignMethod};
+use crate::signing::{TokenSignMethod, hex_matches, token_signature};
 use crate::state::AppState;
 use crate::timefmt::parse_compact;
 use crate::tokens::TokenRecord;
@@ -99,13 +99,13 @@ pub(crate) fn parse_request(body: &[u8]) -> Result<TokenRequest, TokenError> {
         Some(Value::String(m)) => {
             return Err(TokenError::UnsupportedSignMethod(
                 m.chars().take(20).collect(),
-            ))
+            ));
         }
         Some(_) => {
             return Err(TokenError::InvalidField {
                 field: "signMethod",
                 reason: "必须是字符串",
-            })
+            });
         }
     };
     let request = TokenRequest {

@@ -1,8 +1,8 @@
 //! The typed control client: plumbing, health and apps.
 
 use reqwest::{Method, RequestBuilder, Response};
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::error::ClientError;

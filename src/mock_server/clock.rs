@@ -6,13 +6,13 @@ use chrono::{DateTime, Utc};
 use rand::RngExt;
 use reqwest::Method;
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 use super::client::ControlClient;
 use super::error::ClientError;
 use super::types::{Advanced, ClockState};
 use crate::apps::App;
-use crate::signing::{token_signature, TokenSignMethod};
+use crate::signing::{TokenSignMethod, token_signature};
 use crate::timefmt::format_compact;
 
 impl ControlClient {

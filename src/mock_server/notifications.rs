@@ -6,7 +6,7 @@ use reqwest::{Method, StatusCode};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::client::{checked, decode, segment, ControlClient};
+use super::client::{ControlClient, checked, decode, segment};
 use super::error::ClientError;
 use super::requests::{AuthorizationFilter, NotificationFilter, OpenRequest, WaitFor};
 use super::types::{Notification, Transition};

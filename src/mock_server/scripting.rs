@@ -2,9 +2,9 @@
 
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use super::client::{segment, ControlClient};
+use super::client::{ControlClient, segment};
 use super::error::ClientError;
 use super::requests::RequestFilter;
 use super::types::{JournalEntry, ScenarioReport};

@@ -4,7 +4,7 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::deliver::{callback_allowed, send, WireResult};
+use super::deliver::{WireResult, callback_allowed, send};
 use super::engine::NotifyEngine;
 use super::model::{Attempt, DeliveryPlan, Outcome};
 use super::store::Job;

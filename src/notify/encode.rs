@@ -132,9 +132,10 @@ mod tests {
             "{}",
             json.body
         );
-        assert!(json
-            .body
-            .starts_with("{\"id\":\"EV-2026112512000012345\",\"createTime\""));
+        assert!(
+            json.body
+                .starts_with("{\"id\":\"EV-2026112512000012345\",\"createTime\"")
+        );
     }
 
     #[test]

@@ -29,9 +29,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde_json::Value;
 
-pub use capture::{capture, restore, InvalidState};
+pub use capture::{InvalidState, capture, restore};
 pub use file::*;
-pub use saver::{drain_bound, Saver};
+pub use saver::{Saver, drain_bound};
 
 /// Why a state file could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -177,12 +177,12 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<StateFile, PersistError> {
         Some(other) => {
             return Err(foreign(format!(
                 "its \"format\" is {other}, not \"{FORMAT}\""
-            )))
+            )));
         }
         None => {
             return Err(foreign(format!(
                 "it has no \"format\": \"{FORMAT}\" header"
-            )))
+            )));
         }
     }
     let version = match header.get("version") {

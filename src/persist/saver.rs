@@ -7,7 +7,7 @@ use actix_web::web::Data;
 use tokio::sync::watch;
 use tokio::time::{Instant, MissedTickBehavior};
 
-use super::{capture, save, PersistError};
+use super::{PersistError, capture, save};
 use crate::state::AppState;
 
 /// Longest wait for deliveries in flight at shutdown, whatever the timeouts.

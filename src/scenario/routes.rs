@@ -2,13 +2,13 @@
 
 use actix_web::web::{self, Data, Payload, ServiceConfig};
 use actix_web::{HttpRequest, HttpResponse};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use super::client::Sandbox;
 use super::model::Scenario;
 use super::runner::{run, run_on};
-use crate::control::{parse_json, resource, ControlError};
-use crate::fixtures::{load_scenarios, ScenarioFile};
+use crate::control::{ControlError, parse_json, resource};
+use crate::fixtures::{ScenarioFile, load_scenarios};
 use crate::state::AppState;
 
 /// Registers the scenario routes (inside the `/__mock` scope).

@@ -6,10 +6,10 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::client::Sandbox;
-use super::model::{check_fields, Scenario, Step};
+use super::model::{Scenario, Step, check_fields};
 use super::refs::Bindings;
 use super::report::{Failure, Report, StepReport};
-use super::steps::{execute, Args, Ctx};
+use super::steps::{Args, Ctx, execute};
 use crate::timefmt::rfc3339_beijing;
 
 fn millis(since: Instant) -> u64 {

@@ -9,7 +9,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::{self, Path, ServiceConfig};
 use actix_web::{HttpRequest, HttpResponse};
 
-use crate::control::{resource, ControlError};
+use crate::control::{ControlError, resource};
 
 /// One embedded file.
 #[derive(Debug, Clone, Copy)]

@@ -8,9 +8,9 @@ use std::time::Instant;
 use futures_util::future::join_all;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use crate::helpers::{offsets, outcomes, spawn_app_with, TestApp, MD5_KEY};
+use crate::helpers::{MD5_KEY, TestApp, offsets, outcomes, spawn_app_with};
 use crate::receiver::{Behavior, Receiver};
 
 /// Opens per batch for each of the merchant's apps, and for the app whose merchant is gone.
@@ -78,8 +78,8 @@ fn dead_url() -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn thousands_of_notifications_to_a_flaky_merchant_end_delivered_once_or_exhausted_on_the_ladder(
-) {
+async fn thousands_of_notifications_to_a_flaky_merchant_end_delivered_once_or_exhausted_on_the_ladder()
+ {
     let started = Instant::now();
     let app = spawn_app_with(|c| c.workers = Some(2)).await;
     let merchant = Receiver::start(MD5_KEY).await;

@@ -12,15 +12,15 @@ mod merchant_handler;
 
 use std::time::Duration;
 
+use chinaums_mock::MockServer;
 use chinaums_mock::apps::{AppSpec, NotifyFormat, NotifySettings};
 use chinaums_mock::mock_server::{
     ClientError, MockServerError, NotificationFilter, OpenRequest, StartTime,
 };
-use chinaums_mock::MockServer;
 use chrono::Utc;
 use serde_json::json;
 
-use crate::helpers::{vector_time, APP_ID, APP_KEY, MD5_KEY, MID, QR_APP_ID};
+use crate::helpers::{APP_ID, APP_KEY, MD5_KEY, MID, QR_APP_ID, vector_time};
 
 /// A sandbox frozen at the vectors' instant, as most tests want.
 pub async fn frozen() -> MockServer {

@@ -4,8 +4,8 @@
 //! Register with `mod embedding_scenarios;` in `tests/api/main.rs` once the sandbox serves
 //! the scenario routes.
 
-use chinaums_mock::mock_server::ClientError;
 use chinaums_mock::MockServer;
+use chinaums_mock::mock_server::ClientError;
 use serde_json::json;
 
 use crate::helpers::vector_time;

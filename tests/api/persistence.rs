@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 use crate::helpers::{
-    offsets, outcomes, signed_token_body, APP_ID, APP_KEY, MD5_KEY, MID, VECTOR_TS,
+    APP_ID, APP_KEY, MD5_KEY, MID, VECTOR_TS, offsets, outcomes, signed_token_body,
 };
 use crate::receiver::{Behavior, Receiver};
 

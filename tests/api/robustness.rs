@@ -16,15 +16,15 @@ mod schema;
 mod values;
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::helpers::{signed_token_body, APP_ID, APP_KEY, QR_APP_ID, VECTOR_TS};
+use crate::helpers::{APP_ID, APP_KEY, QR_APP_ID, VECTOR_TS, signed_token_body};
 use generate::{Case, Target};
 use sandbox::{start, still_serves};
 
@@ -189,8 +189,7 @@ async fn hammer(base: &str, target: Arc<Target>, cases: u64) -> Tally {
         Instant::now() <= deadline,
         "the run took longer than {WHOLE_RUN:?}"
     );
-    let tally = std::mem::take(&mut *tally.lock());
-    tally
+    std::mem::take(&mut *tally.lock())
 }
 
 async fn run(extra: &[&str], limit: usize, cases: u64) {
@@ -255,7 +254,11 @@ async fn run(extra: &[&str], limit: usize, cases: u64) {
     let took = started.elapsed();
     let answered: u64 = tally.statuses.values().sum();
     let closed: u64 = tally.closed.values().sum();
-    println!("{cases} cases (seed {seed:#x}, limit {limit}) in {took:.1?}: {answered} answered, {closed} closed without an answer {:?}, {} timed out", tally.closed, tally.timeouts.len());
+    println!(
+        "{cases} cases (seed {seed:#x}, limit {limit}) in {took:.1?}: {answered} answered, {closed} closed without an answer {:?}, {} timed out",
+        tally.closed,
+        tally.timeouts.len()
+    );
     let mut by_status: BTreeMap<u16, u64> = BTreeMap::new();
     for ((_, status), n) in &tally.statuses {
         *by_status.entry(*status).or_default() += n;

@@ -1,5 +1,5 @@
 use chinaums_mock::{Application, Config};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 use crate::receiver::Receiver;
@@ -110,10 +110,12 @@ async fn callbacks_to_hosts_outside_the_allow_list_are_refused_and_recorded() {
     app.settle_in_flight().await;
     let n = app.notification(&blocked).await;
     assert_eq!(outcomes(&n), ["blocked"]);
-    assert!(n["attempts"][0]["error"]
-        .as_str()
-        .unwrap_or_default()
-        .contains("--callback-allow"));
+    assert!(
+        n["attempts"][0]["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("--callback-allow")
+    );
     let conformance = app
         .post_json("/__mock/conformance", &json!({"appId": QR_APP_ID}))
         .await;

@@ -1,7 +1,7 @@
 //! `/__mock/tools/sign` and `/__mock/tools/verify`: the canonical strings and signatures of every
 //! rule, and the diagnosis of a rejected one.
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 

@@ -1,10 +1,10 @@
 //! `POST /__mock/tools/verify`: expected against received, where they differ, and why.
 
 use chinaums_mock::signing::{
-    body_digest_hex, notify_sign, open_body_sig_header, open_body_signature, token_signature,
-    NotifySignType, TokenSignMethod,
+    NotifySignType, TokenSignMethod, body_digest_hex, notify_sign, open_body_sig_header,
+    open_body_signature, token_signature,
 };
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 

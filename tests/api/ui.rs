@@ -89,9 +89,11 @@ async fn an_unknown_dashboard_file_is_a_control_404() {
     let app = spawn_app().await;
     let r = app.get("/__mock/ui/nope.js").await;
     r.assert_control(404, "ASSET_NOT_FOUND");
-    assert!(r.json()["error"]["message"]
-        .as_str()
-        .is_some_and(|m| m.contains("app.js")));
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("app.js"))
+    );
 }
 
 #[tokio::test]

@@ -3,13 +3,12 @@
 //! Schema and laid over the generated document, so a client or a test generator that follows the
 //! document builds requests the server accepts, and nothing it rejects.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 /// Visible ASCII, what ids and keys are made of.
 const VISIBLE: &str = "^[!-~]+$";
 /// An http(s) URL with a host; the server accepts any such URL, the pattern a plain subset.
-const URL: &str =
-    "^https?://[a-z][a-z0-9-]{0,30}(\\.[a-z][a-z0-9-]{0,30})*(:[1-9][0-9]{0,3})?(/[A-Za-z0-9._~/-]*)?$";
+const URL: &str = "^https?://[a-z][a-z0-9-]{0,30}(\\.[a-z][a-z0-9-]{0,30})*(:[1-9][0-9]{0,3})?(/[A-Za-z0-9._~/-]*)?$";
 
 fn text(min: u64, max: u64, pattern: Option<&str>) -> Value {
     let mut s = json!({ "type": ["string", "null"], "minLength": min, "maxLength": max });

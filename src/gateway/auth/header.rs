@@ -207,7 +207,11 @@ mod tests {
             "open-body-sig appid=app, timestamp=20261125120000, nonce=n, signature=a+b/c==",
             "OPEN-BODY-SIG Signature=\"a+b/c==\", Nonce=\"n\", Timestamp=\"20261125120000\", AppId=\"app\"",
         ] {
-            assert_eq!(parse_authorization(header), Ok(expected.clone()), "{header}");
+            assert_eq!(
+                parse_authorization(header),
+                Ok(expected.clone()),
+                "{header}"
+            );
         }
     }
 

@@ -2,17 +2,17 @@
 
 use std::time::Duration;
 
+use chinaums_mock::MockServer;
 use chinaums_mock::apps::{AppSpec, NotifyFormat, NotifySpec};
 use chinaums_mock::mock_server::{
     AuthorizationFilter, ClientError, ControlClient, NotificationFilter, OpenRequest, WaitFor,
 };
 use chinaums_mock::notify::{Outcome, Status};
 use chinaums_mock::payscore::AuthState;
-use chinaums_mock::MockServer;
 use chrono::Duration as ChronoDuration;
 
 use super::frozen;
-use crate::helpers::{vector_time, APP_ID, MD5_KEY, QR_APP_ID};
+use crate::helpers::{APP_ID, MD5_KEY, QR_APP_ID, vector_time};
 use crate::receiver::Receiver;
 
 const LONG: Duration = Duration::from_secs(10);
@@ -297,10 +297,12 @@ async fn a_notification_to_a_dead_merchant_is_exhausted_once_the_clock_passes_it
         .expect("exhausted");
     assert_eq!(exhausted.status, Status::Exhausted);
     assert!(exhausted.attempts.len() >= 6);
-    assert!(exhausted
-        .outcomes()
-        .iter()
-        .all(|o| *o == Outcome::ConnectionFailed));
+    assert!(
+        exhausted
+            .outcomes()
+            .iter()
+            .all(|o| *o == Outcome::ConnectionFailed)
+    );
 }
 
 #[tokio::test]

@@ -2,15 +2,15 @@
 
 use std::time::Duration;
 
+use chinaums_mock::MockServer;
 use chinaums_mock::apps::{AppSpec, NotifySettings, NotifySigning};
 use chinaums_mock::mock_server::{OpenRequest, WaitFor};
 use chinaums_mock::notify::Outcome;
-use chinaums_mock::MockServer;
 use serde_json::json;
 
 use super::frozen;
-use super::merchant_handler::{merchant_story, MerchantService};
-use crate::helpers::{vector_time, APP_ID};
+use super::merchant_handler::{MerchantService, merchant_story};
+use crate::helpers::{APP_ID, vector_time};
 
 const LONG: Duration = Duration::from_secs(10);
 

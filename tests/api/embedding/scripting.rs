@@ -4,10 +4,10 @@ use chinaums_mock::apps::AppSpec;
 use chinaums_mock::faults::{FaultAction, FaultSpec, FaultTarget};
 use chinaums_mock::mock_server::{ClientError, OpenRequest, RequestFilter};
 use chinaums_mock::stubs::{StubResponse, StubSpec};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use super::frozen;
-use crate::helpers::{vector_time, APP_ID, QR_APP_ID};
+use crate::helpers::{APP_ID, QR_APP_ID, vector_time};
 
 #[tokio::test]
 async fn the_client_fetches_a_token_that_the_gateway_accepts() {
@@ -198,11 +198,12 @@ async fn the_client_reads_filters_and_clears_the_request_journal() {
     assert_eq!(c.requests(&tokens).await.expect("filtered").len(), 1);
 
     c.clear_requests().await.expect("cleared");
-    assert!(c
-        .requests(&RequestFilter::default())
-        .await
-        .expect("empty")
-        .is_empty());
+    assert!(
+        c.requests(&RequestFilter::default())
+            .await
+            .expect("empty")
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -215,11 +216,12 @@ async fn the_client_resets_everything_or_one_app() {
 
     c.reset().await.expect("reset");
     assert_eq!(c.apps().await.expect("apps").len(), 2);
-    assert!(c
-        .notifications(&Default::default())
-        .await
-        .expect("none")
-        .is_empty());
+    assert!(
+        c.notifications(&Default::default())
+            .await
+            .expect("none")
+            .is_empty()
+    );
     assert_eq!(c.clock().await.expect("clock").now, vector_time());
     // The seeded generator starts over too: the same app comes out again.
     assert_eq!(

@@ -1,6 +1,6 @@
 //! Answers that hostile input and schema-driven fuzzing pinned down.
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 

@@ -3,10 +3,10 @@
 //! that makes the sandbox compute with them. Each answer must be below 500 and the process must
 //! not panic.
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use super::sandbox::{start, Sandbox};
-use crate::helpers::{body_sig_header, signed_token_body, APP_ID, APP_KEY, MID, QR_APP_ID};
+use super::sandbox::{Sandbox, start};
+use crate::helpers::{APP_ID, APP_KEY, MID, QR_APP_ID, body_sig_header, signed_token_body};
 
 struct Driver {
     client: reqwest::Client,

@@ -1,8 +1,8 @@
 //! Hostile parts of a request: path parameters, query strings, Authorization headers.
 
+use rand::RngExt;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
-use rand::RngExt;
 
 use crate::helpers::{APP_ID, VECTOR_TS};
 

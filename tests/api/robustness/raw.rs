@@ -1,8 +1,8 @@
 //! Requests no HTTP client would send: broken request lines, framing and header bytes.
 
+use rand::RngExt;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
-use rand::RngExt;
 
 const PATHS: &[&str] = &[
     "/__mock/health",

@@ -7,7 +7,7 @@ use std::time::Duration;
 use chinaums_mock::timefmt::format_compact;
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 

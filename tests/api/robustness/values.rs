@@ -1,9 +1,9 @@
 //! Hostile JSON: values of the wrong type, edge values of the right one, broken documents.
 
+use rand::RngExt;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
-use rand::RngExt;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::helpers::APP_ID;
 
