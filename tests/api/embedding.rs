@@ -14,9 +14,7 @@ use std::time::Duration;
 
 use chinaums_mock::MockServer;
 use chinaums_mock::apps::{AppSpec, NotifyFormat, NotifySettings};
-use chinaums_mock::mock_server::{
-    ClientError, MockServerError, NotificationFilter, OpenRequest, StartTime,
-};
+use chinaums_mock::mock_server::{MockServerError, NotificationFilter, OpenRequest, StartTime};
 use chrono::Utc;
 use serde_json::json;
 
@@ -169,7 +167,7 @@ async fn two_default_servers_generate_the_same_values_from_the_fixed_default_see
 }
 
 #[tokio::test]
-async fn dropping_the_server_closes_its_port_and_the_client_then_fails_to_connect() {
+async fn dropping_the_server_closes_its_port() {
     let server = MockServer::start().await.expect("starts");
     let address = server.address();
     let handle = server.handle();
@@ -188,8 +186,8 @@ async fn dropping_the_server_closes_its_port_and_the_client_then_fails_to_connec
     })
     .await
     .is_ok();
+    // A second request is not asserted: a parallel test may already have been given the port.
     assert!(refused, "{address} still accepts connections");
-    assert!(matches!(client.health().await, Err(ClientError::Http(_))));
 }
 
 #[tokio::test]
