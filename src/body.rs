@@ -1,7 +1,7 @@
 //! Reading request bodies with a size limit, so oversized input is a typed 413, never a 500.
 
-use actix_web::web::{Bytes, BytesMut, Payload};
 use actix_web::HttpRequest;
+use actix_web::web::{Bytes, BytesMut, Payload};
 use futures_util::StreamExt;
 
 /// Why a body could not be read.

@@ -173,6 +173,46 @@ impl Clock {
     }
 }
 
+/// How the clock stands, for saving and restoring it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockMode {
+    /// Sandbox time = wall time + offset.
+    Running {
+        /// Sandbox time minus wall time.
+        offset: Duration,
+    },
+    /// Sandbox time stands still at this instant.
+    Frozen {
+        /// The instant.
+        at: DateTime<Utc>,
+    },
+}
+
+impl Clock {
+    /// How the clock stands now.
+    pub fn mode(&self) -> ClockMode {
+        match *self.mode.lock() {
+            Mode::Running { offset } => ClockMode::Running { offset },
+            Mode::Frozen { at } => ClockMode::Frozen { at },
+        }
+    }
+
+    /// Puts the clock back as [`Clock::mode`] described it. A running clock keeps its offset,
+    /// so the time it was stopped counts in sandbox time too.
+    pub fn restore(&self, mode: ClockMode) {
+        *self.mode.lock() = match mode {
+            ClockMode::Running { offset } => Mode::Running { offset },
+            ClockMode::Frozen { at } => Mode::Frozen { at },
+        };
+        self.notify();
+    }
+
+    /// Wall-clock time from the clock's source (for records such as a state file's `savedAt`).
+    pub fn wall_now(&self) -> DateTime<Utc> {
+        self.source.wall_now()
+    }
+}
+
 /// Beijing time (UTC+8), the zone of every ChinaUMS timestamp.
 pub const BEIJING: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
     Some(offset) => offset,
@@ -188,8 +228,8 @@ pub fn from_beijing(naive: NaiveDateTime) -> DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicI64, Ordering};
     use std::sync::Arc;
+    use std::sync::atomic::{AtomicI64, Ordering};
 
     struct Fixed(Arc<AtomicI64>);
     impl TimeSource for Fixed {
@@ -231,6 +271,19 @@ mod tests {
         clock.set(None, Some(false));
         assert_eq!(clock.now().timestamp(), 1_000_000);
         assert!(!clock.is_frozen());
+    }
+
+    #[test]
+    fn a_clock_restored_from_its_mode_keeps_its_offset_or_its_frozen_instant() {
+        let (saved, _) = fixed(1_000_000);
+        saved.advance(Duration::seconds(60));
+        let (restored, _) = fixed(1_000_500);
+        restored.restore(saved.mode());
+        assert_eq!(restored.now().timestamp(), 1_000_560, "downtime passes");
+        let at = DateTime::from_timestamp(2_000_000, 0).unwrap_or_default();
+        saved.set(Some(at), Some(true));
+        restored.restore(saved.mode());
+        assert_eq!((restored.now(), restored.is_frozen()), (at, true));
     }
 
     #[test]

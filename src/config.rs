@@ -68,6 +68,18 @@ pub struct Config {
     pub notification_retention: usize,
     /// Gateway requests kept in the journal.
     pub journal_retention: usize,
+    /// When set, every `/__mock` route but health (and the dashboard's static files) requires
+    /// `Authorization: Bearer <token>`.
+    pub admin_token: Option<String>,
+    /// When set, the control API is served on this port only, apart from the gateway.
+    pub admin_port: Option<u16>,
+    /// When not empty, callbacks go only to these `host` or `host:port` entries.
+    pub callback_allow: Vec<String>,
+    /// When set, the state is restored from this file at start (when it exists) and saved to
+    /// it periodically and at shutdown.
+    pub state_file: Option<PathBuf>,
+    /// Seconds between periodic saves of the state file; 0 saves only at shutdown.
+    pub state_save_interval_secs: u64,
 }
 
 impl Default for Config {
@@ -89,6 +101,11 @@ impl Default for Config {
             max_in_flight: 64,
             notification_retention: 10_000,
             journal_retention: 1000,
+            admin_token: None,
+            admin_port: None,
+            callback_allow: Vec::new(),
+            state_file: None,
+            state_save_interval_secs: 5,
         }
     }
 }

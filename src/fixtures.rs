@@ -107,7 +107,7 @@ pub fn load_scenarios(source: &FixtureSource) -> Result<Vec<ScenarioFile>, Fixtu
                     name: (*name).to_owned(),
                     text: (*text).to_owned(),
                 })
-                .collect())
+                .collect());
         }
         FixtureSource::Dir(dir) => dir.join("scenarios"),
     };

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use parking_lot::Mutex;
-use rand::rngs::StdRng;
 use rand::SeedableRng;
+use rand::rngs::StdRng;
 
 use rand::RngExt;
 
@@ -25,6 +25,8 @@ pub struct AppState {
     pub config: Config,
     /// The instance's own base URL, e.g. `http://127.0.0.1:8080`.
     pub base_url: String,
+    /// The control API's base URL (differs from `base_url` with an admin port).
+    pub control_url: String,
     /// The sandbox clock.
     pub clock: Arc<Clock>,
     /// The tenants.
@@ -65,6 +67,7 @@ impl AppState {
         let config_journal = config.journal_retention;
         Ok(Self {
             config,
+            control_url: base_url.clone(),
             base_url,
             clock,
             apps: AppRegistry::default(),

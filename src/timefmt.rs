@@ -1,8 +1,8 @@
 //! The time formats ChinaUMS uses on the wire, all in Beijing time (UTC+8).
 
-use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDateTime, SecondsFormat, Timelike, Utc};
 
-use crate::clock::{from_beijing, BEIJING};
+use crate::clock::{BEIJING, from_beijing};
 
 /// Why a `yyyyMMddHHmmss` timestamp could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -28,8 +28,11 @@ pub fn parse_compact(s: &str) -> Result<DateTime<Utc>, TimestampError> {
         return Err(TimestampError::Shape(truncate(s)));
     }
     NaiveDateTime::parse_from_str(s, "%Y%m%d%H%M%S")
+        .ok()
+        // chrono reads second 60 as a leap second at any minute; a client clock never sends one.
+        .filter(|t| t.nanosecond() < 1_000_000_000)
         .map(from_beijing)
-        .map_err(|_| TimestampError::Calendar(s.to_owned()))
+        .ok_or_else(|| TimestampError::Calendar(s.to_owned()))
 }
 
 /// Formats an instant as `yyyyMMddHHmmss` in Beijing time.
@@ -98,5 +101,89 @@ mod tests {
             parse_compact("20260230120000"),
             Err(TimestampError::Calendar(_))
         ));
+    }
+
+    #[test]
+    fn second_sixty_is_not_a_real_second() {
+        for s in ["20261125120060", "20261231235960", "00000101000060"] {
+            assert_eq!(parse_compact(s), Err(TimestampError::Calendar(s.into())));
+        }
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use chrono::{Datelike, TimeZone};
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// 0000-01-01 00:00:00 to 9999-12-31 23:59:59, Beijing time: every instant with a 4-digit
+    /// year on the wire.
+    fn wire_instant() -> impl Strategy<Value = DateTime<Utc>> {
+        let first = Utc
+            .with_ymd_and_hms(0, 1, 1, 0, 0, 0)
+            .single()
+            .map_or(0, |t| t.timestamp())
+            - 8 * 3600;
+        let last = Utc
+            .with_ymd_and_hms(9999, 12, 31, 23, 59, 59)
+            .single()
+            .map_or(0, |t| t.timestamp())
+            - 8 * 3600;
+        (first..=last).prop_map(|s| DateTime::from_timestamp(s, 0).unwrap_or_default())
+    }
+
+    fn is_leap(y: u32) -> bool {
+        y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+    }
+
+    /// Whether 14 digits name a real calendar second, worked out without chrono.
+    fn is_real(digits: &str) -> bool {
+        let n = |a: usize, b: usize| digits[a..b].parse::<u32>().unwrap_or(u32::MAX);
+        let (y, mo, d, h, mi, s) = (n(0, 4), n(4, 6), n(6, 8), n(8, 10), n(10, 12), n(12, 14));
+        let days = match mo {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if is_leap(y) => 29,
+            2 => 28,
+            _ => return false,
+        };
+        (1..=days).contains(&d) && h < 24 && mi < 60 && s < 60
+    }
+
+    proptest! {
+        #[test]
+        fn formatting_then_parsing_gives_back_the_same_second(t in wire_instant()) {
+            let text = format_compact(t);
+            prop_assert_eq!(text.len(), 14, "{}", text);
+            prop_assert_eq!(parse_compact(&text), Ok(t), "{}", text);
+        }
+
+        #[test]
+        fn fourteen_digits_parse_exactly_when_they_name_a_real_second(
+            digits in "[0-9]{14}",
+            // Bias towards plausible dates, where the calendar rules bite.
+            plausible in "[0-9]{4}(0[0-9]|1[0-3])([0-2][0-9]|3[0-2])([01][0-9]|2[0-5])[0-6][0-9][0-6][0-9]",
+        ) {
+            for s in [digits, plausible] {
+                match parse_compact(&s) {
+                    Ok(t) => {
+                        prop_assert!(is_real(&s), "{} accepted", s);
+                        prop_assert_eq!(format_compact(t), s.clone());
+                        prop_assert_eq!(t.with_timezone(&BEIJING).year() as u32, s[..4].parse::<u32>().unwrap_or(0));
+                    }
+                    Err(TimestampError::Calendar(_)) => prop_assert!(!is_real(&s), "{} refused", s),
+                    Err(e) => prop_assert!(false, "{}: {:?}", s, e),
+                }
+            }
+        }
+
+        #[test]
+        fn no_string_makes_the_timestamp_parser_panic(s in any::<String>()) {
+            if let Ok(t) = parse_compact(&s) {
+                prop_assert_eq!(format_compact(t), s);
+            }
+        }
     }
 }

@@ -129,6 +129,53 @@ impl TokenStore {
     }
 }
 
+/// Everything a [`TokenStore`] holds, for saving and restoring it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TokenSnapshot {
+    /// Issued tokens not yet pruned, by app, each app's oldest first.
+    pub tokens: Vec<(String, TokenRecord)>,
+    /// Tokens pushed out by the cap, oldest first, with their app.
+    pub superseded: Vec<(String, String)>,
+}
+
+impl TokenStore {
+    /// Everything the store holds, apps in appId order.
+    pub fn snapshot(&self) -> TokenSnapshot {
+        let inner = self.inner.lock();
+        let mut apps: Vec<_> = inner.by_app.iter().collect();
+        apps.sort_by(|a, b| a.0.cmp(b.0));
+        let tokens = apps
+            .into_iter()
+            .flat_map(|(_, queue)| queue.iter())
+            .filter_map(|t| inner.by_token.get(t).map(|r| (t.clone(), r.clone())))
+            .collect();
+        let superseded = inner
+            .superseded_order
+            .iter()
+            .filter_map(|t| inner.superseded.get(t).map(|app| (t.clone(), app.clone())))
+            .collect();
+        TokenSnapshot { tokens, superseded }
+    }
+
+    /// Replaces everything with a snapshot's content.
+    pub fn restore(&self, snapshot: TokenSnapshot) {
+        let mut inner = Inner::default();
+        for (token, record) in snapshot.tokens {
+            inner
+                .by_app
+                .entry(record.app_id.clone())
+                .or_default()
+                .push_back(token.clone());
+            inner.by_token.insert(token, record);
+        }
+        for (token, app) in snapshot.superseded {
+            inner.superseded_order.push_back(token.clone());
+            inner.superseded.insert(token, app);
+        }
+        *self.inner.lock() = inner;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! Realistic generated values (protocol §6), all drawn from the instance's seeded generator.
 
-use fake::faker::company::zh_cn::CompanyName;
 use fake::Fake;
+use fake::faker::company::zh_cn::CompanyName;
 use rand::RngExt;
 
 const HEX: &[u8] = b"0123456789abcdef";
@@ -64,8 +64,8 @@ pub fn merchant_name<R: RngExt + ?Sized>(rng: &mut R) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::rngs::StdRng;
     use rand::SeedableRng;
+    use rand::rngs::StdRng;
 
     #[test]
     fn generated_values_have_the_realistic_shapes() {

@@ -7,10 +7,10 @@ mod routes;
 mod validate;
 
 pub use model::{
-    AckMode, App, AppSpec, NotifyFormat, NotifySettings, NotifySigning, NotifySpec,
-    DEFAULT_RETRY_SCHEDULE,
+    AckMode, App, AppSpec, DEFAULT_RETRY_SCHEDULE, NotifyFormat, NotifySettings, NotifySigning,
+    NotifySpec,
 };
-pub use registry::{build_app, patch_app, AppRegistry};
+pub use registry::{AppRegistry, build_app, patch_app};
 pub use routes::configure;
 pub use validate::{check_callback_url, is_app_id};
 

@@ -6,10 +6,10 @@ use std::sync::Arc;
 use parking_lot::RwLock;
 use rand::RngExt;
 
-use super::generate as gen;
+use super::AppError;
+use super::generate;
 use super::model::{App, AppSpec, NotifySettings};
 use super::validate::check_spec;
-use super::AppError;
 
 /// Builds a whole app from a partial spec, generating every missing value.
 pub fn build_app<R: RngExt + ?Sized>(
@@ -28,16 +28,16 @@ pub fn build_app<R: RngExt + ?Sized>(
     }
     // Generation order is fixed so that one seed always yields the same app.
     Ok(App {
-        app_id: or_gen(&spec.app_id, rng, gen::hex32),
-        app_key: or_gen(&spec.app_key, rng, gen::hex32),
-        md5_key: or_gen(&spec.md5_key, rng, gen::md5_key),
-        name: or_gen(&spec.name, rng, gen::merchant_name),
-        mid: or_gen(&spec.mid, rng, gen::mid),
-        tid: or_gen(&spec.tid, rng, gen::tid),
+        app_id: or_gen(&spec.app_id, rng, generate::hex32),
+        app_key: or_gen(&spec.app_key, rng, generate::hex32),
+        md5_key: or_gen(&spec.md5_key, rng, generate::md5_key),
+        name: or_gen(&spec.name, rng, generate::merchant_name),
+        mid: or_gen(&spec.mid, rng, generate::mid),
+        tid: or_gen(&spec.tid, rng, generate::tid),
         inst_mid: or_gen(&spec.inst_mid, rng, |_| "MINIDEFAULT".to_owned()),
-        msg_src_id: or_gen(&spec.msg_src_id, rng, gen::msg_src_id),
-        sub_app_id: or_gen(&spec.sub_app_id, rng, gen::sub_app_id),
-        service_id: or_gen(&spec.service_id, rng, gen::service_id),
+        msg_src_id: or_gen(&spec.msg_src_id, rng, generate::msg_src_id),
+        sub_app_id: or_gen(&spec.sub_app_id, rng, generate::sub_app_id),
+        service_id: or_gen(&spec.service_id, rng, generate::service_id),
         callback_url: match &spec.callback_url {
             Some(url) => url.clone(),
             None => default_callback.map(str::to_owned),

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse};
 
 use super::model::AppSpec;
 use super::registry::{build_app, patch_app};
-use crate::control::{parse_json, resource, ControlError};
+use crate::control::{ControlError, parse_json, resource};
 use crate::state::AppState;
 
 /// Registers the app routes (inside the `/__mock` scope).

@@ -1,7 +1,7 @@
 //! Checks on app fields, so a typo in a test set-up fails loudly instead of at callback time.
 
-use super::model::{AppSpec, NotifySpec};
 use super::AppError;
+use super::model::{AppSpec, NotifySpec};
 
 fn invalid(field: &str, reason: impl Into<String>) -> AppError {
     AppError::Invalid {

@@ -6,10 +6,9 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 use reqwest::Method;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
-use super::{print_json, ServerArg};
-use crate::scenario::Sandbox;
+use super::{ServerArg, print_json};
 
 /// `trigger open|close`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -60,7 +59,7 @@ async fn post(
     body: Value,
     timeout: Duration,
 ) -> Result<(u16, Value), i32> {
-    let sandbox = Sandbox::new(&server.url()).map_err(|e| {
+    let sandbox = server.access.sandbox(&server.url()).map_err(|e| {
         eprintln!("chinaums-mock: {e}");
         2
     })?;

@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand};
 
 pub use client::{ConformanceArgs, TriggerArgs, TriggerEvent};
 pub use scenario::{ScenarioCommand, ScenarioRunArgs};
-pub use serve::{serve, ServeArgs};
+pub use serve::{ServeArgs, serve};
 pub use sign::SignCommand;
 
 /// A ChinaUMS Open Platform sandbox for merchant back-end tests.
@@ -59,6 +59,44 @@ pub struct ServerArg {
     /// Base URL of the sandbox [default: http://127.0.0.1:$CHINAUMS_MOCK_PORT, port 8080].
     #[arg(long, env = "CHINAUMS_MOCK_SERVER", value_name = "URL")]
     pub server: Option<String>,
+    /// Access to the control API when it is protected or apart.
+    #[command(flatten)]
+    pub access: ControlAccess,
+}
+
+/// How to reach a sandbox's control API when it has its own port or an admin token.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ControlAccess {
+    /// Base URL of the control API, when the sandbox runs with `--admin-port`.
+    #[arg(long, env = "CHINAUMS_MOCK_CONTROL_URL", value_name = "URL")]
+    pub control_url: Option<String>,
+    /// The sandbox's `--admin-token`.
+    #[arg(
+        long,
+        env = "CHINAUMS_MOCK_ADMIN_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub admin_token: Option<String>,
+}
+
+impl ControlAccess {
+    /// The control API's URL: `--control-url`, else the local `CHINAUMS_MOCK_ADMIN_PORT` when
+    /// the sandbox was started with one (as in a container), else none (same as the gateway).
+    pub fn control(&self) -> Option<String> {
+        self.control_url.clone().or_else(|| {
+            std::env::var("CHINAUMS_MOCK_ADMIN_PORT")
+                .ok()
+                .filter(|p| p.parse::<u16>().is_ok())
+                .map(|port| format!("http://127.0.0.1:{port}"))
+        })
+    }
+
+    /// A client of the sandbox at `url` with this access.
+    pub fn sandbox(&self, url: &str) -> Result<crate::scenario::Sandbox, String> {
+        Ok(crate::scenario::Sandbox::new(url)?
+            .with_control(self.control().as_deref(), self.admin_token.clone()))
+    }
 }
 
 impl ServerArg {
@@ -86,7 +124,10 @@ pub async fn run(cli: Cli) -> i32 {
         Command::Trigger(args) => client::trigger(args).await,
         Command::Conformance(args) => client::conformance(args).await,
         Command::Sign(command) => sign::run(command),
-        Command::Health(server) => client::health(&server.url()).await,
+        Command::Health(server) => {
+            let url = server.access.control().unwrap_or_else(|| server.url());
+            client::health(&url).await
+        }
     }
 }
 

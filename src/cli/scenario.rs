@@ -6,7 +6,7 @@ use clap::{Args, Subcommand};
 
 use crate::config::{Config, FixtureSource};
 use crate::fixtures::EMBEDDED_SCENARIOS;
-use crate::scenario::{run as run_scenario, Sandbox, Scenario};
+use crate::scenario::{Scenario, run as run_scenario};
 use crate::startup::Application;
 
 /// The `scenario` verbs.
@@ -28,6 +28,9 @@ pub struct ScenarioRunArgs {
     /// built-in fixtures, the scenario's seed, the clock frozen at the current time).
     #[arg(long, env = "CHINAUMS_MOCK_SERVER", value_name = "URL")]
     pub server: Option<String>,
+    /// Access to a protected or separate control API.
+    #[command(flatten)]
+    pub access: super::ControlAccess,
     /// Print the report as JSON instead of text.
     #[arg(long)]
     pub json: bool,
@@ -42,7 +45,9 @@ fn load(file: &str) -> Result<String, String> {
             .find(|(name, _)| *name == file)
             .map(|(_, text)| (*text).to_owned())
             .ok_or_else(|| {
-                format!("cannot read scenario file {file}: {e} (and no built-in scenario has that name)")
+                format!(
+                    "cannot read scenario file {file}: {e} (and no built-in scenario has that name)"
+                )
             }),
     }
 }
@@ -64,15 +69,18 @@ async fn run_file(args: ScenarioRunArgs) -> i32 {
     };
     let report = match &args.server {
         Some(url) => {
-            let reachable = match Sandbox::new(url) {
-                Ok(sandbox) => sandbox.get_ok("/__mock/health").await.map(|_| ()),
-                Err(e) => Err(e),
+            let sandbox = match args.access.sandbox(url) {
+                Ok(sandbox) => sandbox,
+                Err(e) => {
+                    eprintln!("chinaums-mock: cannot reach the sandbox at {url}: {e}");
+                    return 2;
+                }
             };
-            if let Err(e) = reachable {
+            if let Err(e) = sandbox.get_ok("/__mock/health").await {
                 eprintln!("chinaums-mock: cannot reach the sandbox at {url}: {e}");
                 return 2;
             }
-            run_scenario(&scenario, url).await
+            crate::scenario::run_on(&scenario, sandbox).await
         }
         None => {
             let config = Config {

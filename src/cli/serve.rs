@@ -1,5 +1,6 @@
 //! `serve`: the server's options (each also read from `CHINAUMS_MOCK_<FLAG>`) and its run loop.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -104,6 +105,37 @@ pub struct ServeArgs {
     /// Gateway requests kept in the request journal; the oldest go first.
     #[arg(long, env = "CHINAUMS_MOCK_JOURNAL_RETENTION", default_value_t = 1000)]
     pub journal_retention: usize,
+    /// Require `Authorization: Bearer TOKEN` on every /__mock route but health.
+    #[arg(
+        long,
+        env = "CHINAUMS_MOCK_ADMIN_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub admin_token: Option<String>,
+    /// Serve the control API (/__mock) on this port only, apart from the gateway.
+    #[arg(long, env = "CHINAUMS_MOCK_ADMIN_PORT", value_name = "PORT")]
+    pub admin_port: Option<u16>,
+    /// Deliver callbacks only to these hosts (`host` or `host:port`, comma-separated).
+    #[arg(
+        long,
+        env = "CHINAUMS_MOCK_CALLBACK_ALLOW",
+        value_name = "HOST[:PORT]",
+        value_delimiter = ','
+    )]
+    pub callback_allow: Vec<String>,
+    /// Restore the state from this file at start (when it exists) and save it there
+    /// periodically and at shutdown.
+    #[arg(long, env = "CHINAUMS_MOCK_STATE_FILE", value_name = "PATH")]
+    pub state_file: Option<PathBuf>,
+    /// Seconds between saves of the state file; 0 saves only at shutdown.
+    #[arg(
+        long,
+        env = "CHINAUMS_MOCK_STATE_SAVE_INTERVAL_SECS",
+        value_name = "N",
+        default_value_t = 5
+    )]
+    pub state_save_interval_secs: u64,
 }
 
 /// Parses a setting by its JSON name (`form`, `SHA256`, `http2xx`, …).
@@ -147,11 +179,20 @@ impl ServeArgs {
             max_in_flight: self.max_in_flight,
             notification_retention: self.notification_retention,
             journal_retention: self.journal_retention,
+            admin_token: self.admin_token.clone().filter(|t| !t.is_empty()),
+            admin_port: self.admin_port,
+            callback_allow: self.callback_allow.clone(),
+            state_file: self
+                .state_file
+                .clone()
+                .filter(|p| !p.as_os_str().is_empty()),
+            state_save_interval_secs: self.state_save_interval_secs,
         }
     }
 }
 
-/// Serves until SIGINT or SIGTERM, then stops gracefully.
+/// Serves until SIGINT or SIGTERM, then stops gracefully: no new connections, requests and
+/// delivery attempts in flight finish (bounded), the state file (if any) is saved, exit 0.
 pub async fn serve(config: Config) -> i32 {
     let app = match Application::build(config).await {
         Ok(app) => app,
@@ -160,17 +201,21 @@ pub async fn serve(config: Config) -> i32 {
             return 2;
         }
     };
-    // The first stdout line, so a CI script can read the port.
-    println!(
+    // The first stdout line, so a CI script can read the port. A closed stdout is no reason to
+    // stop serving, so write errors are ignored.
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(
+        stdout,
         "{}",
         json!({
             "event": "listening",
             "url": app.url(),
-            "control": format!("{}/__mock", app.url()),
+            "control": format!("{}/__mock", app.control_url()),
             "version": env!("CARGO_PKG_VERSION"),
             "apps": app.state().apps.len(),
         })
     );
+    let _ = stdout.flush();
     let handle = app.handle();
     let server = tokio::spawn(app.run_until_stopped());
     tokio::spawn(async move {
@@ -181,7 +226,7 @@ pub async fn serve(config: Config) -> i32 {
     match server.await {
         Ok(Ok(())) => 0,
         Ok(Err(e)) => {
-            eprintln!("chinaums-mock: server error: {e}");
+            eprintln!("chinaums-mock: {e}");
             1
         }
         Err(e) => {
@@ -194,7 +239,7 @@ pub async fn serve(config: Config) -> i32 {
 async fn shutdown_signal() {
     #[cfg(unix)]
     {
-        use tokio::signal::unix::{signal, SignalKind};
+        use tokio::signal::unix::{SignalKind, signal};
         match signal(SignalKind::terminate()) {
             Ok(mut term) => {
                 tokio::select! {

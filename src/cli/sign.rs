@@ -1,14 +1,14 @@
 //! `sign token|body-sig|notify`: the ChinaUMS signing rules, computed locally.
 
 use clap::{Subcommand, ValueEnum};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use super::print_json;
 use crate::clock::Clock;
 use crate::signing::{
-    body_digest_hex, form_encode, notify_sign, notify_signed_string, open_body_canonical,
-    open_body_sig_header, open_body_signature, token_canonical, token_signature, NotifySignType,
-    TokenSignMethod,
+    NotifySignType, TokenSignMethod, body_digest_hex, form_encode, notify_sign,
+    notify_signed_string, open_body_canonical, open_body_sig_header, open_body_signature,
+    token_canonical, token_signature,
 };
 use crate::timefmt::format_compact;
 

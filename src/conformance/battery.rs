@@ -8,8 +8,8 @@ use serde_json::Value;
 
 use super::report::Expectation;
 use crate::apps::{App, NotifySigning};
-use crate::notify::{encode, Encoded};
-use crate::payscore::{event_fields, Subject, Transition};
+use crate::notify::{Encoded, encode};
+use crate::payscore::{Subject, Transition, event_fields};
 
 /// How far in the past the late probe was created: about when the ladder's last retries go out.
 pub const LATE_BY_HOURS: i64 = 23;

@@ -12,8 +12,8 @@ mod routes;
 mod tests;
 
 pub use battery::{
-    battery, forge_sign, Check, Fresh, Plan, PlannedCheck, Probe, User, LATE_BY_HOURS,
-    OPEN_BEFORE_CLOSE_SECONDS,
+    Check, Fresh, LATE_BY_HOURS, OPEN_BEFORE_CLOSE_SECONDS, Plan, PlannedCheck, Probe, User,
+    battery, forge_sign,
 };
 pub use report::{CheckReport, Expectation, ProbeRecord, Report};
 pub use routes::configure;

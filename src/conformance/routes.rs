@@ -7,11 +7,11 @@ use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::battery::{battery, Fresh, Plan, PlannedCheck, User};
+use super::battery::{Fresh, Plan, PlannedCheck, User, battery};
 use super::report::{CheckReport, ProbeRecord, Report};
 use crate::apps::generate::{chars, open_id};
-use crate::apps::{check_callback_url, App, AppError};
-use crate::control::{parse_json, resource, ControlError};
+use crate::apps::{App, AppError, check_callback_url};
+use crate::control::{ControlError, parse_json, resource};
 use crate::notify::send;
 use crate::state::AppState;
 use crate::timefmt::format_compact;
@@ -85,6 +85,11 @@ async fn run(
                 app.app_id, app.app_id
             ),
         })?;
+    if !crate::notify::callback_allowed(&state.config.callback_allow, &url) {
+        return Err(ControlError::Validation(format!(
+            "{url} is not allowed by --callback-allow"
+        )));
+    }
     let timeout = Duration::from_millis(body.timeout_ms.unwrap_or(app.notify.timeout_ms));
     let planned = battery(&app, state.clock.now(), &mut FromState(&state));
     let checks = run_checks(&state, &app, &url, timeout, planned).await;

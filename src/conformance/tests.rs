@@ -5,8 +5,8 @@ use rand::SeedableRng;
 use serde_json::Value;
 
 use super::*;
-use crate::apps::{build_app, App, AppSpec, NotifyFormat, NotifySettings, NotifySigning};
-use crate::signing::{notify_sign, NotifySignType};
+use crate::apps::{App, AppSpec, NotifyFormat, NotifySettings, NotifySigning, build_app};
+use crate::signing::{NotifySignType, notify_sign};
 use crate::timefmt::{format_compact, parse_compact, rfc3339_beijing};
 
 /// Numbered ids and users, so every probe is recognisable.
@@ -117,9 +117,10 @@ fn the_forged_probe_differs_from_a_valid_one_only_in_its_sign() {
     assert!(!sign_verifies(&a, forged));
     let sign = field(forged, "sign");
     assert_eq!(sign.len(), 64);
-    assert!(sign
-        .bytes()
-        .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()));
+    assert!(
+        sign.bytes()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+    );
     assert!(forged.encoded.body.ends_with(&format!("&sign={sign}")));
     let valid = &probes(&planned, Check::AcceptsValid)[0];
     assert_ne!(forged.id, valid.id, "a forged probe has its own id");

@@ -2,16 +2,24 @@
 
 use actix_web::web::{self, Data, Payload, ServiceConfig};
 use actix_web::{HttpRequest, HttpResponse};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{parse_json, resource, ControlError};
+use super::{ControlError, parse_json, resource};
 use crate::state::AppState;
 
 /// Longest single advance: ten years, far beyond any retry ladder.
 const MAX_ADVANCE_SECS: f64 = 10.0 * 365.0 * 24.0 * 3600.0;
+
+/// Whether ChinaUMS's `yyyyMMddHHmmss` can name the instant: years 0000 to 9999, Beijing time.
+/// Past them tokens could not be requested and notifications would carry malformed times.
+fn on_the_wire(t: DateTime<Utc>) -> bool {
+    (0..=9999).contains(&t.with_timezone(&crate::clock::BEIJING).year())
+}
+
+const OFF_THE_WIRE: &str = "sandbox time must stay within 0000-01-01T00:00:00+08:00 and 9999-12-31T23:59:59+08:00, the years yyyyMMddHHmmss can express";
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
@@ -45,6 +53,14 @@ async fn advance(
         ));
     }
     let by = Duration::milliseconds((body.seconds * 1000.0).round() as i64);
+    if !state
+        .clock
+        .now()
+        .checked_add_signed(by)
+        .is_some_and(on_the_wire)
+    {
+        return Err(ControlError::Validation(OFF_THE_WIRE.into()));
+    }
     let report = state.notify.advance(&state, by).await;
     let view = state.clock.view();
     tracing::info!(seconds = body.seconds, now = %view.now, attempts = report.attempts, "advanced clock");
@@ -83,6 +99,9 @@ async fn set(
                 })
         })
         .transpose()?;
+    if now.is_some_and(|t| !on_the_wire(t)) {
+        return Err(ControlError::Validation(OFF_THE_WIRE.into()));
+    }
     state.clock.set(now, body.frozen);
     Ok(HttpResponse::Ok().json(state.clock.view()))
 }

@@ -1,5 +1,6 @@
 //! The control API under `/__mock`: everything a test uses to script and inspect the sandbox.
 
+mod admin;
 mod clock;
 mod error;
 mod json;
@@ -19,6 +20,7 @@ use crate::state::AppState;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         web::scope("/__mock")
+            .wrap(actix_web::middleware::from_fn(admin::require_admin))
             .app_data(
                 web::QueryConfig::default()
                     .error_handler(|e, _| ControlError::InvalidQuery(e.to_string()).into()),
@@ -40,6 +42,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(crate::tools::configure)
             .configure(crate::conformance::configure)
             .configure(crate::scenario::configure)
+            .configure(crate::ui::configure)
             .default_service(web::to(route_not_found)),
     );
 }
@@ -59,7 +62,13 @@ async fn health(state: Data<AppState>) -> HttpResponse {
 }
 
 async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
-    HttpResponse::MethodNotAllowed().json(json!({
+    let mut response = HttpResponse::MethodNotAllowed();
+    // RFC 9110 requires a 405 to list what the resource does support.
+    let allowed = openapi::allowed_methods(req.match_pattern().as_deref().unwrap_or(req.path()));
+    if !allowed.is_empty() {
+        response.insert_header((actix_web::http::header::ALLOW, allowed.join(", ")));
+    }
+    response.json(json!({
         "error": {
             "code": "METHOD_NOT_ALLOWED",
             "message": format!("{} is not supported on {}", req.method(), req.path()),

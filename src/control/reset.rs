@@ -1,13 +1,13 @@
 //! `POST /__mock/reset`: back to the fixtures — everything, or one app.
 
-use actix_web::web::{self, Data, Query, ServiceConfig};
 use actix_web::HttpResponse;
+use actix_web::web::{self, Data, Query, ServiceConfig};
 use rand::RngExt;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{resource, ControlError};
-use crate::apps::{build_app, AppError};
+use super::{ControlError, resource};
+use crate::apps::{AppError, build_app};
 use crate::fixtures::load_apps;
 use crate::startup::seed_state;
 use crate::state::AppState;

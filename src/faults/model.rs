@@ -34,7 +34,7 @@ pub enum FaultAction {
 }
 
 /// A fault as `POST /__mock/faults` describes it.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FaultSpec {
     /// What it acts on.
@@ -64,7 +64,7 @@ pub struct FaultSpec {
 }
 
 /// A registered fault.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Fault {
     /// `flt-N`.

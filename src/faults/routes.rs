@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde_json::json;
 
 use super::model::FaultSpec;
-use crate::control::{parse_json, resource, ControlError};
+use crate::control::{ControlError, parse_json, resource};
 use crate::state::AppState;
 
 /// Registers the fault routes (inside the `/__mock` scope).

@@ -19,6 +19,7 @@ pub struct FaultStore {
 fn check(spec: &FaultSpec) -> Result<(), InvalidFault> {
     use FaultAction::*;
     use FaultTarget::*;
+    const MAX_DELAY_SECONDS: u64 = 365 * 24 * 3600;
     let allowed = match spec.target {
         Token | Gateway => matches!(spec.action, Error | Delay),
         Notification => matches!(
@@ -47,6 +48,12 @@ fn check(spec: &FaultSpec) -> Result<(), InvalidFault> {
     }
     if spec.delay_ms.is_some_and(|ms| ms > 60_000) {
         return Err(InvalidFault("delayMs must be at most 60000".into()));
+    }
+    // Sandbox time cannot hold an instant arbitrarily far ahead; a year outlasts any ladder.
+    if spec.delay_seconds.is_some_and(|s| s > MAX_DELAY_SECONDS) {
+        return Err(InvalidFault(
+            "delaySeconds must be at most 31536000 (one year)".into(),
+        ));
     }
     match (spec.target, spec.action) {
         (Token | Gateway, Delay) if spec.delay_ms.is_none() => {
@@ -123,6 +130,17 @@ impl FaultStore {
         }
     }
 
+    /// The id counter and every fault, oldest first.
+    pub fn snapshot(&self) -> (u64, Vec<Fault>) {
+        let inner = self.inner.lock();
+        (inner.0, inner.1.clone())
+    }
+
+    /// Replaces every fault; `last_id` is the counter behind `flt-N` ids.
+    pub fn restore(&self, last_id: u64, faults: Vec<Fault>) {
+        *self.inner.lock() = (last_id, faults);
+    }
+
     /// The first active fault that matches and fires (probability rolled with `rng`); it is
     /// counted as acting once.
     pub fn take<R: RngExt + ?Sized>(
@@ -171,15 +189,21 @@ mod tests {
         s.times = Some(2);
         store.add(s).expect("valid");
         let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-        assert!(store
-            .take(FaultTarget::Token, None, None, &mut rng)
-            .is_some());
-        assert!(store
-            .take(FaultTarget::Token, None, None, &mut rng)
-            .is_some());
-        assert!(store
-            .take(FaultTarget::Token, None, None, &mut rng)
-            .is_none());
+        assert!(
+            store
+                .take(FaultTarget::Token, None, None, &mut rng)
+                .is_some()
+        );
+        assert!(
+            store
+                .take(FaultTarget::Token, None, None, &mut rng)
+                .is_some()
+        );
+        assert!(
+            store
+                .take(FaultTarget::Token, None, None, &mut rng)
+                .is_none()
+        );
         assert_eq!(store.list()[0].hits, 2);
     }
 
@@ -191,25 +215,31 @@ mod tests {
         s.path = Some("/v1/netpay/*".into());
         store.add(s).expect("valid");
         let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-        assert!(store
-            .take(
-                FaultTarget::Gateway,
-                Some("b"),
-                Some("/v1/netpay/query"),
-                &mut rng
-            )
-            .is_none());
-        assert!(store
-            .take(FaultTarget::Gateway, Some("a"), Some("/v2/other"), &mut rng)
-            .is_none());
-        assert!(store
-            .take(
-                FaultTarget::Gateway,
-                Some("a"),
-                Some("/v1/netpay/query"),
-                &mut rng
-            )
-            .is_some());
+        assert!(
+            store
+                .take(
+                    FaultTarget::Gateway,
+                    Some("b"),
+                    Some("/v1/netpay/query"),
+                    &mut rng
+                )
+                .is_none()
+        );
+        assert!(
+            store
+                .take(FaultTarget::Gateway, Some("a"), Some("/v2/other"), &mut rng)
+                .is_none()
+        );
+        assert!(
+            store
+                .take(
+                    FaultTarget::Gateway,
+                    Some("a"),
+                    Some("/v1/netpay/query"),
+                    &mut rng
+                )
+                .is_some()
+        );
     }
 
     #[test]
@@ -232,11 +262,25 @@ mod tests {
     #[test]
     fn actions_that_do_not_fit_the_target_are_refused() {
         let store = FaultStore::default();
-        assert!(store
-            .add(spec(FaultTarget::Token, FaultAction::Drop))
-            .is_err());
-        assert!(store
-            .add(spec(FaultTarget::Notification, FaultAction::Error))
-            .is_err());
+        assert!(
+            store
+                .add(spec(FaultTarget::Token, FaultAction::Drop))
+                .is_err()
+        );
+        assert!(
+            store
+                .add(spec(FaultTarget::Notification, FaultAction::Error))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn a_notification_delay_beyond_a_year_is_refused() {
+        let store = FaultStore::default();
+        let mut s = spec(FaultTarget::Notification, FaultAction::Delay);
+        s.delay_seconds = Some(365 * 24 * 3600);
+        assert!(store.add(s.clone()).is_ok());
+        s.delay_seconds = Some(1_000_000_000_000_000);
+        assert!(store.add(s).is_err());
     }
 }

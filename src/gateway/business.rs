@@ -3,19 +3,19 @@
 
 use std::time::Duration;
 
-use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
+use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::web::{Data, Payload};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use serde_json::Value;
 
-use super::auth::{authenticate, AuthContext};
-use super::error::{no_service, AuthError, BusinessErrorBody, JSON_UTF8};
+use super::auth::{AuthContext, authenticate};
+use super::error::{AuthError, BusinessErrorBody, JSON_UTF8, no_service};
 use crate::body::read_limited;
 use crate::faults::{Fault, FaultAction, FaultTarget};
 use crate::journal::Draft;
 use crate::state::AppState;
-use crate::stubs::{render, StubMatch, TemplateContext};
+use crate::stubs::{StubMatch, TemplateContext, render};
 
 /// The response header naming the app a call authenticated as, so tests and logs can tell
 /// tenants apart.

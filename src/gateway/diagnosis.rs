@@ -1,13 +1,13 @@
 //! The same diagnosis `POST /__mock/tools/verify` gives, attached to signature failures in the
 //! journal — with the key masked.
 
-use actix_web::http::header::AUTHORIZATION;
 use actix_web::HttpRequest;
+use actix_web::http::header::AUTHORIZATION;
 use serde_json::Value;
 
-use super::auth::{form_params, parse_authorization, Credentials};
+use super::auth::{Credentials, form_params, parse_authorization};
 use crate::signing::{
-    hex_matches, mac_matches, open_body_canonical, open_body_mac, token_signature, TokenSignMethod,
+    TokenSignMethod, hex_matches, mac_matches, open_body_canonical, open_body_mac, token_signature,
 };
 use crate::state::AppState;
 use crate::tools::{diagnose_body_sig, diagnose_token};

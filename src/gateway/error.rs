@@ -127,12 +127,15 @@ impl ResponseError for TokenError {
 
     fn error_response(&self) -> HttpResponse {
         let info = self.to_string();
-        HttpResponse::build(self.status_code())
-            .content_type(JSON_UTF8)
-            .json(TokenErrorBody {
-                err_code: self.code(),
-                err_info: &info,
-            })
+        let mut response = HttpResponse::build(self.status_code());
+        if matches!(self, TokenError::MethodNotAllowed) {
+            // RFC 9110: a 405 names the methods the resource takes.
+            response.insert_header((actix_web::http::header::ALLOW, "POST"));
+        }
+        response.content_type(JSON_UTF8).json(TokenErrorBody {
+            err_code: self.code(),
+            err_info: &info,
+        })
     }
 }
 

@@ -6,8 +6,8 @@ mod diagnosis;
 pub mod error;
 mod token;
 
-use actix_web::web::{self, ServiceConfig};
 use actix_web::HttpResponse;
+use actix_web::web::{self, ServiceConfig};
 
 pub use business::APP_HEADER;
 pub use error::{AuthError, TokenError};

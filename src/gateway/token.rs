@@ -1,7 +1,7 @@
 //! `POST /v1/token/access`: exchanges a signed request for an access token.
 
-use actix_web::http::header::CONTENT_TYPE;
 use actix_web::http::StatusCode;
+use actix_web::http::header::CONTENT_TYPE;
 use actix_web::web::{Data, Payload};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use chrono::Duration;
@@ -9,12 +9,12 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::auth::check_window;
-use super::error::{TokenError, TokenErrorBody, JSON_UTF8};
+use super::error::{JSON_UTF8, TokenError, TokenErrorBody};
 use crate::apps::generate::hex32;
 use crate::body::read_limited;
 use crate::faults::{FaultAction, FaultTarget};
 use crate::journal::Draft;
-use crate::signing::{hex_matches, token_signature, TokenSignMethod};
+use crate::signing::{TokenSignMethod, hex_matches, token_signature};
 use crate::state::AppState;
 use crate::timefmt::parse_compact;
 use crate::tokens::TokenRecord;
@@ -30,12 +30,13 @@ struct TokenIssued<'a> {
 }
 
 /// A token request's fields, checked for presence and type.
-struct TokenRequest {
-    app_id: String,
-    timestamp: String,
-    nonce: String,
-    signature: String,
-    method: TokenSignMethod,
+#[derive(Debug)]
+pub(crate) struct TokenRequest {
+    pub(crate) app_id: String,
+    pub(crate) timestamp: String,
+    pub(crate) nonce: String,
+    pub(crate) signature: String,
+    pub(crate) method: TokenSignMethod,
 }
 
 const MAX_NONCE_CHARS: usize = 128;
@@ -101,13 +102,13 @@ fn parse_request(
         Some(Value::String(m)) => {
             return Err(TokenError::UnsupportedSignMethod(
                 m.chars().take(20).collect(),
-            ))
+            ));
         }
         Some(_) => {
             return Err(TokenError::InvalidField {
                 field: "signMethod",
                 reason: "必须是字符串",
-            })
+            });
         }
     };
     let request = TokenRequest {
@@ -299,4 +300,135 @@ fn issue(
             access_token: &token,
             expires_in: ttl,
         }))
+}
+
+/// [`parse_request`] for a body not parsed yet.
+#[cfg(test)]
+fn parse_request_once(body: &[u8]) -> Result<TokenRequest, TokenError> {
+    parse_request(body, &serde_json::from_slice(body))
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    use super::*;
+
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            any::<String>().prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map(any::<String>(), inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn filled() -> impl Strategy<Value = String> {
+        any::<String>().prop_filter("not blank", |s| !s.trim().is_empty())
+    }
+
+    /// What a client may send as `signMethod`, and what it means.
+    fn sign_method() -> impl Strategy<Value = (Option<Value>, TokenSignMethod)> {
+        use TokenSignMethod::{Sha1, Sha256};
+        prop::sample::select(vec![
+            (None, Sha1),
+            (Some(Value::Null), Sha1),
+            (Some(json!("")), Sha1),
+            (Some(json!("  ")), Sha1),
+            (Some(json!("SHA256")), Sha256),
+            (Some(json!("sha256")), Sha256),
+            (Some(json!(" Sha256 ")), Sha256),
+            (Some(json!("SHA1")), Sha1),
+            (Some(json!("sha1")), Sha1),
+        ])
+    }
+
+    proptest! {
+        #[test]
+        fn no_bytes_make_the_token_request_parser_panic(body in any::<Vec<u8>>()) {
+            let _ = parse_request_once(&body);
+        }
+
+        #[test]
+        fn every_well_formed_body_is_accepted_with_its_fields(
+            app_id in filled(),
+            timestamp in filled(),
+            nonce in filled().prop_filter("at most 128 characters", |n| n.chars().count() <= MAX_NONCE_CHARS),
+            signature in filled(),
+            (sign_method, method) in sign_method(),
+            extra in prop::collection::btree_map("[a-z]{1,8}", any_json(), 0..4),
+            pretty in any::<bool>(),
+        ) {
+            let mut map: Map<String, Value> = extra.into_iter().collect();
+            map.insert("appId".into(), json!(app_id));
+            map.insert("timestamp".into(), json!(timestamp));
+            map.insert("nonce".into(), json!(nonce));
+            map.insert("signature".into(), json!(signature));
+            match sign_method {
+                Some(m) => map.insert("signMethod".into(), m),
+                None => map.remove("signMethod"),
+            };
+            let value = Value::Object(map);
+            let body = if pretty {
+                serde_json::to_vec_pretty(&value)
+            } else {
+                serde_json::to_vec(&value)
+            };
+            let body = body.unwrap_or_default();
+            let parsed = match parse_request_once(&body) {
+                Ok(parsed) => parsed,
+                Err(e) => {
+                    let body = String::from_utf8_lossy(&body);
+                    return Err(TestCaseError::fail(format!("{e}: {body}")));
+                }
+            };
+            prop_assert_eq!(
+                (parsed.app_id, parsed.timestamp, parsed.nonce, parsed.signature, parsed.method),
+                (app_id, timestamp, nonce, signature, method)
+            );
+        }
+
+        #[test]
+        fn a_damaged_well_formed_body_is_refused_or_read_but_never_panics(
+            cut in any::<prop::sample::Index>(),
+            byte in any::<u8>(),
+            insert in any::<bool>(),
+        ) {
+            let mut body = serde_json::to_vec(&json!({
+                "appId": "10037e6f66f2d0f901672aa27d690006",
+                "timestamp": "20261125120000",
+                "nonce": "3f9a1c0e5b7d4e2f8a6b9c0d1e2f3a4b",
+                "signMethod": "SHA256",
+                "signature": "28e23d3448c49a2f0337601f2fa68e17549c7a27ee4fbecbb4c4d765c028dda7",
+            })).unwrap_or_default();
+            let at = cut.index(body.len());
+            if insert {
+                body.insert(at, byte);
+            } else {
+                body[at] = byte;
+            }
+            let _ = parse_request_once(&body);
+        }
+
+        #[test]
+        fn a_nonce_longer_than_128_characters_is_refused(extra in 1usize..64, c in any::<char>()) {
+            prop_assume!(!c.is_whitespace());
+            let nonce: String = std::iter::repeat_n(c, MAX_NONCE_CHARS + extra).collect();
+            let body = json!({"appId": "a", "timestamp": "t", "nonce": nonce, "signature": "s"}).to_string();
+            let refused = matches!(
+                parse_request_once(body.as_bytes()),
+                Err(TokenError::InvalidField { field: "nonce", .. })
+            );
+            prop_assert!(refused);
+        }
+    }
 }

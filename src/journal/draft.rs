@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use actix_web::http::header::AUTHORIZATION;
 use actix_web::HttpRequest;
+use actix_web::http::header::AUTHORIZATION;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 

@@ -1,12 +1,12 @@
 //! `/__mock/requests`: read and clear the journal.
 
-use actix_web::web::{self, Data, Query, ServiceConfig};
 use actix_web::HttpResponse;
+use actix_web::web::{self, Data, Query, ServiceConfig};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::store::JournalFilter;
-use crate::control::{resource, ControlError};
+use crate::control::{ControlError, resource};
 use crate::state::AppState;
 
 const OUTCOMES: [&str; 5] = ["ok", "auth_failed", "bad_request", "fault", "no_service"];

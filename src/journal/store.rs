@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::timefmt::rfc3339_beijing;
@@ -27,7 +27,7 @@ pub struct AuthRecord {
 }
 
 /// What answered.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ResponseRecord {
     /// HTTP status.
@@ -155,6 +155,19 @@ impl Journal {
             .take(limit)
             .cloned()
             .collect()
+    }
+
+    /// The id counter and every entry, oldest first.
+    pub fn snapshot(&self) -> (u64, Vec<Entry>) {
+        let inner = self.inner.lock();
+        (inner.0, inner.1.iter().cloned().collect())
+    }
+
+    /// Replaces every entry (oldest first), keeping the newest within the retention;
+    /// `last_id` is the counter behind entry ids.
+    pub fn restore(&self, last_id: u64, entries: Vec<Entry>) {
+        let skip = entries.len().saturating_sub(self.retention);
+        *self.inner.lock() = (last_id, entries.into_iter().skip(skip).collect());
     }
 
     /// Drops every entry.

@@ -4,7 +4,7 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::deliver::{send, WireResult};
+use super::deliver::{WireResult, callback_allowed, send};
 use super::engine::NotifyEngine;
 use super::model::{Attempt, DeliveryPlan, Outcome};
 use super::store::Job;
@@ -61,6 +61,19 @@ impl NotifyEngine {
         let Some(prepared) = self.prepare(state, job) else {
             return;
         };
+        if !callback_allowed(&state.config.callback_allow, &prepared.url) {
+            let wire = WireResult {
+                http_status: None,
+                response_body: None,
+                error: Some(
+                    "the callback's host is not in --callback-allow; nothing was sent".into(),
+                ),
+                outcome: Outcome::Blocked,
+                duration: StdDuration::ZERO,
+            };
+            self.record(state, job, (&prepared.url, state.clock.now()), wire, None);
+            return;
+        }
         let fault = if job.redelivery {
             None
         } else {

@@ -70,6 +70,45 @@ fn failure(e: &reqwest::Error, http_status: Option<u16>, started: Instant) -> Wi
     }
 }
 
+/// Whether `--callback-allow` lets a callback go to `url`: an empty list allows everything;
+/// an entry `host` allows any port of that host, `host:port` that port only.
+///
+/// ```
+/// use chinaums_mock::notify::callback_allowed;
+/// let allow = vec!["127.0.0.1:9000".to_string(), "merchant".to_string()];
+/// assert!(callback_allowed(&allow, "http://127.0.0.1:9000/notify"));
+/// assert!(callback_allowed(&allow, "https://merchant/cb"));
+/// assert!(!callback_allowed(&allow, "http://127.0.0.1:9001/notify"));
+/// assert!(!callback_allowed(&allow, "http://example.com/"));
+/// assert!(callback_allowed(&[], "http://example.com/"));
+/// ```
+pub fn callback_allowed(allow: &[String], url: &str) -> bool {
+    if allow.is_empty() {
+        return true;
+    }
+    let Ok(parsed) = url::Url::parse(url) else {
+        return false;
+    };
+    let host = parsed
+        .host_str()
+        .unwrap_or("")
+        .trim_matches(|c| c == '[' || c == ']')
+        .to_ascii_lowercase();
+    let port = parsed.port_or_known_default();
+    allow.iter().any(|entry| {
+        let entry = entry.trim().to_ascii_lowercase();
+        match entry
+            .rsplit_once(':')
+            .filter(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok() && !h.ends_with(':'))
+        {
+            Some((h, p)) => {
+                h.trim_matches(|c| c == '[' || c == ']') == host && p.parse::<u16>().ok() == port
+            }
+            None => entry.trim_matches(|c| c == '[' || c == ']') == host,
+        }
+    })
+}
+
 /// POSTs `body` to `url` and judges the answer.
 pub async fn send(
     client: &reqwest::Client,

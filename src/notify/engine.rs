@@ -1,14 +1,14 @@
 //! The notification engine: creates notifications, sends due attempts (on its own in real time,
 //! or step by step when the clock is advanced), and lets tests wait for outcomes.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 use futures_util::future::join_all;
 use parking_lot::Mutex;
-use tokio::sync::{watch, Notify, Semaphore};
+use tokio::sync::{Notify, Semaphore, watch};
 
 use super::encode::encode;
 use super::model::{DeliveryPlan, Notification, Status};
@@ -16,6 +16,9 @@ use super::store::{Filter, Job, Store};
 use crate::apps::App;
 use crate::state::AppState;
 use crate::timefmt::format_compact;
+
+mod snapshot;
+pub use snapshot::EngineSnapshot;
 
 /// Settings of the engine.
 #[derive(Debug, Clone)]

@@ -10,12 +10,14 @@ mod schedule;
 mod store;
 
 pub use attempt::tamper_sign;
-pub use deliver::{is_ack, send, WireResult, KEPT_RESPONSE_BYTES};
-pub use encode::{encode, Encoded, FORM, JSON};
+pub use deliver::{KEPT_RESPONSE_BYTES, WireResult, callback_allowed, is_ack, send};
+pub use encode::{Encoded, FORM, JSON, encode};
+pub use engine::EngineSnapshot;
 pub use engine::{
     AdvanceReport, EngineSettings, NewNotification, NotifyEngine, RedeliverError, USER_AGENT,
 };
+pub use model::DeliveryPlan;
 pub use model::{Attempt, Notification, Outcome, Status};
 pub use routes::configure;
-pub use schedule::{next_offset, MAX_SCHEDULED_ATTEMPTS};
+pub use schedule::{MAX_SCHEDULED_ATTEMPTS, next_offset};
 pub use store::Filter;

@@ -1,14 +1,14 @@
 //! Notifications and their delivery attempts, as the control API shows them.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::apps::AckMode;
 use crate::timefmt::rfc3339_beijing;
 
 /// Where a notification stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Not acknowledged yet; more attempts may come.
@@ -37,7 +37,7 @@ impl Status {
 }
 
 /// How one attempt ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// The merchant acknowledged.
@@ -48,6 +48,8 @@ pub enum Outcome {
     Timeout,
     /// No connection, or it broke before an answer.
     ConnectionFailed,
+    /// Not sent: the callback's host is not in `--callback-allow`.
+    Blocked,
 }
 
 /// One delivery attempt.

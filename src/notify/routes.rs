@@ -11,7 +11,7 @@ use super::engine::RedeliverError;
 use super::model::{Notification, Status};
 use super::store::Filter;
 use crate::apps::check_callback_url;
-use crate::control::{parse_json, resource, ControlError};
+use crate::control::{ControlError, parse_json, resource};
 use crate::state::AppState;
 
 /// Registers the notification routes (inside the `/__mock` scope).

@@ -9,6 +9,8 @@ use chrono::{DateTime, Duration, Utc};
 use super::model::{Attempt, Notification, Outcome, Status};
 use super::schedule::next_offset;
 
+mod snapshot;
+
 /// Something the dispatcher must do at a given sandbox time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Kind {
@@ -67,6 +69,9 @@ pub struct Store {
     held: HashSet<String>,
     /// Queue entries added so far: tells whether an operation planned anything new.
     pushes: u64,
+    /// Planned time and ladder count of each scheduled attempt in flight, so a snapshot taken
+    /// meanwhile can put the attempt back on the queue.
+    flights: HashMap<String, (DateTime<Utc>, u32)>,
 }
 
 impl Store {
@@ -185,6 +190,8 @@ impl Store {
         let n = self.by_id.get_mut(id)?;
         if !redelivery {
             n.next_attempt_at = None;
+            self.flights
+                .insert(id.to_owned(), (scheduled_at, n.scheduled_attempts));
         }
         *self.in_flight.entry(id.to_owned()).or_default() += 1;
         Some(Job {
@@ -202,6 +209,7 @@ impl Store {
             *count -= 1;
             if *count == 0 {
                 self.in_flight.remove(id);
+                self.flights.remove(id);
             }
         }
     }

@@ -124,8 +124,8 @@ pub fn event_fields(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apps::{build_app, AppSpec, NotifySettings};
-    use crate::signing::{notify_sign, NotifySignType};
+    use crate::apps::{AppSpec, NotifySettings, build_app};
+    use crate::signing::{NotifySignType, notify_sign};
     use rand::SeedableRng;
 
     #[test]

@@ -4,6 +4,6 @@ mod event;
 mod routes;
 mod store;
 
-pub use event::{event_fields, Subject, Transition};
+pub use event::{Subject, Transition, event_fields};
 pub use routes::configure;
 pub use store::{AuthState, Authorization, HistoryEntry, PayScoreStore, TransitionError};

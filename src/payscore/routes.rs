@@ -5,11 +5,11 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::event::{event_fields, Subject as EventSubject, Transition};
+use super::event::{Subject as EventSubject, Transition, event_fields};
 use super::store::{AuthState, Authorization, Subject, TransitionError};
 use crate::apps::generate::{chars, open_id};
-use crate::apps::{check_callback_url, App, AppError};
-use crate::control::{parse_json, resource, ControlError};
+use crate::apps::{App, AppError, check_callback_url};
+use crate::control::{ControlError, parse_json, resource};
 use crate::notify::{NewNotification, Notification};
 use crate::state::AppState;
 use crate::timefmt::format_compact;

@@ -4,12 +4,12 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::timefmt::rfc3339_beijing;
 
 /// An authorisation's state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum AuthState {
     /// The user authorised the service.
@@ -19,7 +19,7 @@ pub enum AuthState {
 }
 
 /// One transition in an authorisation's life.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryEntry {
     /// The state entered.
@@ -31,7 +31,7 @@ pub struct HistoryEntry {
 }
 
 /// One user's authorisation of one app's Pay Score service.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Authorization {
     /// The app.
@@ -183,6 +183,18 @@ impl PayScoreStore {
     /// Drops everything.
     pub fn clear(&self) {
         self.by_app.lock().clear();
+    }
+
+    /// Replaces every authorisation with these (as [`PayScoreStore::list`] gave them).
+    pub fn restore(&self, authorizations: Vec<Authorization>) {
+        let mut by_app = self.by_app.lock();
+        by_app.clear();
+        for auth in authorizations {
+            by_app
+                .entry(auth.app_id.clone())
+                .or_default()
+                .insert(auth.open_id.clone(), auth);
+        }
     }
 }
 

@@ -74,6 +74,8 @@ pub fn describe(e: &reqwest::Error) -> String {
 #[derive(Debug, Clone)]
 pub struct Sandbox {
     base: String,
+    control: String,
+    admin_token: Option<String>,
     http: reqwest::Client,
 }
 
@@ -90,10 +92,23 @@ impl Sandbox {
             .no_proxy()
             .build()
             .map_err(|e| describe(&e))?;
+        let base = base.trim_end_matches('/').to_owned();
         Ok(Self {
-            base: base.trim_end_matches('/').to_owned(),
+            control: base.clone(),
+            base,
+            admin_token: None,
             http,
         })
+    }
+
+    /// Where the control API is, when it has its own port (`--admin-port`), and the admin token
+    /// (`--admin-token`) it needs. Requests to `/__mock/…` go there, with the token.
+    pub fn with_control(mut self, control: Option<&str>, admin_token: Option<String>) -> Self {
+        if let Some(control) = control {
+            self.control = control.trim_end_matches('/').to_owned();
+        }
+        self.admin_token = admin_token.filter(|t| !t.is_empty());
+        self
     }
 
     /// The base URL.
@@ -111,11 +126,19 @@ impl Sandbox {
         body: Option<Vec<u8>>,
         timeout: Option<Duration>,
     ) -> Result<Answer, String> {
-        let url = format!("{}{path}", self.base);
+        let is_control = path.starts_with("/__mock");
+        let url = if is_control {
+            format!("{}{path}", self.control)
+        } else {
+            format!("{}{path}", self.base)
+        };
         let mut request = self
             .http
             .request(method.clone(), &url)
             .timeout(timeout.unwrap_or(DEFAULT_TIMEOUT));
+        if let (true, Some(token)) = (is_control, &self.admin_token) {
+            request = request.bearer_auth(token);
+        }
         for (name, value) in headers {
             request = request.header(*name, value);
         }

@@ -2,7 +2,7 @@
 
 use chrono::DateTime;
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use super::client::{query, segment};
 use super::model::Kind;

@@ -27,12 +27,12 @@ mod steps;
 
 use actix_web::web::ServiceConfig;
 
-pub use client::{describe, query, segment, Answer, Sandbox};
+pub use client::{Answer, Sandbox, describe, query, segment};
 pub use model::{Field, Kind, Scenario, ScenarioError, Step, Ty};
-pub use refs::{is_whole_reference, Bindings};
+pub use refs::{Bindings, is_whole_reference};
 pub use report::{Failure, Report, StepReport};
-pub use runner::run;
-pub use sink::{judge, Receipt, SinkStore, Verdict, KEPT_PER_APP};
+pub use runner::{run, run_on};
+pub use sink::{KEPT_PER_APP, Receipt, SinkStore, Verdict, judge};
 
 /// Registers this module's control routes (inside the `/__mock` scope): the scenarios and the
 /// merchant sink.

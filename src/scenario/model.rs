@@ -193,7 +193,7 @@ pub fn check_type(field: &str, ty: Ty, value: &Value, lenient: bool) -> Result<(
                     other => {
                         return Err(format!(
                             "unknown field expect.{other}; expect has httpStatus and errCode"
-                        ))
+                        ));
                     }
                 }
             }
@@ -363,9 +363,11 @@ mod tests {
 
     #[test]
     fn missing_and_mistyped_fields_are_refused_but_references_wait_for_run_time() {
-        assert!(problem(json!([{ "kind": "open" }]))
-            .message
-            .contains("open: missing field app"));
+        assert!(
+            problem(json!([{ "kind": "open" }]))
+                .message
+                .contains("open: missing field app")
+        );
         let e = problem(json!([{ "kind": "advance", "seconds": "soon" }]));
         assert!(e.message.contains("seconds must be a number"), "{e}");
         let ok = Scenario::from_value(&json!({

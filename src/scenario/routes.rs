@@ -2,12 +2,13 @@
 
 use actix_web::web::{self, Data, Payload, ServiceConfig};
 use actix_web::{HttpRequest, HttpResponse};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
+use super::client::Sandbox;
 use super::model::Scenario;
-use super::runner::run;
-use crate::control::{parse_json, resource, ControlError};
-use crate::fixtures::{load_scenarios, ScenarioFile};
+use super::runner::{run, run_on};
+use crate::control::{ControlError, parse_json, resource};
+use crate::fixtures::{ScenarioFile, load_scenarios};
 use crate::state::AppState;
 
 /// Registers the scenario routes (inside the `/__mock` scope).
@@ -74,7 +75,14 @@ async fn run_one(
         Err(e) => return Ok(invalid(&e)),
     };
     tracing::info!(scenario = %scenario.name, steps = scenario.steps.len(), "running scenario");
-    let report = run(&scenario, &state.base_url).await;
+    let report = match Sandbox::new(&state.base_url) {
+        Ok(sandbox) => {
+            let sandbox =
+                sandbox.with_control(Some(&state.control_url), state.config.admin_token.clone());
+            run_on(&scenario, sandbox).await
+        }
+        Err(_) => run(&scenario, &state.base_url).await,
+    };
     tracing::info!(scenario = %scenario.name, passed = report.passed, "scenario finished");
     Ok(HttpResponse::Ok().json(report))
 }

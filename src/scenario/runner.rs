@@ -6,10 +6,10 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::client::Sandbox;
-use super::model::{check_fields, Scenario, Step};
+use super::model::{Scenario, Step, check_fields};
 use super::refs::Bindings;
 use super::report::{Failure, Report, StepReport};
-use super::steps::{execute, Args, Ctx};
+use super::steps::{Args, Ctx, execute};
 use crate::timefmt::rfc3339_beijing;
 
 fn millis(since: Instant) -> u64 {
@@ -53,11 +53,15 @@ async fn run_step(ctx: &Ctx<'_>, step: &Step) -> Result<Value, String> {
 /// # Ok(()) }
 /// ```
 pub async fn run(scenario: &Scenario, base_url: &str) -> Report {
+    match Sandbox::new(base_url) {
+        Ok(sandbox) => run_on(scenario, sandbox).await,
+        Err(e) => unreachable_report(scenario, e, Instant::now()),
+    }
+}
+
+/// Runs a scenario with a configured client (separate control URL, admin token).
+pub async fn run_on(scenario: &Scenario, sandbox: Sandbox) -> Report {
     let started = Instant::now();
-    let sandbox = match Sandbox::new(base_url) {
-        Ok(s) => s,
-        Err(e) => return unreachable_report(scenario, e, started),
-    };
     let mut bindings = Bindings::new(sandbox.base());
     let mut reports = Vec::with_capacity(scenario.steps.len());
     let mut first_failure = None;

@@ -8,12 +8,12 @@ use actix_web::web::{self, Data, Path, Payload, ServiceConfig};
 use actix_web::{HttpRequest, HttpResponse};
 use parking_lot::Mutex;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::apps::NotifySigning;
 use crate::body::read_limited;
 use crate::control::resource;
-use crate::signing::{hex_matches, notify_sign, NotifySignType};
+use crate::signing::{NotifySignType, hex_matches, notify_sign};
 use crate::state::AppState;
 use crate::timefmt::rfc3339_beijing;
 
@@ -145,7 +145,7 @@ pub fn judge(body: &[u8], content_type: &str, md5_key: &str, signing: NotifySign
                 format: "json",
                 sign_valid: None,
                 problem: Some(problem),
-            }
+            };
         }
     };
     let field = |name: &str| {

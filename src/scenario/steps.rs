@@ -3,13 +3,13 @@
 use std::time::Duration;
 
 use reqwest::Method;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
-use super::client::{query, segment, Answer, Sandbox};
+use super::client::{Answer, Sandbox, query, segment};
 use super::expect::{self, describe_state};
 use super::model::Kind;
 use super::refs::Bindings;
-use crate::signing::{open_body_sig_header, open_body_signature, token_signature, TokenSignMethod};
+use crate::signing::{TokenSignMethod, open_body_sig_header, open_body_signature, token_signature};
 use crate::timefmt::format_compact;
 
 /// A step's resolved fields.
@@ -227,7 +227,7 @@ async fn call(ctx: &Ctx<'_>, args: &Args) -> Result<Value, String> {
         other => {
             return Err(format!(
                 "auth must be token, bodySig or none, not {other:?}"
-            ))
+            ));
         }
     }
     let answer = ctx

@@ -10,4 +10,4 @@ pub use fixtures::load_stubs;
 pub use model::{Stub, StubResponse, StubSpec};
 pub use routes::configure;
 pub use store::{StubMatch, StubStore};
-pub use template::{render, TemplateContext};
+pub use template::{TemplateContext, render};

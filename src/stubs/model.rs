@@ -28,7 +28,7 @@ fn ok() -> u16 {
 }
 
 /// A stub as `POST /__mock/stubs` (or `fixtures/stubs.json`) describes it.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StubSpec {
     /// HTTP method; absent or `*` matches any.
@@ -54,7 +54,7 @@ pub struct StubSpec {
 }
 
 /// A registered stub.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Stub {
     /// `stb-N`.

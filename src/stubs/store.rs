@@ -38,14 +38,14 @@ fn check(spec: &StubSpec) -> Result<Vec<StubResponse>, InvalidStub> {
     }
     let responses = match (&spec.response, &spec.responses) {
         (Some(_), Some(_)) => {
-            return Err(InvalidStub("give response or responses, not both".into()))
+            return Err(InvalidStub("give response or responses, not both".into()));
         }
         (Some(r), None) => vec![r.clone()],
         (None, Some(rs)) if !rs.is_empty() => rs.clone(),
         _ => {
             return Err(InvalidStub(
                 "a stub needs a response (or a non-empty responses list)".into(),
-            ))
+            ));
         }
     };
     for r in &responses {
@@ -138,6 +138,18 @@ impl StubStore {
         }
     }
 
+    /// The id counter and every stub, in the order they were added.
+    pub fn snapshot(&self) -> (u64, Vec<Stub>) {
+        let inner = self.inner.lock();
+        (inner.0, inner.1.clone())
+    }
+
+    /// Replaces every stub (given in the order they were added); `last_id` is the counter
+    /// behind `stb-N` ids.
+    pub fn restore(&self, last_id: u64, stubs: Vec<Stub>) {
+        *self.inner.lock() = (last_id, stubs);
+    }
+
     /// The answer for a call, from the first matching stub; counts the match.
     pub fn find(&self, method: &str, path: &str, app_id: &str, body: &[u8]) -> Option<StubMatch> {
         let mut inner = self.inner.lock();
@@ -206,20 +218,26 @@ mod tests {
         store
             .add(spec(json!({"path": "/v1/*", "appId": "a", "bodyJson": {"mid": "1", "x": {"y": 2}}, "times": 1, "response": {"status": 201}})), false)
             .expect("valid");
-        assert!(store
-            .find("POST", "/v1/q", "b", br#"{"mid":"1","x":{"y":2}}"#)
-            .is_none());
-        assert!(store
-            .find("POST", "/v1/q", "a", br#"{"mid":"2","x":{"y":2}}"#)
-            .is_none());
-        assert!(store
-            .find(
-                "POST",
-                "/v1/q",
-                "a",
-                br#"{"mid":"1","x":{"y":2,"z":3},"w":0}"#
-            )
-            .is_some());
+        assert!(
+            store
+                .find("POST", "/v1/q", "b", br#"{"mid":"1","x":{"y":2}}"#)
+                .is_none()
+        );
+        assert!(
+            store
+                .find("POST", "/v1/q", "a", br#"{"mid":"2","x":{"y":2}}"#)
+                .is_none()
+        );
+        assert!(
+            store
+                .find(
+                    "POST",
+                    "/v1/q",
+                    "a",
+                    br#"{"mid":"1","x":{"y":2,"z":3},"w":0}"#
+                )
+                .is_some()
+        );
         assert!(
             store
                 .find("POST", "/v1/q", "a", br#"{"mid":"1","x":{"y":2}}"#)

@@ -7,15 +7,15 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::variants::{
-    body_variants, notify_hash, notify_variants, timestamp_hints, token_hash, token_variants,
-    BodyCase, NotifyCase, TokenCase, Variant,
+    BodyCase, NotifyCase, TokenCase, Variant, body_variants, notify_hash, notify_variants,
+    timestamp_hints, token_hash, token_variants,
 };
 use crate::signing::{
-    body_digest_hex, decode_base64_lenient, hex_matches, mac_matches, notify_sign,
-    notify_signed_string, open_body_canonical, open_body_mac, open_body_signature, token_canonical,
-    token_signature, NotifySignType, TokenSignMethod,
+    NotifySignType, TokenSignMethod, body_digest_hex, decode_base64_lenient, hex_matches,
+    mac_matches, notify_sign, notify_signed_string, open_body_canonical, open_body_mac,
+    open_body_signature, token_canonical, token_signature,
 };
-use finish::{finish, Draft, Tail};
+use finish::{Draft, Tail, finish};
 
 /// Expected against received, for one signature.
 #[derive(Debug, Clone, Serialize)]

@@ -16,7 +16,7 @@ mod variants;
 use actix_web::web::{self, ServiceConfig};
 
 pub use diagnose::{
-    diagnose_body_sig, diagnose_notify, diagnose_token, first_difference, Diagnosis, Difference,
+    Diagnosis, Difference, diagnose_body_sig, diagnose_notify, diagnose_token, first_difference,
 };
 
 use crate::control::resource;

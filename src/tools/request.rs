@@ -4,10 +4,10 @@
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::apps::generate::hex32;
 use crate::apps::AppError;
+use crate::apps::generate::hex32;
 use crate::control::ControlError;
-use crate::gateway::auth::{parse_authorization, Credentials};
+use crate::gateway::auth::{Credentials, parse_authorization};
 use crate::signing::{NotifySignType, TokenSignMethod};
 use crate::state::AppState;
 use crate::timefmt::format_compact;
@@ -136,7 +136,7 @@ impl ToolRequest {
         };
         let (key, key_source) = match (given, &app) {
             (Some(k), _) if k.is_empty() => {
-                return Err(invalid(format!("{key_name} must not be empty")))
+                return Err(invalid(format!("{key_name} must not be empty")));
             }
             (Some(k), _) => (k, "request"),
             (None, Some(app)) => (from_app(app).0, "app"),
@@ -146,7 +146,7 @@ impl ToolRequest {
                     None => invalid(format!(
                         "{key_name} is required (or the appId of a known app)"
                     )),
-                })
+                });
             }
         };
         let other_key = other_given.or_else(|| app.as_ref().map(|a| from_app(a).1));
@@ -245,7 +245,7 @@ impl ToolRequest {
             Ok(Credentials::AccessToken(_)) => {
                 return Err(invalid(
                     "header must be an OPEN-BODY-SIG Authorization value",
-                ))
+                ));
             }
             Err(e) => return Err(invalid(format!("header cannot be read: {e}"))),
         };
@@ -258,7 +258,7 @@ impl ToolRequest {
                 Some(v) if *v != from_header => {
                     return Err(invalid(format!(
                         "{field} {v:?} differs from the header's {from_header:?}"
-                    )))
+                    )));
                 }
                 _ => *given = Some(from_header),
             }

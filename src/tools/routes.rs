@@ -3,15 +3,16 @@
 
 use actix_web::web::{Data, Payload};
 use actix_web::{HttpRequest, HttpResponse};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use super::diagnose::{self, Evidence};
 use super::request::{Mode, Resolved, Rule, ToolRequest};
 use super::variants::{BodyCase, NotifyCase, TokenCase};
-use crate::control::{parse_json, ControlError};
+use crate::control::{ControlError, parse_json};
 use crate::signing::{
-    body_digest_hex, form_encode, notify_sign, notify_signed_string, open_body_canonical,
-    open_body_sig_header, open_body_signature, token_canonical, token_signature, TokenSignMethod,
+    TokenSignMethod, body_digest_hex, form_encode, notify_sign, notify_signed_string,
+    open_body_canonical, open_body_sig_header, open_body_signature, token_canonical,
+    token_signature,
 };
 use crate::state::AppState;
 

@@ -9,10 +9,12 @@ async fn a_valid_token_authenticates_and_an_unserved_path_answers_no_service() {
         .await;
     r.assert_served_as(APP_ID);
     let body = r.json();
-    assert!(body["errMsg"]
-        .as_str()
-        .unwrap_or_default()
-        .contains("/v1/netpay/wx/app-pre-order"));
+    assert!(
+        body["errMsg"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("/v1/netpay/wx/app-pre-order")
+    );
     // Other versions and deeper paths are business paths too.
     let r = app
         .call_with_token("/v2/poslink/transaction/pay", &token, "{}")

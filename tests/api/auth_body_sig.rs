@@ -23,12 +23,21 @@ async fn separators_without_spaces_and_any_parameter_case_are_accepted() {
     let body = order_body(MID);
     let sig = open_body_signature(APP_ID, VECTOR_TS, "n1", body.as_bytes(), APP_KEY);
     for header in [
-        format!("OPEN-BODY-SIG AppId=\"{APP_ID}\",Timestamp=\"{VECTOR_TS}\",Nonce=\"n1\",Signature=\"{sig}\""),
-        format!("open-body-sig appid=\"{APP_ID}\", timestamp=\"{VECTOR_TS}\", nonce=\"n1\", signature=\"{sig}\""),
+        format!(
+            "OPEN-BODY-SIG AppId=\"{APP_ID}\",Timestamp=\"{VECTOR_TS}\",Nonce=\"n1\",Signature=\"{sig}\""
+        ),
+        format!(
+            "open-body-sig appid=\"{APP_ID}\", timestamp=\"{VECTOR_TS}\", nonce=\"n1\", signature=\"{sig}\""
+        ),
         format!("OPEN-BODY-SIG AppId={APP_ID}, Timestamp={VECTOR_TS}, Nonce=n1, Signature={sig}"),
-        format!("OPEN-BODY-SIG AppId=\"{APP_ID}\", Timestamp=\"{VECTOR_TS}\", Nonce=\"n1\", Signature=\"{}\"", sig.trim_end_matches('=')),
+        format!(
+            "OPEN-BODY-SIG AppId=\"{APP_ID}\", Timestamp=\"{VECTOR_TS}\", Nonce=\"n1\", Signature=\"{}\"",
+            sig.trim_end_matches('=')
+        ),
     ] {
-        let r = app.call_with_header("/v1/netpay/close", &header, &body).await;
+        let r = app
+            .call_with_header("/v1/netpay/close", &header, &body)
+            .await;
         r.assert_served_as(APP_ID);
     }
 }

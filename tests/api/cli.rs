@@ -5,7 +5,7 @@ use std::process::{Output, Stdio};
 use serde_json::Value;
 use tokio::process::Command;
 
-use crate::helpers::{spawn_app, vectors, APP_ID};
+use crate::helpers::{APP_ID, spawn_app, vectors};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chinaums-mock");
 
@@ -180,9 +180,11 @@ async fn trigger_open_and_close_print_the_sandbox_answer() {
     let opened = json_out(&out);
     assert_eq!(opened["authorization"]["state"], "OPEN");
     assert_eq!(opened["authorization"]["openId"], "oCliUser");
-    assert!(opened["notification"]["id"]
-        .as_str()
-        .is_some_and(|id| id.starts_with("EV-")));
+    assert!(
+        opened["notification"]["id"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("EV-"))
+    );
     let out = cli(&["trigger", "close", "--app", APP_ID, "--server", &app.base]).await;
     assert_eq!(out.status.code(), Some(2), "close needs --open-id");
     let out = cli(&[

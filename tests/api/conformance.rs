@@ -1,6 +1,6 @@
 //! `POST /__mock/conformance`: a merchant's notification handler, checked over real HTTP.
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 use crate::receiver::{Behavior, Receiver};
@@ -81,9 +81,11 @@ async fn a_merchant_that_verifies_signs_passes_every_check() {
     for check in checks(&report) {
         assert_eq!(check["passed"], true, "{check:#}");
         assert!(check.get("skippedBecause").is_none());
-        assert!(check["description"]
-            .as_str()
-            .is_some_and(|d| d.ends_with('.')));
+        assert!(
+            check["description"]
+                .as_str()
+                .is_some_and(|d| d.ends_with('.'))
+        );
         let expected = if check["name"]
             .as_str()
             .is_some_and(|n| n.starts_with("rejects"))
@@ -138,12 +140,14 @@ async fn the_merchant_receives_realistic_probes_in_the_order_of_the_checks() {
     assert_eq!(reported, ids.iter().map(|i| json!(i)).collect::<Vec<_>>());
     assert_eq!(ids[0], ids[1]);
     assert!(!got[3].fields.contains_key("signType"));
-    assert!(got
-        .iter()
-        .all(|g| g.user_agent.starts_with("chinaums-mock/")));
-    assert!(got.iter().all(|g| g
-        .content_type
-        .starts_with("application/x-www-form-urlencoded")));
+    assert!(
+        got.iter()
+            .all(|g| g.user_agent.starts_with("chinaums-mock/"))
+    );
+    assert!(got.iter().all(|g| {
+        g.content_type
+            .starts_with("application/x-www-form-urlencoded")
+    }));
 
     assert_eq!(got[0].fields["createTime"], "2026-11-25T12:00:00+08:00");
     assert_eq!(got[4].fields["createTime"], "2026-11-24T13:00:00+08:00");
@@ -182,9 +186,11 @@ async fn an_unsigned_app_skips_the_sign_checks() {
     assert_eq!(report["passed"], true, "{report:#}");
     for check in &checks(&report)[2..4] {
         assert_eq!(check["passed"], Value::Null, "{check:#}");
-        assert!(check["skippedBecause"]
-            .as_str()
-            .is_some_and(|r| r.contains("NONE")));
+        assert!(
+            check["skippedBecause"]
+                .as_str()
+                .is_some_and(|r| r.contains("NONE"))
+        );
         assert_eq!(check["requests"], json!([]));
     }
     let got = merchant.received();
@@ -250,9 +256,10 @@ async fn a_json_app_is_probed_with_json_bodies_at_its_own_callback_url() {
     assert_eq!(report["callbackUrl"], merchant.url());
     let got = merchant.received();
     assert_eq!(got.len(), 7);
-    assert!(got
-        .iter()
-        .all(|g| g.content_type.starts_with("application/json")));
+    assert!(
+        got.iter()
+            .all(|g| g.content_type.starts_with("application/json"))
+    );
     assert!(got.iter().all(|g| g.json.is_some()));
     assert_eq!(got[0].fields["signType"], "MD5");
     assert_eq!(got[2].sign_valid, Some(false));

@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 use crate::receiver::Receiver;
@@ -181,10 +181,12 @@ async fn dropped_attempts_are_recorded_and_retried_on_the_ladder() {
     );
     assert_eq!(offsets(&n), [0, 15, 30]);
     assert_eq!(n["attempts"][0]["fault"], fault["id"]);
-    assert!(n["attempts"][0]["error"]
-        .as_str()
-        .unwrap_or_default()
-        .contains("dropped"));
+    assert!(
+        n["attempts"][0]["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("dropped")
+    );
     assert_eq!(n["attempts"][2]["fault"], Value::Null);
     assert_eq!(
         receiver.received().len(),

@@ -1,11 +1,11 @@
 //! Shared test helpers: a sandbox on port 0 per test, request builders and a raw HTTP client.
 
 use chinaums_mock::signing::{
-    open_body_sig_header, open_body_signature, token_signature, TokenSignMethod,
+    TokenSignMethod, open_body_sig_header, open_body_signature, token_signature,
 };
 use chinaums_mock::{AppHandle, Application, Config};
 use chrono::{DateTime, Utc};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// The first fixture app: the public netpay APP/MINI demo credentials (and the vectors').

@@ -37,10 +37,12 @@ async fn every_gateway_request_is_journaled_newest_first_with_its_verdict() {
     let rejected = &entries[1];
     assert_eq!(rejected["auth"]["verdict"], "rejected");
     assert_eq!(rejected["response"]["errCode"], "INVALID_TOKEN");
-    assert!(rejected["auth"]["reason"]
-        .as_str()
-        .unwrap_or_default()
-        .contains("认证失败"));
+    assert!(
+        rejected["auth"]["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("认证失败")
+    );
     assert_eq!(entries[3]["appId"], APP_ID);
     assert_eq!(entries[3]["response"]["answeredBy"], "token");
 }

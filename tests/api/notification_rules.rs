@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 use crate::receiver::{Behavior, Receiver};
@@ -162,11 +162,13 @@ async fn the_callback_url_setting_wires_every_fixture_app() {
     let url = receiver.url();
     let app = spawn_app_with(|c| c.callback_url = Some(url)).await;
     let apps = app.get("/__mock/apps").await.json();
-    assert!(apps["apps"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .all(|a| a["callbackUrl"] == receiver.url()));
+    assert!(
+        apps["apps"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|a| a["callbackUrl"] == receiver.url())
+    );
     let id = app.opened_id(QR_APP_ID).await;
     app.wait_status(&id, "delivered").await;
     // Apps created later are the test's to wire.

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 use crate::receiver::{Behavior, Receiver};
@@ -44,9 +44,11 @@ async fn a_receiver_failing_three_times_gets_four_attempts_at_the_ladder_offsets
     assert_eq!(scheduled, [0, 15, 30, 60]);
     assert_eq!(n["attempts"][0]["httpStatus"], 500);
     assert_eq!(n["attempts"][1]["responseBody"], "FAILED");
-    assert!(n["attempts"][2]["error"]
-        .as_str()
-        .is_some_and(|e| !e.is_empty()));
+    assert!(
+        n["attempts"][2]["error"]
+            .as_str()
+            .is_some_and(|e| !e.is_empty())
+    );
     assert_eq!(n["nextAttemptAt"], Value::Null);
     let got = receiver.received();
     assert_eq!(got.len(), 4);

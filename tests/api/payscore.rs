@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 use crate::receiver::Receiver;
@@ -253,9 +253,11 @@ async fn the_same_seed_gives_byte_identical_notification_bodies() {
     let x = a.open(json!({ "appId": APP_ID })).await;
     let y = b.open(json!({ "appId": APP_ID })).await;
     assert_eq!(x["notification"]["body"], y["notification"]["body"]);
-    assert!(x["notification"]["body"]
-        .as_str()
-        .is_some_and(|s| s.contains("sign=")));
+    assert!(
+        x["notification"]["body"]
+            .as_str()
+            .is_some_and(|s| s.contains("sign="))
+    );
     let c = spawn_app_with(|c| c.seed = Some(7)).await;
     let z = c.open(json!({ "appId": APP_ID })).await;
     assert_ne!(x["notification"]["body"], z["notification"]["body"]);

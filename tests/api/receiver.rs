@@ -28,7 +28,8 @@ pub enum Behavior {
     Status(u16),
     /// That status and body.
     Body(u16, String),
-    /// Read the request and never answer (socket held open): the sandbox's timeout must fire.
+    /// Read the request and never answer (socket held open until the client gives up): the
+    /// sandbox's timeout must fire.
     Hang,
     /// Read the request, then drop the connection without any response bytes.
     Close,
@@ -180,7 +181,13 @@ async fn serve(mut stream: TcpStream, shared: Shared) {
             Behavior::Failed => (200, "FAILED".to_string()),
             Behavior::Status(status) => (status, "error".to_string()),
             Behavior::Body(status, body) => (status, body),
-            Behavior::Hang => std::future::pending().await,
+            Behavior::Hang => {
+                // Holds the socket until the client closes it, so hung connections do not pile
+                // up in long runs.
+                let mut rest = [0u8; 1024];
+                while matches!(stream.read(&mut rest).await, Ok(n) if n > 0) {}
+                return;
+            }
             Behavior::Close => return,
         };
         let connection = if close { "close" } else { "keep-alive" };

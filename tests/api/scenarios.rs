@@ -1,8 +1,8 @@
 //! Scenarios run by the server against itself: the fixtures pass, broken ones explain why.
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use crate::helpers::{spawn_app, spawn_app_with, TestApp};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 
 async fn run(app: &TestApp, body: Value) -> Value {
     let r = app.post_json("/__mock/scenarios/run", &body).await;
@@ -78,9 +78,10 @@ async fn the_fixture_list_names_every_scenario_with_its_step_count() {
     ] {
         assert!(names.contains(&name), "{name} missing from {names:?}");
     }
-    assert!(list
-        .iter()
-        .all(|s| s["steps"].as_u64() > Some(0) && s["description"].is_string()));
+    assert!(
+        list.iter()
+            .all(|s| s["steps"].as_u64() > Some(0) && s["description"].is_string())
+    );
 }
 
 #[tokio::test]

@@ -1,9 +1,9 @@
 //! The built-in merchant sink judges notifications like a correct merchant.
 
-use chinaums_mock::signing::{form_encode, notify_sign, NotifySignType};
-use serde_json::{json, Value};
+use chinaums_mock::signing::{NotifySignType, form_encode, notify_sign};
+use serde_json::{Value, json};
 
-use crate::helpers::{spawn_app, APP_ID, MD5_KEY};
+use crate::helpers::{APP_ID, MD5_KEY, spawn_app};
 
 fn signed_form(id: &str, key: &str) -> String {
     let mut fields = vec![

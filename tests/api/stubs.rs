@@ -1,4 +1,4 @@
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 
@@ -30,15 +30,18 @@ async fn the_netpay_mini_program_flow_works_out_of_the_box() {
     assert_eq!(b["status"], "WAIT_BUYER_PAY");
     assert_eq!(b["responseTimestamp"], "2026-11-25 12:00:00");
     assert_eq!(b["miniPayRequest"]["appId"], "wx1234567890abcdef");
-    assert!(b["miniPayRequest"]["package"]
-        .as_str()
-        .is_some_and(|p| p.starts_with("prepay_id=wx20261125120000")));
+    assert!(
+        b["miniPayRequest"]["package"]
+            .as_str()
+            .is_some_and(|p| p.starts_with("prepay_id=wx20261125120000"))
+    );
     assert_eq!(b["miniPayRequest"]["timeStamp"], "1795579200");
-    assert!(r
-        .headers
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json")));
+    assert!(
+        r.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"))
+    );
     let query = r#"{"requestTimestamp":"2026-11-25 12:00:05","mid":"898201612345678","tid":"88880001","instMid":"MINIDEFAULT","merOrderId":"3194202611251200001"}"#;
     let q = app
         .call_with_body_sig("/v1/netpay/query", APP_ID, APP_KEY, query)
@@ -46,9 +49,11 @@ async fn the_netpay_mini_program_flow_works_out_of_the_box() {
     assert_eq!(q.status, 200, "{}", q.text);
     assert_eq!(q.json()["status"], "TRADE_SUCCESS");
     assert_eq!(q.json()["merOrderId"], "3194202611251200001");
-    assert!(q.json()["targetOrderId"]
-        .as_str()
-        .is_some_and(|t| t.starts_with("4200")));
+    assert!(
+        q.json()["targetOrderId"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("4200"))
+    );
     // Stubs sit behind real authentication.
     app.call_with_token("/v1/netpay/query", "nope", query)
         .await
@@ -164,11 +169,12 @@ async fn text_answers_error_statuses_and_prefix_paths_are_supported() {
         .call_with_token("/v2/poslink/transaction/pay", &token, "{}")
         .await;
     assert_eq!((r.status, r.text.as_str()), (502, "upstream down"));
-    assert!(r
-        .headers
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/plain")));
+    assert!(
+        r.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/plain"))
+    );
 }
 
 #[tokio::test]
@@ -176,11 +182,13 @@ async fn stubs_can_be_listed_removed_and_refused_when_malformed() {
     let app = spawn_app().await;
     let listed = app.get("/__mock/stubs").await.json();
     assert_eq!(listed["stubs"].as_array().map(Vec::len), Some(2));
-    assert!(listed["stubs"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .all(|s| s["fixture"] == true));
+    assert!(
+        listed["stubs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|s| s["fixture"] == true)
+    );
     let stub = add_stub(&app, json!({"path": "/v1/x", "response": {"status": 204}})).await;
     let id = stub["id"].as_str().unwrap_or_default();
     assert_eq!(

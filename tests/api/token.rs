@@ -29,9 +29,11 @@ async fn the_sha256_vector_gets_a_token_in_the_exact_success_shape() {
         .unwrap_or_default()
         .to_owned();
     assert_eq!(token.len(), 32);
-    assert!(token
-        .bytes()
-        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+    assert!(
+        token
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    );
 }
 
 #[tokio::test]
@@ -97,10 +99,12 @@ async fn an_eleventh_token_invalidates_the_oldest_and_only_that_one() {
         .call_with_token("/v1/netpay/close", &tokens[0], &body)
         .await;
     r.assert_gateway(401, "TOKEN_SUPERSEDED");
-    assert!(r.json()["errMsg"]
-        .as_str()
-        .unwrap_or_default()
-        .contains("认证失败"));
+    assert!(
+        r.json()["errMsg"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("认证失败")
+    );
     for token in &tokens[1..] {
         let r = app.call_with_token("/v1/netpay/close", token, &body).await;
         assert_eq!(r.code(), "NO_SERVICE", "{}", r.text);

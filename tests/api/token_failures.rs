@@ -25,10 +25,12 @@ async fn a_wrong_signature_is_an_authentication_failure() {
     let mut body = signed_token_body(APP_ID, APP_KEY, VECTOR_TS, "n");
     body["signature"] = json!("0".repeat(64));
     let b = expect(app.post_json("/v1/token/access", &body).await, 401, "1003");
-    assert!(b["errInfo"]
-        .as_str()
-        .unwrap_or_default()
-        .contains("认证失败"));
+    assert!(
+        b["errInfo"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("认证失败")
+    );
     // Signed with another app's key.
     let body = signed_token_body(APP_ID, QR_APP_KEY, VECTOR_TS, "n");
     expect(app.post_json("/v1/token/access", &body).await, 401, "1003");
@@ -39,10 +41,12 @@ async fn an_unknown_app_id_is_an_authentication_failure() {
     let app = spawn_app().await;
     let body = signed_token_body("ffffffffffffffffffffffffffffffff", APP_KEY, VECTOR_TS, "n");
     let b = expect(app.post_json("/v1/token/access", &body).await, 401, "1002");
-    assert!(b["errInfo"]
-        .as_str()
-        .unwrap_or_default()
-        .contains("认证失败"));
+    assert!(
+        b["errInfo"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("认证失败")
+    );
 }
 
 #[tokio::test]
@@ -62,10 +66,12 @@ async fn a_timestamp_outside_the_window_is_rejected_on_either_side() {
     for ts in ["20261125114959", "20261125121001"] {
         let body = signed_token_body(APP_ID, APP_KEY, ts, "n");
         let b = expect(app.post_json("/v1/token/access", &body).await, 412, "1001");
-        assert!(b["errInfo"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("认证失败"));
+        assert!(
+            b["errInfo"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("认证失败")
+        );
     }
     let body = signed_token_body(APP_ID, APP_KEY, "20261125115000", "n");
     assert_eq!(app.post_json("/v1/token/access", &body).await.status, 200);

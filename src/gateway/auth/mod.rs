@@ -5,12 +5,12 @@ mod header;
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use actix_web::http::header::AUTHORIZATION;
 use actix_web::HttpRequest;
+use actix_web::http::header::AUTHORIZATION;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-pub use header::{parse_authorization, Credentials, HeaderError, SignedParams};
+pub use header::{Credentials, HeaderError, SignedParams, parse_authorization};
 
 use super::error::AuthError;
 use crate::apps::App;
@@ -170,7 +170,7 @@ pub(crate) fn form_params(query: &str) -> Result<Option<(SignedParams, String)>,
     match auth {
         None => return Ok(None),
         Some(a) if !a.trim().eq_ignore_ascii_case("OPEN-FORM-PARAM") => {
-            return Err(AuthError::UnsupportedScheme(a.chars().take(40).collect()))
+            return Err(AuthError::UnsupportedScheme(a.chars().take(40).collect()));
         }
         Some(_) => {}
     }

@@ -1,7 +1,7 @@
 //! From variants to a diagnosis: which mistakes match, and how the received canonical string
 //! compares.
 
-use super::{first_difference, Diagnosis, Variant};
+use super::{Diagnosis, Variant, first_difference};
 
 /// What ends a canonical string: the appended key, or the body digest.
 pub(super) enum Tail {

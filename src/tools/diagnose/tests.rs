@@ -1,8 +1,8 @@
 use super::*;
 use crate::signing::{body_digest_hex, notify_sign, open_body_signature};
 use crate::timefmt::parse_compact;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde_json::Value;
 
 const APP_ID: &str = "10037e6f66f2d0f901672aa27d690006";

@@ -7,11 +7,11 @@ mod token;
 
 use chrono::{DateTime, Utc};
 
-pub(super) use body::{body_variants, BodyCase};
-pub(super) use notify::{notify_variants, NotifyCase};
-pub(super) use token::{token_variants, TokenCase};
+pub(super) use body::{BodyCase, body_variants};
+pub(super) use notify::{NotifyCase, notify_variants};
+pub(super) use token::{TokenCase, token_variants};
 
-use crate::signing::{notify_sign, token_signature, NotifySignType, TokenSignMethod};
+use crate::signing::{NotifySignType, TokenSignMethod, notify_sign, token_signature};
 use crate::timefmt::{format_compact, parse_compact};
 
 /// One way a client can get a signature wrong.
@@ -76,7 +76,7 @@ pub(in crate::tools) fn timestamp_hints(
         Err(e) => {
             return vec![format!(
                 "{e}; the gateway rejects it before checking the signature"
-            )]
+            )];
         }
     };
     let mut hints = Vec::new();

@@ -1,7 +1,7 @@
 //! Notification sign mistakes.
 
-use super::{letter_case, notify_hash, Variant};
-use crate::signing::{hex_matches, notify_signed_string, NotifySignType};
+use super::{Variant, letter_case, notify_hash};
+use crate::signing::{NotifySignType, hex_matches, notify_signed_string};
 
 /// The inputs of a notification sign.
 #[derive(Debug, Clone, Copy)]

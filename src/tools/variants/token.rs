@@ -1,7 +1,7 @@
 //! Token mistakes.
 
-use super::{letter_case, method_name, token_hash, Variant};
-use crate::signing::{decode_base64_lenient, hex_matches, token_signature, TokenSignMethod};
+use super::{Variant, letter_case, method_name, token_hash};
+use crate::signing::{TokenSignMethod, decode_base64_lenient, hex_matches, token_signature};
 
 /// The inputs of a token signature.
 #[derive(Debug, Clone, Copy)]

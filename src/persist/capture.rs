@@ -1,0 +1,212 @@
+//! From a running sandbox to a [`StateFile`] and back.
+
+use std::collections::HashSet;
+
+use chrono::Duration;
+use rand::RngExt;
+use rand::SeedableRng;
+
+use super::convert::{
+    entry, entry_state, notification, notification_state, receipt, receipt_state,
+};
+use super::file::*;
+use crate::clock::ClockMode;
+use crate::notify::EngineSnapshot;
+use crate::state::AppState;
+use crate::tokens::{TokenRecord, TokenSnapshot};
+
+/// Why a well-formed state file cannot be restored.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidState(pub String);
+
+/// The whole state of a sandbox, ready to be saved.
+///
+/// Sections are read one after the other, each consistently: apps and authorisations before
+/// the notifications that name them, the clock last, so nothing refers to what is not saved.
+pub fn capture(state: &AppState) -> StateFile {
+    let apps: Vec<_> = state.apps.list().iter().map(|a| (**a).clone()).collect();
+    let sink = apps
+        .iter()
+        .map(|a| (a.app_id.clone(), state.sink.received(&a.app_id)))
+        .filter(|(_, r)| !r.is_empty())
+        .map(|(id, r)| (id, r.into_iter().map(receipt_state).collect()))
+        .collect();
+    let tokens = state.tokens.snapshot();
+    let authorizations = state.payscore.list(None, None, None);
+    let engine = state.notify.snapshot();
+    let (fault_id, faults) = state.faults.snapshot();
+    let (stub_id, stubs) = state.stubs.snapshot();
+    let (entry_id, entries) = state.journal.snapshot();
+    let clock = match state.clock.mode() {
+        ClockMode::Frozen { at } => ClockState {
+            frozen: true,
+            now: at,
+            offset_ms: (at - state.clock.wall_now()).num_milliseconds(),
+        },
+        ClockMode::Running { offset } => ClockState {
+            frozen: false,
+            now: state.clock.now(),
+            offset_ms: offset.num_milliseconds(),
+        },
+    };
+    let mut file = StateFile {
+        format: FORMAT.to_owned(),
+        version: VERSION,
+        saved_at: Some(state.clock.wall_now()),
+        saved_by: concat!("chinaums-mock ", env!("CARGO_PKG_VERSION")).to_owned(),
+        clock: Some(clock),
+        generator: None,
+        apps,
+        tokens: TokensState {
+            issued: tokens
+                .tokens
+                .into_iter()
+                .map(|(token, r)| TokenState {
+                    token,
+                    app_id: r.app_id,
+                    issued_at: r.issued_at,
+                    expires_at: r.expires_at,
+                })
+                .collect(),
+            superseded: tokens
+                .superseded
+                .into_iter()
+                .map(|(token, app_id)| SupersededState { token, app_id })
+                .collect(),
+        },
+        authorizations,
+        notifications: NotificationsState {
+            next_event_number: engine.next_event_number,
+            next_seq: engine.next_seq,
+            items: engine
+                .notifications
+                .into_iter()
+                .map(notification_state)
+                .collect(),
+        },
+        faults: Counted {
+            last_id: fault_id,
+            items: faults,
+        },
+        stubs: Counted {
+            last_id: stub_id,
+            items: stubs,
+        },
+        journal: Counted {
+            last_id: entry_id,
+            items: entries.into_iter().map(entry_state).collect(),
+        },
+        sink,
+    };
+    file.generator = Some(GeneratorState {
+        seed: generator_seed(state.config.seed, &file),
+    });
+    file
+}
+
+/// The seed the generator continues from after a restore. The running generator cannot be
+/// read, so with `--seed` the seed is drawn from it and from the saved history's counters: the
+/// same run, saved at the same point, always continues with the same values, and never with
+/// the values it started with. Without `--seed` it is random.
+fn generator_seed(seed: Option<u64>, file: &StateFile) -> u64 {
+    let Some(seed) = seed else {
+        return rand::rng().random();
+    };
+    let counters = [
+        file.notifications.next_event_number,
+        file.notifications.next_seq,
+        file.journal.last_id,
+        file.faults.last_id,
+        file.stubs.last_id,
+        file.apps.len() as u64,
+        file.authorizations.len() as u64,
+        (file.tokens.issued.len() + file.tokens.superseded.len()) as u64,
+    ];
+    counters
+        .iter()
+        .fold(splitmix(seed ^ 0x5354_4154_4546_494c), |h, c| {
+            splitmix(h ^ c)
+        })
+}
+
+/// SplitMix64's finaliser: a fast, well-spread 64-bit mix.
+fn splitmix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Replaces the sandbox's state with the file's. Sections the file leaves out are emptied;
+/// without `clock` or `generator` the ones from the command line stay.
+pub fn restore(state: &AppState, file: StateFile) -> Result<(), InvalidState> {
+    if let Some(clock) = file.clock {
+        state.clock.restore(if clock.frozen {
+            ClockMode::Frozen { at: clock.now }
+        } else {
+            ClockMode::Running {
+                offset: Duration::milliseconds(clock.offset_ms),
+            }
+        });
+    }
+    if let Some(generator) = file.generator {
+        *state.rng.lock() = rand::rngs::StdRng::seed_from_u64(generator.seed);
+    }
+    state.apps.clear();
+    for app in file.apps {
+        state
+            .apps
+            .insert(app)
+            .map_err(|e| InvalidState(format!("apps: {e}")))?;
+    }
+    state.tokens.restore(TokenSnapshot {
+        tokens: file
+            .tokens
+            .issued
+            .into_iter()
+            .map(|t| {
+                let record = TokenRecord {
+                    app_id: t.app_id,
+                    issued_at: t.issued_at,
+                    expires_at: t.expires_at,
+                };
+                (t.token, record)
+            })
+            .collect(),
+        superseded: file
+            .tokens
+            .superseded
+            .into_iter()
+            .map(|s| (s.token, s.app_id))
+            .collect(),
+    });
+    state.payscore.restore(file.authorizations);
+    state.faults.restore(file.faults.last_id, file.faults.items);
+    state.stubs.restore(file.stubs.last_id, file.stubs.items);
+    let entries = file.journal.items.into_iter().map(entry).collect();
+    state.journal.restore(file.journal.last_id, entries);
+    state.sink.clear_all();
+    for (app_id, receipts) in file.sink {
+        for r in receipts {
+            state.sink.record(&app_id, receipt(r));
+        }
+    }
+    let mut ids = HashSet::new();
+    let mut notifications = Vec::with_capacity(file.notifications.items.len());
+    for n in file.notifications.items {
+        if !ids.insert(n.id.clone()) {
+            return Err(InvalidState(format!(
+                "notifications: the id {} appears twice",
+                n.id
+            )));
+        }
+        notifications.push(notification(n));
+    }
+    state.notify.restore(EngineSnapshot {
+        notifications,
+        next_event_number: file.notifications.next_event_number,
+        next_seq: file.notifications.next_seq,
+    });
+    Ok(())
+}

@@ -1,0 +1,102 @@
+//! Saving a running sandbox: periodically in the background, and once more at shutdown.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use actix_web::web::Data;
+use tokio::sync::watch;
+use tokio::time::{Instant, MissedTickBehavior};
+
+use super::{PersistError, capture, save};
+use crate::state::AppState;
+
+/// Longest wait for deliveries in flight at shutdown, whatever the timeouts.
+const MAX_DRAIN: Duration = Duration::from_secs(10);
+
+/// How long a shutdown waits for attempts in flight: the longest per-attempt timeout of any app
+/// (or of the defaults), with a little room to record the result, at most 10 s. An attempt
+/// still in flight after that is saved as planned and made again after the restart.
+pub fn drain_bound(state: &AppState) -> Duration {
+    let longest = state
+        .apps
+        .list()
+        .iter()
+        .map(|a| a.notify.timeout_ms)
+        .chain([state.config.notify_defaults.timeout_ms])
+        .max()
+        .unwrap_or(0);
+    (Duration::from_millis(longest) + Duration::from_millis(500)).min(MAX_DRAIN)
+}
+
+/// Saves one sandbox to one file, one save at a time.
+#[derive(Debug)]
+pub struct Saver {
+    path: PathBuf,
+    turn: tokio::sync::Mutex<()>,
+    saves: watch::Sender<u64>,
+}
+
+impl Saver {
+    /// A saver for `path`.
+    pub fn new(path: PathBuf) -> Self {
+        Self {
+            path,
+            turn: tokio::sync::Mutex::new(()),
+            saves: watch::channel(0).0,
+        }
+    }
+
+    /// The state file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Counts completed saves, so a caller can wait for the next one.
+    pub fn saves(&self) -> watch::Receiver<u64> {
+        self.saves.subscribe()
+    }
+
+    /// Captures the state now and writes it (off the async threads).
+    pub async fn save(&self, state: &AppState) -> Result<(), PersistError> {
+        let _turn = self.turn.lock().await;
+        let file = capture(state);
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || save(&path, &file))
+            .await
+            .map_err(|e| PersistError::Write {
+                path: self.path.clone(),
+                source: std::io::Error::other(e),
+            })??;
+        self.saves.send_modify(|n| *n += 1);
+        Ok(())
+    }
+
+    /// Saves every `every` until `shutdown` turns true. A failed save is logged and tried
+    /// again at the next tick; the final save at shutdown is the caller's.
+    pub async fn run_periodic(
+        &self,
+        state: Data<AppState>,
+        every: Duration,
+        mut shutdown: watch::Receiver<bool>,
+    ) {
+        let mut ticks = tokio::time::interval_at(Instant::now() + every, every);
+        ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            tokio::select! {
+                _ = ticks.tick() => {
+                    if let Err(e) = self.save(&state).await {
+                        tracing::error!(error = %e, "periodic save of the state file failed");
+                    }
+                }
+                changed = shutdown.changed() => {
+                    if changed.is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
