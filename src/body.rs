@@ -32,7 +32,25 @@ pub async fn read_limited(
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(BodyError::TooLarge { limit });
     }
-    let mut body = BytesMut::new();
+    // Most bodies arrive in one chunk: keep it as it is, without a copy.
+    let first = match payload.next().await {
+        None => return Ok(Bytes::new()),
+        Some(chunk) => chunk.map_err(|e| BodyError::Read(e.to_string()))?,
+    };
+    if first.len() > limit {
+        return Err(BodyError::TooLarge { limit });
+    }
+    let second = match payload.next().await {
+        None => return Ok(first),
+        Some(chunk) => chunk.map_err(|e| BodyError::Read(e.to_string()))?,
+    };
+    if first.len() + second.len() > limit {
+        return Err(BodyError::TooLarge { limit });
+    }
+    let expected = declared.map_or(0, |n| usize::try_from(n).unwrap_or(limit));
+    let mut body = BytesMut::with_capacity(expected.clamp(first.len() + second.len(), limit));
+    body.extend_from_slice(&first);
+    body.extend_from_slice(&second);
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| BodyError::Read(e.to_string()))?;
         if body.len() + chunk.len() > limit {

@@ -1,6 +1,7 @@
 //! Access tokens: issued by `POST /v1/token/access`, checked by OPEN-ACCESS-TOKEN.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
@@ -29,13 +30,40 @@ pub enum TokenLookup {
     Unknown,
 }
 
+/// One app's tokens with their expiry, oldest first (the expiry here spares a map lookup per
+/// token when pruning).
+#[derive(Debug)]
+struct AppTokens {
+    app_id: Arc<str>,
+    queue: VecDeque<(Arc<str>, DateTime<Utc>)>,
+}
+
+/// Token strings and appIds are shared between the maps (`Arc<str>`), so issuing a token
+/// allocates it once.
 #[derive(Debug, Default)]
 struct Inner {
-    by_token: HashMap<String, TokenRecord>,
-    by_app: HashMap<String, VecDeque<String>>,
+    by_token: HashMap<Arc<str>, TokenRecord>,
+    by_app: HashMap<String, AppTokens>,
     /// Tokens pushed out by the cap, remembered (boundedly) to explain the rejection.
-    superseded: HashMap<String, String>,
-    superseded_order: VecDeque<String>,
+    superseded: HashMap<Arc<str>, Arc<str>>,
+    superseded_order: VecDeque<Arc<str>>,
+}
+
+/// The app's entry, made if missing (`None` cannot happen: it is there after the insert).
+fn app_tokens<'a>(
+    by_app: &'a mut HashMap<String, AppTokens>,
+    app_id: &str,
+) -> Option<&'a mut AppTokens> {
+    if !by_app.contains_key(app_id) {
+        by_app.insert(
+            app_id.to_owned(),
+            AppTokens {
+                app_id: app_id.into(),
+                queue: VecDeque::new(),
+            },
+        );
+    }
+    by_app.get_mut(app_id)
 }
 
 /// Tokens of every app, at most `cap` live ones per app.
@@ -59,6 +87,7 @@ impl TokenStore {
     /// Records a new token; when the app already holds `cap` live tokens, the oldest is dropped.
     /// Expired tokens are pruned first, so they never count against the cap.
     pub fn issue(&self, token: String, record: TokenRecord, now: DateTime<Utc>) {
+        let token: Arc<str> = token.into();
         let mut inner = self.inner.lock();
         let Inner {
             by_token,
@@ -66,26 +95,29 @@ impl TokenStore {
             superseded,
             superseded_order,
         } = &mut *inner;
-        let queue = by_app.entry(record.app_id.clone()).or_default();
-        queue.retain(|t| {
-            by_token.get(t).is_some_and(|r| r.expires_at > now) || {
+        let Some(AppTokens { app_id, queue }) = app_tokens(by_app, &record.app_id) else {
+            return;
+        };
+        queue.retain(|(t, expires_at)| {
+            *expires_at > now || {
                 by_token.remove(t);
                 false
             }
         });
         while queue.len() >= self.cap {
-            if let Some(oldest) = queue.pop_front() {
-                by_token.remove(&oldest);
-                superseded.insert(oldest.clone(), record.app_id.clone());
-                superseded_order.push_back(oldest);
-            }
+            let Some((oldest, _)) = queue.pop_front() else {
+                break;
+            };
+            by_token.remove(&oldest);
+            superseded.insert(Arc::clone(&oldest), Arc::clone(app_id));
+            superseded_order.push_back(oldest);
         }
         while superseded_order.len() > SUPERSEDED_MEMORY {
             if let Some(old) = superseded_order.pop_front() {
                 superseded.remove(&old);
             }
         }
-        queue.push_back(token.clone());
+        queue.push_back((Arc::clone(&token), record.expires_at));
         by_token.insert(token, record);
     }
 
@@ -96,7 +128,7 @@ impl TokenStore {
             Some(r) if r.expires_at > now => TokenLookup::Valid(r.clone()),
             Some(r) => TokenLookup::Expired(r.clone()),
             None => match inner.superseded.get(token) {
-                Some(app) => TokenLookup::Superseded(app.clone()),
+                Some(app) => TokenLookup::Superseded(app.to_string()),
                 None => TokenLookup::Unknown,
             },
         }
@@ -105,9 +137,10 @@ impl TokenStore {
     /// The live tokens of an app at `now`, oldest first.
     pub fn live_count(&self, app_id: &str, now: DateTime<Utc>) -> usize {
         let inner = self.inner.lock();
-        inner.by_app.get(app_id).map_or(0, |q| {
-            q.iter()
-                .filter(|t| inner.by_token.get(*t).is_some_and(|r| r.expires_at > now))
+        inner.by_app.get(app_id).map_or(0, |app| {
+            app.queue
+                .iter()
+                .filter(|(_, expires_at)| *expires_at > now)
                 .count()
         })
     }
@@ -115,12 +148,20 @@ impl TokenStore {
     /// Drops every token of an app.
     pub fn revoke_app(&self, app_id: &str) {
         let mut inner = self.inner.lock();
-        if let Some(queue) = inner.by_app.remove(app_id) {
-            for t in queue {
+        if let Some(app) = inner.by_app.remove(app_id) {
+            for (t, _) in app.queue {
                 inner.by_token.remove(&t);
             }
         }
-        inner.superseded.retain(|_, app| app != app_id);
+        inner.superseded.retain(|_, app| &**app != app_id);
+        let superseded = &inner.superseded;
+        let order = inner
+            .superseded_order
+            .iter()
+            .filter(|t| superseded.contains_key(*t))
+            .cloned()
+            .collect();
+        inner.superseded_order = order;
     }
 
     /// Drops every token.
@@ -146,13 +187,18 @@ impl TokenStore {
         apps.sort_by(|a, b| a.0.cmp(b.0));
         let tokens = apps
             .into_iter()
-            .flat_map(|(_, queue)| queue.iter())
-            .filter_map(|t| inner.by_token.get(t).map(|r| (t.clone(), r.clone())))
+            .flat_map(|(_, app)| app.queue.iter())
+            .filter_map(|(t, _)| inner.by_token.get(t).map(|r| (t.to_string(), r.clone())))
             .collect();
         let superseded = inner
             .superseded_order
             .iter()
-            .filter_map(|t| inner.superseded.get(t).map(|app| (t.clone(), app.clone())))
+            .filter_map(|t| {
+                inner
+                    .superseded
+                    .get(t)
+                    .map(|app| (t.to_string(), app.to_string()))
+            })
             .collect();
         TokenSnapshot { tokens, superseded }
     }
@@ -161,16 +207,16 @@ impl TokenStore {
     pub fn restore(&self, snapshot: TokenSnapshot) {
         let mut inner = Inner::default();
         for (token, record) in snapshot.tokens {
-            inner
-                .by_app
-                .entry(record.app_id.clone())
-                .or_default()
-                .push_back(token.clone());
+            let token: Arc<str> = token.into();
+            if let Some(app) = app_tokens(&mut inner.by_app, &record.app_id) {
+                app.queue.push_back((Arc::clone(&token), record.expires_at));
+            }
             inner.by_token.insert(token, record);
         }
         for (token, app) in snapshot.superseded {
-            inner.superseded_order.push_back(token.clone());
-            inner.superseded.insert(token, app);
+            let token: Arc<str> = token.into();
+            inner.superseded_order.push_back(Arc::clone(&token));
+            inner.superseded.insert(token, app.into());
         }
         *self.inner.lock() = inner;
     }

@@ -21,6 +21,12 @@ pub fn hex32<R: RngExt + ?Sized>(rng: &mut R) -> String {
     chars(rng, HEX, 32)
 }
 
+/// 32 lowercase hex from 16 random bytes: accessToken (the same shape as [`hex32`], one draw
+/// instead of 32, because a token is made on every token request).
+pub fn token_hex<R: RngExt + ?Sized>(rng: &mut R) -> String {
+    crate::signing::lower_hex(&rng.random::<[u8; 16]>())
+}
+
 /// 48 alphanumerics: md5Key.
 pub fn md5_key<R: RngExt + ?Sized>(rng: &mut R) -> String {
     chars(rng, ALNUM, 48)
@@ -72,6 +78,8 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(1);
         let id = hex32(&mut rng);
         assert!(id.len() == 32 && id.bytes().all(|b| HEX.contains(&b)));
+        let token = token_hex(&mut rng);
+        assert!(token.len() == 32 && token.bytes().all(|b| HEX.contains(&b)));
         assert_eq!(md5_key(&mut rng).len(), 48);
         let m = mid(&mut rng);
         assert!(m.len() == 15 && m.starts_with("898") && m.bytes().all(|b| b.is_ascii_digit()));

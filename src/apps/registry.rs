@@ -123,6 +123,11 @@ impl AppRegistry {
         self.apps.read().get(app_id).cloned()
     }
 
+    /// Whether an app with this appId exists.
+    pub fn contains(&self, app_id: &str) -> bool {
+        self.apps.read().contains_key(app_id)
+    }
+
     /// Every app, ordered by appId.
     pub fn list(&self) -> Vec<Arc<App>> {
         self.apps.read().values().cloned().collect()

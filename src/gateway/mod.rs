@@ -5,6 +5,7 @@ mod business;
 mod diagnosis;
 pub mod error;
 mod token;
+mod token_request;
 
 use actix_web::HttpResponse;
 use actix_web::web::{self, ServiceConfig};

@@ -9,40 +9,26 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::mask::{mask_authorization, mask_query};
-use super::store::{AuthRecord, Entry, Journal, ResponseRecord};
+use super::store::{AuthRecord, Entry, Journal, ResponseRecord, Stored};
 
 /// An entry in the making.
 #[derive(Debug)]
 pub struct Draft {
     started: Instant,
-    entry: Entry,
+    stored: Stored,
 }
 
 impl Draft {
     /// Starts an entry from the request line and headers (secrets masked).
     pub fn new(req: &HttpRequest, at: DateTime<Utc>) -> Self {
-        let headers: BTreeMap<String, String> = req
-            .headers()
-            .iter()
-            .map(|(name, value)| {
-                let text = String::from_utf8_lossy(value.as_bytes()).into_owned();
-                let text = if name == AUTHORIZATION {
-                    mask_authorization(&text)
-                } else {
-                    text
-                };
-                (name.as_str().to_owned(), text)
-            })
-            .collect();
-        Self {
-            started: Instant::now(),
+        let mut stored = Stored {
             entry: Entry {
                 id: 0,
                 at,
-                method: req.method().to_string(),
+                method: req.method().as_str().to_owned(),
                 path: req.path().to_owned(),
                 query: mask_query(req.query_string()),
-                headers,
+                headers: BTreeMap::new(),
                 body: String::new(),
                 body_truncated: false,
                 app_id: None,
@@ -53,47 +39,63 @@ impl Draft {
                 response: ResponseRecord {
                     status: 0,
                     err_code: None,
-                    answered_by: "error".to_owned(),
+                    answered_by: String::new(),
                 },
                 outcome: "bad_request",
                 faults: Vec::new(),
                 duration_ms: 0,
             },
+            headers: String::with_capacity(256),
+            body: Box::default(),
+            body_cut: false,
+        };
+        for (name, value) in req.headers() {
+            let text = match value.to_str() {
+                Ok(text) => std::borrow::Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(value.as_bytes()),
+            };
+            if name == AUTHORIZATION {
+                stored.push_header(name.as_str(), &mask_authorization(&text));
+            } else {
+                stored.push_header(name.as_str(), &text);
+            }
+        }
+        Self {
+            started: Instant::now(),
+            stored,
         }
     }
 
-    /// Keeps the body (cut at 16 KiB).
+    /// Keeps the body (the journal shows its first 16 KiB).
     pub fn body(&mut self, body: &[u8]) {
-        let (text, truncated) = Journal::body_text(body);
-        self.entry.body = text;
-        self.entry.body_truncated = truncated;
+        self.stored.set_body(body);
     }
 
     /// The app the request came from.
     pub fn app(&mut self, app_id: &str) {
-        self.entry.app_id = Some(app_id.to_owned());
+        self.stored.entry.app_id = Some(app_id.to_owned());
     }
 
     /// The authentication scheme tried.
     pub fn scheme(&mut self, scheme: &str) {
-        self.entry.auth.scheme = Some(scheme.to_owned());
+        self.stored.entry.auth.scheme = Some(scheme.to_owned());
     }
 
     /// Authentication succeeded.
     pub fn accepted(&mut self) {
-        self.entry.auth.verdict = "accepted";
+        self.stored.entry.auth.verdict = "accepted";
     }
 
     /// Authentication failed, with the reason and (for signatures) a diagnosis.
     pub fn rejected(&mut self, reason: String, diagnosis: Option<Value>) {
-        self.entry.auth.verdict = "rejected";
-        self.entry.auth.reason = Some(reason);
-        self.entry.auth.diagnosis = diagnosis;
+        self.stored.entry.auth.verdict = "rejected";
+        self.stored.entry.auth.reason = Some(reason);
+        self.stored.entry.auth.diagnosis = diagnosis;
     }
 
     /// A fault acted.
     pub fn fault(&mut self, id: &str) {
-        self.entry.faults.push(id.to_owned());
+        self.stored.entry.faults.push(id.to_owned());
     }
 
     /// Files the entry with what answered.
@@ -105,14 +107,14 @@ impl Draft {
         answered_by: String,
         outcome: &'static str,
     ) {
-        self.entry.response = ResponseRecord {
+        self.stored.entry.response = ResponseRecord {
             status,
             err_code,
             answered_by,
         };
-        self.entry.outcome = outcome;
-        self.entry.duration_ms =
+        self.stored.entry.outcome = outcome;
+        self.stored.entry.duration_ms =
             u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        journal.record(self.entry);
+        journal.record(self.stored);
     }
 }

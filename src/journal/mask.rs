@@ -62,6 +62,9 @@ pub fn mask_authorization(value: &str) -> String {
 
 /// Masks `signature` and `accessToken` parameters of a query string.
 pub fn mask_query(query: &str) -> String {
+    if query.is_empty() {
+        return String::new();
+    }
     query
         .split('&')
         .map(|pair| match pair.split_once('=') {
