@@ -66,6 +66,10 @@ pub struct Config {
     pub max_in_flight: usize,
     /// Settled notifications kept; older ones are dropped first.
     pub notification_retention: usize,
+    /// Pay Score authorisation records kept across the sandbox; beyond it the least recently
+    /// changed closed one goes first, then the least recently changed open one. 0 keeps no
+    /// closed authorisation (a close drops the record) and never drops an open one.
+    pub authorization_retention: usize,
     /// Gateway requests kept in the journal.
     pub journal_retention: usize,
     /// When set, every `/__mock` route but health (and the dashboard's static files) requires
@@ -100,6 +104,7 @@ impl Default for Config {
             callback_url: None,
             max_in_flight: 64,
             notification_retention: 10_000,
+            authorization_retention: 10_000,
             journal_retention: 1000,
             admin_token: None,
             admin_port: None,

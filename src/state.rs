@@ -64,6 +64,7 @@ impl AppState {
             first_event_number: rng.random_range(10_000..90_000),
         })?;
         let tokens = TokenStore::new(config.max_tokens_per_app);
+        let payscore = PayScoreStore::new(config.authorization_retention);
         let config_journal = config.journal_retention;
         Ok(Self {
             config,
@@ -72,7 +73,7 @@ impl AppState {
             clock,
             apps: AppRegistry::default(),
             tokens,
-            payscore: PayScoreStore::default(),
+            payscore,
             notify,
             faults: FaultStore::default(),
             stubs: StubStore::default(),

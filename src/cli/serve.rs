@@ -102,6 +102,14 @@ pub struct ServeArgs {
         default_value_t = 10_000
     )]
     pub notification_retention: usize,
+    /// Pay Score authorisations kept; the least recently changed closed go first, then open
+    /// ones. 0 keeps open ones only (a close drops the record).
+    #[arg(
+        long,
+        env = "CHINAUMS_MOCK_AUTHORIZATION_RETENTION",
+        default_value_t = 10_000
+    )]
+    pub authorization_retention: usize,
     /// Gateway requests kept in the request journal; the oldest go first.
     #[arg(long, env = "CHINAUMS_MOCK_JOURNAL_RETENTION", default_value_t = 1000)]
     pub journal_retention: usize,
@@ -178,6 +186,7 @@ impl ServeArgs {
             callback_url: self.callback_url.clone(),
             max_in_flight: self.max_in_flight,
             notification_retention: self.notification_retention,
+            authorization_retention: self.authorization_retention,
             journal_retention: self.journal_retention,
             admin_token: self.admin_token.clone().filter(|t| !t.is_empty()),
             admin_port: self.admin_port,

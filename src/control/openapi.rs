@@ -77,7 +77,7 @@ pub const ROUTES: &[RouteDoc] = &[
     r("POST", "/reset", "reset", "Back to the fixtures (everything, or ?appId=)", None, (200, None), &["appId"]),
     r("POST", "/payscore/open", "payscore", "A user authorises; emits PAYSCORE.USER_OPEN_SERVICE", Some("PayScoreOpen"), (201, None), &[]),
     r("POST", "/payscore/close", "payscore", "A user revokes; emits PAYSCORE.USER_CLOSE_SERVICE", Some("PayScoreClose"), (201, None), &[]),
-    r("GET", "/payscore/authorizations", "payscore", "Authorisations with history", None, (200, None), &["appId", "openId", "state"]),
+    r("GET", "/payscore/authorizations", "payscore", "Authorisations with history, and how many the retention bound dropped", None, (200, Some("AuthorizationList")), &["appId", "openId", "state"]),
     r("GET", "/notifications", "notifications", "Notifications, newest first", None, (200, None), &["appId", "openId", "eventType", "status", "limit"]),
     r("GET", "/notifications/{id}", "notifications", "One notification with every attempt", None, (200, Some("Notification")), &[]),
     r("GET", "/notifications/{id}/wait", "notifications", "Long-poll until a state is reached (408 on timeout)", None, (200, Some("Notification")), &["status", "timeoutMs"]),
@@ -233,6 +233,7 @@ pub fn document() -> OpenApi {
     add::<crate::clock::ClockView>(&mut schemas);
     add::<crate::notify::Notification>(&mut schemas);
     add::<crate::payscore::Authorization>(&mut schemas);
+    add::<crate::payscore::AuthorizationList>(&mut schemas);
     add::<crate::faults::Fault>(&mut schemas);
     add::<crate::faults::FaultSpec>(&mut schemas);
     add::<crate::stubs::Stub>(&mut schemas);

@@ -2,11 +2,10 @@
 
 use actix_web::web::{self, Data, Payload, Query, ServiceConfig};
 use actix_web::{HttpRequest, HttpResponse};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use super::event::{Subject as EventSubject, Transition, event_fields};
-use super::store::{AuthState, Authorization, Subject, TransitionError};
+use super::store::{AuthState, Authorization, Terms, TransitionError};
 use crate::apps::generate::{chars, open_id};
 use crate::apps::{App, AppError, check_callback_url};
 use crate::control::{ControlError, parse_json, resource};
@@ -58,7 +57,7 @@ fn find_app(state: &AppState, app_id: &str) -> Result<std::sync::Arc<App>, Contr
 fn conflict(e: TransitionError) -> ControlError {
     let code = match e {
         TransitionError::AlreadyOpen(_) => "AUTHORIZATION_ALREADY_OPEN",
-        TransitionError::NotOpen(_) => "AUTHORIZATION_NOT_OPEN",
+        TransitionError::NotOpen { .. } => "AUTHORIZATION_NOT_OPEN",
     };
     ControlError::Conflict {
         code,
@@ -70,7 +69,7 @@ fn conflict(e: TransitionError) -> ControlError {
 fn emit(
     state: &AppState,
     app: &App,
-    auth: Authorization,
+    mut auth: Authorization,
     transition: Transition,
     callback_url: Option<String>,
 ) -> HttpResponse {
@@ -90,10 +89,14 @@ fn emit(
         callback_url,
     };
     let notification = state.notify.create(app, new, now);
-    let auth = state
+    // The answer shows the record as stored (also when the retention bound has just dropped
+    // it), without a second copy out of the store.
+    state
         .payscore
-        .attach_notification(&app.app_id, &auth.open_id, &notification.id)
-        .unwrap_or(auth);
+        .attach_notification(&app.app_id, &auth.open_id, &notification.id);
+    if let Some(last) = auth.history.last_mut() {
+        last.notification_id = Some(notification.id.clone());
+    }
     tracing::info!(
         app_id = %app.app_id,
         open_id = %auth.open_id,
@@ -135,30 +138,29 @@ async fn open(
         check_callback_url(url)?;
     }
     let now = state.clock.now();
-    let subject = {
+    // The generator stays locked through the open, so the values it draws for one open are
+    // consecutive (openId, then subOpenId, then authorizationCode).
+    let auth = {
         let mut rng = state.rng.lock();
         let open = body.open_id.clone().unwrap_or_else(|| open_id(&mut *rng));
-        let previous = state.payscore.get(&app.app_id, &open);
-        Subject {
-            sub_open_id: body
-                .sub_open_id
-                .clone()
-                .or_else(|| previous.map(|p| p.sub_open_id))
-                .unwrap_or_else(|| open_id(&mut *rng)),
-            authorization_code: body.authorization_code.clone().unwrap_or_else(|| {
-                format!(
-                    "AUTH{}{}",
-                    format_compact(now),
-                    chars(&mut *rng, b"0123456789", 4)
-                )
-            }),
-            open_id: open,
-        }
-    };
-    let auth = state
-        .payscore
-        .open(&app.app_id, subject, now)
-        .map_err(conflict)?;
+        state
+            .payscore
+            .open(&app.app_id, open, now, |previous| Terms {
+                sub_open_id: body
+                    .sub_open_id
+                    .clone()
+                    .or_else(|| previous.map(str::to_owned))
+                    .unwrap_or_else(|| open_id(&mut *rng)),
+                authorization_code: body.authorization_code.clone().unwrap_or_else(|| {
+                    format!(
+                        "AUTH{}{}",
+                        format_compact(now),
+                        chars(&mut *rng, b"0123456789", 4)
+                    )
+                }),
+            })
+    }
+    .map_err(conflict)?;
     Ok(emit(
         &state,
         &app,
@@ -200,11 +202,25 @@ struct ListQuery {
     state: Option<AuthState>,
 }
 
+/// What `GET /__mock/payscore/authorizations` answers.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthorizationList {
+    /// The matching authorisations, by app then openId.
+    pub authorizations: Vec<Authorization>,
+    /// Authorisations dropped by the retention bound (`--authorization-retention`) since start
+    /// or the last reset, across every app.
+    pub dropped: u64,
+}
+
 async fn list(query: Query<ListQuery>, state: Data<AppState>) -> HttpResponse {
-    let auths = state.payscore.list(
+    let authorizations = state.payscore.list(
         query.app_id.as_deref(),
         query.open_id.as_deref(),
         query.state,
     );
-    HttpResponse::Ok().json(json!({ "authorizations": auths }))
+    HttpResponse::Ok().json(AuthorizationList {
+        authorizations,
+        dropped: state.payscore.dropped(),
+    })
 }

@@ -1,11 +1,11 @@
-//! Pay Score authorisations per app, keyed by openId, with their history.
-
-use std::collections::{BTreeMap, HashMap};
+//! Pay Score authorisations per app, keyed by openId, with their history; at most
+//! `--authorization-retention` of them, the least recently changed closed ones dropped first.
 
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 
+use super::records::Records;
 use crate::timefmt::rfc3339_beijing;
 
 /// An authorisation's state.
@@ -48,12 +48,10 @@ pub struct Authorization {
     pub history: Vec<HistoryEntry>,
 }
 
-/// What an open or close must know about the user.
+/// What an open records besides the state.
 #[derive(Debug, Clone)]
-pub struct Subject {
-    /// openId.
-    pub open_id: String,
-    /// subOpenId; `None` keeps the one on record (or generates one).
+pub struct Terms {
+    /// subOpenId.
     pub sub_open_id: String,
     /// authorizationCode.
     pub authorization_code: String,
@@ -65,93 +63,157 @@ pub enum TransitionError {
     /// Open requested, already open.
     #[error("openId {0} has already authorised this app's Pay Score service")]
     AlreadyOpen(String),
-    /// Close requested, not open.
-    #[error("openId {0} has no open authorisation with this app")]
-    NotOpen(String),
+    /// Close requested, not open. `dropped` is how many authorisations the retention bound has
+    /// dropped so far: when there are any, this user may have been one of them.
+    #[error("openId {open_id} has no open authorisation with this app{}", dropped_note(*.dropped))]
+    NotOpen {
+        /// The user.
+        open_id: String,
+        /// Authorisations dropped by the retention bound so far.
+        dropped: u64,
+    },
 }
 
-/// Authorisations of every app.
-#[derive(Debug, Default)]
+fn dropped_note(dropped: u64) -> String {
+    if dropped == 0 {
+        String::new()
+    } else {
+        format!(
+            "; it may be one of the {dropped} authorisation(s) dropped by the retention bound \
+             (--authorization-retention)"
+        )
+    }
+}
+
+/// Transitions kept in an authorisation's `history`; older ones are dropped first.
+pub const HISTORY_CAP: usize = 100;
+
+/// The default of `--authorization-retention`.
+pub const DEFAULT_RETENTION: usize = 10_000;
+
+/// Authorisations of every app, at most `retention` of them (see
+/// [`crate::Config::authorization_retention`]).
+#[derive(Debug)]
 pub struct PayScoreStore {
-    by_app: Mutex<HashMap<String, BTreeMap<String, Authorization>>>,
+    retention: usize,
+    records: Mutex<Records>,
+}
+
+impl Default for PayScoreStore {
+    fn default() -> Self {
+        Self::new(DEFAULT_RETENTION)
+    }
+}
+
+/// Appends a transition, keeping the last [`HISTORY_CAP`].
+fn record(history: &mut Vec<HistoryEntry>, state: AuthState, now: DateTime<Utc>) {
+    if history.len() >= HISTORY_CAP {
+        history.drain(..=history.len() - HISTORY_CAP);
+    }
+    history.push(HistoryEntry {
+        state,
+        at: rfc3339_beijing(now),
+        notification_id: None,
+    });
 }
 
 impl PayScoreStore {
-    /// The authorisation on record, if any.
-    pub fn get(&self, app_id: &str, open_id: &str) -> Option<Authorization> {
-        self.by_app.lock().get(app_id)?.get(open_id).cloned()
+    /// A store keeping at most `retention` authorisations (0: open ones only).
+    pub fn new(retention: usize) -> Self {
+        Self {
+            retention,
+            records: Mutex::new(Records::default()),
+        }
     }
 
-    /// Opens (or re-opens) an authorisation.
+    /// The authorisation on record, if any.
+    pub fn get(&self, app_id: &str, open_id: &str) -> Option<Authorization> {
+        let records = self.records.lock();
+        records.at(records.find(app_id, open_id)?).cloned()
+    }
+
+    /// Opens (or re-opens) an authorisation. `terms` is given the subOpenId on record (if
+    /// any) and is always called once, before the state is checked, so what it generates does
+    /// not depend on the outcome. A new record beyond the retention bound makes room by
+    /// dropping another (never itself).
     pub fn open(
         &self,
         app_id: &str,
-        subject: Subject,
+        open_id: String,
         now: DateTime<Utc>,
+        terms: impl FnOnce(Option<&str>) -> Terms,
     ) -> Result<Authorization, TransitionError> {
-        let mut by_app = self.by_app.lock();
-        let auths = by_app.entry(app_id.to_owned()).or_default();
-        if let Some(existing) = auths.get(&subject.open_id) {
-            if existing.state == AuthState::Open {
-                return Err(TransitionError::AlreadyOpen(subject.open_id));
+        let mut records = self.records.lock();
+        if let Some((slot, auth)) = records.find_mut(app_id, &open_id) {
+            let terms = terms(Some(&auth.sub_open_id));
+            if auth.state == AuthState::Open {
+                return Err(TransitionError::AlreadyOpen(open_id));
             }
+            auth.sub_open_id = terms.sub_open_id;
+            auth.authorization_code = terms.authorization_code;
+            auth.state = AuthState::Open;
+            record(&mut auth.history, AuthState::Open, now);
+            let opened = auth.clone();
+            records.changed(slot);
+            return Ok(opened);
         }
-        let entry = auths
-            .entry(subject.open_id.clone())
-            .or_insert_with(|| Authorization {
-                app_id: app_id.to_owned(),
-                open_id: subject.open_id.clone(),
-                sub_open_id: String::new(),
-                authorization_code: String::new(),
-                state: AuthState::Closed,
-                history: Vec::new(),
-            });
-        entry.sub_open_id = subject.sub_open_id;
-        entry.authorization_code = subject.authorization_code;
-        entry.state = AuthState::Open;
-        entry.history.push(HistoryEntry {
+        let terms = terms(None);
+        let mut auth = Authorization {
+            app_id: app_id.to_owned(),
+            open_id,
+            sub_open_id: terms.sub_open_id,
+            authorization_code: terms.authorization_code,
             state: AuthState::Open,
-            at: rfc3339_beijing(now),
-            notification_id: None,
-        });
-        Ok(entry.clone())
+            // Room for the open and a close, the common life of a record.
+            history: Vec::with_capacity(2),
+        };
+        record(&mut auth.history, AuthState::Open, now);
+        let opened = auth.clone();
+        records.insert(auth);
+        // The new record is the most recently changed open one, and any closed one or older
+        // open one goes before it: it stays.
+        records.enforce(self.retention);
+        Ok(opened)
     }
 
-    /// Closes an open authorisation.
+    /// Closes an open authorisation. With a retention of 0 the record goes at once.
     pub fn close(
         &self,
         app_id: &str,
         open_id: &str,
         now: DateTime<Utc>,
     ) -> Result<Authorization, TransitionError> {
-        let mut by_app = self.by_app.lock();
-        let auth = by_app
-            .get_mut(app_id)
-            .and_then(|a| a.get_mut(open_id))
-            .filter(|a| a.state == AuthState::Open)
-            .ok_or_else(|| TransitionError::NotOpen(open_id.to_owned()))?;
+        let mut records = self.records.lock();
+        let not_open = |dropped| TransitionError::NotOpen {
+            open_id: open_id.to_owned(),
+            dropped,
+        };
+        let dropped = records.dropped;
+        let (slot, auth) = records
+            .find_mut(app_id, open_id)
+            .filter(|(_, a)| a.state == AuthState::Open)
+            .ok_or_else(|| not_open(dropped))?;
         auth.state = AuthState::Closed;
-        auth.history.push(HistoryEntry {
-            state: AuthState::Closed,
-            at: rfc3339_beijing(now),
-            notification_id: None,
-        });
-        Ok(auth.clone())
+        record(&mut auth.history, AuthState::Closed, now);
+        let closed = auth.clone();
+        records.changed(slot);
+        if self.retention == 0 {
+            records.enforce(0);
+        }
+        Ok(closed)
     }
 
-    /// Notes which notification reported the latest transition.
-    pub fn attach_notification(
-        &self,
-        app_id: &str,
-        open_id: &str,
-        notification_id: &str,
-    ) -> Option<Authorization> {
-        let mut by_app = self.by_app.lock();
-        let auth = by_app.get_mut(app_id)?.get_mut(open_id)?;
-        if let Some(last) = auth.history.last_mut() {
-            last.notification_id = Some(notification_id.to_owned());
-        }
-        Some(auth.clone())
+    /// Notes which notification reported the latest transition; false when the record is gone.
+    pub fn attach_notification(&self, app_id: &str, open_id: &str, notification_id: &str) -> bool {
+        let mut records = self.records.lock();
+        let Some(last) = records
+            .find_mut(app_id, open_id)
+            .and_then(|(_, a)| a.history.last_mut())
+        else {
+            return false;
+        };
+        last.notification_id = Some(notification_id.to_owned());
+        true
     }
 
     /// Authorisations matching the filters, by app then openId.
@@ -161,84 +223,82 @@ impl PayScoreStore {
         open_id: Option<&str>,
         state: Option<AuthState>,
     ) -> Vec<Authorization> {
-        let by_app = self.by_app.lock();
-        let mut apps: Vec<_> = by_app
-            .iter()
-            .filter(|(id, _)| app_id.is_none_or(|a| a == *id))
-            .collect();
-        apps.sort_by(|a, b| a.0.cmp(b.0));
-        apps.into_iter()
-            .flat_map(|(_, auths)| auths.values())
-            .filter(|a| open_id.is_none_or(|o| o == a.open_id))
-            .filter(|a| state.is_none_or(|s| s == a.state))
-            .cloned()
-            .collect()
+        let records = self.records.lock();
+        let keep = |a: &&Authorization| {
+            open_id.is_none_or(|o| o == a.open_id) && state.is_none_or(|s| s == a.state)
+        };
+        let mut found: Vec<&Authorization> = match (app_id, open_id) {
+            (Some(app), Some(open)) => records
+                .find(app, open)
+                .and_then(|slot| records.at(slot))
+                .filter(keep)
+                .into_iter()
+                .collect(),
+            (Some(app), None) => records.of_app(app).filter(keep).collect(),
+            (None, _) => records.iter().filter(keep).collect(),
+        };
+        found.sort_unstable_by(|a, b| (&a.app_id, &a.open_id).cmp(&(&b.app_id, &b.open_id)));
+        found.into_iter().cloned().collect()
+    }
+
+    /// Authorisations dropped by the retention bound since start (or the last reset).
+    pub fn dropped(&self) -> u64 {
+        self.records.lock().dropped
+    }
+
+    /// Authorisations kept.
+    pub fn len(&self) -> usize {
+        self.records.lock().len()
+    }
+
+    /// Whether none is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every authorisation, least recently changed first, and the dropped count: what a
+    /// [`PayScoreStore::restore`] takes back.
+    pub fn snapshot(&self) -> (Vec<Authorization>, u64) {
+        let records = self.records.lock();
+        let all = records.by_change().into_iter().cloned().collect();
+        (all, records.dropped)
     }
 
     /// Drops an app's authorisations.
     pub fn remove_app(&self, app_id: &str) {
-        self.by_app.lock().remove(app_id);
+        self.records.lock().remove_app(app_id);
     }
 
-    /// Drops everything.
+    /// Drops everything, the dropped count included.
     pub fn clear(&self) {
-        self.by_app.lock().clear();
+        *self.records.lock() = Records::default();
     }
 
-    /// Replaces every authorisation with these (as [`PayScoreStore::list`] gave them).
-    pub fn restore(&self, authorizations: Vec<Authorization>) {
-        let mut by_app = self.by_app.lock();
-        by_app.clear();
-        for auth in authorizations {
-            by_app
-                .entry(auth.app_id.clone())
-                .or_default()
-                .insert(auth.open_id.clone(), auth);
+    /// Replaces every authorisation with these and sets the dropped count. They are taken in
+    /// order of their last transition's time, ties in the order given, so a
+    /// [`PayScoreStore::snapshot`] comes back in the same order (unless sandbox time was set
+    /// back in between its changes, when time decides). Histories keep their last
+    /// [`HISTORY_CAP`] transitions, and the retention bound applies (what it drops counts).
+    pub fn restore(&self, mut authorizations: Vec<Authorization>, dropped: u64) {
+        let last_change = |a: &Authorization| {
+            a.history
+                .last()
+                .and_then(|h| DateTime::parse_from_rfc3339(&h.at).ok())
+        };
+        authorizations.sort_by_cached_key(last_change);
+        let mut records = Records::default();
+        records.dropped = dropped;
+        for mut auth in authorizations {
+            if auth.history.len() > HISTORY_CAP {
+                auth.history.drain(..auth.history.len() - HISTORY_CAP);
+            }
+            // A user listed twice: the later entry wins, as the most recent change.
+            if let Some(slot) = records.find(&auth.app_id, &auth.open_id) {
+                records.remove(slot);
+            }
+            records.insert(auth);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn subject(open_id: &str) -> Subject {
-        Subject {
-            open_id: open_id.into(),
-            sub_open_id: "s".into(),
-            authorization_code: "c".into(),
-        }
-    }
-
-    #[test]
-    fn open_close_and_reopen_keep_a_history() {
-        let store = PayScoreStore::default();
-        let now = DateTime::<Utc>::UNIX_EPOCH;
-        assert!(store.open("a", subject("o1"), now).is_ok());
-        assert_eq!(
-            store.open("a", subject("o1"), now).err(),
-            Some(TransitionError::AlreadyOpen("o1".into()))
-        );
-        assert!(store.close("a", "o1", now).is_ok());
-        assert_eq!(
-            store.close("a", "o1", now).err(),
-            Some(TransitionError::NotOpen("o1".into()))
-        );
-        let again = store.open("a", subject("o1"), now).expect("reopen");
-        assert_eq!(again.history.len(), 3);
-        assert_eq!(again.state, AuthState::Open);
-    }
-
-    #[test]
-    fn apps_do_not_share_authorisations() {
-        let store = PayScoreStore::default();
-        let now = DateTime::<Utc>::UNIX_EPOCH;
-        assert!(store.open("a", subject("o1"), now).is_ok());
-        assert!(store.open("b", subject("o1"), now).is_ok());
-        assert!(store.close("b", "o2", now).is_err());
-        assert_eq!(store.list(Some("a"), None, None).len(), 1);
-        store.remove_app("a");
-        assert!(store.get("a", "o1").is_none());
-        assert!(store.get("b", "o1").is_some());
+        records.enforce(self.retention);
+        *self.records.lock() = records;
     }
 }

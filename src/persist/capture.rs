@@ -33,7 +33,7 @@ pub fn capture(state: &AppState) -> StateFile {
         .map(|(id, r)| (id, r.into_iter().map(receipt_state).collect()))
         .collect();
     let tokens = state.tokens.snapshot();
-    let authorizations = state.payscore.list(None, None, None);
+    let (authorizations, authorizations_dropped) = state.payscore.snapshot();
     let engine = state.notify.snapshot();
     let (fault_id, faults) = state.faults.snapshot();
     let (stub_id, stubs) = state.stubs.snapshot();
@@ -76,6 +76,7 @@ pub fn capture(state: &AppState) -> StateFile {
                 .collect(),
         },
         authorizations,
+        authorizations_dropped,
         notifications: NotificationsState {
             next_event_number: engine.next_event_number,
             next_seq: engine.next_seq,
@@ -181,7 +182,9 @@ pub fn restore(state: &AppState, file: StateFile) -> Result<(), InvalidState> {
             .map(|s| (s.token, s.app_id))
             .collect(),
     });
-    state.payscore.restore(file.authorizations);
+    state
+        .payscore
+        .restore(file.authorizations, file.authorizations_dropped);
     state.faults.restore(file.faults.last_id, file.faults.items);
     state.stubs.restore(file.stubs.last_id, file.stubs.items);
     let entries = file.journal.items.into_iter().map(entry).collect();

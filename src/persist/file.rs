@@ -39,8 +39,11 @@ pub struct StateFile {
     pub apps: Vec<App>,
     /// Issued tokens.
     pub tokens: TokensState,
-    /// Pay Score authorisations, as `GET /__mock/payscore/authorizations` shows them.
+    /// Pay Score authorisations, as `GET /__mock/payscore/authorizations` shows them, least
+    /// recently changed first (the order in which the retention bound drops them).
     pub authorizations: Vec<Authorization>,
+    /// Authorisations dropped by the retention bound so far (0 in files that predate it).
+    pub authorizations_dropped: u64,
     /// Notifications with their delivery plans.
     pub notifications: NotificationsState,
     /// Faults, as `GET /__mock/faults` shows them.

@@ -76,18 +76,21 @@ fn busy_state() -> AppState {
         },
         now,
     );
-    state.payscore.restore(vec![Authorization {
-        app_id: app.app_id.clone(),
-        open_id: "o-1".into(),
-        sub_open_id: "so-1".into(),
-        authorization_code: "AUTH1".into(),
-        state: AuthState::Open,
-        history: vec![HistoryEntry {
+    state.payscore.restore(
+        vec![Authorization {
+            app_id: app.app_id.clone(),
+            open_id: "o-1".into(),
+            sub_open_id: "so-1".into(),
+            authorization_code: "AUTH1".into(),
             state: AuthState::Open,
-            at: "2026-11-25T12:00:00+08:00".into(),
-            notification_id: None,
+            history: vec![HistoryEntry {
+                state: AuthState::Open,
+                at: "2026-11-25T12:00:00+08:00".into(),
+                notification_id: None,
+            }],
         }],
-    }]);
+        0,
+    );
     let id = state.notify.next_event_id(now);
     let fields = [("id", id.clone()), ("eventType", "PAYSCORE.X".to_owned())];
     state.notify.create(

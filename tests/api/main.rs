@@ -4,6 +4,8 @@ mod apps;
 mod auth_access_token;
 mod auth_body_sig;
 mod auth_form_param;
+mod authorization_retention;
+mod authorization_retention_state;
 mod binary;
 mod chaos;
 mod cli;
