@@ -10,7 +10,7 @@ use super::client::{ControlClient, checked, decode, segment};
 use super::error::ClientError;
 use super::requests::{AuthorizationFilter, NotificationFilter, OpenRequest, WaitFor};
 use super::types::{Notification, Transition};
-use crate::payscore::Authorization;
+use crate::payscore::{Authorization, AuthorizationList};
 
 impl ControlClient {
     /// `POST /__mock/payscore/open`: a user authorises the app's Pay Score service; the
@@ -70,15 +70,34 @@ impl ControlClient {
         &self,
         filter: &AuthorizationFilter,
     ) -> Result<Vec<Authorization>, ClientError> {
-        #[derive(Deserialize)]
-        struct List {
-            authorizations: Vec<Authorization>,
-        }
+        Ok(self.authorization_list(filter).await?.authorizations)
+    }
+
+    /// `GET /__mock/payscore/authorizations`, whole: the matching authorisations and how many
+    /// the retention bound (`--authorization-retention`) has dropped.
+    ///
+    /// ```
+    /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let server = chinaums_mock::MockServer::builder()
+    ///     .config(|c| c.authorization_retention = 1)
+    ///     .start()
+    ///     .await?;
+    /// use chinaums_mock::mock_server::{AuthorizationFilter, OpenRequest};
+    /// let client = server.client();
+    /// client.open(OpenRequest::new(server.default_app().app_id)).await?;
+    /// client.open(OpenRequest::new(server.default_app().app_id)).await?;
+    /// let list = client.authorization_list(&AuthorizationFilter::default()).await?;
+    /// assert_eq!((list.authorizations.len(), list.dropped), (1, 1));
+    /// # Ok(()) }
+    /// ```
+    pub async fn authorization_list(
+        &self,
+        filter: &AuthorizationFilter,
+    ) -> Result<AuthorizationList, ClientError> {
         let request = self
             .request(Method::GET, "/payscore/authorizations")
             .query(filter);
-        let list: List = self.call(request).await?;
-        Ok(list.authorizations)
+        self.call(request).await
     }
 
     /// `GET /__mock/notifications`: newest first.
