@@ -45,8 +45,20 @@ struct Inner {
     by_token: HashMap<Arc<str>, TokenRecord>,
     by_app: HashMap<String, AppTokens>,
     /// Tokens pushed out by the cap, remembered (boundedly) to explain the rejection.
-    superseded: HashMap<Arc<str>, Arc<str>>,
-    superseded_order: VecDeque<Arc<str>>,
+    /// Keyed by the token's 128 bits (tokens are 32 lowercase hex digits): a compact table with
+    /// no string to compare or free, since every token issued at the cap pushes one in and,
+    /// once full, an old one out.
+    superseded: HashMap<u128, Arc<str>>,
+    superseded_order: VecDeque<u128>,
+}
+
+/// A token's 128 bits, when it has the shape of an issued token (32 lowercase hex digits).
+fn token_key(token: &str) -> Option<u128> {
+    let hex = token.len() == 32
+        && token
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    hex.then(|| u128::from_str_radix(token, 16).ok()).flatten()
 }
 
 /// The app's entry, made if missing (`None` cannot happen: it is there after the insert).
@@ -109,8 +121,10 @@ impl TokenStore {
                 break;
             };
             by_token.remove(&oldest);
-            superseded.insert(Arc::clone(&oldest), Arc::clone(app_id));
-            superseded_order.push_back(oldest);
+            if let Some(key) = token_key(&oldest) {
+                superseded.insert(key, Arc::clone(app_id));
+                superseded_order.push_back(key);
+            }
         }
         while superseded_order.len() > SUPERSEDED_MEMORY {
             if let Some(old) = superseded_order.pop_front() {
@@ -127,7 +141,7 @@ impl TokenStore {
         match inner.by_token.get(token) {
             Some(r) if r.expires_at > now => TokenLookup::Valid(r.clone()),
             Some(r) => TokenLookup::Expired(r.clone()),
-            None => match inner.superseded.get(token) {
+            None => match token_key(token).and_then(|key| inner.superseded.get(&key)) {
                 Some(app) => TokenLookup::Superseded(app.to_string()),
                 None => TokenLookup::Unknown,
             },
@@ -159,7 +173,7 @@ impl TokenStore {
             .superseded_order
             .iter()
             .filter(|t| superseded.contains_key(*t))
-            .cloned()
+            .copied()
             .collect();
         inner.superseded_order = order;
     }
@@ -197,7 +211,7 @@ impl TokenStore {
                 inner
                     .superseded
                     .get(t)
-                    .map(|app| (t.to_string(), app.to_string()))
+                    .map(|app| (format!("{t:032x}"), app.to_string()))
             })
             .collect();
         TokenSnapshot { tokens, superseded }
@@ -213,10 +227,13 @@ impl TokenStore {
             }
             inner.by_token.insert(token, record);
         }
+        // A token of another shape (possible only in a hand-edited file) is not remembered:
+        // it could never have been issued.
         for (token, app) in snapshot.superseded {
-            let token: Arc<str> = token.into();
-            inner.superseded_order.push_back(Arc::clone(&token));
-            inner.superseded.insert(token, app.into());
+            if let Some(key) = token_key(&token) {
+                inner.superseded_order.push_back(key);
+                inner.superseded.insert(key, app.into());
+            }
         }
         *self.inner.lock() = inner;
     }
@@ -226,6 +243,14 @@ impl TokenStore {
 mod tests {
     use super::*;
     use chrono::Duration;
+
+    /// A token of the issued shape.
+    fn tok(i: u128) -> String {
+        format!(
+            "{:032x}",
+            (i + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835)
+        )
+    }
 
     fn record(app: &str, at: DateTime<Utc>) -> TokenRecord {
         TokenRecord {
@@ -240,12 +265,44 @@ mod tests {
         let store = TokenStore::new(10);
         let t0 = DateTime::<Utc>::UNIX_EPOCH;
         for i in 0..11 {
-            store.issue(format!("t{i}"), record("a", t0), t0);
+            store.issue(tok(i), record("a", t0), t0);
         }
         assert_eq!(store.live_count("a", t0), 10);
-        assert_eq!(store.lookup("t0", t0), TokenLookup::Superseded("a".into()));
-        assert!(matches!(store.lookup("t1", t0), TokenLookup::Valid(_)));
-        assert!(matches!(store.lookup("t10", t0), TokenLookup::Valid(_)));
+        assert_eq!(
+            store.lookup(&tok(0), t0),
+            TokenLookup::Superseded("a".into())
+        );
+        assert!(matches!(store.lookup(&tok(1), t0), TokenLookup::Valid(_)));
+        assert!(matches!(store.lookup(&tok(10), t0), TokenLookup::Valid(_)));
+        // Only the exact token is recognised: another case or shape is simply unknown.
+        assert_eq!(
+            store.lookup(&tok(0).to_uppercase(), t0),
+            TokenLookup::Unknown
+        );
+    }
+
+    #[test]
+    fn pushed_out_tokens_are_remembered_boundedly_and_survive_a_snapshot() {
+        let store = TokenStore::new(1);
+        let t0 = DateTime::<Utc>::UNIX_EPOCH;
+        for i in 0..(SUPERSEDED_MEMORY as u128 + 5) {
+            store.issue(tok(i), record("a", t0), t0);
+        }
+        assert_eq!(store.lookup(&tok(3), t0), TokenLookup::Unknown);
+        assert_eq!(
+            store.lookup(&tok(5), t0),
+            TokenLookup::Superseded("a".into())
+        );
+        let snapshot = store.snapshot();
+        assert_eq!(snapshot.superseded.len(), SUPERSEDED_MEMORY);
+        assert_eq!(snapshot.superseded[0], (tok(4), "a".to_owned()));
+        let restored = TokenStore::new(1);
+        restored.restore(snapshot.clone());
+        assert_eq!(restored.snapshot(), snapshot);
+        assert_eq!(
+            restored.lookup(&tok(5), t0),
+            TokenLookup::Superseded("a".into())
+        );
     }
 
     #[test]
