@@ -23,18 +23,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
             })),
     )
     .service(
-        // `/{version}/…`: the version is matched as a prefix, which stops after it (a
-        // `{service:.*}` segment ran the router's regex over the whole path on every call), and
-        // `/v1` alone, with nothing after the version, is no business path.
-        web::scope("/{version:[vV][0-9]+}")
-            .guard(guard::fn_guard(|ctx| has_service(ctx.head().uri.path())))
+        // `/{version}/…`, told by a guard: a path pattern for it (`/{version:[vV][0-9]+}/…`)
+        // runs the router's regex with captures on every call.
+        web::scope("")
+            .guard(guard::fn_guard(|ctx| {
+                business::is_business_path(ctx.head().uri.path())
+            }))
             .default_service(web::to(business::handle)),
     );
-}
-
-/// Whether a path whose first segment is the version goes on after it. The router matches the
-/// path with escapes such as `%76` decoded, but never `%2F`, so the slashes are where they are
-/// in the raw path.
-fn has_service(path: &str) -> bool {
-    path.get(1..).is_some_and(|rest| rest.contains('/'))
 }
