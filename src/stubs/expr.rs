@@ -9,7 +9,6 @@ use serde_json::Value;
 use super::body::Json;
 use super::template::TemplateContext;
 use crate::apps::App;
-use crate::apps::generate::chars;
 use crate::clock::BEIJING;
 use crate::timefmt::{format_compact, rfc3339_beijing};
 
@@ -95,7 +94,7 @@ impl Expr {
                     .map_or(Out::EMPTY, Out::Body);
             }
             Expr::App(path) => return app_field(ctx.app, path).unwrap_or(Out::EMPTY),
-            Expr::Random(alphabet, n) => chars(ctx.rng, alphabet, *n),
+            Expr::Random(alphabet, n) => random_chars(ctx.rng, alphabet, *n),
             Expr::Empty => return Out::EMPTY,
         };
         Out::Text(Cow::Owned(text))
@@ -156,7 +155,14 @@ impl<'a> Out<'a> {
     /// Appends the value as JSON (writing to a `Vec` cannot fail).
     pub(super) fn write_json(&self, out: &mut Vec<u8>) {
         let _ = match self {
-            Out::Text(text) => serde_json::to_writer(out, text.as_ref()),
+            Out::Text(text) => {
+                write_json_str(text, out);
+                Ok(())
+            }
+            Out::Body(Json::String(text)) => {
+                write_json_str(text, out);
+                Ok(())
+            }
             Out::Body(json) => serde_json::to_writer(out, json),
             Out::Value(value) => serde_json::to_writer(out, value),
         };
@@ -185,6 +191,28 @@ impl<'a> Out<'a> {
             Out::Value(value) => value,
         }
     }
+}
+
+/// Appends a JSON string. Most need no escape (serde_json escapes only control characters, `"`
+/// and `\`): those are copied as they are, the others written by serde_json.
+fn write_json_str(s: &str, out: &mut Vec<u8>) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        let _ = serde_json::to_writer(out, s);
+    }
+}
+
+/// `n` characters drawn from `alphabet`: the draws of `apps::generate::chars`, collected as
+/// bytes rather than one `char` at a time (every alphabet here is ASCII).
+pub(super) fn random_chars<R: RngExt + ?Sized>(rng: &mut R, alphabet: &[u8], n: usize) -> String {
+    let bytes: Vec<u8> = (0..n)
+        .map(|_| alphabet[rng.random_range(0..alphabet.len())])
+        .collect();
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// Sandbox time in Beijing, the way templates write it, worked out once per answer.
@@ -261,13 +289,15 @@ impl Clock {
 /// `pattern` with each `#` replaced by the next digit.
 fn spliced(digits: &[u8; 14], pattern: &[u8]) -> String {
     let mut next = digits.iter();
-    pattern
+    let bytes: Vec<u8> = pattern
         .iter()
         .map(|&c| match c {
-            b'#' => char::from(next.next().copied().unwrap_or(b'0')),
-            other => char::from(other),
+            b'#' => next.next().copied().unwrap_or(b'0'),
+            other => other,
         })
-        .collect()
+        .collect();
+    // Digits and ASCII punctuation only.
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -102,3 +102,38 @@ fn every_app_field_reads_as_it_does_in_the_apps_json() {
         assert!(app_field(&app, &["nope".into()]).is_none());
     }
 }
+
+#[test]
+fn random_characters_are_the_draws_apps_make() {
+    for seed in 0..20 {
+        for (alphabet, n) in [
+            (&b"0123456789"[..], 12),
+            (b"0123456789abcdef", 32),
+            (
+                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+                64,
+            ),
+            (b"0123456789", 0),
+        ] {
+            let mut a = StdRng::seed_from_u64(seed);
+            let mut b = StdRng::seed_from_u64(seed);
+            assert_eq!(
+                random_chars(&mut a, alphabet, n),
+                crate::apps::generate::chars(&mut b, alphabet, n)
+            );
+            assert_eq!(
+                rand::RngExt::random::<u64>(&mut a),
+                rand::RngExt::random::<u64>(&mut b)
+            );
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn strings_are_written_as_serde_json_writes_them(s in any::<String>()) {
+        let mut out = Vec::new();
+        Out::Text(Cow::Borrowed(&s)).write_json(&mut out);
+        prop_assert_eq!(out, serde_json::to_vec(&s).unwrap_or_default());
+    }
+}
