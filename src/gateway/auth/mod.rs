@@ -13,7 +13,7 @@ pub use header::{Credentials, HeaderError, SignedParams, parse_authorization};
 
 use super::error::AuthError;
 use crate::apps::App;
-use crate::signing::{mac_matches, open_body_canonical, open_body_mac};
+use crate::signing::open_body_signature_matches;
 use crate::state::AppState;
 use crate::stubs::RequestBody;
 use crate::timefmt::parse_compact;
@@ -131,9 +131,14 @@ fn by_signature(
         .apps
         .get(&params.app_id)
         .ok_or(AuthError::UnknownApp)?;
-    let canonical = open_body_canonical(&params.app_id, &params.timestamp, &params.nonce, content);
-    let expected = open_body_mac(&app.app_key, &canonical);
-    if !mac_matches(&expected, &params.signature) {
+    if !open_body_signature_matches(
+        &params.app_id,
+        &params.timestamp,
+        &params.nonce,
+        content,
+        &app.app_key,
+        &params.signature,
+    ) {
         return Err(AuthError::BadSign);
     }
     Ok(app)
