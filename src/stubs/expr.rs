@@ -196,7 +196,7 @@ impl<'a> Out<'a> {
 /// Appends a JSON string. Most need no escape (serde_json escapes only control characters, `"`
 /// and `\`): those are copied as they are, the others written by serde_json.
 fn write_json_str(s: &str, out: &mut Vec<u8>) {
-    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+    if !s.bytes().any(|b| ESCAPED[usize::from(b)]) {
         out.reserve(s.len() + 2);
         out.push(b'"');
         out.extend_from_slice(s.as_bytes());
@@ -205,6 +205,19 @@ fn write_json_str(s: &str, out: &mut Vec<u8>) {
         let _ = serde_json::to_writer(out, s);
     }
 }
+
+/// The bytes serde_json escapes in a string.
+const ESCAPED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
 
 /// `n` characters drawn from `alphabet`: the draws of `apps::generate::chars`, collected as
 /// bytes rather than one `char` at a time (every alphabet here is ASCII).

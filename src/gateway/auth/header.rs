@@ -126,10 +126,6 @@ fn parse_body_sig(rest: &str) -> Result<SignedParams, HeaderError> {
 /// split. Every item is read before any is judged, so a garbled one is reported before a
 /// repeated or missing name.
 fn split_params(s: &str) -> Result<Vec<(&str, &str)>, HeaderError> {
-    // Each quote opens or closes, so an odd count leaves one open.
-    if s.bytes().filter(|&b| b == b'"').count() % 2 == 1 {
-        return Err(HeaderError::Malformed("unterminated quote".into()));
-    }
     let mut items = Vec::with_capacity(4);
     let mut in_quotes = false;
     let mut start = 0;
@@ -143,6 +139,9 @@ fn split_params(s: &str) -> Result<Vec<(&str, &str)>, HeaderError> {
             }
             _ => {}
         }
+    }
+    if in_quotes {
+        return Err(HeaderError::Malformed("unterminated quote".into()));
     }
     items.push(&s[start..]);
     items
