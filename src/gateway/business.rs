@@ -3,6 +3,11 @@
 
 use std::time::Duration;
 
+use actix_web::http::StatusCode;
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::web::{Data, Payload};
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
+
 use super::auth::{AuthContext, authenticate};
 use super::error::{AuthError, BusinessErrorBody, JSON_UTF8, no_service};
 use crate::body::read_limited;
@@ -10,52 +15,10 @@ use crate::faults::{Fault, FaultAction, FaultTarget};
 use crate::journal::Draft;
 use crate::state::AppState;
 use crate::stubs::{Rendered, RequestBody, StubMatch, TemplateContext};
-use actix_web::http::StatusCode;
-use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::web::{Data, Payload};
-use actix_web::{HttpRequest, HttpResponse, ResponseError};
 
 /// The response header naming the app a call authenticated as, so tests and logs can tell
 /// tenants apart.
 pub const APP_HEADER: &str = "x-chinaums-mock-app-id";
-
-/// Whether a request path is a business path: `/`, a version segment (`v` or `V` and digits),
-/// `/`, then anything. The version is read as the router reads paths, with escapes decoded
-/// except `%25`, `%2F` and `%2B` (so `/%76%31/…` is one, `/v1%2F…` is not).
-pub fn is_business_path(path: &str) -> bool {
-    let Some((version, _)) = path.strip_prefix('/').and_then(|rest| rest.split_once('/')) else {
-        return false;
-    };
-    let hex = |b: u8| char::from(b).to_digit(16);
-    let bytes = version.as_bytes();
-    let mut i = 0;
-    let mut n = 0;
-    while i < bytes.len() {
-        let mut b = bytes[i];
-        i += 1;
-        if b == b'%' {
-            let pair = bytes
-                .get(i..i + 2)
-                .and_then(|p| Some(hex(p[0])? << 4 | hex(p[1])?));
-            if let Some(decoded) = pair.map(|d| d as u8) {
-                if !matches!(decoded, b'%' | b'/' | b'+') {
-                    b = decoded;
-                    i += 2;
-                }
-            }
-        }
-        let fits = if n == 0 {
-            matches!(b, b'v' | b'V')
-        } else {
-            b.is_ascii_digit()
-        };
-        if !fits {
-            return false;
-        }
-        n += 1;
-    }
-    n >= 2
-}
 
 /// What a served call amounts to, for the journal.
 struct Served {
@@ -214,10 +177,6 @@ fn fault_answer(fault: &Fault, ctx: &AuthContext) -> Served {
     }
 }
 
-#[cfg(test)]
-#[path = "business_tests.rs"]
-mod tests;
-
 async fn stub_answer(
     state: &AppState,
     req: &HttpRequest,
@@ -265,3 +224,45 @@ async fn stub_answer(
         outcome: "ok",
     }
 }
+
+/// Whether a request path is a business path: `/`, a version segment (`v` or `V` and digits),
+/// `/`, then anything. The version is read as the router reads paths, with escapes decoded
+/// except `%25`, `%2F` and `%2B` (so `/%76%31/…` is one, `/v1%2F…` is not).
+pub fn is_business_path(path: &str) -> bool {
+    let Some((version, _)) = path.strip_prefix('/').and_then(|rest| rest.split_once('/')) else {
+        return false;
+    };
+    let hex = |b: u8| char::from(b).to_digit(16);
+    let bytes = version.as_bytes();
+    let mut i = 0;
+    let mut n = 0;
+    while i < bytes.len() {
+        let mut b = bytes[i];
+        i += 1;
+        if b == b'%' {
+            let pair = bytes
+                .get(i..i + 2)
+                .and_then(|p| Some(hex(p[0])? << 4 | hex(p[1])?));
+            if let Some(decoded) = pair.map(|d| d as u8) {
+                if !matches!(decoded, b'%' | b'/' | b'+') {
+                    b = decoded;
+                    i += 2;
+                }
+            }
+        }
+        let fits = if n == 0 {
+            matches!(b, b'v' | b'V')
+        } else {
+            b.is_ascii_digit()
+        };
+        if !fits {
+            return false;
+        }
+        n += 1;
+    }
+    n >= 2
+}
+
+#[cfg(test)]
+#[path = "business_tests.rs"]
+mod tests;
