@@ -7,7 +7,6 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::web::{Data, Payload};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
-use serde_json::Value;
 
 use super::auth::{AuthContext, authenticate};
 use super::error::{AuthError, BusinessErrorBody, JSON_UTF8, no_service};
@@ -15,7 +14,7 @@ use crate::body::read_limited;
 use crate::faults::{Fault, FaultAction, FaultTarget};
 use crate::journal::Draft;
 use crate::state::AppState;
-use crate::stubs::{StubMatch, TemplateContext, render};
+use crate::stubs::{Rendered, RequestBody, StubMatch, TemplateContext};
 
 /// The response header naming the app a call authenticated as, so tests and logs can tell
 /// tenants apart.
@@ -44,7 +43,7 @@ pub async fn handle(req: HttpRequest, payload: Payload, state: Data<AppState>) -
         }
         Ok(body) => {
             draft.body(&body);
-            serve(&state, &req, &body, &mut draft).await
+            serve(&state, &req, &RequestBody::new(&body), &mut draft).await
         }
     };
     let status = served.response.status().as_u16();
@@ -76,16 +75,22 @@ fn scheme_tried(req: &HttpRequest) -> Option<String> {
     }
 }
 
-async fn serve(state: &AppState, req: &HttpRequest, body: &[u8], draft: &mut Draft) -> Served {
-    if let Some(scheme) = scheme_tried(req) {
-        draft.scheme(&scheme);
-    }
+async fn serve(
+    state: &AppState,
+    req: &HttpRequest,
+    body: &RequestBody<'_>,
+    draft: &mut Draft,
+) -> Served {
     let ctx = match authenticate(state, req, body) {
         Ok(ctx) => ctx,
         Err(e) => {
+            // An accepted call records the scheme it used instead.
+            if let Some(scheme) = scheme_tried(req) {
+                draft.scheme(&scheme);
+            }
             tracing::info!(method = %req.method(), path = %req.path(), code = e.code(), reason = %e, "rejected business call");
             let diagnosis = match e {
-                AuthError::BadSign => super::diagnosis::business(state, req, body),
+                AuthError::BadSign => super::diagnosis::business(state, req, body.bytes()),
                 _ => None,
             };
             draft.rejected(e.to_string(), diagnosis);
@@ -175,65 +180,89 @@ fn fault_answer(fault: &Fault, ctx: &AuthContext) -> Served {
 async fn stub_answer(
     state: &AppState,
     req: &HttpRequest,
-    body: &[u8],
+    body: &RequestBody<'_>,
     ctx: &AuthContext,
     m: StubMatch,
 ) -> Served {
-    if m.response.delay_ms > 0 {
-        tokio::time::sleep(Duration::from_millis(m.response.delay_ms)).await;
+    let answer = &m.answer;
+    if answer.delay_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(answer.delay_ms)).await;
     }
-    let request_body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-    let app = serde_json::to_value(&*ctx.app).unwrap_or(Value::Null);
     let rendered = {
         let mut rng = state.rng.lock();
         let mut tctx = TemplateContext {
-            body: &request_body,
+            body,
             path: req.path(),
             method: req.method().as_str(),
-            app: &app,
+            app: &ctx.app,
             now: state.clock.now(),
             rng: &mut *rng,
         };
-        render(&m.response.body, &mut tctx)
+        answer.body.render(&mut tctx)
     };
-    let status = StatusCode::from_u16(m.response.status).unwrap_or(StatusCode::OK);
-    let mut builder = HttpResponse::build(status);
-    for (k, v) in &m.response.headers {
-        builder.insert_header((k.as_str(), v.as_str()));
-    }
-    let err_code = rendered
-        .get("errCode")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let response = match rendered {
-        Value::Null => builder.finish(),
-        Value::String(text) => {
-            if !m
-                .response
-                .headers
-                .keys()
-                .any(|k| k.eq_ignore_ascii_case("content-type"))
-            {
+    let mut builder = HttpResponse::build(answer.status);
+    answer.add_headers(&mut builder);
+    let (response, err_code) = match rendered {
+        Rendered::Empty => (builder.finish(), None),
+        Rendered::Text(text) => {
+            if !answer.sets_content_type {
                 builder.content_type("text/plain;charset=UTF-8");
             }
-            builder.body(text)
+            (builder.body(text), None)
         }
-        other => {
-            if !m
-                .response
-                .headers
-                .keys()
-                .any(|k| k.eq_ignore_ascii_case("content-type"))
-            {
+        Rendered::Json { body, err_code } => {
+            if !answer.sets_content_type {
                 builder.content_type(JSON_UTF8);
             }
-            builder.body(other.to_string())
+            (builder.body(body), err_code)
         }
     };
     Served {
         response,
         err_code,
-        answered_by: format!("stub:{}", m.id),
+        answered_by: m.answered_by,
         outcome: "ok",
     }
 }
+
+/// Whether a request path is a business path: `/`, a version segment (`v` or `V` and digits),
+/// `/`, then anything. The version is read as the router reads paths, with escapes decoded
+/// except `%25`, `%2F` and `%2B` (so `/%76%31/…` is one, `/v1%2F…` is not).
+pub fn is_business_path(path: &str) -> bool {
+    let Some((version, _)) = path.strip_prefix('/').and_then(|rest| rest.split_once('/')) else {
+        return false;
+    };
+    let hex = |b: u8| char::from(b).to_digit(16);
+    let bytes = version.as_bytes();
+    let mut i = 0;
+    let mut n = 0;
+    while i < bytes.len() {
+        let mut b = bytes[i];
+        i += 1;
+        if b == b'%' {
+            let pair = bytes
+                .get(i..i + 2)
+                .and_then(|p| Some(hex(p[0])? << 4 | hex(p[1])?));
+            if let Some(decoded) = pair.map(|d| d as u8) {
+                if !matches!(decoded, b'%' | b'/' | b'+') {
+                    b = decoded;
+                    i += 2;
+                }
+            }
+        }
+        let fits = if n == 0 {
+            matches!(b, b'v' | b'V')
+        } else {
+            b.is_ascii_digit()
+        };
+        if !fits {
+            return false;
+        }
+        n += 1;
+    }
+    n >= 2
+}
+
+#[cfg(test)]
+#[path = "business_tests.rs"]
+mod tests;

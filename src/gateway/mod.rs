@@ -7,8 +7,8 @@ pub mod error;
 mod token;
 mod token_request;
 
-use actix_web::HttpResponse;
 use actix_web::web::{self, ServiceConfig};
+use actix_web::{HttpResponse, guard};
 
 pub use business::APP_HEADER;
 pub use error::{AuthError, TokenError};
@@ -22,5 +22,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 Err::<HttpResponse, _>(TokenError::MethodNotAllowed)
             })),
     )
-    .service(web::resource("/{version:[vV][0-9]+}/{service:.*}").to(business::handle));
+    .service(
+        // `/{version}/…`, told by a guard: a path pattern for it (`/{version:[vV][0-9]+}/…`)
+        // runs the router's regex with captures on every call.
+        web::scope("")
+            .guard(guard::fn_guard(|ctx| {
+                business::is_business_path(ctx.head().uri.path())
+            }))
+            .default_service(web::to(business::handle)),
+    );
 }

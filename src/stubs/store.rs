@@ -1,8 +1,11 @@
 //! Registered stubs and matching.
 
-use parking_lot::Mutex;
-use serde_json::Value;
+use std::sync::Arc;
 
+use parking_lot::Mutex;
+
+use super::answer::Answer;
+use super::body::RequestBody;
 use super::model::{Stub, StubResponse, StubSpec};
 
 /// Why a stub was refused.
@@ -13,16 +16,38 @@ pub struct InvalidStub(pub String);
 /// A stub that matched a call, with the answer to give.
 #[derive(Debug, Clone)]
 pub struct StubMatch {
-    /// The stub's id.
-    pub id: String,
+    /// `stub:<id>`, what the journal says answered.
+    pub answered_by: String,
     /// The answer (templates not yet rendered).
-    pub response: StubResponse,
+    pub answer: Arc<Answer>,
+}
+
+/// A stub as kept: its answers compiled.
+#[derive(Debug)]
+struct Slot {
+    stub: Stub,
+    answers: Vec<Arc<Answer>>,
+    answered_by: String,
+}
+
+impl Slot {
+    fn new(stub: Stub) -> Self {
+        Self {
+            answers: stub
+                .responses
+                .iter()
+                .map(|r| Arc::new(Answer::new(r)))
+                .collect(),
+            answered_by: format!("stub:{}", stub.id),
+            stub,
+        }
+    }
 }
 
 /// The stubs of one instance.
 #[derive(Debug, Default)]
 pub struct StubStore {
-    inner: Mutex<(u64, Vec<Stub>)>,
+    inner: Mutex<(u64, Vec<Slot>)>,
 }
 
 fn check(spec: &StubSpec) -> Result<Vec<StubResponse>, InvalidStub> {
@@ -70,16 +95,6 @@ fn check(spec: &StubSpec) -> Result<Vec<StubResponse>, InvalidStub> {
     Ok(responses)
 }
 
-/// Does `actual` contain every member of `wanted` (recursively)?
-fn json_contains(actual: &Value, wanted: &Value) -> bool {
-    match (actual, wanted) {
-        (Value::Object(a), Value::Object(w)) => w
-            .iter()
-            .all(|(k, wv)| a.get(k).is_some_and(|av| json_contains(av, wv))),
-        _ => actual == wanted,
-    }
-}
-
 impl StubStore {
     /// Registers a stub.
     pub fn add(&self, spec: StubSpec, fixture: bool) -> Result<Stub, InvalidStub> {
@@ -103,13 +118,13 @@ impl StubStore {
             fixture,
             description: spec.description,
         };
-        inner.1.push(stub.clone());
+        inner.1.push(Slot::new(stub.clone()));
         Ok(stub)
     }
 
     /// Every stub, in matching order.
     pub fn list(&self) -> Vec<Stub> {
-        let mut stubs = self.inner.lock().1.clone();
+        let mut stubs: Vec<Stub> = self.inner.lock().1.iter().map(|s| s.stub.clone()).collect();
         // Stable: higher priority first, then newest first.
         stubs.reverse();
         stubs.sort_by_key(|s| std::cmp::Reverse(s.priority));
@@ -118,14 +133,19 @@ impl StubStore {
 
     /// One stub.
     pub fn get(&self, id: &str) -> Option<Stub> {
-        self.inner.lock().1.iter().find(|s| s.id == id).cloned()
+        self.inner
+            .lock()
+            .1
+            .iter()
+            .find(|s| s.stub.id == id)
+            .map(|s| s.stub.clone())
     }
 
     /// Removes one stub.
     pub fn remove(&self, id: &str) -> bool {
         let mut inner = self.inner.lock();
         let before = inner.1.len();
-        inner.1.retain(|s| s.id != id);
+        inner.1.retain(|s| s.stub.id != id);
         inner.1.len() != before
     }
 
@@ -133,7 +153,7 @@ impl StubStore {
     pub fn clear(&self, app_id: Option<&str>) {
         let mut inner = self.inner.lock();
         match app_id {
-            Some(app) => inner.1.retain(|s| s.app_id.as_deref() != Some(app)),
+            Some(app) => inner.1.retain(|s| s.stub.app_id.as_deref() != Some(app)),
             None => inner.1.clear(),
         }
     }
@@ -141,24 +161,29 @@ impl StubStore {
     /// The id counter and every stub, in the order they were added.
     pub fn snapshot(&self) -> (u64, Vec<Stub>) {
         let inner = self.inner.lock();
-        (inner.0, inner.1.clone())
+        (inner.0, inner.1.iter().map(|s| s.stub.clone()).collect())
     }
 
     /// Replaces every stub (given in the order they were added); `last_id` is the counter
     /// behind `stb-N` ids.
     pub fn restore(&self, last_id: u64, stubs: Vec<Stub>) {
-        *self.inner.lock() = (last_id, stubs);
+        let slots = stubs.into_iter().map(Slot::new).collect();
+        *self.inner.lock() = (last_id, slots);
     }
 
     /// The answer for a call, from the first matching stub; counts the match.
-    pub fn find(&self, method: &str, path: &str, app_id: &str, body: &[u8]) -> Option<StubMatch> {
+    pub fn find(
+        &self,
+        method: &str,
+        path: &str,
+        app_id: &str,
+        body: &RequestBody<'_>,
+    ) -> Option<StubMatch> {
         let mut inner = self.inner.lock();
-        let parsed: Option<Value> = serde_json::from_slice(body).ok();
-        let text = String::from_utf8_lossy(body);
         let mut order: Vec<usize> = (0..inner.1.len()).rev().collect();
-        order.sort_by_key(|i| std::cmp::Reverse(inner.1[*i].priority));
+        order.sort_by_key(|i| std::cmp::Reverse(inner.1[*i].stub.priority));
         let index = order.into_iter().find(|i| {
-            let s = &inner.1[*i];
+            let s = &inner.1[*i].stub;
             s.remaining != Some(0)
                 && (s.method == "*" || s.method.eq_ignore_ascii_case(method))
                 && match s.path.strip_suffix('*') {
@@ -168,21 +193,23 @@ impl StubStore {
                 && s.app_id.as_ref().is_none_or(|a| a == app_id)
                 && s.body_contains
                     .as_ref()
-                    .is_none_or(|c| text.contains(c.as_str()))
+                    .is_none_or(|c| body.text().contains(c.as_str()))
                 && s.body_json
                     .as_ref()
-                    .is_none_or(|w| parsed.as_ref().is_some_and(|p| json_contains(p, w)))
+                    .is_none_or(|w| body.json().is_some_and(|p| p.contains(w)))
         })?;
-        let stub = &mut inner.1[index];
+        let slot = &mut inner.1[index];
+        let stub = &mut slot.stub;
         let n = usize::try_from(stub.hits).unwrap_or(usize::MAX);
-        let response = stub.responses[n.min(stub.responses.len() - 1)].clone();
+        // The last answer repeats.
+        let answer = slot.answers.get(n).or(slot.answers.last())?.clone();
         stub.hits += 1;
         if let Some(r) = stub.remaining.as_mut() {
             *r -= 1;
         }
         Some(StubMatch {
-            id: stub.id.clone(),
-            response,
+            answered_by: slot.answered_by.clone(),
+            answer,
         })
     }
 }
@@ -190,7 +217,7 @@ impl StubStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     fn spec(v: Value) -> StubSpec {
         serde_json::from_value(v).expect("spec")
@@ -206,8 +233,8 @@ mod tests {
             )
             .expect("valid");
         let statuses: Vec<u16> = (0..3)
-            .filter_map(|_| store.find("POST", "/v1/x", "a", b"{}"))
-            .map(|m| m.response.status)
+            .filter_map(|_| store.find("POST", "/v1/x", "a", &RequestBody::new(b"{}")))
+            .map(|m| m.answer.status.as_u16())
             .collect();
         assert_eq!(statuses, [500, 200, 200]);
     }
@@ -220,12 +247,12 @@ mod tests {
             .expect("valid");
         assert!(
             store
-                .find("POST", "/v1/q", "b", br#"{"mid":"1","x":{"y":2}}"#)
-                .is_none()
-        );
-        assert!(
-            store
-                .find("POST", "/v1/q", "a", br#"{"mid":"2","x":{"y":2}}"#)
+                .find(
+                    "POST",
+                    "/v1/q",
+                    "b",
+                    &RequestBody::new(br#"{"mid":"1","x":{"y":2}}"#)
+                )
                 .is_none()
         );
         assert!(
@@ -234,13 +261,28 @@ mod tests {
                     "POST",
                     "/v1/q",
                     "a",
-                    br#"{"mid":"1","x":{"y":2,"z":3},"w":0}"#
+                    &RequestBody::new(br#"{"mid":"2","x":{"y":2}}"#)
+                )
+                .is_none()
+        );
+        assert!(
+            store
+                .find(
+                    "POST",
+                    "/v1/q",
+                    "a",
+                    &RequestBody::new(br#"{"mid":"1","x":{"y":2,"z":3},"w":0}"#)
                 )
                 .is_some()
         );
         assert!(
             store
-                .find("POST", "/v1/q", "a", br#"{"mid":"1","x":{"y":2}}"#)
+                .find(
+                    "POST",
+                    "/v1/q",
+                    "a",
+                    &RequestBody::new(br#"{"mid":"1","x":{"y":2}}"#)
+                )
                 .is_none(),
             "times: 1"
         );
@@ -263,8 +305,8 @@ mod tests {
             .expect("valid");
         assert_eq!(
             store
-                .find("GET", "/v1/x", "a", b"")
-                .map(|m| m.response.status),
+                .find("GET", "/v1/x", "a", &RequestBody::new(b""))
+                .map(|m| m.answer.status.as_u16()),
             Some(202)
         );
         store
@@ -275,8 +317,8 @@ mod tests {
             .expect("valid");
         assert_eq!(
             store
-                .find("GET", "/v1/x", "a", b"")
-                .map(|m| m.response.status),
+                .find("GET", "/v1/x", "a", &RequestBody::new(b""))
+                .map(|m| m.answer.status.as_u16()),
             Some(202)
         );
     }

@@ -10,150 +10,353 @@
 //!
 //! A string that is exactly one expression takes the value's JSON type (a number stays a
 //! number); anything unknown renders as an empty string.
+//!
+//! A stub's body is compiled once, when the stub is added ([`Template::compile`]): the parts
+//! without templates are written as JSON then and copied on every call, and every expression is
+//! parsed then. Rendering writes the answer's JSON text directly.
+
+use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
 use rand::RngExt;
 use serde_json::Value;
 
-use crate::apps::generate::chars;
-use crate::clock::BEIJING;
-use crate::timefmt::{format_compact, rfc3339_beijing};
+use super::body::{Json, RequestBody};
+use super::expr::{Clock, Expr, Out};
+use crate::apps::App;
 
 /// What templates can refer to.
-pub struct TemplateContext<'a, R: RngExt + ?Sized> {
-    /// The request body, parsed (Null if not JSON).
-    pub body: &'a Value,
+pub struct TemplateContext<'a, 'b, R: RngExt + ?Sized> {
+    /// The request body (read as JSON only if an expression asks).
+    pub body: &'a RequestBody<'b>,
     /// Request path.
     pub path: &'a str,
     /// Request method.
     pub method: &'a str,
-    /// The calling app, as JSON.
-    pub app: &'a Value,
+    /// The calling app.
+    pub app: &'a App,
     /// Sandbox time.
     pub now: DateTime<Utc>,
     /// Generator for `random.*`.
     pub rng: &'a mut R,
 }
 
-fn lookup<'v>(root: &'v Value, path: &str) -> Option<&'v Value> {
-    path.split('.').try_fold(root, |v, key| v.get(key))
+/// A string value of the template.
+#[derive(Debug, Clone)]
+enum Str {
+    /// Exactly one expression: the value keeps its JSON type.
+    Whole(Expr),
+    /// Text and expressions: always a string.
+    Parts(Vec<Part>),
 }
 
-fn eval<R: RngExt + ?Sized>(expr: &str, ctx: &mut TemplateContext<'_, R>) -> Value {
-    let expr = expr.trim();
-    let now = ctx.now.with_timezone(&BEIJING);
-    let value = match expr {
-        "now" => Some(Value::String(now.format("%Y-%m-%d %H:%M:%S").to_string())),
-        "now.compact" => Some(Value::String(format_compact(ctx.now))),
-        "now.date" => Some(Value::String(now.format("%Y%m%d").to_string())),
-        "now.rfc3339" => Some(Value::String(rfc3339_beijing(ctx.now))),
-        "now.unix" => Some(Value::String(ctx.now.timestamp().to_string())),
-        "request.path" => Some(Value::String(ctx.path.to_owned())),
-        "request.method" => Some(Value::String(ctx.method.to_owned())),
-        _ => {
-            if let Some(p) = expr.strip_prefix("request.body.") {
-                lookup(ctx.body, p).cloned()
-            } else if let Some(p) = expr.strip_prefix("app.") {
-                lookup(ctx.app, p).cloned()
-            } else if let Some((kind, n)) =
-                expr.strip_prefix("random.").and_then(|r| r.split_once(' '))
-            {
-                let n = n.trim().parse::<usize>().unwrap_or(0).min(256);
-                let alphabet: &[u8] = match kind {
-                    "digits" => b"0123456789",
-                    "hex" => b"0123456789abcdef",
-                    "alnum" => b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
-                    _ => b"",
-                };
-                (!alphabet.is_empty()).then(|| Value::String(chars(ctx.rng, alphabet, n)))
-            } else {
-                None
-            }
-        }
-    };
-    value.unwrap_or(Value::String(String::new()))
+#[derive(Debug, Clone)]
+enum Part {
+    Text(String),
+    Expr(Expr),
 }
 
-fn render_str<R: RngExt + ?Sized>(s: &str, ctx: &mut TemplateContext<'_, R>) -> Value {
+/// A JSON value of the template.
+#[derive(Debug, Clone)]
+enum Node {
+    /// Holds no template: its JSON text, written once, and the value.
+    Literal(String, Value),
+    /// A string with templates.
+    Str(Str),
+    Array(Vec<Node>),
+    Object(Vec<Member>),
+}
+
+#[derive(Debug, Clone)]
+struct Member {
+    name: String,
+    /// `"name":`, written once.
+    prefix: String,
+    node: Node,
+}
+
+/// A compiled stub answer body.
+#[derive(Debug, Clone)]
+pub struct Template {
+    root: Node,
+    /// For a top-level object: where its `errCode` member is.
+    err_code_at: Option<usize>,
+}
+
+/// A rendered answer body, the way it goes on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rendered {
+    /// `null`: no body at all.
+    Empty,
+    /// A string: sent as plain text.
+    Text(String),
+    /// Anything else: JSON text, and the `errCode` string member of a top-level object.
+    Json {
+        /// The JSON text.
+        body: Vec<u8>,
+        /// `errCode`, when it is a string.
+        err_code: Option<String>,
+    },
+}
+
+/// JSON text of a value that holds no template (writing to a `String` cannot fail).
+fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+fn compile_str(s: &str) -> Str {
     let trimmed = s.trim();
     if trimmed.starts_with("{{") && trimmed.ends_with("}}") && trimmed.matches("{{").count() == 1 {
-        return eval(&trimmed[2..trimmed.len() - 2], ctx);
+        return Str::Whole(Expr::parse(&trimmed[2..trimmed.len() - 2]));
     }
-    let mut out = String::new();
+    let mut parts = Vec::new();
     let mut rest = s;
     while let Some(start) = rest.find("{{") {
         let Some(len) = rest[start..].find("}}") else {
             break;
         };
-        out.push_str(&rest[..start]);
-        match eval(&rest[start + 2..start + len], ctx) {
-            Value::String(v) => out.push_str(&v),
-            other => out.push_str(&other.to_string()),
-        }
+        parts.push(Part::Text(rest[..start].to_owned()));
+        parts.push(Part::Expr(Expr::parse(&rest[start + 2..start + len])));
         rest = &rest[start + len + 2..];
     }
-    out.push_str(rest);
-    Value::String(out)
+    parts.push(Part::Text(rest.to_owned()));
+    parts.retain(|p| !matches!(p, Part::Text(t) if t.is_empty()));
+    Str::Parts(parts)
 }
 
-/// Renders every template in a JSON value.
-pub fn render<R: RngExt + ?Sized>(value: &Value, ctx: &mut TemplateContext<'_, R>) -> Value {
-    match value {
-        Value::String(s) if s.contains("{{") => render_str(s, ctx),
-        Value::Array(items) => Value::Array(items.iter().map(|v| render(v, ctx)).collect()),
-        Value::Object(map) => Value::Object(
+fn compile_node(value: &Value) -> Node {
+    let node = match value {
+        Value::String(s) if s.contains("{{") => return Node::Str(compile_str(s)),
+        Value::Array(items) => Node::Array(items.iter().map(compile_node).collect()),
+        Value::Object(map) => Node::Object(
             map.iter()
-                .map(|(k, v)| (k.clone(), render(v, ctx)))
+                .map(|(k, v)| Member {
+                    name: k.clone(),
+                    prefix: format!("{}:", json_text(k)),
+                    node: compile_node(v),
+                })
                 .collect(),
         ),
-        other => other.clone(),
+        other => return Node::Literal(json_text(other), other.clone()),
+    };
+    let literal = match &node {
+        Node::Array(items) => items.iter().all(|n| matches!(n, Node::Literal(..))),
+        Node::Object(members) => members.iter().all(|m| matches!(m.node, Node::Literal(..))),
+        _ => false,
+    };
+    if literal {
+        Node::Literal(json_text(value), value.clone())
+    } else {
+        node
     }
+}
+
+impl Template {
+    /// Compiles a stub answer body.
+    pub fn compile(body: &Value) -> Self {
+        let err_code_at = match body {
+            // In the order the members are compiled (and written) in.
+            Value::Object(map) => map.keys().position(|k| k == "errCode"),
+            _ => None,
+        };
+        Self {
+            root: compile_node(body),
+            err_code_at,
+        }
+    }
+
+    /// Renders the answer as it goes on the wire.
+    ///
+    /// ```
+    /// use chinaums_mock::stubs::{Rendered, RequestBody, Template, TemplateContext};
+    /// use rand::SeedableRng;
+    /// let template = Template::compile(&serde_json::json!({
+    ///     "errCode": "SUCCESS",
+    ///     "merOrderId": "{{request.body.merOrderId}}",
+    ///     "totalAmount": "{{request.body.totalAmount}}",
+    /// }));
+    /// let body = RequestBody::new(br#"{"merOrderId":"M1","totalAmount":88}"#);
+    /// let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+    /// let app = chinaums_mock::apps::build_app(
+    ///     &Default::default(), &Default::default(), None, &mut rng,
+    /// ).unwrap();
+    /// let mut ctx = TemplateContext {
+    ///     body: &body, path: "/v1/x", method: "POST", app: &app,
+    ///     now: chrono::Utc::now(), rng: &mut rng,
+    /// };
+    /// assert_eq!(template.render(&mut ctx), Rendered::Json {
+    ///     body: br#"{"errCode":"SUCCESS","merOrderId":"M1","totalAmount":88}"#.to_vec(),
+    ///     err_code: Some("SUCCESS".into()),
+    /// });
+    /// ```
+    pub fn render<R: RngExt + ?Sized>(&self, ctx: &mut TemplateContext<'_, '_, R>) -> Rendered {
+        let mut clock = Clock::default();
+        match &self.root {
+            Node::Literal(_, Value::Null) => Rendered::Empty,
+            Node::Literal(_, Value::String(s)) => Rendered::Text(s.clone()),
+            Node::Str(s) => match eval_str(s, ctx, &mut clock) {
+                Out::Text(text) => Rendered::Text(text.into_owned()),
+                Out::Body(Json::String(text)) => Rendered::Text(text.to_string()),
+                Out::Value(Value::String(text)) => Rendered::Text(text),
+                Out::Body(Json::Null) | Out::Value(Value::Null) => Rendered::Empty,
+                other => Rendered::Json {
+                    err_code: match &other {
+                        Out::Body(j) => j.get("errCode").and_then(Json::as_str).map(str::to_owned),
+                        Out::Value(v) => {
+                            v.get("errCode").and_then(Value::as_str).map(str::to_owned)
+                        }
+                        Out::Text(_) => None,
+                    },
+                    body: other.to_json(),
+                },
+            },
+            Node::Object(members) => {
+                let mut out = Vec::with_capacity(1024);
+                let mut err_code = None;
+                out.push(b'{');
+                for (i, m) in members.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    out.extend_from_slice(m.prefix.as_bytes());
+                    if self.err_code_at == Some(i) {
+                        err_code = write_err_code(&m.node, ctx, &mut clock, &mut out);
+                    } else {
+                        write_node(&m.node, ctx, &mut clock, &mut out);
+                    }
+                }
+                out.push(b'}');
+                Rendered::Json {
+                    body: out,
+                    err_code,
+                }
+            }
+            root => {
+                let mut out = Vec::new();
+                write_node(root, ctx, &mut clock, &mut out);
+                let err_code = match (root, self.err_code_at) {
+                    (Node::Literal(_, v), Some(_)) => {
+                        v.get("errCode").and_then(Value::as_str).map(str::to_owned)
+                    }
+                    _ => None,
+                };
+                Rendered::Json {
+                    body: out,
+                    err_code,
+                }
+            }
+        }
+    }
+
+    /// Renders the answer as a JSON value.
+    pub fn render_value<R: RngExt + ?Sized>(&self, ctx: &mut TemplateContext<'_, '_, R>) -> Value {
+        node_value(&self.root, ctx, &mut Clock::default())
+    }
+}
+
+/// Writes the top-level `errCode` member and returns it when it is a string.
+fn write_err_code<R: RngExt + ?Sized>(
+    node: &Node,
+    ctx: &mut TemplateContext<'_, '_, R>,
+    clock: &mut Clock,
+    out: &mut Vec<u8>,
+) -> Option<String> {
+    match node {
+        Node::Str(s) => {
+            let value = eval_str(s, ctx, clock);
+            let code = value.as_str().map(str::to_owned);
+            value.write_json(out);
+            code
+        }
+        other => {
+            write_node(other, ctx, clock, out);
+            match other {
+                Node::Literal(_, v) => v.as_str().map(str::to_owned),
+                _ => None,
+            }
+        }
+    }
+}
+
+fn write_node<R: RngExt + ?Sized>(
+    node: &Node,
+    ctx: &mut TemplateContext<'_, '_, R>,
+    clock: &mut Clock,
+    out: &mut Vec<u8>,
+) {
+    match node {
+        Node::Literal(text, _) => out.extend_from_slice(text.as_bytes()),
+        Node::Str(s) => eval_str(s, ctx, clock).write_json(out),
+        Node::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_node(item, ctx, clock, out);
+            }
+            out.push(b']');
+        }
+        Node::Object(members) => {
+            out.push(b'{');
+            for (i, m) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(m.prefix.as_bytes());
+                write_node(&m.node, ctx, clock, out);
+            }
+            out.push(b'}');
+        }
+    }
+}
+
+fn node_value<R: RngExt + ?Sized>(
+    node: &Node,
+    ctx: &mut TemplateContext<'_, '_, R>,
+    clock: &mut Clock,
+) -> Value {
+    match node {
+        Node::Literal(_, value) => value.clone(),
+        Node::Str(s) => eval_str(s, ctx, clock).into_value(),
+        Node::Array(items) => {
+            Value::Array(items.iter().map(|n| node_value(n, ctx, clock)).collect())
+        }
+        Node::Object(members) => Value::Object(
+            members
+                .iter()
+                .map(|m| (m.name.clone(), node_value(&m.node, ctx, clock)))
+                .collect(),
+        ),
+    }
+}
+
+fn eval_str<'a, R: RngExt + ?Sized>(
+    s: &Str,
+    ctx: &mut TemplateContext<'a, '_, R>,
+    clock: &mut Clock,
+) -> Out<'a> {
+    match s {
+        Str::Whole(expr) => expr.eval(ctx, clock),
+        Str::Parts(parts) => {
+            let mut text = String::new();
+            for part in parts {
+                match part {
+                    Part::Text(t) => text.push_str(t),
+                    Part::Expr(e) => e.eval(ctx, clock).push_text(&mut text),
+                }
+            }
+            Out::Text(Cow::Owned(text))
+        }
+    }
+}
+
+/// Renders every template in a JSON value (compiling it first; a stub compiles its answers
+/// once, with [`Template::compile`]).
+pub fn render<R: RngExt + ?Sized>(value: &Value, ctx: &mut TemplateContext<'_, '_, R>) -> Value {
+    Template::compile(value).render_value(ctx)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use rand::SeedableRng;
-    use serde_json::json;
-
-    #[test]
-    fn templates_echo_the_request_and_keep_json_types() {
-        let body = json!({"merOrderId": "M1", "totalAmount": 88, "goods": {"name": "茶"}});
-        let app = json!({"mid": "898201612345678"});
-        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-        let now = crate::timefmt::parse_compact("20261125120000").unwrap_or_default();
-        let mut ctx = TemplateContext {
-            body: &body,
-            path: "/v1/x",
-            method: "POST",
-            app: &app,
-            now,
-            rng: &mut rng,
-        };
-        let out = render(
-            &json!({
-                "merOrderId": "{{request.body.merOrderId}}",
-                "totalAmount": "{{ request.body.totalAmount }}",
-                "goods": "{{request.body.goods.name}}",
-                "mid": "{{app.mid}}",
-                "time": "{{now}}",
-                "seq": "T{{now.compact}}{{random.digits 4}}",
-                "missing": "{{request.body.nope}}",
-                "plain": "no templates",
-            }),
-            &mut ctx,
-        );
-        assert_eq!(out["merOrderId"], "M1");
-        assert_eq!(out["totalAmount"], 88);
-        assert_eq!(out["goods"], "茶");
-        assert_eq!(out["mid"], "898201612345678");
-        assert_eq!(out["time"], "2026-11-25 12:00:00");
-        let seq = out["seq"].as_str().unwrap_or_default();
-        assert!(
-            seq.starts_with("T20261125120000") && seq.len() == 19,
-            "{seq}"
-        );
-        assert_eq!(out["missing"], "");
-        assert_eq!(out["plain"], "no templates");
-    }
-}
+#[path = "template_tests.rs"]
+mod tests;

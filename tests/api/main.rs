@@ -7,6 +7,7 @@ mod auth_form_param;
 mod authorization_retention;
 mod authorization_retention_state;
 mod binary;
+mod business_paths;
 mod chaos;
 mod cli;
 mod clock;

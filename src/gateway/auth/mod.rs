@@ -2,7 +2,6 @@
 
 mod header;
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use actix_web::HttpRequest;
@@ -14,8 +13,9 @@ pub use header::{Credentials, HeaderError, SignedParams, parse_authorization};
 
 use super::error::AuthError;
 use crate::apps::App;
-use crate::signing::{mac_matches, open_body_canonical, open_body_mac};
+use crate::signing::open_body_signature_matches;
 use crate::state::AppState;
+use crate::stubs::RequestBody;
 use crate::timefmt::parse_compact;
 use crate::tokens::TokenLookup;
 
@@ -56,13 +56,14 @@ pub struct AuthContext {
 /// The app a request is authenticated as, or why it is not.
 ///
 /// `body` is the exact bytes received: OPEN-BODY-SIG covers them, never a re-serialisation.
+/// Read as JSON here (for its `mid`), it is not read again when a stub answers.
 pub fn authenticate(
     state: &AppState,
     req: &HttpRequest,
-    body: &[u8],
+    body: &RequestBody<'_>,
 ) -> Result<AuthContext, AuthError> {
     let now = state.clock.now();
-    let (ctx, content) = match req.headers().get(AUTHORIZATION) {
+    match req.headers().get(AUTHORIZATION) {
         Some(value) => {
             let value = value.to_str().map_err(|_| {
                 AuthError::MalformedAuthorization("header is not visible ASCII".into())
@@ -70,11 +71,12 @@ pub fn authenticate(
             let ctx = match parse_authorization(value).map_err(header_error)? {
                 Credentials::AccessToken(token) => by_token(state, &token, now)?,
                 Credentials::BodySig(params) => AuthContext {
-                    app: by_signature(state, &params, body, now)?,
+                    app: by_signature(state, &params, body.bytes(), now)?,
                     method: AuthMethod::BodySig,
                 },
             };
-            (ctx, Cow::Borrowed(body))
+            check_merchant(state, &ctx.app, body)?;
+            Ok(ctx)
         }
         None => match form_params(req.query_string())? {
             Some((params, content)) => {
@@ -83,13 +85,12 @@ pub fn authenticate(
                     app,
                     method: AuthMethod::FormParam,
                 };
-                (ctx, Cow::Owned(content.into_bytes()))
+                check_merchant(state, &ctx.app, &RequestBody::new(content.as_bytes()))?;
+                Ok(ctx)
             }
-            None => return Err(AuthError::MissingAuthorization),
+            None => Err(AuthError::MissingAuthorization),
         },
-    };
-    check_merchant(state, &ctx.app, &content)?;
-    Ok(ctx)
+    }
 }
 
 fn header_error(e: HeaderError) -> AuthError {
@@ -130,9 +131,14 @@ fn by_signature(
         .apps
         .get(&params.app_id)
         .ok_or(AuthError::UnknownApp)?;
-    let canonical = open_body_canonical(&params.app_id, &params.timestamp, &params.nonce, content);
-    let expected = open_body_mac(&app.app_key, &canonical);
-    if !mac_matches(&expected, &params.signature) {
+    if !open_body_signature_matches(
+        &params.app_id,
+        &params.timestamp,
+        &params.nonce,
+        content,
+        &app.app_key,
+        &params.signature,
+    ) {
         return Err(AuthError::BadSign);
     }
     Ok(app)
@@ -192,12 +198,12 @@ pub(crate) fn form_params(query: &str) -> Result<Option<(SignedParams, String)>,
 
 /// A token or signature proves which app is calling; a `mid` in the body that belongs to a
 /// different app means the caller mixed up its credentials.
-fn check_merchant(state: &AppState, app: &App, content: &[u8]) -> Result<(), AuthError> {
-    let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(content)
+fn check_merchant(state: &AppState, app: &App, content: &RequestBody<'_>) -> Result<(), AuthError> {
+    let Some(mid) = content
+        .json()
+        .and_then(|j| j.get("mid"))
+        .and_then(|m| m.as_str())
     else {
-        return Ok(());
-    };
-    let Some(mid) = map.get("mid").and_then(|m| m.as_str()) else {
         return Ok(());
     };
     if mid == app.mid {
