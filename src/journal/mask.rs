@@ -30,34 +30,61 @@ pub fn mask_secret(secret: &str) -> String {
 /// );
 /// ```
 pub fn mask_authorization(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    mask_authorization_into(value, &mut out);
+    out
+}
+
+/// [`mask_authorization`] appending to `out`: every gateway request's journal entry runs this,
+/// so it copies slices instead of building a string per parameter.
+pub(crate) fn mask_authorization_into(value: &str, out: &mut String) {
     let trimmed = value.trim();
     let Some((scheme, rest)) = trimmed.split_once(char::is_whitespace) else {
-        return mask_secret(trimmed);
+        push_masked(trimmed, out);
+        return;
     };
+    out.push_str(scheme);
+    out.push(' ');
     if !rest.contains('=') {
-        return format!("{scheme} {}", mask_secret(rest.trim().trim_matches('"')));
+        push_masked(rest.trim().trim_matches('"'), out);
+        return;
     }
-    let parts: Vec<String> = rest
-        .split(',')
-        .map(|part| match part.split_once('=') {
-            Some((key, val)) => {
-                let name = key.trim().to_ascii_lowercase();
-                if name == "accesstoken" || name == "signature" {
-                    let quoted = val.trim().starts_with('"');
-                    let masked = mask_secret(val.trim().trim_matches('"'));
-                    if quoted {
-                        format!("{key}=\"{masked}\"")
-                    } else {
-                        format!("{key}={masked}")
-                    }
-                } else {
-                    part.to_owned()
+    for (i, part) in rest.split(',').enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match part.split_once('=') {
+            Some((key, val))
+                if key.trim().eq_ignore_ascii_case("accesstoken")
+                    || key.trim().eq_ignore_ascii_case("signature") =>
+            {
+                out.push_str(key);
+                out.push('=');
+                let quoted = val.trim().starts_with('"');
+                if quoted {
+                    out.push('"');
+                }
+                push_masked(val.trim().trim_matches('"'), out);
+                if quoted {
+                    out.push('"');
                 }
             }
-            None => part.to_owned(),
-        })
-        .collect();
-    format!("{scheme} {}", parts.join(","))
+            _ => out.push_str(part),
+        }
+    }
+}
+
+/// [`mask_secret`] appending to `out`.
+fn push_masked(secret: &str, out: &mut String) {
+    // More than eight characters: keep the first four.
+    if secret.char_indices().nth(8).is_some() {
+        let end = secret
+            .char_indices()
+            .nth(4)
+            .map_or(secret.len(), |(i, _)| i);
+        out.push_str(&secret[..end]);
+    }
+    out.push('…');
 }
 
 /// Masks `signature` and `accessToken` parameters of a query string.
@@ -104,5 +131,82 @@ mod tests {
             mask_query("a=1&signature=abcdefghijkl&b=2"),
             "a=1&signature=abcd…&b=2"
         );
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The first, string-per-parameter version: what the journal showed before.
+    fn reference(value: &str) -> String {
+        let trimmed = value.trim();
+        let Some((scheme, rest)) = trimmed.split_once(char::is_whitespace) else {
+            return mask_secret(trimmed);
+        };
+        if !rest.contains('=') {
+            return format!("{scheme} {}", mask_secret(rest.trim().trim_matches('"')));
+        }
+        let parts: Vec<String> = rest
+            .split(',')
+            .map(|part| match part.split_once('=') {
+                Some((key, val)) => {
+                    let name = key.trim().to_ascii_lowercase();
+                    if name == "accesstoken" || name == "signature" {
+                        let quoted = val.trim().starts_with('"');
+                        let masked = mask_secret(val.trim().trim_matches('"'));
+                        if quoted {
+                            format!("{key}=\"{masked}\"")
+                        } else {
+                            format!("{key}={masked}")
+                        }
+                    } else {
+                        part.to_owned()
+                    }
+                }
+                None => part.to_owned(),
+            })
+            .collect();
+        format!("{scheme} {}", parts.join(","))
+    }
+
+    fn header() -> impl Strategy<Value = String> {
+        let word = "[A-Za-z\"= ,\t…é]{0,12}";
+        prop_oneof![
+            any::<String>(),
+            (
+                word,
+                prop::collection::vec(
+                    (
+                        word,
+                        prop::sample::select(vec![
+                            "AccessToken",
+                            "signature",
+                            " Signature ",
+                            "AppId",
+                            "nonce"
+                        ]),
+                        word
+                    ),
+                    0..5
+                )
+            )
+                .prop_map(|(scheme, params)| {
+                    let params: Vec<String> = params
+                        .into_iter()
+                        .map(|(pre, key, val)| format!("{pre}{key}={val}"))
+                        .collect();
+                    format!("{scheme} {}", params.join(","))
+                }),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn masking_in_place_writes_what_the_first_version_wrote(value in header()) {
+            prop_assert_eq!(mask_authorization(&value), reference(&value));
+        }
     }
 }
