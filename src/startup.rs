@@ -39,9 +39,6 @@ pub enum StartError {
     /// A fixture stub is invalid.
     #[error("invalid fixture stub: {0}")]
     FixtureStub(String),
-    /// The HTTP client for callbacks could not be built.
-    #[error("cannot build the callback HTTP client: {0}")]
-    HttpClient(#[from] reqwest::Error),
     /// The state file cannot be restored (or could never be saved).
     #[error(transparent)]
     State(#[from] PersistError),
@@ -193,7 +190,7 @@ impl Application {
             clock.set(config.clock_start, Some(config.clock_frozen));
         }
         let workers = config.workers;
-        let mut state = AppState::new(config, clock, format!("http://{address}"))?;
+        let mut state = AppState::new(config, clock, format!("http://{address}"));
         state.control_url = format!("http://{control_address}");
         match (restored, &state.config.state_file) {
             (Some(file), Some(path)) => {

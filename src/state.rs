@@ -50,23 +50,18 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// An empty state (no apps yet) for `config`. Fails only if no HTTP client can be built
-    /// for callbacks.
-    pub fn new(
-        config: Config,
-        clock: Arc<Clock>,
-        base_url: String,
-    ) -> Result<Self, reqwest::Error> {
+    /// An empty state (no apps yet) for `config`.
+    pub fn new(config: Config, clock: Arc<Clock>, base_url: String) -> Self {
         let mut rng = Self::new_rng(config.seed);
         let notify = NotifyEngine::new(&EngineSettings {
             max_in_flight: config.max_in_flight,
             retention: config.notification_retention,
             first_event_number: rng.random_range(10_000..90_000),
-        })?;
+        });
         let tokens = TokenStore::new(config.max_tokens_per_app);
         let payscore = PayScoreStore::new(config.authorization_retention);
         let config_journal = config.journal_retention;
-        Ok(Self {
+        Self {
             config,
             control_url: base_url.clone(),
             base_url,
@@ -80,7 +75,7 @@ impl AppState {
             journal: Journal::new(config_journal),
             rng: Mutex::new(rng),
             sink: crate::scenario::SinkStore::default(),
-        })
+        }
     }
 
     /// A fresh generator for `seed` (or from the operating system).

@@ -1,9 +1,11 @@
 //! One HTTP delivery attempt and its verdict.
 
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use crate::apps::AckMode;
 
+use super::engine::USER_AGENT;
 use super::model::Outcome;
 
 /// Answers kept in the attempt record are cut here.
@@ -109,9 +111,53 @@ pub fn callback_allowed(allow: &[String], url: &str) -> bool {
     })
 }
 
+/// The HTTP client deliveries go out with (its `User-Agent`, no proxy, no redirects), built on
+/// first use: the TLS stack and its root certificates stay out of an idle sandbox's memory.
+///
+/// Building it reads nothing from the environment (built-in root certificates, no proxy
+/// lookup), so it either always works or never does; a unit test checks that it works. Should
+/// it ever fail, every attempt says so in its `error` and it is logged once.
+///
+/// ```
+/// use chinaums_mock::notify::CallbackClient;
+/// let client = CallbackClient::default();
+/// assert!(client.get().is_ok());
+/// ```
+#[derive(Debug, Default)]
+pub struct CallbackClient {
+    client: OnceLock<Result<reqwest::Client, String>>,
+}
+
+impl CallbackClient {
+    /// The client, built now if this is the first call.
+    pub fn get(&self) -> Result<&reqwest::Client, &str> {
+        self.client
+            .get_or_init(|| {
+                build_client().map_err(|e| {
+                    let text = format!("cannot build the callback HTTP client: {}", describe(&e));
+                    tracing::error!("{text}");
+                    text
+                })
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+}
+
+fn build_client() -> Result<reqwest::Client, reqwest::Error> {
+    reqwest::Client::builder()
+        .user_agent(USER_AGENT)
+        .redirect(reqwest::redirect::Policy::none())
+        // Callbacks go to the merchant directly, as ChinaUMS's would; a proxy from the
+        // environment must not swallow loopback deliveries.
+        .no_proxy()
+        .pool_max_idle_per_host(64)
+        .build()
+}
+
 /// POSTs `body` to `url` and judges the answer.
 pub async fn send(
-    client: &reqwest::Client,
+    client: &CallbackClient,
     url: &str,
     content_type: &str,
     body: String,
@@ -119,6 +165,18 @@ pub async fn send(
     ack: AckMode,
 ) -> WireResult {
     let started = Instant::now();
+    let client = match client.get() {
+        Ok(client) => client,
+        Err(error) => {
+            return WireResult {
+                http_status: None,
+                response_body: None,
+                error: Some(error.to_owned()),
+                outcome: Outcome::ConnectionFailed,
+                duration: started.elapsed(),
+            };
+        }
+    };
     let request = client
         .post(url)
         .header(reqwest::header::CONTENT_TYPE, content_type)
@@ -154,5 +212,19 @@ pub async fn send(
             Outcome::Rejected
         },
         duration: started.elapsed(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CallbackClient;
+
+    #[test]
+    fn the_callback_client_is_built_on_first_use_and_then_reused() {
+        let client = CallbackClient::default();
+        assert!(client.client.get().is_none());
+        let first: *const reqwest::Client = client.get().expect("the client builds");
+        let again: *const reqwest::Client = client.get().expect("the client builds");
+        assert_eq!(first, again);
     }
 }

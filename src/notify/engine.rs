@@ -10,6 +10,7 @@ use futures_util::future::join_all;
 use parking_lot::Mutex;
 use tokio::sync::{Notify, Semaphore, watch};
 
+use super::deliver::CallbackClient;
 use super::encode::encode;
 use super::model::{DeliveryPlan, Notification, Status};
 use super::store::{Filter, Job, Store};
@@ -78,7 +79,7 @@ pub struct NotifyEngine {
     pub(super) dispatch: tokio::sync::Mutex<()>,
     pub(super) busy: watch::Sender<usize>,
     pub(super) permits: Arc<Semaphore>,
-    pub(super) client: reqwest::Client,
+    pub(super) client: CallbackClient,
     pub(super) retention: usize,
     seq: AtomicU64,
     event_number: AtomicU64,
@@ -100,17 +101,9 @@ pub const USER_AGENT: &str = concat!(
 );
 
 impl NotifyEngine {
-    /// An engine with no notifications.
-    pub fn new(settings: &EngineSettings) -> Result<Self, reqwest::Error> {
-        let client = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .redirect(reqwest::redirect::Policy::none())
-            // Callbacks go to the merchant directly, as ChinaUMS's would; a proxy from the
-            // environment must not swallow loopback deliveries.
-            .no_proxy()
-            .pool_max_idle_per_host(64)
-            .build()?;
-        Ok(Self {
+    /// An engine with no notifications. Its HTTP client is built with the first attempt.
+    pub fn new(settings: &EngineSettings) -> Self {
+        Self {
             store: Mutex::new(Store::default()),
             changed: watch::channel(0).0,
             wake: Notify::new(),
@@ -118,11 +111,11 @@ impl NotifyEngine {
             dispatch: tokio::sync::Mutex::new(()),
             busy: watch::channel(0).0,
             permits: Arc::new(Semaphore::new(settings.max_in_flight.max(1))),
-            client,
+            client: CallbackClient::default(),
             retention: settings.retention,
             seq: AtomicU64::new(0),
             event_number: AtomicU64::new(settings.first_event_number),
-        })
+        }
     }
 
     /// A fresh notification id: `EV-` + the 14-digit time + a running number.
@@ -379,8 +372,8 @@ impl NotifyEngine {
         self.store.lock().in_flight()
     }
 
-    /// The HTTP client deliveries go out with: its `User-Agent`, no proxy, no redirects.
-    pub fn client(&self) -> &reqwest::Client {
+    /// The HTTP client deliveries go out with (built on first use).
+    pub fn client(&self) -> &CallbackClient {
         &self.client
     }
 }

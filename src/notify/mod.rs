@@ -10,7 +10,9 @@ mod schedule;
 mod store;
 
 pub use attempt::tamper_sign;
-pub use deliver::{KEPT_RESPONSE_BYTES, WireResult, callback_allowed, is_ack, send};
+pub use deliver::{
+    CallbackClient, KEPT_RESPONSE_BYTES, WireResult, callback_allowed, is_ack, send,
+};
 pub use encode::{Encoded, FORM, JSON, encode};
 pub use engine::EngineSnapshot;
 pub use engine::{

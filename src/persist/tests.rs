@@ -57,7 +57,7 @@ fn fresh_state() -> AppState {
         seed: Some(42),
         ..Config::default()
     };
-    let state = AppState::new(config, clock, "http://127.0.0.1:1".into()).expect("state");
+    let state = AppState::new(config, clock, "http://127.0.0.1:1".into());
     seed_state(&state).expect("fixtures");
     state
 }
