@@ -274,6 +274,7 @@ M10=$(mem 10000 20000) M10_50=$(mem 10000 50000) M10_100=$(mem 10000 100000) M10
 M0=$(mem 0 20000) M0_50=$(mem 0 50000) M0_100=$(mem 0 100000) M0_200=$(mem 0 200000)
 GROW_20_100=$(num "($M10_100 - $M10) * 100 / $M10")
 GROW_100_200=$(num "($M10_200 - $M10_100) * 100 / $M10_100")
+GROW_50_200=$(num "($M10_200 - $M10_50) * 100 / $M10_50")
 
 REPORT=$WORK/report.md
 {
@@ -301,7 +302,7 @@ REPORT=$WORK/report.md
   echo "| 4 | trigger → first attempt at the sink, p50 / p99 (200 sequential opens) | $(fmt "$LAT50" 2) / $(fmt "$LAT99" 2) ms | — | — | — | — |"
   echo "| 5 | 1 000 notifications × 24 h ladder, dead receiver: one \`clock/advance 86400\` | $(fmt "$SETTLE_SECS" 2) s; $(jq -r '"\(.attempts) attempts, \(.exhausted) exhausted"' <<<"$SETTLED"), $SETTLE_PENDING pending | — | — | < 3 s, 30 000 / 1 000 | $(verdict "$SETTLE_SECS < 3 and $(jq '.attempts == 30000 and .exhausted == 1000' <<<"$SETTLED")") |"
   echo "| 6 | idle RSS (VmRSS) | $(fmt "$(num "$IDLE_SB/1024")" 1) MB (anonymous $(fmt "$(num "$IDLE_SB_ANON/1024")" 1) MB) | WireMock $(fmt "$(num "$IDLE_WM/1024")" 0) MB (anonymous $(fmt "$(num "$IDLE_WM_ANON/1024")" 0) MB) | 1/$(fmt "$(num "$IDLE_WM / $IDLE_SB")" 0) (anonymous 1/$(fmt "$(num "$IDLE_WM_ANON / $IDLE_SB_ANON")" 0)) | < 15 MB and ≤ 1/40 | < 15 MB $(verdict "$IDLE_SB < 15360"), ≤ 1/40 $(verdict "$IDLE_SB <= $IDLE_WM / 40") |"
-  echo "| 6 | RSS after 20k / 50k / 100k / 200k delivered notifications for new users (notification and authorisation retention 10 000) | $(fmt "$(num "$M10/1024")" 0) / $(fmt "$(num "$M10_50/1024")" 0) / $(fmt "$(num "$M10_100/1024")" 0) / $(fmt "$(num "$M10_200/1024")" 0) MB | notification retention 0: $(fmt "$(num "$M0/1024")" 0) / $(fmt "$(num "$M0_50/1024")" 0) / $(fmt "$(num "$M0_100/1024")" 0) / $(fmt "$(num "$M0_200/1024")" 0) MB | 20k → 100k: $(fmt "$GROW_20_100" 1) %, 100k → 200k: $(fmt "$GROW_100_200" 1) % | flat (20k → 100k within 10 %) | $(verdict "$M10_100 <= 1.1 * $M10") |"
+  echo "| 6 | RSS after 20k / 50k / 100k / 200k delivered notifications for new users (notification and authorisation retention 10 000) | $(fmt "$(num "$M10/1024")" 0) / $(fmt "$(num "$M10_50/1024")" 0) / $(fmt "$(num "$M10_100/1024")" 0) / $(fmt "$(num "$M10_200/1024")" 0) MB | notification retention 0: $(fmt "$(num "$M0/1024")" 0) / $(fmt "$(num "$M0_50/1024")" 0) / $(fmt "$(num "$M0_100/1024")" 0) / $(fmt "$(num "$M0_200/1024")" 0) MB | 20k → 100k: $(fmt "$GROW_20_100" 1) %, 50k → 200k: $(fmt "$GROW_50_200" 2) % | flat once the bounds are full (50k → 200k within 2 %) | $(verdict "$M10_200 <= 1.02 * $M10_50") |"
   echo
   echo "Response sizes: token $TOKEN_BYTES B (bare $BARE_TOKEN_BYTES B), unified order $ORDER_BYTES B (bare $BARE_ORDER_BYTES B). RSS after the load rounds: sandbox $(fmt "$(num "$RSS_SB_AFTER_LOAD/1024")" 1) MB, WireMock $(fmt "$(num "$RSS_WM_AFTER_LOAD/1024")" 0) MB. Settle answer: \`$SETTLE_REPORT\`."
   echo
