@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use crate::apps::NotifySettings;
+use crate::api::app::NotifySettings;
 
 /// Where the start-up fixtures (apps, and later scenarios and stubs) come from.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -15,32 +15,17 @@
 //! # let _ = base; Ok(()) }
 //! ```
 
-pub mod apps;
-pub mod body;
+pub mod api;
 pub mod cli;
-pub mod clock;
+pub mod client;
 pub mod config;
-pub mod conformance;
-pub mod control;
-pub mod faults;
-pub mod fixtures;
-pub mod gateway;
-pub mod journal;
-pub mod mock_server;
-pub mod notify;
-pub mod payscore;
+pub mod domain;
+pub mod http;
 pub mod persist;
-pub mod scenario;
-pub mod signing;
-pub mod startup;
-pub mod state;
-pub mod stubs;
-pub mod telemetry;
-pub mod timefmt;
-pub mod tokens;
-pub mod tools;
-pub mod ui;
+pub mod protocol;
+pub mod sandbox;
+pub mod server;
 
 pub use config::{Config, FixtureSource, LogFormat};
-pub use mock_server::{MockServer, MockServerBuilder};
-pub use startup::{AppHandle, Application, StartError};
+pub use server::embed::{MockServer, MockServerBuilder};
+pub use server::{AppHandle, Application, StartError};

@@ -193,7 +193,7 @@ async fn check_health(base: &str) -> Result<(), String> {
             .get(url.clone())
             .send()
             .await
-            .map_err(|e| crate::scenario::describe(&e))?;
+            .map_err(|e| crate::client::scenario::describe(&e))?;
         let status = response.status().as_u16();
         (status, response.text().await.unwrap_or_default())
     };

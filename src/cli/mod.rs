@@ -93,8 +93,8 @@ impl ControlAccess {
     }
 
     /// A client of the sandbox at `url` with this access.
-    pub fn sandbox(&self, url: &str) -> Result<crate::scenario::Sandbox, String> {
-        Ok(crate::scenario::Sandbox::new(url)?
+    pub fn sandbox(&self, url: &str) -> Result<crate::client::scenario::Sandbox, String> {
+        Ok(crate::client::scenario::Sandbox::new(url)?
             .with_control(self.control().as_deref(), self.admin_token.clone()))
     }
 }
@@ -117,7 +117,7 @@ pub async fn run(cli: Cli) -> i32 {
     let command = cli.command.unwrap_or(Command::Serve(cli.serve));
     match command {
         Command::Serve(args) => {
-            crate::telemetry::init(args.log_format, &args.log_level);
+            crate::server::telemetry::init(args.log_format, &args.log_level);
             serve(args.to_config()).await
         }
         Command::Scenario(command) => scenario::run(command).await,

@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
+use crate::client::scenario::{Scenario, run as run_scenario};
 use crate::config::{Config, FixtureSource};
-use crate::fixtures::EMBEDDED_SCENARIOS;
-use crate::scenario::{Scenario, run as run_scenario};
-use crate::startup::Application;
+use crate::domain::fixtures::EMBEDDED_SCENARIOS;
+use crate::server::Application;
 
 /// The `scenario` verbs.
 #[derive(Debug, Subcommand)]
@@ -80,7 +80,7 @@ async fn run_file(args: ScenarioRunArgs) -> i32 {
                 eprintln!("chinaums-mock: cannot reach the sandbox at {url}: {e}");
                 return 2;
             }
-            crate::scenario::run_on(&scenario, sandbox).await
+            crate::client::scenario::run_on(&scenario, sandbox).await
         }
         None => {
             let config = Config {

@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 use clap::Args;
 use serde_json::json;
 
-use crate::apps::{AckMode, NotifyFormat, NotifySettings, NotifySigning};
 use crate::config::{Config, FixtureSource, LogFormat};
-use crate::startup::Application;
+use crate::domain::apps::{AckMode, NotifyFormat, NotifySettings, NotifySigning};
+use crate::server::Application;
 
 /// Options of the server.
 #[derive(Debug, Clone, Args)]

@@ -4,13 +4,13 @@ use clap::{Subcommand, ValueEnum};
 use serde_json::{Value, json};
 
 use super::print_json;
-use crate::clock::Clock;
-use crate::signing::{
+use crate::domain::clock::Clock;
+use crate::protocol::signing::{
     NotifySignType, TokenSignMethod, body_digest_hex, form_encode, notify_sign,
     notify_signed_string, open_body_canonical, open_body_sig_header, open_body_signature,
     token_canonical, token_signature,
 };
-use crate::timefmt::format_compact;
+use crate::protocol::timefmt::format_compact;
 
 /// Hash of a token signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -92,7 +92,7 @@ fn now_compact() -> String {
 }
 
 fn random_nonce() -> String {
-    crate::apps::generate::hex32(&mut rand::rng())
+    crate::protocol::generate::hex32(&mut rand::rng())
 }
 
 fn notify(md5_key: &str, fields: &str, sign_type: Option<SignTypeArg>) -> Result<Value, String> {

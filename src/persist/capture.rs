@@ -10,10 +10,10 @@ use super::convert::{
     entry, entry_state, notification, notification_state, receipt, receipt_state,
 };
 use super::file::*;
-use crate::clock::ClockMode;
-use crate::notify::EngineSnapshot;
-use crate::state::AppState;
-use crate::tokens::{TokenRecord, TokenSnapshot};
+use crate::domain::clock::ClockMode;
+use crate::domain::notify::EngineSnapshot;
+use crate::domain::tokens::{TokenRecord, TokenSnapshot};
+use crate::sandbox::AppState;
 
 /// Why a well-formed state file cannot be restored.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -6,9 +6,9 @@ use std::sync::OnceLock;
 use parking_lot::Mutex;
 
 use super::file::*;
-use crate::journal::{AuthRecord, Entry, ResponseRecord};
-use crate::notify::{Attempt, DeliveryPlan, Notification, Outcome, Status};
-use crate::scenario::Receipt;
+use crate::domain::journal::{AuthRecord, Entry, ResponseRecord};
+use crate::domain::notify::{Attempt, DeliveryPlan, Notification, Outcome, Status};
+use crate::domain::sink::Receipt;
 
 /// The `&'static str` the live records use for a saved string. Known values cost nothing; an
 /// unknown one (written by another build) is kept once for the life of the process.

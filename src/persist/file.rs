@@ -8,10 +8,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::apps::{AckMode, App};
-use crate::faults::Fault;
-use crate::payscore::Authorization;
-use crate::stubs::Stub;
+use crate::domain::apps::{AckMode, App};
+use crate::domain::faults::Fault;
+use crate::domain::payscore::Authorization;
+use crate::domain::stubs::Stub;
 
 /// The value of the header's `format`.
 pub const FORMAT: &str = "chinaums-mock-state";

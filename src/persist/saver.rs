@@ -8,7 +8,7 @@ use tokio::sync::watch;
 use tokio::time::{Instant, MissedTickBehavior};
 
 use super::{PersistError, capture, save};
-use crate::state::AppState;
+use crate::sandbox::AppState;
 
 /// Longest wait for deliveries in flight at shutdown, whatever the timeouts.
 const MAX_DRAIN: Duration = Duration::from_secs(10);

@@ -8,14 +8,13 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 
 use super::*;
-use crate::clock::Clock;
 use crate::config::Config;
-use crate::notify::NewNotification;
-use crate::payscore::{AuthState, Authorization, HistoryEntry};
-use crate::scenario::Receipt;
-use crate::startup::seed_state;
-use crate::state::AppState;
-use crate::tokens::TokenRecord;
+use crate::domain::clock::Clock;
+use crate::domain::notify::NewNotification;
+use crate::domain::payscore::{AuthState, Authorization, HistoryEntry};
+use crate::domain::sink::Receipt;
+use crate::domain::tokens::TokenRecord;
+use crate::sandbox::AppState;
 
 /// A directory of its own under the system's temporary directory, removed on drop.
 struct TempDir(PathBuf);
@@ -58,7 +57,7 @@ fn fresh_state() -> AppState {
         ..Config::default()
     };
     let state = AppState::new(config, clock, "http://127.0.0.1:1".into());
-    seed_state(&state).expect("fixtures");
+    state.seed().expect("fixtures");
     state
 }
 

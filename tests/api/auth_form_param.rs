@@ -1,4 +1,4 @@
-use chinaums_mock::signing::open_body_signature;
+use chinaums_mock::protocol::signing::open_body_signature;
 
 use crate::helpers::*;
 

@@ -13,8 +13,8 @@ mod merchant_handler;
 use std::time::Duration;
 
 use chinaums_mock::MockServer;
-use chinaums_mock::apps::{AppSpec, NotifyFormat, NotifySettings};
-use chinaums_mock::mock_server::{MockServerError, NotificationFilter, OpenRequest, StartTime};
+use chinaums_mock::domain::apps::{AppSpec, NotifyFormat, NotifySettings};
+use chinaums_mock::server::embed::{MockServerError, NotificationFilter, OpenRequest, StartTime};
 use chrono::Utc;
 use serde_json::json;
 

@@ -1,6 +1,6 @@
 //! Shared test helpers: a sandbox on port 0 per test, request builders and a raw HTTP client.
 
-use chinaums_mock::signing::{
+use chinaums_mock::protocol::signing::{
     TokenSignMethod, open_body_sig_header, open_body_signature, token_signature,
 };
 use chinaums_mock::{AppHandle, Application, Config};

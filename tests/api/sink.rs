@@ -1,6 +1,6 @@
 //! The built-in merchant sink judges notifications like a correct merchant.
 
-use chinaums_mock::signing::{NotifySignType, form_encode, notify_sign};
+use chinaums_mock::protocol::signing::{NotifySignType, form_encode, notify_sign};
 use serde_json::{Value, json};
 
 use crate::helpers::{APP_ID, MD5_KEY, spawn_app};

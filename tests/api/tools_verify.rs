@@ -1,6 +1,6 @@
 //! `POST /__mock/tools/verify`: expected against received, where they differ, and why.
 
-use chinaums_mock::signing::{
+use chinaums_mock::protocol::signing::{
     NotifySignType, TokenSignMethod, body_digest_hex, notify_sign, open_body_sig_header,
     open_body_signature, token_signature,
 };

@@ -3,12 +3,12 @@
 use std::time::Duration;
 
 use chinaums_mock::MockServer;
-use chinaums_mock::apps::{AppSpec, NotifyFormat, NotifySpec};
-use chinaums_mock::mock_server::{
+use chinaums_mock::domain::apps::{AppSpec, NotifyFormat, NotifySpec};
+use chinaums_mock::domain::notify::{Outcome, Status};
+use chinaums_mock::domain::payscore::AuthState;
+use chinaums_mock::server::embed::{
     AuthorizationFilter, ClientError, ControlClient, NotificationFilter, OpenRequest, WaitFor,
 };
-use chinaums_mock::notify::{Outcome, Status};
-use chinaums_mock::payscore::AuthState;
 use chrono::Duration as ChronoDuration;
 
 use super::frozen;

@@ -1,6 +1,6 @@
 //! One hostile request per case number, the same every run for the same seed.
 
-use chinaums_mock::signing::{open_body_sig_header, open_body_signature};
+use chinaums_mock::protocol::signing::{open_body_sig_header, open_body_signature};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{RngExt, SeedableRng};

@@ -4,7 +4,7 @@ use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chinaums_mock::timefmt::format_compact;
+use chinaums_mock::protocol::timefmt::format_compact;
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
 use serde_json::{Value, json};

@@ -1,0 +1,18 @@
+//! The typed client of the control API, and the scenario runner.
+
+mod clock;
+mod control;
+mod error;
+mod notifications;
+mod requests;
+pub mod scenario;
+mod scripting;
+mod types;
+
+pub use control::ControlClient;
+pub use error::ClientError;
+pub use requests::{AuthorizationFilter, NotificationFilter, OpenRequest, RequestFilter, WaitFor};
+pub use types::{
+    Advanced, Attempt, ClockState, Health, JournalAuth, JournalEntry, Notification, ScenarioReport,
+    Transition,
+};

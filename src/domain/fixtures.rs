@@ -1,0 +1,199 @@
+//! Start-up fixtures: the apps a fresh sandbox (or `POST /__mock/reset`) starts with.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::config::FixtureSource;
+use crate::domain::apps::AppSpec;
+
+/// The repository's `fixtures/apps.json`, compiled in so the binary runs anywhere.
+pub const EMBEDDED_APPS: &str =
+    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/apps.json"));
+
+/// The repository's `fixtures/scenarios/*.json`, compiled in: `(name, JSON text)`.
+pub const EMBEDDED_SCENARIOS: &[(&str, &str)] = &[
+    (
+        "happy-open-close",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/scenarios/happy-open-close.json"
+        )),
+    ),
+    (
+        "merchant-down-three-hours",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/scenarios/merchant-down-three-hours.json"
+        )),
+    ),
+    (
+        "revoke-and-reauthorise",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/scenarios/revoke-and-reauthorise.json"
+        )),
+    ),
+    (
+        "token-endpoint-flaky",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/scenarios/token-endpoint-flaky.json"
+        )),
+    ),
+    (
+        "token-expires-mid-flow",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/scenarios/token-expires-mid-flow.json"
+        )),
+    ),
+];
+
+/// One fixture scenario file, not parsed yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioFile {
+    /// The file name without `.json`; a scenario is run by this name.
+    pub name: String,
+    /// The JSON text.
+    pub text: String,
+}
+
+/// Why fixtures could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum FixtureError {
+    /// The file could not be read.
+    #[error("cannot read fixtures file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not the expected JSON.
+    #[error("fixtures file {path} is invalid: {source}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The JSON error.
+        source: serde_json::Error,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AppsFile {
+    apps: Vec<AppSpec>,
+}
+
+fn parse_apps(text: &str, path: &Path) -> Result<Vec<AppSpec>, FixtureError> {
+    serde_json::from_str::<AppsFile>(text)
+        .map(|f| f.apps)
+        .map_err(|source| FixtureError::Parse {
+            path: path.to_owned(),
+            source,
+        })
+}
+
+/// The app specs of a fixture source. A directory without `apps.json` has no apps.
+pub fn load_apps(source: &FixtureSource) -> Result<Vec<AppSpec>, FixtureError> {
+    match source {
+        FixtureSource::Embedded => parse_apps(EMBEDDED_APPS, Path::new("<embedded>/apps.json")),
+        FixtureSource::Dir(dir) => {
+            let path = dir.join("apps.json");
+            match std::fs::read_to_string(&path) {
+                Ok(text) => parse_apps(&text, &path),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && dir.is_dir() => {
+                    Ok(Vec::new())
+                }
+                Err(source) => Err(FixtureError::Read { path, source }),
+            }
+        }
+    }
+}
+
+/// The scenario files of a fixture source, by name: the embedded ones, or `DIR/scenarios/*.json`
+/// (none when the directory has no `scenarios`).
+pub fn load_scenarios(source: &FixtureSource) -> Result<Vec<ScenarioFile>, FixtureError> {
+    let dir = match source {
+        FixtureSource::Embedded => {
+            return Ok(EMBEDDED_SCENARIOS
+                .iter()
+                .map(|(name, text)| ScenarioFile {
+                    name: (*name).to_owned(),
+                    text: (*text).to_owned(),
+                })
+                .collect());
+        }
+        FixtureSource::Dir(dir) => dir.join("scenarios"),
+    };
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => return Err(FixtureError::Read { path: dir, source }),
+    };
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry
+            .map_err(|source| FixtureError::Read {
+                path: dir.clone(),
+                source,
+            })?
+            .path();
+        let name = match (path.extension(), path.file_stem()) {
+            (Some(ext), Some(stem)) if ext == "json" => stem.to_string_lossy().into_owned(),
+            _ => continue,
+        };
+        let text =
+            std::fs::read_to_string(&path).map_err(|source| FixtureError::Read { path, source })?;
+        files.push(ScenarioFile { name, text });
+    }
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_fixtures_hold_the_two_public_demo_apps() {
+        let apps = load_apps(&FixtureSource::Embedded).unwrap_or_default();
+        let ids: Vec<_> = apps.iter().filter_map(|a| a.app_id.clone()).collect();
+        assert_eq!(
+            ids,
+            [
+                "10037e6f66f2d0f901672aa27d690006",
+                "10037e6f6823b20801682b6a5e5a0006"
+            ]
+        );
+    }
+
+    #[test]
+    fn every_embedded_scenario_is_valid_and_named_after_its_file() {
+        let files = load_scenarios(&FixtureSource::Embedded).unwrap_or_default();
+        assert!(files.len() >= 5);
+        for file in files {
+            let scenario = crate::client::scenario::Scenario::from_json(&file.text);
+            assert_eq!(
+                scenario.map(|s| s.name).ok(),
+                Some(file.name.clone()),
+                "{}",
+                file.name
+            );
+        }
+    }
+
+    #[test]
+    fn a_fixture_directory_without_scenarios_has_none() {
+        let dir = std::env::temp_dir();
+        let none = load_scenarios(&FixtureSource::Dir(dir.join("no-such-fixtures-here")));
+        assert!(none.is_ok_and(|f| f.is_empty()));
+    }
+
+    #[test]
+    fn a_missing_directory_is_an_error_not_an_empty_sandbox() {
+        let source = FixtureSource::Dir(PathBuf::from("/nonexistent/fixtures"));
+        assert!(matches!(load_apps(&source), Err(FixtureError::Read { .. })));
+    }
+}

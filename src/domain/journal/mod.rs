@@ -1,0 +1,11 @@
+//! The request journal: every gateway request with its authentication verdict and what
+//! answered it, so a test can tell a fault from a bug.
+
+pub(crate) mod draft;
+pub(crate) mod mask;
+pub(crate) mod store;
+
+pub use draft::Draft;
+pub use mask::{mask_authorization, mask_query, mask_secret};
+
+pub use store::{AuthRecord, Entry, Journal, JournalFilter, ResponseRecord};

@@ -1,0 +1,315 @@
+//! The bounded, newest-first record of gateway requests.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use parking_lot::Mutex;
+
+pub use crate::api::journal::{AuthRecord, Entry, ResponseRecord};
+
+/// Bodies are kept up to this size.
+pub const MAX_BODY_CHARS: usize = 16 * 1024;
+
+/// Filters of `GET /__mock/requests`.
+#[derive(Debug, Default, Clone)]
+pub struct JournalFilter {
+    /// Only this app's.
+    pub app_id: Option<String>,
+    /// Only this exact path.
+    pub path: Option<String>,
+    /// Only this outcome.
+    pub outcome: Option<String>,
+    /// Only this method.
+    pub method: Option<String>,
+}
+
+/// An entry as kept: headers packed into one string and the body as bytes, turned into an
+/// [`Entry`] only when somebody reads the journal (every gateway request files one, few are
+/// ever read).
+#[derive(Debug)]
+pub(crate) struct Stored {
+    /// Every field but `headers`, `body` and `body_truncated`, which are left empty.
+    pub(crate) entry: Entry,
+    /// `name:value\n` per header, secrets already masked.
+    pub(crate) headers: String,
+    /// The body's first [`MAX_BODY_BYTES`] bytes.
+    pub(crate) body: Box<[u8]>,
+    /// Whether the body was longer than what is kept (or already cut, for a restored entry).
+    pub(crate) body_cut: bool,
+}
+
+/// Enough bytes for [`MAX_BODY_CHARS`] characters of up to four bytes each.
+const MAX_BODY_BYTES: usize = 4 * MAX_BODY_CHARS;
+
+impl Stored {
+    /// Keeps a body's first [`MAX_BODY_BYTES`] bytes.
+    pub(crate) fn set_body(&mut self, body: &[u8]) {
+        self.body_cut = body.len() > MAX_BODY_BYTES;
+        self.body = body[..body.len().min(MAX_BODY_BYTES)].into();
+    }
+
+    /// Adds a header to the packed list (`name` is lowercase and has no `:`; a value has no
+    /// line break, which HTTP forbids in header values).
+    pub(crate) fn push_header(&mut self, name: &str, value: &str) {
+        self.headers.push_str(name);
+        self.headers.push(':');
+        self.headers.push_str(value);
+        self.headers.push('\n');
+    }
+
+    /// The entry as the control API shows it.
+    pub(crate) fn render(&self) -> Entry {
+        let mut entry = self.entry.clone();
+        entry.headers = self
+            .headers
+            .lines()
+            .filter_map(|line| line.split_once(':'))
+            .map(|(name, value)| (name.to_owned(), value.to_owned()))
+            .collect();
+        let (body, cut) = Journal::body_text(&self.body);
+        entry.body = body;
+        entry.body_truncated = cut || self.body_cut;
+        entry
+    }
+
+    /// Keeps an entry read back from a state file.
+    fn from_entry(mut entry: Entry) -> Self {
+        let headers = std::mem::take(&mut entry.headers);
+        let mut stored = Stored {
+            headers: String::new(),
+            body: std::mem::take(&mut entry.body)
+                .into_bytes()
+                .into_boxed_slice(),
+            body_cut: std::mem::take(&mut entry.body_truncated),
+            entry,
+        };
+        for (name, value) in entry_headers(headers) {
+            stored.push_header(&name, &value);
+        }
+        stored
+    }
+}
+
+/// Header names and values safe to pack: a line break in a value (possible only in a
+/// hand-edited state file) becomes a space.
+fn entry_headers(headers: BTreeMap<String, String>) -> Vec<(String, String)> {
+    headers
+        .into_iter()
+        .filter(|(name, _)| !name.contains([':', '\n']))
+        .map(|(name, value)| (name, value.replace(['\r', '\n'], " ")))
+        .collect()
+}
+
+impl JournalFilter {
+    fn matches(&self, e: &Entry) -> bool {
+        self.app_id
+            .as_ref()
+            .is_none_or(|a| e.app_id.as_ref() == Some(a))
+            && self.path.as_ref().is_none_or(|p| *p == e.path)
+            && self.outcome.as_ref().is_none_or(|o| o == e.outcome)
+            && self
+                .method
+                .as_ref()
+                .is_none_or(|m| m.eq_ignore_ascii_case(&e.method))
+    }
+}
+
+/// The journal of one instance.
+#[derive(Debug)]
+pub struct Journal {
+    retention: usize,
+    inner: Mutex<(u64, VecDeque<Stored>)>,
+}
+
+impl Journal {
+    /// A journal keeping at most `retention` entries.
+    pub fn new(retention: usize) -> Self {
+        Self {
+            retention,
+            inner: Mutex::new((0, VecDeque::new())),
+        }
+    }
+
+    /// Cuts a body for keeping.
+    pub fn body_text(body: &[u8]) -> (String, bool) {
+        let text = String::from_utf8_lossy(body);
+        if text.chars().count() <= MAX_BODY_CHARS {
+            (text.into_owned(), false)
+        } else {
+            (text.chars().take(MAX_BODY_CHARS).collect(), true)
+        }
+    }
+
+    /// Adds an entry (its id is assigned here).
+    pub(crate) fn record(&self, mut stored: Stored) {
+        if self.retention == 0 {
+            return;
+        }
+        let old = {
+            let mut inner = self.inner.lock();
+            inner.0 += 1;
+            stored.entry.id = inner.0;
+            inner.1.push_back(stored);
+            (inner.1.len() > self.retention)
+                .then(|| inner.1.pop_front())
+                .flatten()
+        };
+        // Freed outside the lock.
+        drop(old);
+    }
+
+    /// Matching entries, newest first.
+    pub fn list(&self, filter: &JournalFilter, limit: usize) -> Vec<Entry> {
+        let inner = self.inner.lock();
+        inner
+            .1
+            .iter()
+            .rev()
+            .filter(|s| filter.matches(&s.entry))
+            .take(limit)
+            .map(Stored::render)
+            .collect()
+    }
+
+    /// The id counter and every entry, oldest first.
+    pub fn snapshot(&self) -> (u64, Vec<Entry>) {
+        let inner = self.inner.lock();
+        (inner.0, inner.1.iter().map(Stored::render).collect())
+    }
+
+    /// Replaces every entry (oldest first), keeping the newest within the retention;
+    /// `last_id` is the counter behind entry ids.
+    pub fn restore(&self, last_id: u64, entries: Vec<Entry>) {
+        let skip = entries.len().saturating_sub(self.retention);
+        let kept = entries
+            .into_iter()
+            .skip(skip)
+            .map(Stored::from_entry)
+            .collect();
+        *self.inner.lock() = (last_id, kept);
+    }
+
+    /// Drops every entry.
+    pub fn clear(&self) {
+        self.inner.lock().1.clear();
+    }
+
+    /// Drops an app's entries.
+    pub fn remove_app(&self, app_id: &str) {
+        self.inner
+            .lock()
+            .1
+            .retain(|s| s.entry.app_id.as_deref() != Some(app_id));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{DateTime, Utc};
+    use serde_json::Value;
+
+    fn stored(body: &[u8], headers: &[(&str, &str)]) -> Stored {
+        let mut s = Stored {
+            entry: Entry {
+                id: 0,
+                at: DateTime::<Utc>::UNIX_EPOCH,
+                method: "POST".into(),
+                path: "/v1/token/access".into(),
+                query: String::new(),
+                headers: BTreeMap::new(),
+                body: String::new(),
+                body_truncated: false,
+                app_id: Some("a".into()),
+                auth: AuthRecord::default(),
+                response: ResponseRecord {
+                    status: 200,
+                    err_code: None,
+                    answered_by: "token".into(),
+                },
+                outcome: "ok",
+                faults: Vec::new(),
+                duration_ms: 0,
+            },
+            headers: String::new(),
+            body: Box::default(),
+            body_cut: false,
+        };
+        s.set_body(body);
+        for (name, value) in headers {
+            s.push_header(name, value);
+        }
+        s
+    }
+
+    fn json(entry: &Entry) -> Value {
+        serde_json::to_value(entry).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_kept_entry_shows_its_headers_and_body_as_they_came() {
+        let s = stored(
+            "{\"a\":\"正常\"}".as_bytes(),
+            &[("content-type", "application/json"), ("x-odd", "a:b")],
+        );
+        let entry = s.render();
+        assert_eq!(entry.body, "{\"a\":\"正常\"}");
+        assert!(!entry.body_truncated);
+        assert_eq!(entry.headers.len(), 2);
+        assert_eq!(entry.headers["x-odd"], "a:b");
+    }
+
+    #[test]
+    fn a_long_body_is_shown_cut_at_16_ki_characters_whatever_its_size() {
+        for len in [
+            MAX_BODY_CHARS + 1,
+            MAX_BODY_BYTES,
+            MAX_BODY_BYTES + 1,
+            1 << 20,
+        ] {
+            let body = vec![b'x'; len];
+            let entry = stored(&body, &[]).render();
+            assert_eq!(entry.body.len(), MAX_BODY_CHARS, "{len}");
+            assert!(entry.body_truncated, "{len}");
+        }
+        let exact = stored(&[b'y'; MAX_BODY_CHARS], &[]).render();
+        assert!(!exact.body_truncated);
+        // Four-byte characters: 16 Ki of them fill the kept bytes exactly.
+        let wide = "😀".repeat(MAX_BODY_CHARS + 10);
+        let entry = stored(wide.as_bytes(), &[]).render();
+        assert_eq!(entry.body, "😀".repeat(MAX_BODY_CHARS));
+        assert!(entry.body_truncated);
+    }
+
+    #[test]
+    fn an_entry_restored_from_a_state_file_reads_back_the_same() {
+        let journal = Journal::new(10);
+        journal.record(stored(
+            &vec![b'z'; MAX_BODY_BYTES + 5],
+            &[("authorization", "OPEN-ACCESS-TOKEN AccessToken=5d0c…")],
+        ));
+        journal.record(stored(b"\xff\xfe body", &[("user-agent", "ua")]));
+        let (last_id, entries) = journal.snapshot();
+        let before: Vec<Value> = entries.iter().map(json).collect();
+        let restored = Journal::new(10);
+        restored.restore(last_id, entries);
+        let (again_id, again) = restored.snapshot();
+        assert_eq!(again_id, last_id);
+        assert_eq!(again.iter().map(json).collect::<Vec<_>>(), before);
+        assert!(again[0].body_truncated);
+        assert_eq!(again[1].body, "\u{fffd}\u{fffd} body");
+    }
+
+    #[test]
+    fn the_journal_keeps_the_newest_within_its_retention_and_lists_newest_first() {
+        let journal = Journal::new(3);
+        for _ in 0..5 {
+            journal.record(stored(b"", &[]));
+        }
+        let ids: Vec<u64> = journal
+            .list(&JournalFilter::default(), 10)
+            .iter()
+            .map(|e| e.id)
+            .collect();
+        assert_eq!(ids, [5, 4, 3]);
+    }
+}

@@ -1,0 +1,282 @@
+//! The built-in merchant sink: `/__mock/sink/{appId}` takes notifications the way a correct
+//! merchant does — it checks `sign` with the app's md5Key and answers `SUCCESS` or `FAILED` —
+//! so a scenario can point an app's callback at the sandbox itself and stay self-contained.
+
+use std::collections::{HashMap, VecDeque};
+
+use parking_lot::Mutex;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::domain::apps::NotifySigning;
+use crate::protocol::signing::{NotifySignType, hex_matches, notify_sign};
+
+/// Receipts kept per app; older ones are dropped first.
+pub const KEPT_PER_APP: usize = 1000;
+
+/// One notification the sink received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Receipt {
+    /// The notification's `id`, if it could be read.
+    pub id: Option<String>,
+    /// Its `eventType`, if it could be read.
+    pub event_type: Option<String>,
+    /// Whether `sign` matched; `None` when the notification carried no `sign`.
+    pub sign_valid: Option<bool>,
+    /// `form` or `json`.
+    pub format: &'static str,
+    /// What the sink answered: `SUCCESS` or `FAILED`.
+    pub answer: &'static str,
+    /// Why it answered `FAILED`, if it did.
+    pub problem: Option<String>,
+    /// When it arrived, sandbox time.
+    pub at: String,
+}
+
+/// What the sink received, per app. One per sandbox instance.
+#[derive(Debug, Default)]
+pub struct SinkStore {
+    by_app: Mutex<HashMap<String, VecDeque<Receipt>>>,
+}
+
+impl SinkStore {
+    /// Records a receipt, dropping the app's oldest beyond [`KEPT_PER_APP`].
+    pub fn record(&self, app_id: &str, receipt: Receipt) {
+        let mut by_app = self.by_app.lock();
+        let list = by_app.entry(app_id.to_owned()).or_default();
+        list.push_back(receipt);
+        while list.len() > KEPT_PER_APP {
+            list.pop_front();
+        }
+    }
+
+    /// The app's receipts, oldest first.
+    pub fn received(&self, app_id: &str) -> Vec<Receipt> {
+        self.by_app
+            .lock()
+            .get(app_id)
+            .map(|l| l.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Forgets the app's receipts.
+    pub fn clear(&self, app_id: &str) {
+        self.by_app.lock().remove(app_id);
+    }
+
+    /// Forgets every receipt (a reset of the sandbox).
+    pub fn clear_all(&self) {
+        self.by_app.lock().clear();
+    }
+}
+
+/// The sink's judgement of one notification body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// `id`, if present.
+    pub id: Option<String>,
+    /// `eventType`, if present.
+    pub event_type: Option<String>,
+    /// `form` or `json`.
+    pub format: &'static str,
+    /// Whether `sign` matched; `None` without a `sign`.
+    pub sign_valid: Option<bool>,
+    /// `None` when accepted, else why not.
+    pub problem: Option<String>,
+}
+
+/// A body's format (`form` or `json`) and its top-level fields in order.
+type Fields = (&'static str, Vec<(String, String)>);
+
+/// Reads a notification body (form or JSON) into its top-level fields, nested JSON members as
+/// their compact text — the text the sign covers.
+fn fields_of(body: &[u8], content_type: &str) -> Result<Fields, String> {
+    let looks_json = content_type.to_ascii_lowercase().contains("json")
+        || body.trim_ascii_start().starts_with(b"{");
+    if !looks_json {
+        let pairs = url::form_urlencoded::parse(body)
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        return Ok(("form", pairs));
+    }
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| format!("the body is not valid JSON: {e}"))?;
+    let Value::Object(map) = value else {
+        return Err("the JSON body is not an object".into());
+    };
+    let pairs = map
+        .into_iter()
+        .map(|(k, v)| {
+            let text = match v {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            (k, text)
+        })
+        .collect();
+    Ok(("json", pairs))
+}
+
+/// Judges a notification as a correct merchant would: a present `sign` must match under the
+/// app's signature type; an unsigned one is accepted only when the app sends unsigned ones.
+///
+/// ```
+/// use chinaums_mock::domain::apps::NotifySigning;
+/// use chinaums_mock::domain::sink::judge;
+/// let v = judge(b"id=EV-1&eventType=X", "application/x-www-form-urlencoded", "key", NotifySigning::None);
+/// assert_eq!(v.problem, None);
+/// let v = judge(b"id=EV-1&signType=SHA256&sign=00", "", "key", NotifySigning::Sha256);
+/// assert_eq!(v.sign_valid, Some(false));
+/// ```
+pub fn judge(body: &[u8], content_type: &str, md5_key: &str, signing: NotifySigning) -> Verdict {
+    let (format, fields) = match fields_of(body, content_type) {
+        Ok(parsed) => parsed,
+        Err(problem) => {
+            return Verdict {
+                id: None,
+                event_type: None,
+                format: "json",
+                sign_valid: None,
+                problem: Some(problem),
+            };
+        }
+    };
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let (id, event_type) = (field("id"), field("eventType"));
+    let verdict = |sign_valid, problem| Verdict {
+        id: id.clone(),
+        event_type: event_type.clone(),
+        format,
+        sign_valid,
+        problem,
+    };
+    let Some(sign) = field("sign") else {
+        return match signing {
+            NotifySigning::None => verdict(None, None),
+            _ => verdict(None, Some("the notification carries no sign".into())),
+        };
+    };
+    let declared = field("signType").unwrap_or_else(|| "SHA256".into());
+    let sign_type = match declared.as_str() {
+        "SHA256" => NotifySignType::Sha256,
+        "MD5" => NotifySignType::Md5,
+        other => {
+            return verdict(Some(false), Some(format!("unknown signType {other:?}")));
+        }
+    };
+    if let Some(expected) = signing.sign_type() {
+        if expected != sign_type {
+            return verdict(
+                Some(false),
+                Some(format!(
+                    "signType {declared}, but the app signs with {}",
+                    expected.as_str()
+                )),
+            );
+        }
+    }
+    let expected = notify_sign(&fields, sign_type, md5_key).to_ascii_lowercase();
+    if hex_matches(&expected, &sign) {
+        verdict(Some(true), None)
+    } else {
+        verdict(Some(false), Some("sign does not match".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::apps::NotifyFormat;
+    use crate::protocol::encode::encode;
+
+    fn fields() -> Vec<(&'static str, String)> {
+        vec![
+            ("id", "EV-2026112512000012345".to_owned()),
+            ("eventType", "PAYSCORE.USER_OPEN_SERVICE".to_owned()),
+            (
+                "resource",
+                r#"{"openId":"o1","mid":"898201612345678"}"#.to_owned(),
+            ),
+        ]
+    }
+
+    #[test]
+    fn both_formats_and_both_hashes_are_accepted_when_signed_with_the_key() {
+        for format in [NotifyFormat::Form, NotifyFormat::Json] {
+            for signing in [NotifySigning::Sha256, NotifySigning::Md5] {
+                let sent = encode(&fields(), format, signing, "k1");
+                let v = judge(sent.body.as_bytes(), sent.content_type, "k1", signing);
+                assert_eq!(v.problem, None, "{format:?} {signing:?}");
+                assert_eq!(v.sign_valid, Some(true));
+                assert_eq!(v.id.as_deref(), Some("EV-2026112512000012345"));
+            }
+        }
+    }
+
+    #[test]
+    fn another_key_a_downgraded_hash_or_a_missing_sign_is_refused() {
+        let sent = encode(&fields(), NotifyFormat::Form, NotifySigning::Sha256, "k1");
+        let wrong_key = judge(
+            sent.body.as_bytes(),
+            sent.content_type,
+            "k2",
+            NotifySigning::Sha256,
+        );
+        assert_eq!(wrong_key.sign_valid, Some(false));
+        let md5 = encode(&fields(), NotifyFormat::Form, NotifySigning::Md5, "k1");
+        let downgraded = judge(
+            md5.body.as_bytes(),
+            md5.content_type,
+            "k1",
+            NotifySigning::Sha256,
+        );
+        assert!(downgraded.problem.is_some_and(|p| p.contains("MD5")));
+        let unsigned = encode(&fields(), NotifyFormat::Form, NotifySigning::None, "k1");
+        let refused = judge(
+            unsigned.body.as_bytes(),
+            unsigned.content_type,
+            "k1",
+            NotifySigning::Sha256,
+        );
+        assert_eq!(
+            (refused.sign_valid, refused.problem.is_some()),
+            (None, true)
+        );
+        let accepted = judge(
+            unsigned.body.as_bytes(),
+            unsigned.content_type,
+            "k1",
+            NotifySigning::None,
+        );
+        assert_eq!(accepted.problem, None);
+    }
+
+    #[test]
+    fn the_store_keeps_only_the_newest_receipts_per_app() {
+        let store = SinkStore::default();
+        for n in 0..KEPT_PER_APP + 5 {
+            store.record(
+                "a",
+                Receipt {
+                    id: Some(n.to_string()),
+                    event_type: None,
+                    sign_valid: None,
+                    format: "form",
+                    answer: "SUCCESS",
+                    problem: None,
+                    at: String::new(),
+                },
+            );
+        }
+        let kept = store.received("a");
+        assert_eq!(kept.len(), KEPT_PER_APP);
+        assert_eq!(kept[0].id.as_deref(), Some("5"));
+        assert!(store.received("b").is_empty());
+    }
+}

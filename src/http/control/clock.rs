@@ -1,0 +1,107 @@
+//! `/__mock/clock`: read, advance and set the sandbox clock.
+
+use actix_web::web::{self, Data, Payload, ServiceConfig};
+use actix_web::{HttpRequest, HttpResponse};
+use chrono::{DateTime, Datelike, Duration, Utc};
+
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{ControlError, parse_json, resource};
+use crate::sandbox::AppState;
+
+/// Longest single advance: ten years, far beyond any retry ladder.
+const MAX_ADVANCE_SECS: f64 = 10.0 * 365.0 * 24.0 * 3600.0;
+
+/// Whether ChinaUMS's `yyyyMMddHHmmss` can name the instant: years 0000 to 9999, Beijing time.
+/// Past them tokens could not be requested and notifications would carry malformed times.
+fn on_the_wire(t: DateTime<Utc>) -> bool {
+    (0..=9999).contains(&t.with_timezone(&crate::domain::clock::BEIJING).year())
+}
+
+const OFF_THE_WIRE: &str = "sandbox time must stay within 0000-01-01T00:00:00+08:00 and 9999-12-31T23:59:59+08:00, the years yyyyMMddHHmmss can express";
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(
+        resource("/clock")
+            .route(web::get().to(get))
+            .route(web::put().to(set)),
+    )
+    .service(resource("/clock/advance").route(web::post().to(advance)));
+}
+
+async fn get(state: Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(state.clock.view())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Advance {
+    seconds: f64,
+}
+
+async fn advance(
+    req: HttpRequest,
+    payload: Payload,
+    state: Data<AppState>,
+) -> Result<HttpResponse, ControlError> {
+    let body: Advance = parse_json(&req, payload, &state).await?;
+    if !body.seconds.is_finite() || body.seconds < 0.0 || body.seconds > MAX_ADVANCE_SECS {
+        return Err(ControlError::Validation(
+            "seconds must be a number from 0 to 315360000 (ten years); to go back, PUT /__mock/clock"
+                .into(),
+        ));
+    }
+    let by = Duration::milliseconds((body.seconds * 1000.0).round() as i64);
+    if !state
+        .clock
+        .now()
+        .checked_add_signed(by)
+        .is_some_and(on_the_wire)
+    {
+        return Err(ControlError::Validation(OFF_THE_WIRE.into()));
+    }
+    let report = state.notify.advance(by).await;
+    let view = state.clock.view();
+    tracing::info!(seconds = body.seconds, now = %view.now, attempts = report.attempts, "advanced clock");
+    Ok(HttpResponse::Ok().json(json!({
+        "now": view.now,
+        "offsetSeconds": view.offset_seconds,
+        "frozen": view.frozen,
+        "attempts": report.attempts,
+        "exhausted": report.exhausted,
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetClock {
+    now: Option<String>,
+    frozen: Option<bool>,
+}
+
+async fn set(
+    req: HttpRequest,
+    payload: Payload,
+    state: Data<AppState>,
+) -> Result<HttpResponse, ControlError> {
+    let body: SetClock = parse_json(&req, payload, &state).await?;
+    let now = body
+        .now
+        .as_deref()
+        .map(|s| {
+            DateTime::parse_from_rfc3339(s)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|e| {
+                    ControlError::Validation(format!(
+                        "now must be an RFC 3339 time such as 2026-11-25T12:00:00+08:00 ({e})"
+                    ))
+                })
+        })
+        .transpose()?;
+    if now.is_some_and(|t| !on_the_wire(t)) {
+        return Err(ControlError::Validation(OFF_THE_WIRE.into()));
+    }
+    state.clock.set(now, body.frozen);
+    Ok(HttpResponse::Ok().json(state.clock.view()))
+}

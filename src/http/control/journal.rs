@@ -1,0 +1,59 @@
+//! `/__mock/requests`: read and clear the journal.
+
+use actix_web::HttpResponse;
+use actix_web::web::{self, Data, Query, ServiceConfig};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::domain::journal::store::JournalFilter;
+use crate::http::control::{ControlError, resource};
+use crate::sandbox::AppState;
+
+const OUTCOMES: [&str; 5] = ["ok", "auth_failed", "bad_request", "fault", "no_service"];
+
+/// Registers the journal routes (inside the `/__mock` scope).
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(
+        resource("/requests")
+            .route(web::get().to(list))
+            .route(web::delete().to(clear)),
+    );
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ListQuery {
+    app_id: Option<String>,
+    path: Option<String>,
+    outcome: Option<String>,
+    method: Option<String>,
+    limit: Option<usize>,
+}
+
+async fn list(
+    query: Query<ListQuery>,
+    state: Data<AppState>,
+) -> Result<HttpResponse, ControlError> {
+    let q = query.into_inner();
+    if let Some(o) = &q.outcome {
+        if !OUTCOMES.contains(&o.as_str()) {
+            return Err(ControlError::InvalidQuery(format!(
+                "outcome must be one of {}, not {o:?}",
+                OUTCOMES.join(", ")
+            )));
+        }
+    }
+    let filter = JournalFilter {
+        app_id: q.app_id,
+        path: q.path,
+        outcome: q.outcome,
+        method: q.method,
+    };
+    let entries = state.journal.list(&filter, q.limit.unwrap_or(1000));
+    Ok(HttpResponse::Ok().json(json!({ "requests": entries })))
+}
+
+async fn clear(state: Data<AppState>) -> HttpResponse {
+    state.journal.clear();
+    HttpResponse::NoContent().finish()
+}

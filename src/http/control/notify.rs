@@ -1,0 +1,134 @@
+//! `/__mock/notifications`: list, inspect, wait for and redeliver notifications.
+
+use std::time::Duration;
+
+use actix_web::web::{self, Data, Path, Payload, Query, ServiceConfig};
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::domain::apps::check_callback_url;
+use crate::domain::notify::engine::RedeliverError;
+use crate::domain::notify::store::Filter;
+use crate::domain::notify::{Notification, Status};
+use crate::http::control::{ControlError, parse_json, resource};
+use crate::sandbox::AppState;
+
+/// Registers the notification routes (inside the `/__mock` scope).
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(resource("/notifications").route(web::get().to(list)))
+        .service(resource("/notifications/{id}").route(web::get().to(get)))
+        .service(resource("/notifications/{id}/wait").route(web::get().to(wait)))
+        .service(resource("/notifications/{id}/redeliver").route(web::post().to(redeliver)));
+}
+
+const DEFAULT_LIMIT: usize = 1000;
+const MAX_WAIT_MS: u64 = 300_000;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ListQuery {
+    app_id: Option<String>,
+    open_id: Option<String>,
+    event_type: Option<String>,
+    status: Option<String>,
+    limit: Option<usize>,
+}
+
+fn parse_status(s: &str) -> Result<Status, ControlError> {
+    Status::parse(s).ok_or_else(|| {
+        ControlError::InvalidQuery(format!(
+            "status must be pending, delivered or exhausted, not {s:?}"
+        ))
+    })
+}
+
+fn not_found(id: &str) -> ControlError {
+    ControlError::NotFound {
+        code: "NOTIFICATION_NOT_FOUND",
+        message: format!("no notification with id {id}"),
+    }
+}
+
+async fn list(
+    query: Query<ListQuery>,
+    state: Data<AppState>,
+) -> Result<HttpResponse, ControlError> {
+    let q = query.into_inner();
+    let filter = Filter {
+        app_id: q.app_id,
+        open_id: q.open_id,
+        event_type: q.event_type,
+        status: q.status.as_deref().map(parse_status).transpose()?,
+    };
+    let notifications = state.notify.list(&filter, q.limit.unwrap_or(DEFAULT_LIMIT));
+    Ok(HttpResponse::Ok().json(json!({ "notifications": notifications })))
+}
+
+async fn get(id: Path<String>, state: Data<AppState>) -> Result<HttpResponse, ControlError> {
+    let n = state.notify.get(&id).ok_or_else(|| not_found(&id))?;
+    Ok(HttpResponse::Ok().json(n))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WaitQuery {
+    status: Option<String>,
+    timeout_ms: Option<u64>,
+}
+
+async fn wait(
+    id: Path<String>,
+    query: Query<WaitQuery>,
+    state: Data<AppState>,
+) -> Result<HttpResponse, ControlError> {
+    let wanted = query.status.clone().unwrap_or_else(|| "settled".to_owned());
+    let done: Box<dyn Fn(&Notification) -> bool> = match wanted.as_str() {
+        "settled" => Box::new(|n: &Notification| n.status.is_settled()),
+        other => {
+            let status = parse_status(other).map_err(|_| {
+                ControlError::InvalidQuery(format!(
+                    "status must be delivered, exhausted, pending or settled, not {other:?}"
+                ))
+            })?;
+            Box::new(move |n: &Notification| n.status == status)
+        }
+    };
+    let timeout = Duration::from_millis(query.timeout_ms.unwrap_or(10_000).min(MAX_WAIT_MS));
+    let (reached, n) = state
+        .notify
+        .wait_until(&id, done, timeout)
+        .await
+        .ok_or_else(|| not_found(&id))?;
+    Ok(if reached {
+        HttpResponse::Ok().json(n)
+    } else {
+        HttpResponse::RequestTimeout().json(n)
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RedeliverBody {
+    callback_url: Option<String>,
+}
+
+async fn redeliver(
+    req: HttpRequest,
+    payload: Payload,
+    id: Path<String>,
+    state: Data<AppState>,
+) -> Result<HttpResponse, ControlError> {
+    let body: RedeliverBody = parse_json(&req, payload, &state).await?;
+    if let Some(url) = &body.callback_url {
+        check_callback_url(url)?;
+    }
+    match state.notify.redeliver(&id, body.callback_url).await {
+        Ok(n) => Ok(HttpResponse::Ok().json(n)),
+        Err(RedeliverError::NotFound(id)) => Err(not_found(&id)),
+        Err(e @ RedeliverError::NoCallbackUrl(_)) => Err(ControlError::Conflict {
+            code: "NO_CALLBACK_URL",
+            message: e.to_string(),
+        }),
+    }
+}

@@ -1,0 +1,218 @@
+//! Authentication of business calls: OPEN-ACCESS-TOKEN, OPEN-BODY-SIG and OPEN-FORM-PARAM.
+
+use std::sync::Arc;
+
+use actix_web::HttpRequest;
+use actix_web::http::header::AUTHORIZATION;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+pub use crate::protocol::header::{Credentials, HeaderError, SignedParams, parse_authorization};
+
+use super::error::AuthError;
+use crate::domain::apps::App;
+use crate::domain::stubs::RequestBody;
+use crate::domain::tokens::TokenLookup;
+use crate::protocol::signing::open_body_signature_matches;
+use crate::protocol::timefmt::parse_compact;
+use crate::sandbox::AppState;
+
+/// How a call authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum AuthMethod {
+    /// A token from `/v1/token/access`.
+    #[serde(rename = "OPEN-ACCESS-TOKEN")]
+    AccessToken,
+    /// An HMAC over the body, in the header.
+    #[serde(rename = "OPEN-BODY-SIG")]
+    BodySig,
+    /// An HMAC over `content`, in the query string.
+    #[serde(rename = "OPEN-FORM-PARAM")]
+    FormParam,
+}
+
+impl AuthMethod {
+    /// The scheme's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthMethod::AccessToken => "OPEN-ACCESS-TOKEN",
+            AuthMethod::BodySig => "OPEN-BODY-SIG",
+            AuthMethod::FormParam => "OPEN-FORM-PARAM",
+        }
+    }
+}
+
+/// The outcome of a successful authentication: which app is calling, and how.
+#[derive(Debug, Clone)]
+pub struct AuthContext {
+    /// The calling app.
+    pub app: Arc<App>,
+    /// The scheme it used.
+    pub method: AuthMethod,
+}
+
+/// The app a request is authenticated as, or why it is not.
+///
+/// `body` is the exact bytes received: OPEN-BODY-SIG covers them, never a re-serialisation.
+/// Read as JSON here (for its `mid`), it is not read again when a stub answers.
+pub fn authenticate(
+    state: &AppState,
+    req: &HttpRequest,
+    body: &RequestBody<'_>,
+) -> Result<AuthContext, AuthError> {
+    let now = state.clock.now();
+    match req.headers().get(AUTHORIZATION) {
+        Some(value) => {
+            let value = value.to_str().map_err(|_| {
+                AuthError::MalformedAuthorization("header is not visible ASCII".into())
+            })?;
+            let ctx = match parse_authorization(value).map_err(header_error)? {
+                Credentials::AccessToken(token) => by_token(state, &token, now)?,
+                Credentials::BodySig(params) => AuthContext {
+                    app: by_signature(state, &params, body.bytes(), now)?,
+                    method: AuthMethod::BodySig,
+                },
+            };
+            check_merchant(state, &ctx.app, body)?;
+            Ok(ctx)
+        }
+        None => match form_params(req.query_string())? {
+            Some((params, content)) => {
+                let app = by_signature(state, &params, content.as_bytes(), now)?;
+                let ctx = AuthContext {
+                    app,
+                    method: AuthMethod::FormParam,
+                };
+                check_merchant(state, &ctx.app, &RequestBody::new(content.as_bytes()))?;
+                Ok(ctx)
+            }
+            None => Err(AuthError::MissingAuthorization),
+        },
+    }
+}
+
+fn header_error(e: HeaderError) -> AuthError {
+    match e {
+        HeaderError::UnknownScheme(s) => AuthError::UnsupportedScheme(s),
+        other => AuthError::MalformedAuthorization(other.to_string()),
+    }
+}
+
+fn by_token(state: &AppState, token: &str, now: DateTime<Utc>) -> Result<AuthContext, AuthError> {
+    match state.tokens.lookup(token, now) {
+        TokenLookup::Valid(record) => state
+            .apps
+            .get(&record.app_id)
+            .map(|app| AuthContext {
+                app,
+                method: AuthMethod::AccessToken,
+            })
+            .ok_or(AuthError::UnknownToken),
+        TokenLookup::Expired(_) => Err(AuthError::ExpiredToken),
+        TokenLookup::Superseded(_) => {
+            Err(AuthError::SupersededToken(state.config.max_tokens_per_app))
+        }
+        TokenLookup::Unknown => Err(AuthError::UnknownToken),
+    }
+}
+
+/// Checks an HMAC-signed request (header or query form) and returns its app.
+fn by_signature(
+    state: &AppState,
+    params: &SignedParams,
+    content: &[u8],
+    now: DateTime<Utc>,
+) -> Result<Arc<App>, AuthError> {
+    let sent_at = parse_compact(&params.timestamp).map_err(|_| AuthError::TimestampUnparsable)?;
+    check_window(state.config.timestamp_window_secs, sent_at, now)?;
+    let app = state
+        .apps
+        .get(&params.app_id)
+        .ok_or(AuthError::UnknownApp)?;
+    if !open_body_signature_matches(
+        &params.app_id,
+        &params.timestamp,
+        &params.nonce,
+        content,
+        &app.app_key,
+        &params.signature,
+    ) {
+        return Err(AuthError::BadSign);
+    }
+    Ok(app)
+}
+
+/// Rejects a timestamp farther than `window_secs` from `now`; a window of 0 disables the check.
+pub fn check_window(
+    window_secs: u64,
+    sent_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), AuthError> {
+    let skew = (sent_at - now).num_seconds();
+    if window_secs > 0 && skew.unsigned_abs() > window_secs {
+        return Err(AuthError::AbnormalRequestTime {
+            skew_secs: skew,
+            window_secs,
+        });
+    }
+    Ok(())
+}
+
+/// Reads `?authorization=OPEN-FORM-PARAM&appId=…&timestamp=…&nonce=…&content=…&signature=…`.
+/// `Ok(None)` when the query does not use OPEN-FORM-PARAM at all.
+pub(crate) fn form_params(query: &str) -> Result<Option<(SignedParams, String)>, AuthError> {
+    let mut auth = None;
+    let mut fields: [Option<String>; 5] = Default::default();
+    const NAMES: [&str; 5] = ["appId", "timestamp", "nonce", "signature", "content"];
+    for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        if key.eq_ignore_ascii_case("authorization") {
+            auth = Some(value.into_owned());
+        } else if let Some(i) = NAMES.iter().position(|n| n.eq_ignore_ascii_case(&key)) {
+            fields[i].get_or_insert_with(|| value.into_owned());
+        }
+    }
+    match auth {
+        None => return Ok(None),
+        Some(a) if !a.trim().eq_ignore_ascii_case("OPEN-FORM-PARAM") => {
+            return Err(AuthError::UnsupportedScheme(a.chars().take(40).collect()));
+        }
+        Some(_) => {}
+    }
+    let mut take = |i: usize| match fields[i].take() {
+        Some(v) if !v.is_empty() || i == 4 => Ok(v),
+        _ => Err(AuthError::MalformedAuthorization(format!(
+            "OPEN-FORM-PARAM missing {}",
+            NAMES[i]
+        ))),
+    };
+    let params = SignedParams {
+        app_id: take(0)?,
+        timestamp: take(1)?,
+        nonce: take(2)?,
+        signature: take(3)?,
+    };
+    Ok(Some((params, take(4)?)))
+}
+
+/// A token or signature proves which app is calling; a `mid` in the body that belongs to a
+/// different app means the caller mixed up its credentials.
+fn check_merchant(state: &AppState, app: &App, content: &RequestBody<'_>) -> Result<(), AuthError> {
+    let Some(mid) = content
+        .json()
+        .and_then(|j| j.get("mid"))
+        .and_then(|m| m.as_str())
+    else {
+        return Ok(());
+    };
+    if mid == app.mid {
+        return Ok(());
+    }
+    let owners = state.apps.owners_of_mid(mid);
+    if !owners.is_empty() && !owners.contains(&app.app_id) {
+        return Err(AuthError::AppMismatch {
+            mid: mid.to_owned(),
+            app_id: app.app_id.clone(),
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,268 @@
+//! Every other `/v{N}/…` path: authenticate, let faults act, then answer from a stub or with
+//! `NO_SERVICE`. Each request lands in the journal.
+
+use std::time::Duration;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::web::{Data, Payload};
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
+
+use super::auth::{AuthContext, authenticate};
+use super::error::{AuthError, BusinessErrorBody, JSON_UTF8, no_service};
+use crate::domain::faults::{Fault, FaultAction, FaultTarget};
+use crate::domain::journal::Draft;
+use crate::domain::stubs::{Rendered, RequestBody, StubMatch, TemplateContext};
+use crate::http::body::read_limited;
+use crate::sandbox::AppState;
+
+/// The response header naming the app a call authenticated as, so tests and logs can tell
+/// tenants apart.
+pub const APP_HEADER: &str = "x-chinaums-mock-app-id";
+
+/// What a served call amounts to, for the journal.
+struct Served {
+    response: HttpResponse,
+    err_code: Option<String>,
+    answered_by: String,
+    outcome: &'static str,
+}
+
+/// Authenticates a business call and answers it.
+pub async fn handle(req: HttpRequest, payload: Payload, state: Data<AppState>) -> HttpResponse {
+    let mut draft = Draft::new(&req, state.clock.now());
+    let served = match read_limited(&req, payload, state.config.max_body_bytes).await {
+        Err(e) => {
+            let e = AuthError::from(e);
+            Served {
+                err_code: Some(e.code().to_owned()),
+                response: e.error_response(),
+                answered_by: "error".into(),
+                outcome: "bad_request",
+            }
+        }
+        Ok(body) => {
+            draft.body(&body);
+            serve(&state, &req, &RequestBody::new(&body), &mut draft).await
+        }
+    };
+    let status = served.response.status().as_u16();
+    draft.finish(
+        &state.journal,
+        status,
+        served.err_code,
+        served.answered_by,
+        served.outcome,
+    );
+    served.response
+}
+
+/// The scheme a request tries, for the journal (whether or not it succeeds).
+fn scheme_tried(req: &HttpRequest) -> Option<String> {
+    match req.headers().get(actix_web::http::header::AUTHORIZATION) {
+        Some(v) => Some(
+            String::from_utf8_lossy(v.as_bytes())
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_ascii_uppercase(),
+        ),
+        None => req
+            .query_string()
+            .to_ascii_lowercase()
+            .contains("authorization=open-form-param")
+            .then(|| "OPEN-FORM-PARAM".to_owned()),
+    }
+}
+
+async fn serve(
+    state: &AppState,
+    req: &HttpRequest,
+    body: &RequestBody<'_>,
+    draft: &mut Draft,
+) -> Served {
+    let ctx = match authenticate(state, req, body) {
+        Ok(ctx) => ctx,
+        Err(e) => {
+            // An accepted call records the scheme it used instead.
+            if let Some(scheme) = scheme_tried(req) {
+                draft.scheme(&scheme);
+            }
+            tracing::info!(method = %req.method(), path = %req.path(), code = e.code(), reason = %e, "rejected business call");
+            let diagnosis = match e {
+                AuthError::BadSign => super::diagnosis::business(state, req, body.bytes()),
+                _ => None,
+            };
+            draft.rejected(e.to_string(), diagnosis);
+            return Served {
+                err_code: Some(e.code().to_owned()),
+                response: e.error_response(),
+                answered_by: "error".into(),
+                outcome: "auth_failed",
+            };
+        }
+    };
+    draft.app(&ctx.app.app_id);
+    draft.scheme(ctx.method.as_str());
+    draft.accepted();
+    tracing::info!(app_id = %ctx.app.app_id, method = %req.method(), path = %req.path(), scheme = ctx.method.as_str(), "authenticated business call");
+    let fault = {
+        let mut rng = state.rng.lock();
+        state.faults.take(
+            FaultTarget::Gateway,
+            Some(&ctx.app.app_id),
+            Some(req.path()),
+            &mut *rng,
+        )
+    };
+    if let Some(fault) = fault {
+        draft.fault(&fault.id);
+        match fault.action {
+            FaultAction::Delay => {
+                tokio::time::sleep(Duration::from_millis(fault.delay_ms.unwrap_or(0))).await;
+            }
+            _ => return fault_answer(&fault, &ctx),
+        }
+    }
+    let stub = state
+        .stubs
+        .find(req.method().as_str(), req.path(), &ctx.app.app_id, body);
+    let mut served = match stub {
+        Some(m) => stub_answer(state, req, body, &ctx, m).await,
+        None => Served {
+            response: no_service(req.method().as_str(), req.path()),
+            err_code: Some("NO_SERVICE".into()),
+            answered_by: "no_service".into(),
+            outcome: "no_service",
+        },
+    };
+    if let Ok(value) = HeaderValue::from_str(&ctx.app.app_id) {
+        served
+            .response
+            .headers_mut()
+            .insert(HeaderName::from_static(APP_HEADER), value);
+    }
+    served
+}
+
+fn fault_answer(fault: &Fault, ctx: &AuthContext) -> Served {
+    let code = fault
+        .err_code
+        .clone()
+        .unwrap_or_else(|| "INTERNAL_ERROR".into());
+    let msg = fault
+        .err_msg
+        .clone()
+        .unwrap_or_else(|| format!("沙箱故障注入（{}）：{code}", fault.id));
+    let status = StatusCode::from_u16(fault.http_status.unwrap_or(500))
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response =
+        HttpResponse::build(status)
+            .content_type(JSON_UTF8)
+            .json(BusinessErrorBody {
+                err_code: &code,
+                err_msg: &msg,
+                err_info: None,
+            });
+    if let Ok(value) = HeaderValue::from_str(&ctx.app.app_id) {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static(APP_HEADER), value);
+    }
+    Served {
+        response,
+        err_code: Some(code),
+        answered_by: format!("fault:{}", fault.id),
+        outcome: "fault",
+    }
+}
+
+async fn stub_answer(
+    state: &AppState,
+    req: &HttpRequest,
+    body: &RequestBody<'_>,
+    ctx: &AuthContext,
+    m: StubMatch,
+) -> Served {
+    let answer = &m.answer;
+    if answer.delay_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(answer.delay_ms)).await;
+    }
+    let rendered = {
+        let mut rng = state.rng.lock();
+        let mut tctx = TemplateContext {
+            body,
+            path: req.path(),
+            method: req.method().as_str(),
+            app: &ctx.app,
+            now: state.clock.now(),
+            rng: &mut *rng,
+        };
+        answer.body.render(&mut tctx)
+    };
+    let mut builder = HttpResponse::build(answer.status);
+    answer.add_headers(&mut builder);
+    let (response, err_code) = match rendered {
+        Rendered::Empty => (builder.finish(), None),
+        Rendered::Text(text) => {
+            if !answer.sets_content_type {
+                builder.content_type("text/plain;charset=UTF-8");
+            }
+            (builder.body(text), None)
+        }
+        Rendered::Json { body, err_code } => {
+            if !answer.sets_content_type {
+                builder.content_type(JSON_UTF8);
+            }
+            (builder.body(body), err_code)
+        }
+    };
+    Served {
+        response,
+        err_code,
+        answered_by: m.answered_by,
+        outcome: "ok",
+    }
+}
+
+/// Whether a request path is a business path: `/`, a version segment (`v` or `V` and digits),
+/// `/`, then anything. The version is read as the router reads paths, with escapes decoded
+/// except `%25`, `%2F` and `%2B` (so `/%76%31/…` is one, `/v1%2F…` is not).
+pub fn is_business_path(path: &str) -> bool {
+    let Some((version, _)) = path.strip_prefix('/').and_then(|rest| rest.split_once('/')) else {
+        return false;
+    };
+    let hex = |b: u8| char::from(b).to_digit(16);
+    let bytes = version.as_bytes();
+    let mut i = 0;
+    let mut n = 0;
+    while i < bytes.len() {
+        let mut b = bytes[i];
+        i += 1;
+        if b == b'%' {
+            let pair = bytes
+                .get(i..i + 2)
+                .and_then(|p| Some(hex(p[0])? << 4 | hex(p[1])?));
+            if let Some(decoded) = pair.map(|d| d as u8) {
+                if !matches!(decoded, b'%' | b'/' | b'+') {
+                    b = decoded;
+                    i += 2;
+                }
+            }
+        }
+        let fits = if n == 0 {
+            matches!(b, b'v' | b'V')
+        } else {
+            b.is_ascii_digit()
+        };
+        if !fits {
+            return false;
+        }
+        n += 1;
+    }
+    n >= 2
+}
+
+#[cfg(test)]
+#[path = "business_tests.rs"]
+mod tests;

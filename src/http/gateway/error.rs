@@ -1,0 +1,272 @@
+//! The gateway's errors, in ChinaUMS's own shapes.
+//!
+//! The token endpoint answers `{"errCode", "errInfo"}` like the real one; business paths answer
+//! `{"errCode", "errMsg"}`. Where the public record shows a code (`1000`, `BAD_SIGN`,
+//! `ABNORMAL_REQUEST_TIME`, `NO_SERVICE`) the sandbox uses it; the rest are the sandbox's own and
+//! are listed in the README's error table.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+use crate::http::body::BodyError;
+
+/// The content type ChinaUMS's gateway answers with.
+pub const JSON_UTF8: &str = "application/json;charset=UTF-8";
+
+/// Why `POST /v1/token/access` refused to issue a token.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    /// `timestamp` is not `yyyyMMddHHmmss`.
+    #[error("Timestamp解析失败")]
+    TimestampUnparsable,
+    /// `timestamp` is too far from sandbox time.
+    #[error("认证失败：timestamp与服务器时间相差{skew_secs}秒，超出允许的±{window_secs}秒")]
+    TimestampOutOfWindow {
+        /// Distance from sandbox time.
+        skew_secs: i64,
+        /// The allowed window.
+        window_secs: u64,
+    },
+    /// No app has this appId.
+    #[error("认证失败：appId不存在")]
+    UnknownApp,
+    /// The signature does not match.
+    #[error("认证失败：签名错误（{method}，签名原文为appId+timestamp+nonce+appKey）")]
+    BadSignature {
+        /// The hash the request was checked with.
+        method: &'static str,
+    },
+    /// `signMethod` is neither SHA256 nor SHA1.
+    #[error("认证失败：不支持的signMethod：{0}")]
+    UnsupportedSignMethod(String),
+    /// The body is not a JSON object.
+    #[error("请求报文格式错误：{0}")]
+    MalformedJson(String),
+    /// A required field is missing or empty.
+    #[error("缺少必要参数：{0}")]
+    MissingField(&'static str),
+    /// A field has the wrong type or form.
+    #[error("参数格式错误：{field}{reason}")]
+    InvalidField {
+        /// The field.
+        field: &'static str,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The body is larger than the limit.
+    #[error("请求报文过大：超过{0}字节")]
+    TooLarge(usize),
+    /// The body could not be read.
+    #[error("请求报文读取失败")]
+    Unreadable,
+    /// `Content-Type` is not JSON.
+    #[error("不支持的Content-Type：{0}，请使用application/json")]
+    UnsupportedContentType(String),
+    /// Not a POST.
+    #[error("请求方法不支持：请使用POST")]
+    MethodNotAllowed,
+}
+
+impl TokenError {
+    /// The `errCode`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TokenError::TimestampUnparsable => "1000",
+            TokenError::TimestampOutOfWindow { .. } => "1001",
+            TokenError::UnknownApp => "1002",
+            TokenError::BadSignature { .. } => "1003",
+            TokenError::UnsupportedSignMethod(_) => "1004",
+            TokenError::MalformedJson(_) => "1005",
+            TokenError::MissingField(_) => "1006",
+            TokenError::InvalidField { .. } => "1007",
+            TokenError::TooLarge(_) => "1008",
+            TokenError::UnsupportedContentType(_) => "1009",
+            TokenError::MethodNotAllowed => "1010",
+            TokenError::Unreadable => "1011",
+        }
+    }
+}
+
+impl From<BodyError> for TokenError {
+    fn from(e: BodyError) -> Self {
+        match e {
+            BodyError::TooLarge { limit } => TokenError::TooLarge(limit),
+            BodyError::Read(_) => TokenError::Unreadable,
+        }
+    }
+}
+
+/// `{"errCode", "errInfo"}`, the token endpoint's error shape.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenErrorBody<'a> {
+    /// Code.
+    pub err_code: &'a str,
+    /// Message.
+    pub err_info: &'a str,
+}
+
+impl ResponseError for TokenError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            TokenError::TimestampUnparsable | TokenError::TimestampOutOfWindow { .. } => {
+                StatusCode::PRECONDITION_FAILED
+            }
+            TokenError::UnknownApp | TokenError::BadSignature { .. } => StatusCode::UNAUTHORIZED,
+            TokenError::UnsupportedSignMethod(_)
+            | TokenError::MalformedJson(_)
+            | TokenError::MissingField(_)
+            | TokenError::InvalidField { .. }
+            | TokenError::Unreadable => StatusCode::BAD_REQUEST,
+            TokenError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            TokenError::UnsupportedContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            TokenError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let info = self.to_string();
+        let mut response = HttpResponse::build(self.status_code());
+        if matches!(self, TokenError::MethodNotAllowed) {
+            // RFC 9110: a 405 names the methods the resource takes.
+            response.insert_header((actix_web::http::header::ALLOW, "POST"));
+        }
+        response.content_type(JSON_UTF8).json(TokenErrorBody {
+            err_code: self.code(),
+            err_info: &info,
+        })
+    }
+}
+
+/// Why a business call was not authenticated.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    /// No `Authorization` header and no OPEN-FORM-PARAM query.
+    #[error("认证失败：缺少Authorization请求头")]
+    MissingAuthorization,
+    /// The header or form parameters cannot be read.
+    #[error("认证失败：Authorization格式错误：{0}")]
+    MalformedAuthorization(String),
+    /// A scheme other than OPEN-ACCESS-TOKEN / OPEN-BODY-SIG.
+    #[error(
+        "认证失败：不支持的认证方式：{0}（支持OPEN-ACCESS-TOKEN、OPEN-BODY-SIG、OPEN-FORM-PARAM）"
+    )]
+    UnsupportedScheme(String),
+    /// The token was never issued, or its app is gone.
+    #[error("认证失败：AccessToken无效")]
+    UnknownToken,
+    /// The token's lifetime is over.
+    #[error("认证失败：AccessToken已过期，请重新获取")]
+    ExpiredToken,
+    /// The token was pushed out when its app fetched one token too many.
+    #[error("认证失败：AccessToken已失效，该应用已获取更新的AccessToken（每个应用最多{0}个有效）")]
+    SupersededToken(usize),
+    /// No app has this appId.
+    #[error("认证失败：appId不存在")]
+    UnknownApp,
+    /// The signature does not match.
+    #[error("认证失败：签名错误")]
+    BadSign,
+    /// The timestamp is not `yyyyMMddHHmmss`.
+    #[error("认证失败：Timestamp解析失败")]
+    TimestampUnparsable,
+    /// The timestamp is too far from sandbox time.
+    #[error("请求时间异常：与服务器时间相差{skew_secs}秒，超出允许的±{window_secs}秒")]
+    AbnormalRequestTime {
+        /// Distance from sandbox time.
+        skew_secs: i64,
+        /// The allowed window.
+        window_secs: u64,
+    },
+    /// The body names a merchant that belongs to another app.
+    #[error("认证失败：商户号{mid}不属于该应用（appId={app_id}）")]
+    AppMismatch {
+        /// The mid in the body.
+        mid: String,
+        /// The authenticated app.
+        app_id: String,
+    },
+    /// The body is larger than the limit.
+    #[error("请求报文过大：超过{0}字节")]
+    TooLarge(usize),
+    /// The body could not be read.
+    #[error("请求报文读取失败")]
+    Unreadable,
+}
+
+impl AuthError {
+    /// The `errCode`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AuthError::MissingAuthorization => "MISSING_AUTHORIZATION",
+            AuthError::MalformedAuthorization(_) => "INVALID_AUTHORIZATION",
+            AuthError::UnsupportedScheme(_) => "UNSUPPORTED_AUTH_SCHEME",
+            AuthError::UnknownToken => "INVALID_TOKEN",
+            AuthError::ExpiredToken => "TOKEN_EXPIRED",
+            AuthError::SupersededToken(_) => "TOKEN_SUPERSEDED",
+            AuthError::UnknownApp => "INVALID_APPID",
+            AuthError::BadSign => "BAD_SIGN",
+            AuthError::TimestampUnparsable => "INVALID_TIMESTAMP",
+            AuthError::AbnormalRequestTime { .. } => "ABNORMAL_REQUEST_TIME",
+            AuthError::AppMismatch { .. } => "APP_MISMATCH",
+            AuthError::TooLarge(_) | AuthError::Unreadable => "BAD_REQUEST",
+        }
+    }
+}
+
+impl From<BodyError> for AuthError {
+    fn from(e: BodyError) -> Self {
+        match e {
+            BodyError::TooLarge { limit } => AuthError::TooLarge(limit),
+            BodyError::Read(_) => AuthError::Unreadable,
+        }
+    }
+}
+
+/// `{"errCode", "errMsg"}` as business APIs answer; gateway rejections also carry `errInfo`
+/// with the same text, because token-style clients read that field.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BusinessErrorBody<'a> {
+    /// Code.
+    pub err_code: &'a str,
+    /// Message.
+    pub err_msg: &'a str,
+    /// Same message, for clients that read `errInfo`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub err_info: Option<&'a str>,
+}
+
+impl ResponseError for AuthError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AuthError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AuthError::Unreadable => StatusCode::BAD_REQUEST,
+            _ => StatusCode::UNAUTHORIZED,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let msg = self.to_string();
+        HttpResponse::build(self.status_code())
+            .content_type(JSON_UTF8)
+            .json(BusinessErrorBody {
+                err_code: self.code(),
+                err_msg: &msg,
+                err_info: Some(&msg),
+            })
+    }
+}
+
+/// The answer to an authenticated call that nothing serves.
+pub fn no_service(method: &str, path: &str) -> HttpResponse {
+    let msg = format!("服务不存在：{method} {path}（沙箱中没有为该路径配置应答）");
+    HttpResponse::NotFound()
+        .content_type(JSON_UTF8)
+        .json(BusinessErrorBody {
+            err_code: "NO_SERVICE",
+            err_msg: &msg,
+            err_info: None,
+        })
+}

@@ -1,0 +1,7 @@
+//! The HTTP adapters: the gateway (`/v{N}/…`, the token endpoint) and the control API
+//! (`/__mock`). Handlers extract, call the sandbox and answer; the rules live below.
+
+pub mod body;
+pub mod control;
+pub mod gateway;
+pub mod ui;

@@ -1,0 +1,116 @@
+//! The state of one sandbox instance. No globals: two instances in one process never share.
+
+mod lifecycle;
+
+pub use lifecycle::{AppReset, SeedError};
+
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+use rand::RngExt;
+
+use crate::config::Config;
+use crate::domain::apps::AppRegistry;
+use crate::domain::clock::{Clock, Clocks};
+use crate::domain::faults::FaultStore;
+use crate::domain::journal::Journal;
+use crate::domain::notify::{CallbackClient, EngineDeps, EngineSettings, NotifyEngine};
+use crate::domain::payscore::PayScoreStore;
+use crate::domain::stubs::StubStore;
+use crate::domain::tokens::TokenStore;
+
+/// Everything the routes of one instance share.
+#[derive(Debug)]
+pub struct AppState {
+    /// Start-up settings.
+    pub config: Config,
+    /// The instance's own base URL, e.g. `http://127.0.0.1:8080`.
+    pub base_url: String,
+    /// The control API's base URL (differs from `base_url` with an admin port).
+    pub control_url: String,
+    /// The instance's clock.
+    pub clock: Arc<Clock>,
+    /// The clock of each app: ask it, not `clock`, wherever an app is concerned.
+    pub clocks: Clocks,
+    /// The tenants.
+    pub apps: Arc<AppRegistry>,
+    /// Issued access tokens.
+    pub tokens: TokenStore,
+    /// Pay Score authorisations.
+    pub payscore: PayScoreStore,
+    /// Notifications and their delivery.
+    pub notify: Arc<NotifyEngine>,
+    /// Faults.
+    pub faults: Arc<FaultStore>,
+    /// Stubs.
+    pub stubs: StubStore,
+    /// The request journal.
+    pub journal: Journal,
+    /// The one generator behind every generated value, seeded by `--seed`.
+    pub rng: Arc<Mutex<StdRng>>,
+    /// What the built-in merchant sink (`/__mock/sink/{appId}`) received.
+    pub sink: crate::domain::sink::SinkStore,
+}
+
+impl AppState {
+    /// An empty state (no apps yet) for `config`.
+    pub fn new(config: Config, clock: Arc<Clock>, base_url: String) -> Self {
+        let mut rng = Self::new_rng(config.seed);
+        let first_event_number = rng.random_range(10_000..90_000);
+        let rng = Arc::new(Mutex::new(rng));
+        let clocks = Clocks::new(Arc::clone(&clock));
+        let apps = Arc::new(AppRegistry::default());
+        let faults = Arc::new(FaultStore::default());
+        let notify = Arc::new(NotifyEngine::new(
+            &EngineSettings {
+                max_in_flight: config.max_in_flight,
+                retention: config.notification_retention,
+                first_event_number,
+            },
+            EngineDeps {
+                clocks: clocks.clone(),
+                apps: Arc::clone(&apps),
+                faults: Arc::clone(&faults),
+                rng: Arc::clone(&rng),
+                callback_allow: config.callback_allow.clone(),
+                // The HTTP client itself is built with the first attempt.
+                transport: Arc::new(CallbackClient::default()),
+            },
+        ));
+        let tokens = TokenStore::new(config.max_tokens_per_app);
+        let payscore = PayScoreStore::new(config.authorization_retention);
+        let journal = Journal::new(config.journal_retention);
+        Self {
+            config,
+            control_url: base_url.clone(),
+            base_url,
+            clock,
+            clocks,
+            apps,
+            tokens,
+            payscore,
+            notify,
+            faults,
+            stubs: StubStore::default(),
+            journal,
+            rng,
+            sink: crate::domain::sink::SinkStore::default(),
+        }
+    }
+
+    /// The clock of the app `app_id`: every time-based rule about an app asks this.
+    pub fn clock_of(&self, app_id: &str) -> &Clock {
+        self.clocks.of_app(app_id)
+    }
+
+    /// A fresh generator for `seed` (or from the operating system).
+    pub fn new_rng(seed: Option<u64>) -> StdRng {
+        match seed {
+            Some(seed) => StdRng::seed_from_u64(seed),
+            None => StdRng::from_rng(&mut rand::rng()),
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! Building and running one sandbox instance.
+
+pub mod embed;
+pub mod telemetry;
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::web::{self, Data};
+use actix_web::{App as ActixApp, HttpResponse, HttpServer};
+use serde_json::json;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::config::Config;
+use crate::domain::clock::Clock;
+use crate::persist::{self, PersistError, Saver};
+use crate::sandbox::{AppState, SeedError};
+
+/// Why an instance could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The listener could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The fixtures could not be loaded, or one of them is invalid.
+    #[error(transparent)]
+    Seed(#[from] SeedError),
+    /// The state file cannot be restored (or could never be saved).
+    #[error(transparent)]
+    State(#[from] PersistError),
+}
+
+/// A built, bound sandbox. Run it with [`Application::run_until_stopped`], stop it with the
+/// [`AppHandle`].
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// use chinaums_mock::{Application, Config};
+/// let app = Application::build(Config { port: 0, ..Config::default() }).await?;
+/// println!("listening on {}", app.url());
+/// let handle = app.handle();
+/// tokio::spawn(app.run_until_stopped());
+/// handle.stop(true).await;
+/// # Ok(()) }
+/// ```
+pub struct Application {
+    address: SocketAddr,
+    control_address: SocketAddr,
+    servers: Vec<Server>,
+    state: Data<AppState>,
+    shutdown: Arc<watch::Sender<bool>>,
+    dispatcher: JoinHandle<()>,
+    saver: Option<Arc<Saver>>,
+    periodic_save: Option<JoinHandle<()>>,
+}
+
+/// Stops a running instance: its HTTP server and every background worker.
+#[derive(Clone)]
+pub struct AppHandle {
+    servers: Vec<ServerHandle>,
+    shutdown: Arc<watch::Sender<bool>>,
+}
+
+impl AppHandle {
+    /// Stops the instance; `graceful` lets in-flight requests finish first. The stop is
+    /// requested at once, even if the returned future (which resolves once stopped) is dropped.
+    pub fn stop(&self, graceful: bool) -> impl std::future::Future<Output = ()> + use<> {
+        self.shutdown.send_replace(true);
+        let stops: Vec<_> = self.servers.iter().map(|s| s.stop(graceful)).collect();
+        async move {
+            futures_util::future::join_all(stops).await;
+        }
+    }
+}
+
+fn bind(host: &str, port: u16) -> Result<(TcpListener, SocketAddr), StartError> {
+    let addr = format!("{host}:{port}");
+    let listener = TcpListener::bind(&addr).map_err(|source| StartError::Bind {
+        addr: addr.clone(),
+        source,
+    })?;
+    let address = listener
+        .local_addr()
+        .map_err(|source| StartError::Bind { addr, source })?;
+    Ok((listener, address))
+}
+
+/// What one listener serves: the gateway, the control API, or both.
+#[derive(Clone, Copy)]
+struct Serves {
+    gateway: bool,
+    control: bool,
+}
+
+fn http_server(
+    state: &Data<AppState>,
+    listener: TcpListener,
+    workers: Option<usize>,
+    serves: Serves,
+) -> Result<Server, StartError> {
+    let addr = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    let server_state = state.clone();
+    let mut server = HttpServer::new(move || {
+        let mut app = ActixApp::new().app_data(server_state.clone());
+        if serves.control {
+            app = app.configure(crate::http::control::configure);
+        }
+        if serves.gateway {
+            app = app
+                .configure(crate::http::gateway::configure)
+                .route("/", web::get().to(index));
+        }
+        app.default_service(web::to(not_found))
+    })
+    .disable_signals()
+    .shutdown_timeout(5);
+    if let Some(n) = workers {
+        server = server.workers(n.max(1));
+    }
+    Ok(server
+        .listen(listener)
+        .map_err(|source| StartError::Bind { addr, source })?
+        .run())
+}
+
+impl Application {
+    /// Loads fixtures, binds the listener(s) (port 0 picks a free port) and prepares the
+    /// server(s): one for everything, or with `admin_port` one for the gateway and one for the
+    /// control API.
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        let restored = match &config.state_file {
+            Some(path) => {
+                let file = persist::load(path)?;
+                if file.is_none() {
+                    persist::check_creatable(path)?;
+                }
+                file
+            }
+            None => None,
+        };
+        let (listener, address) = bind(&config.host, config.port)?;
+        let admin = config
+            .admin_port
+            .map(|port| bind(&config.host, port))
+            .transpose()?;
+        let control_address = admin.as_ref().map_or(address, |(_, a)| *a);
+
+        let clock = Arc::new(Clock::system());
+        if config.clock_start.is_some() || config.clock_frozen {
+            clock.set(config.clock_start, Some(config.clock_frozen));
+        }
+        let workers = config.workers;
+        let mut state = AppState::new(config, clock, format!("http://{address}"));
+        state.control_url = format!("http://{control_address}");
+        match (restored, &state.config.state_file) {
+            (Some(file), Some(path)) => {
+                persist::restore(&state, file).map_err(|e| PersistError::Corrupt {
+                    path: path.clone(),
+                    reason: e.0,
+                })?;
+                tracing::info!(path = %path.display(), apps = state.apps.len(), "state restored");
+            }
+            _ => state.seed()?,
+        }
+        let state = Data::new(state);
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let dispatcher =
+            tokio::spawn(Arc::clone(&state.notify).run_dispatcher(shutdown_rx.clone()));
+        let saver = state
+            .config
+            .state_file
+            .clone()
+            .map(Saver::new)
+            .map(Arc::new);
+        let every = state.config.state_save_interval_secs;
+        let periodic_save = saver.as_ref().filter(|_| every > 0).map(|saver| {
+            let (saver, state) = (saver.clone(), state.clone());
+            tokio::spawn(async move {
+                saver
+                    .run_periodic(state, std::time::Duration::from_secs(every), shutdown_rx)
+                    .await;
+            })
+        });
+
+        let mut servers = Vec::new();
+        match admin {
+            None => servers.push(http_server(
+                &state,
+                listener,
+                workers,
+                Serves {
+                    gateway: true,
+                    control: true,
+                },
+            )?),
+            Some((admin_listener, _)) => {
+                servers.push(http_server(
+                    &state,
+                    listener,
+                    workers,
+                    Serves {
+                        gateway: true,
+                        control: false,
+                    },
+                )?);
+                servers.push(http_server(
+                    &state,
+                    admin_listener,
+                    workers,
+                    Serves {
+                        gateway: false,
+                        control: true,
+                    },
+                )?);
+            }
+        }
+        Ok(Self {
+            address,
+            control_address,
+            servers,
+            state,
+            shutdown: Arc::new(shutdown),
+            dispatcher,
+            saver,
+            periodic_save,
+        })
+    }
+
+    /// The control API's address (the gateway's, unless `admin_port` is set).
+    pub fn control_address(&self) -> SocketAddr {
+        self.control_address
+    }
+
+    /// The control API's base URL (`/__mock` lives under it).
+    pub fn control_url(&self) -> String {
+        format!("http://{}", self.control_address)
+    }
+
+    /// The bound address.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:8080`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// The instance's state, for in-process inspection.
+    pub fn state(&self) -> Data<AppState> {
+        self.state.clone()
+    }
+
+    /// A handle that stops the server and its workers.
+    pub fn handle(&self) -> AppHandle {
+        AppHandle {
+            servers: self.servers.iter().map(Server::handle).collect(),
+            shutdown: self.shutdown.clone(),
+        }
+    }
+
+    /// Serves until stopped through an [`AppHandle`]. Then the dispatcher stops, attempts in
+    /// flight get up to [`persist::drain_bound`] to finish, and with a state file the state is
+    /// saved a last time (an error if it cannot be).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = futures_util::future::try_join_all(self.servers)
+            .await
+            .map(|_| ());
+        self.shutdown.send_replace(true);
+        let bound = persist::drain_bound(&self.state);
+        // The dispatcher stops at once unless it waits for an advance that stopped with the
+        // server; either way no new attempt starts after this.
+        let _ = tokio::time::timeout(bound, self.dispatcher).await;
+        if !self.state.notify.drain(bound).await {
+            tracing::warn!(
+                in_flight = self.state.notify.in_flight(),
+                "delivery attempts still in flight at shutdown; they are saved as planned"
+            );
+        }
+        if let Some(task) = self.periodic_save {
+            let _ = task.await;
+        }
+        if let Some(saver) = &self.saver {
+            saver
+                .save(&self.state)
+                .await
+                .map_err(std::io::Error::other)?;
+            tracing::info!(path = %saver.path().display(), "state saved");
+        }
+        result
+    }
+}
+
+async fn index() -> HttpResponse {
+    HttpResponse::Ok().json(json!({
+        "name": "chinaums-mock",
+        "version": env!("CARGO_PKG_VERSION"),
+        "tokenEndpoint": "/v1/token/access",
+        "control": "/__mock",
+        "health": "/__mock/health",
+    }))
+}
+
+async fn not_found(req: actix_web::HttpRequest) -> HttpResponse {
+    HttpResponse::NotFound()
+        .content_type(crate::http::gateway::error::JSON_UTF8)
+        .json(json!({
+            "errCode": "NO_SERVICE",
+            "errMsg": format!("服务不存在：{} {}（ChinaUMS路径形如/v1/…，控制接口在/__mock下）", req.method(), req.path()),
+        }))
+}
