@@ -1,6 +1,7 @@
 //! Integration tests: each test starts its own sandbox on a free port and talks real HTTP.
 
 mod apps;
+mod architecture;
 mod auth_access_token;
 mod auth_body_sig;
 mod auth_form_param;
