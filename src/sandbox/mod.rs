@@ -1,8 +1,12 @@
 //! The state of one sandbox instance. No globals: two instances in one process never share.
 
 mod lifecycle;
+mod payscore;
+mod sink;
+mod tenants;
 
 pub use lifecycle::{AppReset, SeedError};
+pub use payscore::{CloseAuthorization, OpenAuthorization, PayScoreError, Transitioned};
 
 use std::sync::Arc;
 
@@ -114,3 +118,6 @@ impl AppState {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -191,8 +191,10 @@ impl NotifyEngine {
         self.store.lock().list(filter, limit)
     }
 
-    /// The app's callback URL became available: parked notifications go out now.
-    pub fn callback_set(&self, app_id: &str, now: DateTime<Utc>) {
+    /// The app's callback URL became available: parked notifications go out now (the app's
+    /// time).
+    pub fn callback_set(&self, app_id: &str) {
+        let now = self.deps.clocks.of_app(app_id).now();
         if self.store.lock().unpark_app(app_id, now) > 0 {
             self.touch();
         }
@@ -205,8 +207,14 @@ impl NotifyEngine {
     }
 
     /// Releases the notifications an out-of-order fault holds (the fault is gone).
-    pub fn release_held(&self, fault: &str, now: DateTime<Utc>) {
-        if self.store.lock().release_held(fault, now) > 0 {
+    pub fn release_held(&self, fault: &str) {
+        let clocks = &self.deps.clocks;
+        if self
+            .store
+            .lock()
+            .release_held(fault, |app| clocks.of_app(app).now())
+            > 0
+        {
             self.touch();
         }
     }

@@ -223,7 +223,7 @@ async fn a_notification_without_a_callback_url_waits_until_the_app_has_one() {
     with_url.callback_url = Some("http://merchant.test/late".to_owned());
     bench.apps.remove(APP);
     bench.apps.insert(with_url).expect("insert");
-    bench.engine.callback_set(APP, bench.clock.now());
+    bench.engine.callback_set(APP);
     bench.engine.deliver_due().await;
 
     assert_eq!(bench.status(&n.id), Status::Delivered);

@@ -4,7 +4,6 @@ use actix_web::web::{self, Data, Path, Payload, ServiceConfig};
 use actix_web::{HttpRequest, HttpResponse};
 
 use crate::domain::apps::AppSpec;
-use crate::domain::apps::registry::{build_app, patch_app};
 use crate::http::control::{ControlError, parse_json, resource};
 use crate::sandbox::AppState;
 
@@ -34,20 +33,12 @@ async fn create(
     state: Data<AppState>,
 ) -> Result<HttpResponse, ControlError> {
     let spec: AppSpec = parse_json(&req, payload, &state).await?;
-    let app = {
-        let mut rng = state.rng.lock();
-        build_app(&spec, &state.config.notify_defaults, None, &mut *rng)?
-    };
-    let app = state.apps.insert(app)?;
-    tracing::info!(app_id = %app.app_id, "created app");
+    let app = state.create_app(&spec)?;
     Ok(HttpResponse::Created().json(&*app))
 }
 
 async fn get(path: Path<String>, state: Data<AppState>) -> Result<HttpResponse, ControlError> {
-    let app = state
-        .apps
-        .get(&path)
-        .ok_or_else(|| crate::domain::apps::AppError::NotFound(path.into_inner()))?;
+    let app = state.app(&path)?;
     Ok(HttpResponse::Ok().json(&*app))
 }
 
@@ -58,10 +49,7 @@ async fn patch(
     state: Data<AppState>,
 ) -> Result<HttpResponse, ControlError> {
     let spec: AppSpec = parse_json(&req, payload, &state).await?;
-    let app = state.apps.update(&path, |app| patch_app(app, &spec))?;
-    if app.callback_url.is_some() {
-        state.notify.callback_set(&app.app_id, state.clock.now());
-    }
+    let app = state.update_app(&path, &spec)?;
     Ok(HttpResponse::Ok().json(&*app))
 }
 

@@ -37,10 +37,8 @@ async fn add(
 ) -> Result<HttpResponse, ControlError> {
     let spec: FaultSpec = parse_json(&req, payload, &state).await?;
     let fault = state
-        .faults
-        .add(spec)
+        .add_fault(spec)
         .map_err(|e| ControlError::Validation(e.to_string()))?;
-    tracing::info!(id = %fault.id, target = ?fault.target, action = ?fault.action, "added fault");
     Ok(HttpResponse::Created().json(fault))
 }
 
@@ -54,17 +52,13 @@ async fn get(id: Path<String>, state: Data<AppState>) -> Result<HttpResponse, Co
 }
 
 async fn remove(id: Path<String>, state: Data<AppState>) -> Result<HttpResponse, ControlError> {
-    if !state.faults.remove(&id) {
+    if !state.remove_fault(&id) {
         return Err(not_found(&id));
     }
-    state.notify.release_held(&id, state.clock.now());
     Ok(HttpResponse::NoContent().finish())
 }
 
 async fn clear(state: Data<AppState>) -> HttpResponse {
-    for fault in state.faults.list() {
-        state.notify.release_held(&fault.id, state.clock.now());
-    }
-    state.faults.clear(None);
+    state.clear_faults();
     HttpResponse::NoContent().finish()
 }

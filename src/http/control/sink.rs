@@ -5,10 +5,8 @@ use actix_web::web::{self, Data, Path, Payload, ServiceConfig};
 use actix_web::{HttpRequest, HttpResponse};
 use serde_json::json;
 
-use crate::domain::sink::{Receipt, judge};
 use crate::http::body::read_limited;
 use crate::http::control::resource;
-use crate::protocol::timefmt::rfc3339_beijing;
 use crate::sandbox::AppState;
 
 /// Registers the sink routes (inside the `/__mock` scope).
@@ -33,10 +31,10 @@ async fn receive(
     app_id: Path<String>,
     state: Data<AppState>,
 ) -> HttpResponse {
-    let Some(app) = state.apps.get(&app_id) else {
+    if !state.apps.contains(&app_id) {
         tracing::info!(app_id = %app_id, "sink: notification for an unknown app");
         return text("FAILED");
-    };
+    }
     let body = match read_limited(&req, payload, state.config.max_body_bytes).await {
         Ok(body) => body,
         Err(e) => {
@@ -49,26 +47,7 @@ async fn receive(
         .get(actix_web::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let verdict = judge(&body, content_type, &app.md5_key, app.notify.sign_type);
-    let answer = if verdict.problem.is_none() {
-        "SUCCESS"
-    } else {
-        "FAILED"
-    };
-    tracing::debug!(app_id = %app_id, id = ?verdict.id, answer, "sink: notification");
-    state.sink.record(
-        &app.app_id,
-        Receipt {
-            id: verdict.id,
-            event_type: verdict.event_type,
-            sign_valid: verdict.sign_valid,
-            format: verdict.format,
-            answer,
-            problem: verdict.problem,
-            at: rfc3339_beijing(state.clock.now()),
-        },
-    );
-    text(answer)
+    text(state.receive_at_sink(&app_id, &body, content_type))
 }
 
 async fn list(app_id: Path<String>, state: Data<AppState>) -> HttpResponse {

@@ -46,13 +46,16 @@ impl Store {
         true
     }
 
-    fn release(&mut self, ids: Vec<String>, now: DateTime<Utc>) {
+    /// Puts held notifications back on the queue, each at `now_of(its app)`.
+    fn release(&mut self, ids: Vec<String>, now_of: impl Fn(&str) -> DateTime<Utc>) {
         for id in ids {
             self.held.remove(&id);
-            if let Some(n) = self.by_id.get_mut(&id) {
-                n.held_by_fault = None;
-                n.next_attempt_at = Some(now);
-            }
+            let Some(n) = self.by_id.get_mut(&id) else {
+                continue;
+            };
+            let now = now_of(&n.app_id);
+            n.held_by_fault = None;
+            n.next_attempt_at = Some(now);
             self.push(now, Kind::Attempt, &id);
         }
     }
@@ -80,11 +83,11 @@ impl Store {
             })
             .map(|n| n.id.clone())
             .collect();
-        self.release(ids, now);
+        self.release(ids, |_| now);
     }
 
-    /// Releases everything a fault holds (it was deleted).
-    pub fn release_held(&mut self, fault: &str, now: DateTime<Utc>) -> usize {
+    /// Releases everything a fault holds (it was deleted), each at the time of its app.
+    pub fn release_held(&mut self, fault: &str, now_of: impl Fn(&str) -> DateTime<Utc>) -> usize {
         let ids: Vec<String> = self
             .held
             .iter()
@@ -93,7 +96,7 @@ impl Store {
             .map(|n| n.id.clone())
             .collect();
         let count = ids.len();
-        self.release(ids, now);
+        self.release(ids, now_of);
         count
     }
 

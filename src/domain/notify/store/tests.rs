@@ -249,8 +249,8 @@ fn deleting_the_fault_releases_what_it_holds() {
     let mut store = one();
     let job = take_one(&mut store, t0());
     store.hold(&job, "flt-1");
-    assert_eq!(store.release_held("flt-2", t0()), 0);
-    assert_eq!(store.release_held("flt-1", t0() + secs(1)), 1);
+    assert_eq!(store.release_held("flt-2", |_| t0()), 0);
+    assert_eq!(store.release_held("flt-1", |_| t0() + secs(1)), 1);
     assert_eq!(store.next_due(), Some(t0() + secs(1)));
 }
 
