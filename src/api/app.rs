@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize};
 
 pub use crate::protocol::encode::{NotifyFormat, NotifySigning};
+use crate::protocol::events::Merchant;
 
 /// What counts as an acknowledged delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
@@ -78,6 +79,17 @@ pub struct App {
     pub callback_url: Option<String>,
     /// Notification settings.
     pub notify: NotifySettings,
+}
+
+impl App {
+    /// The merchant identifiers its notifications carry.
+    pub fn merchant(&self) -> Merchant<'_> {
+        Merchant {
+            mid: &self.mid,
+            sub_app_id: &self.sub_app_id,
+            service_id: &self.service_id,
+        }
+    }
 }
 
 /// Partial notification settings, as a request or fixture gives them.

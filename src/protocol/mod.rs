@@ -4,6 +4,7 @@
 
 pub mod diagnose;
 pub mod encode;
+pub mod events;
 pub mod generate;
 pub mod header;
 pub mod signing;

@@ -9,9 +9,8 @@ use crate::api::app::App;
 use crate::api::notification::Notification;
 use crate::api::payscore::Authorization;
 use crate::domain::apps::{AppError, check_callback_url};
-use crate::domain::notify::NewNotification;
-use crate::domain::payscore::event::{Subject, Transition, event_fields};
 use crate::domain::payscore::store::{Terms, TransitionError};
+use crate::protocol::events::payscore::{PayScoreEvent, Subject, Transition};
 use crate::protocol::generate::{chars, open_id};
 use crate::protocol::timefmt::format_compact;
 
@@ -142,21 +141,15 @@ impl AppState {
         callback_url: Option<String>,
         now: DateTime<Utc>,
     ) -> Transitioned {
-        let id = self.notify.next_event_id(now);
-        let subject = Subject {
-            open_id: &authorization.open_id,
-            sub_open_id: &authorization.sub_open_id,
-            authorization_code: &authorization.authorization_code,
+        let event = PayScoreEvent {
+            transition,
+            subject: Subject {
+                open_id: &authorization.open_id,
+                sub_open_id: &authorization.sub_open_id,
+                authorization_code: &authorization.authorization_code,
+            },
         };
-        let fields = event_fields(&id, app, subject, transition, now);
-        let new = NewNotification {
-            id,
-            event_type: transition.event_type(),
-            open_id: &authorization.open_id,
-            fields: &fields,
-            callback_url,
-        };
-        let notification = self.notify.create(app, new, now);
+        let notification = self.notify.emit(app, &event, callback_url, now);
         // The answer shows the record as stored (also when the retention bound has just dropped
         // it), without a second copy out of the store.
         self.payscore

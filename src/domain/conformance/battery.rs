@@ -153,7 +153,7 @@ fn probe(
         sub_open_id: &user.sub_open_id,
         authorization_code: &user.authorization_code,
     };
-    let fields = event_fields(&id, app, subject, transition, at);
+    let fields = event_fields(&id, &app.merchant(), subject, transition, at);
     Probe {
         encoded: encode(&fields, app.notify.format, signing, &app.md5_key),
         id,

@@ -18,6 +18,7 @@ use crate::domain::apps::{App, AppRegistry};
 use crate::domain::clock::Clocks;
 use crate::domain::faults::FaultStore;
 use crate::protocol::encode::encode;
+use crate::protocol::events::NotificationEvent;
 use crate::protocol::timefmt::format_compact;
 
 mod snapshot;
@@ -144,7 +145,29 @@ impl NotifyEngine {
         format!("EV-{}{n:05}", format_compact(at))
     }
 
-    /// Creates a notification for `app` and queues its first attempt for `now`.
+    /// Creates the notification of `event` for `app` (a fresh id, the app's merchant
+    /// identifiers, encoded and signed per the app's settings) and queues its first attempt for
+    /// `now`.
+    pub fn emit(
+        &self,
+        app: &App,
+        event: &dyn NotificationEvent,
+        callback_url: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Notification {
+        let id = self.next_event_id(now);
+        let fields = event.fields(&id, &app.merchant(), now);
+        let new = NewNotification {
+            id,
+            event_type: event.event_type(),
+            open_id: event.subject(),
+            fields: &fields,
+            callback_url,
+        };
+        self.create(app, new, now)
+    }
+
+    /// Creates a notification from fields already made and queues its first attempt for `now`.
     pub fn create(&self, app: &App, new: NewNotification<'_>, now: DateTime<Utc>) -> Notification {
         let notify = &app.notify;
         let encoded = encode(new.fields, notify.format, notify.sign_type, &app.md5_key);

@@ -17,6 +17,7 @@ use crate::api::notification::Outcome;
 use crate::domain::apps::build_app;
 use crate::domain::clock::Clock;
 use crate::domain::notify::{Delivery, Filter, WireResult};
+use crate::protocol::events::payscore::{PayScoreEvent, Subject, Transition};
 
 /// Answers each delivery with the next scripted outcome (then `Delivered`), and keeps what it
 /// was asked to send.
@@ -120,19 +121,18 @@ fn bench(transport: Arc<Scripted>, callback_url: Option<&str>) -> Bench {
 impl Bench {
     fn notify(&self, open_id: &str) -> Notification {
         let app = self.apps.get(APP).expect("the app");
-        let now = self.clock.now();
-        let fields = [
-            ("eventType", "PAYSCORE.USER_OPEN_SERVICE".to_owned()),
-            ("openId", open_id.to_owned()),
-        ];
-        let new = NewNotification {
-            id: self.engine.next_event_id(now),
-            event_type: "PAYSCORE.USER_OPEN_SERVICE",
-            open_id,
-            fields: &fields,
-            callback_url: None,
+        let event = PayScoreEvent {
+            transition: Transition::Open,
+            subject: Subject {
+                open_id,
+                sub_open_id: "",
+                authorization_code: "AUTH1",
+            },
         };
-        self.engine.create(&app, new, now)
+        let n = self.engine.emit(&app, &event, None, self.clock.now());
+        assert_eq!(n.event_type, "PAYSCORE.USER_OPEN_SERVICE");
+        assert_eq!(n.open_id, open_id);
+        n
     }
 
     fn status(&self, id: &str) -> Status {

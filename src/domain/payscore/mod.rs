@@ -1,13 +1,12 @@
 //! WeChat Pay Score authorisations (签约) and the notifications they emit.
 
-pub(crate) mod event;
 pub(crate) mod records;
 pub(crate) mod store;
 #[cfg(test)]
 pub(crate) mod tests;
 
 pub use crate::api::payscore::AuthorizationList;
-pub use event::{Subject, Transition, event_fields};
+pub use crate::protocol::events::payscore::{Subject, Transition, event_fields};
 pub use store::{
     AuthState, Authorization, DEFAULT_RETENTION, HISTORY_CAP, HistoryEntry, PayScoreStore,
     TransitionError,

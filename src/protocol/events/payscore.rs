@@ -1,10 +1,11 @@
-//! The fields of a Pay Score authorisation notification, verbatim from the original document
-//! (typos included: `resoruceType`, `encryptreSource`).
+//! WeChat Pay Score authorisation notifications (`PAYSCORE.USER_OPEN_SERVICE`,
+//! `PAYSCORE.USER_CLOSE_SERVICE`): their fields verbatim from the original document, typos
+//! included (`resoruceType`, `encryptreSource`).
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::domain::apps::App;
+use super::{Merchant, NotificationEvent};
 use crate::protocol::timefmt::{format_compact, rfc3339_beijing};
 
 /// Which transition a notification reports.
@@ -78,30 +79,30 @@ pub struct Subject<'a> {
 /// The notification's top-level fields in sending order, `resource` as compact JSON text.
 ///
 /// ```
-/// use chinaums_mock::domain::payscore::{event_fields, Subject, Transition};
-/// # let app: chinaums_mock::domain::apps::App = serde_json::from_value(serde_json::json!({
-/// #   "appId": "a", "appKey": "k", "md5Key": "m", "name": "n", "mid": "898201612345678",
-/// #   "tid": "88880001", "instMid": "MINIDEFAULT", "msgSrcId": "3194",
-/// #   "subAppId": "wx1234567890abcdef", "serviceId": "00004000000000157000000000000001",
-/// #   "callbackUrl": null, "notify": {"format": "form", "signType": "SHA256", "ack": "chinaums",
-/// #   "retrySchedule": [15], "giveUpAfterSeconds": 86400, "timeoutMs": 5000}})).unwrap();
+/// use chinaums_mock::protocol::events::Merchant;
+/// use chinaums_mock::protocol::events::payscore::{Subject, Transition, event_fields};
+/// let merchant = Merchant {
+///     mid: "898201612345678",
+///     sub_app_id: "wx1234567890abcdef",
+///     service_id: "00004000000000157000000000000001",
+/// };
 /// let at = chinaums_mock::protocol::timefmt::parse_compact("20261125120000").unwrap();
 /// let subject = Subject { open_id: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", sub_open_id: "", authorization_code: "AUTH202611250001" };
-/// let fields = event_fields("EV-2026112512000012345", &app, subject, Transition::Open, at);
+/// let fields = event_fields("EV-2026112512000012345", &merchant, subject, Transition::Open, at);
 /// assert_eq!(fields[2], ("eventType", "PAYSCORE.USER_OPEN_SERVICE".to_string()));
 /// assert!(fields[4].1.ends_with(r#""resoruceType":"encryptreSource"}"#));
 /// ```
 pub fn event_fields(
     id: &str,
-    app: &App,
+    merchant: &Merchant<'_>,
     subject: Subject<'_>,
     transition: Transition,
     at: DateTime<Utc>,
 ) -> Vec<(&'static str, String)> {
     let resource = Resource {
-        sub_app_id: &app.sub_app_id,
-        mid: &app.mid,
-        service_id: &app.service_id,
+        sub_app_id: merchant.sub_app_id,
+        mid: merchant.mid,
+        service_id: merchant.service_id,
         open_id: subject.open_id,
         sub_open_id: subject.sub_open_id,
         user_service_status: transition.user_service_status(),
@@ -121,12 +122,38 @@ pub fn event_fields(
     ]
 }
 
+/// One Pay Score transition of one user, as a notification kind.
+#[derive(Debug, Clone, Copy)]
+pub struct PayScoreEvent<'a> {
+    /// Opened or closed.
+    pub transition: Transition,
+    /// The user and the authorisation.
+    pub subject: Subject<'a>,
+}
+
+impl NotificationEvent for PayScoreEvent<'_> {
+    fn event_type(&self) -> &'static str {
+        self.transition.event_type()
+    }
+
+    fn subject(&self) -> &str {
+        self.subject.open_id
+    }
+
+    fn fields(
+        &self,
+        id: &str,
+        merchant: &Merchant<'_>,
+        at: DateTime<Utc>,
+    ) -> Vec<(&'static str, String)> {
+        event_fields(id, merchant, self.subject, self.transition, at)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::apps::{AppSpec, NotifySettings, build_app};
     use crate::protocol::signing::{NotifySignType, notify_sign};
-    use rand::SeedableRng;
 
     #[test]
     fn the_vector_notification_is_reproduced_from_an_app_and_a_subject() {
@@ -135,14 +162,12 @@ mod tests {
             "/tests/data/vectors.json"
         )))
         .unwrap_or_default();
-        let spec: AppSpec = serde_json::from_value(serde_json::json!({
-            "mid": "898201612345678", "subAppId": "wx1234567890abcdef",
-            "serviceId": "00004000000000157000000000000001",
-            "md5Key": v["credentials"]["md5Key"],
-        }))
-        .unwrap_or_default();
-        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-        let app = build_app(&spec, &NotifySettings::default(), None, &mut rng).expect("valid app");
+        let merchant = Merchant {
+            mid: "898201612345678",
+            sub_app_id: "wx1234567890abcdef",
+            service_id: "00004000000000157000000000000001",
+        };
+        let md5_key = v["credentials"]["md5Key"].as_str().unwrap_or_default();
         let at = crate::protocol::timefmt::parse_compact("20261125120000").expect("time");
         let subject = Subject {
             open_id: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
@@ -151,7 +176,7 @@ mod tests {
         };
         let mut fields = event_fields(
             "EV-2026112512000012345",
-            &app,
+            &merchant,
             subject,
             Transition::Open,
             at,
@@ -162,7 +187,7 @@ mod tests {
         }
         fields.push(("signType", "SHA256".into()));
         assert_eq!(
-            notify_sign(&fields, NotifySignType::Sha256, &app.md5_key),
+            notify_sign(&fields, NotifySignType::Sha256, md5_key),
             v["notifySign"][0]["sign"].as_str().unwrap_or_default()
         );
     }
