@@ -135,11 +135,12 @@ impl TokenStore {
         by_token.insert(token, record);
     }
 
-    /// What the store knows of `token` at `now`.
-    pub fn lookup(&self, token: &str, now: DateTime<Utc>) -> TokenLookup {
+    /// What the store knows of `token`, judged at `now_of(its app)`: a token expires by the
+    /// clock of the app it was issued to.
+    pub fn lookup(&self, token: &str, now_of: impl FnOnce(&str) -> DateTime<Utc>) -> TokenLookup {
         let inner = self.inner.lock();
         match inner.by_token.get(token) {
-            Some(r) if r.expires_at > now => TokenLookup::Valid(r.clone()),
+            Some(r) if r.expires_at > now_of(&r.app_id) => TokenLookup::Valid(r.clone()),
             Some(r) => TokenLookup::Expired(r.clone()),
             None => match token_key(token).and_then(|key| inner.superseded.get(&key)) {
                 Some(app) => TokenLookup::Superseded(app.to_string()),
@@ -269,14 +270,20 @@ mod tests {
         }
         assert_eq!(store.live_count("a", t0), 10);
         assert_eq!(
-            store.lookup(&tok(0), t0),
+            store.lookup(&tok(0), |_| t0),
             TokenLookup::Superseded("a".into())
         );
-        assert!(matches!(store.lookup(&tok(1), t0), TokenLookup::Valid(_)));
-        assert!(matches!(store.lookup(&tok(10), t0), TokenLookup::Valid(_)));
+        assert!(matches!(
+            store.lookup(&tok(1), |_| t0),
+            TokenLookup::Valid(_)
+        ));
+        assert!(matches!(
+            store.lookup(&tok(10), |_| t0),
+            TokenLookup::Valid(_)
+        ));
         // Only the exact token is recognised: another case or shape is simply unknown.
         assert_eq!(
-            store.lookup(&tok(0).to_uppercase(), t0),
+            store.lookup(&tok(0).to_uppercase(), |_| t0),
             TokenLookup::Unknown
         );
     }
@@ -288,9 +295,9 @@ mod tests {
         for i in 0..(SUPERSEDED_MEMORY as u128 + 5) {
             store.issue(tok(i), record("a", t0), t0);
         }
-        assert_eq!(store.lookup(&tok(3), t0), TokenLookup::Unknown);
+        assert_eq!(store.lookup(&tok(3), |_| t0), TokenLookup::Unknown);
         assert_eq!(
-            store.lookup(&tok(5), t0),
+            store.lookup(&tok(5), |_| t0),
             TokenLookup::Superseded("a".into())
         );
         let snapshot = store.snapshot();
@@ -300,7 +307,7 @@ mod tests {
         restored.restore(snapshot.clone());
         assert_eq!(restored.snapshot(), snapshot);
         assert_eq!(
-            restored.lookup(&tok(5), t0),
+            restored.lookup(&tok(5), |_| t0),
             TokenLookup::Superseded("a".into())
         );
     }
@@ -313,12 +320,15 @@ mod tests {
         store.issue("old2".into(), record("a", t0), t0);
         let later = t0 + Duration::seconds(4000);
         assert!(matches!(
-            store.lookup("old1", later),
+            store.lookup("old1", |_| later),
             TokenLookup::Expired(_)
         ));
         store.issue("new1".into(), record("a", later), later);
         store.issue("new2".into(), record("a", later), later);
-        assert!(matches!(store.lookup("new1", later), TokenLookup::Valid(_)));
+        assert!(matches!(
+            store.lookup("new1", |_| later),
+            TokenLookup::Valid(_)
+        ));
         assert_eq!(store.live_count("a", later), 2);
     }
 
@@ -328,9 +338,9 @@ mod tests {
         let t0 = DateTime::<Utc>::UNIX_EPOCH;
         store.issue("a1".into(), record("a", t0), t0);
         store.issue("b1".into(), record("b", t0), t0);
-        assert!(matches!(store.lookup("a1", t0), TokenLookup::Valid(_)));
+        assert!(matches!(store.lookup("a1", |_| t0), TokenLookup::Valid(_)));
         store.revoke_app("a");
-        assert_eq!(store.lookup("a1", t0), TokenLookup::Unknown);
-        assert!(matches!(store.lookup("b1", t0), TokenLookup::Valid(_)));
+        assert_eq!(store.lookup("a1", |_| t0), TokenLookup::Unknown);
+        assert!(matches!(store.lookup("b1", |_| t0), TokenLookup::Valid(_)));
     }
 }

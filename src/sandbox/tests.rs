@@ -217,7 +217,9 @@ fn removing_an_app_removes_everything_it_owns_and_nothing_else() {
             .all(|s| s.app_id.as_deref() != Some(FIXTURE_APP))
     );
     assert!(!matches!(
-        state.tokens.lookup(&format!("token-{FIXTURE_APP}"), noon()),
+        state
+            .tokens
+            .lookup(&format!("token-{FIXTURE_APP}"), |_| noon()),
         TokenLookup::Valid(_)
     ));
     // The other app keeps all of its own.
@@ -226,7 +228,7 @@ fn removing_an_app_removes_everything_it_owns_and_nothing_else() {
     assert!(matches!(
         state
             .tokens
-            .lookup(&format!("token-{}", other.app_id), noon()),
+            .lookup(&format!("token-{}", other.app_id), |_| noon()),
         TokenLookup::Valid(_)
     ));
     assert!(

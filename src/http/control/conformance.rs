@@ -91,7 +91,11 @@ async fn run(
         )));
     }
     let timeout = Duration::from_millis(body.timeout_ms.unwrap_or(app.notify.timeout_ms));
-    let planned = battery(&app, state.clock.now(), &mut FromState(&state));
+    let planned = battery(
+        &app,
+        state.clock_of(&app.app_id).now(),
+        &mut FromState(&state),
+    );
     let checks = run_checks(&state, &app, &url, timeout, planned).await;
     let report = Report::new(app.app_id.clone(), url, checks);
     tracing::info!(

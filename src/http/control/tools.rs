@@ -100,7 +100,7 @@ pub(super) async fn verify(
 ) -> Result<HttpResponse, ControlError> {
     let request: ToolRequest = parse_json(&req, payload, &state).await?;
     let r = request.resolve(&state, Mode::Verify)?;
-    let now = state.clock.now();
+    let now = state.clock_of(&r.app_id).now();
     let window = state.config.timestamp_window_secs;
     let evidence = Evidence {
         received_canonical: r.canonical.as_deref(),

@@ -150,7 +150,8 @@ impl ToolRequest {
             }
         };
         let other_key = other_given.or_else(|| app.as_ref().map(|a| from_app(a).1));
-        let (timestamp, nonce) = self.timestamp_and_nonce(state, rule, mode)?;
+        let (timestamp, nonce) =
+            self.timestamp_and_nonce(state, app_id.as_deref().unwrap_or_default(), rule, mode)?;
         let (fields, sign_type) = self.notify_inputs(rule)?;
         let received = self.received(rule, mode, &fields)?;
         let content = match rule {
@@ -270,6 +271,7 @@ impl ToolRequest {
     fn timestamp_and_nonce(
         &mut self,
         state: &AppState,
+        app_id: &str,
         rule: Rule,
         mode: Mode,
     ) -> Result<(String, String), ControlError> {
@@ -280,7 +282,7 @@ impl ToolRequest {
             |field: &str| invalid(format!("{field} is required: the one the client sent"));
         let timestamp = match (self.timestamp.take(), mode) {
             (Some(t), _) => t,
-            (None, Mode::Sign) => format_compact(state.clock.now()),
+            (None, Mode::Sign) => format_compact(state.clock_of(app_id).now()),
             (None, Mode::Verify) => return Err(required("timestamp")),
         };
         let nonce = match (self.nonce.take(), mode) {

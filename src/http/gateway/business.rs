@@ -195,7 +195,7 @@ async fn stub_answer(
             path: req.path(),
             method: req.method().as_str(),
             app: &ctx.app,
-            now: state.clock.now(),
+            now: state.clock_of(&ctx.app.app_id).now(),
             rng: &mut *rng,
         };
         answer.body.render(&mut tctx)

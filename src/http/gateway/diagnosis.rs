@@ -32,7 +32,7 @@ pub fn business(state: &AppState, req: &HttpRequest, body: &[u8]) -> Option<Valu
         &content,
         &app.app_key,
         &params.signature,
-        state.clock.now(),
+        state.clock_of(&app.app_id).now(),
         state.config.timestamp_window_secs,
     );
     d.rule = rule;
@@ -62,7 +62,7 @@ pub fn token(state: &AppState, body: &[u8]) -> Option<Value> {
         &app.app_key,
         method,
         field("signature")?,
-        state.clock.now(),
+        state.clock_of(&app.app_id).now(),
         state.config.timestamp_window_secs,
     );
     let with_md5 = token_signature(

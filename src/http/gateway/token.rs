@@ -177,7 +177,7 @@ fn issue(
     check_content_type(req)?;
     let request = parse_request(body, parsed)?;
     let sent_at = parse_compact(&request.timestamp).map_err(|_| TokenError::TimestampUnparsable)?;
-    let now = state.clock.now();
+    let now = state.clock_of(&request.app_id).now();
     check_window(state.config.timestamp_window_secs, sent_at, now).map_err(|_| {
         TokenError::TimestampOutOfWindow {
             skew_secs: (sent_at - now).num_seconds(),

@@ -60,16 +60,15 @@ pub fn authenticate(
     req: &HttpRequest,
     body: &RequestBody<'_>,
 ) -> Result<AuthContext, AuthError> {
-    let now = state.clock.now();
     match req.headers().get(AUTHORIZATION) {
         Some(value) => {
             let value = value.to_str().map_err(|_| {
                 AuthError::MalformedAuthorization("header is not visible ASCII".into())
             })?;
             let ctx = match parse_authorization(value).map_err(header_error)? {
-                Credentials::AccessToken(token) => by_token(state, &token, now)?,
+                Credentials::AccessToken(token) => by_token(state, &token)?,
                 Credentials::BodySig(params) => AuthContext {
-                    app: by_signature(state, &params, body.bytes(), now)?,
+                    app: by_signature(state, &params, body.bytes())?,
                     method: AuthMethod::BodySig,
                 },
             };
@@ -78,7 +77,7 @@ pub fn authenticate(
         }
         None => match form_params(req.query_string())? {
             Some((params, content)) => {
-                let app = by_signature(state, &params, content.as_bytes(), now)?;
+                let app = by_signature(state, &params, content.as_bytes())?;
                 let ctx = AuthContext {
                     app,
                     method: AuthMethod::FormParam,
@@ -98,8 +97,11 @@ fn header_error(e: HeaderError) -> AuthError {
     }
 }
 
-fn by_token(state: &AppState, token: &str, now: DateTime<Utc>) -> Result<AuthContext, AuthError> {
-    match state.tokens.lookup(token, now) {
+fn by_token(state: &AppState, token: &str) -> Result<AuthContext, AuthError> {
+    match state
+        .tokens
+        .lookup(token, |app_id| state.clock_of(app_id).now())
+    {
         TokenLookup::Valid(record) => state
             .apps
             .get(&record.app_id)
@@ -121,9 +123,9 @@ fn by_signature(
     state: &AppState,
     params: &SignedParams,
     content: &[u8],
-    now: DateTime<Utc>,
 ) -> Result<Arc<App>, AuthError> {
     let sent_at = parse_compact(&params.timestamp).map_err(|_| AuthError::TimestampUnparsable)?;
+    let now = state.clock_of(&params.app_id).now();
     check_window(state.config.timestamp_window_secs, sent_at, now)?;
     let app = state
         .apps
