@@ -3,12 +3,7 @@
 use parking_lot::Mutex;
 use rand::RngExt;
 
-use crate::api::fault::{Fault, FaultAction, FaultSpec, FaultTarget};
-
-/// Why a fault was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct InvalidFault(pub String);
+use crate::api::fault::{Fault, FaultSpec, FaultTarget, InvalidFault};
 
 /// The faults of one instance.
 #[derive(Debug, Default)]
@@ -16,73 +11,16 @@ pub struct FaultStore {
     inner: Mutex<(u64, Vec<Fault>)>,
 }
 
-fn check(spec: &FaultSpec) -> Result<(), InvalidFault> {
-    use FaultAction::*;
-    use FaultTarget::*;
-    const MAX_DELAY_SECONDS: u64 = 365 * 24 * 3600;
-    let allowed = match spec.target {
-        Token | Gateway => matches!(spec.action, Error | Delay),
-        Notification => matches!(
-            spec.action,
-            Delay | Duplicate | TamperSign | OutOfOrder | Drop
-        ),
-    };
-    if !allowed {
-        return Err(InvalidFault(format!(
-            "action {:?} does not apply to target {:?}: token and gateway take error or delay; notification takes delay, duplicate, tamperSign, outOfOrder or drop",
-            spec.action, spec.target
-        )));
-    }
-    if spec.path.is_some() && spec.target != Gateway {
-        return Err(InvalidFault("path applies to gateway faults only".into()));
-    }
-    if let Some(p) = spec.probability {
-        if !(0.0..=1.0).contains(&p) {
-            return Err(InvalidFault("probability must be between 0 and 1".into()));
-        }
-    }
-    if let Some(status) = spec.http_status {
-        if !(400..=599).contains(&status) {
-            return Err(InvalidFault("httpStatus must be 400 to 599".into()));
-        }
-    }
-    if spec.delay_ms.is_some_and(|ms| ms > 60_000) {
-        return Err(InvalidFault("delayMs must be at most 60000".into()));
-    }
-    // Sandbox time cannot hold an instant arbitrarily far ahead; a year outlasts any ladder.
-    if spec.delay_seconds.is_some_and(|s| s > MAX_DELAY_SECONDS) {
-        return Err(InvalidFault(
-            "delaySeconds must be at most 31536000 (one year)".into(),
-        ));
-    }
-    match (spec.target, spec.action) {
-        (Token | Gateway, Delay) if spec.delay_ms.is_none() => {
-            Err(InvalidFault("a delay fault needs delayMs".into()))
-        }
-        (Notification, Delay) if spec.delay_seconds.is_none() => Err(InvalidFault(
-            "a notification delay needs delaySeconds".into(),
-        )),
-        _ => Ok(()),
-    }
-}
-
 impl FaultStore {
-    /// Registers a fault.
+    /// Registers a fault; error faults show their default status and code.
     pub fn add(&self, spec: FaultSpec) -> Result<Fault, InvalidFault> {
-        check(&spec)?;
+        let effect = spec.effect()?;
+        let (http_status, err_code) = match effect.error() {
+            Some((status, code)) => (Some(status), Some(code.to_owned())),
+            None => (spec.http_status, spec.err_code),
+        };
         let mut inner = self.inner.lock();
         inner.0 += 1;
-        let (http_status, err_code) = match (spec.target, spec.action) {
-            (FaultTarget::Token, FaultAction::Error) => (
-                Some(spec.http_status.unwrap_or(412)),
-                Some(spec.err_code.unwrap_or_else(|| "9200".into())),
-            ),
-            (FaultTarget::Gateway, FaultAction::Error) => (
-                Some(spec.http_status.unwrap_or(500)),
-                Some(spec.err_code.unwrap_or_else(|| "INTERNAL_ERROR".into())),
-            ),
-            _ => (spec.http_status, spec.err_code),
-        };
         let fault = Fault {
             id: format!("flt-{}", inner.0),
             target: spec.target,
@@ -173,6 +111,7 @@ impl FaultStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::fault::FaultAction;
     use rand::SeedableRng;
 
     fn spec(target: FaultTarget, action: FaultAction) -> FaultSpec {
