@@ -8,4 +8,4 @@ pub use crate::api::fault::{
     NotificationEffect,
 };
 
-pub use store::FaultStore;
+pub use store::{FaultStore, Fired};
