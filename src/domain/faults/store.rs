@@ -225,87 +225,9 @@ impl FaultStore {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::api::fault::FaultAction;
-    use rand::SeedableRng;
+#[path = "store_tests.rs"]
+mod tests;
 
-    fn spec(target: FaultTarget, action: FaultAction) -> FaultSpec {
-        serde_json::from_value(serde_json::json!({
-            "target": target, "action": action, "delayMs": 1, "delaySeconds": 1
-        }))
-        .expect("spec")
-    }
-
-    #[test]
-    fn a_fault_acts_the_given_number_of_times_then_stops() {
-        let store = FaultStore::default();
-        let mut s = spec(FaultTarget::Token, FaultAction::Error);
-        s.times = Some(2);
-        store.add(s).expect("valid");
-        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-        assert!(store.take_token(None, &mut rng).is_some());
-        assert!(store.take_token(None, &mut rng).is_some());
-        assert!(store.take_token(None, &mut rng).is_none());
-        assert_eq!(store.list()[0].hits, 2);
-    }
-
-    #[test]
-    fn app_and_path_filters_narrow_a_fault() {
-        let store = FaultStore::default();
-        let mut s = spec(FaultTarget::Gateway, FaultAction::Error);
-        s.app_id = Some("a".into());
-        s.path = Some("/v1/netpay/*".into());
-        store.add(s).expect("valid");
-        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-        assert!(
-            store
-                .take_gateway("b", "/v1/netpay/query", &mut rng)
-                .is_none()
-        );
-        assert!(store.take_gateway("a", "/v2/other", &mut rng).is_none());
-        assert!(
-            store
-                .take_gateway("a", "/v1/netpay/query", &mut rng)
-                .is_some()
-        );
-    }
-
-    #[test]
-    fn a_probability_fault_fires_about_that_often() {
-        let store = FaultStore::default();
-        let mut s = spec(FaultTarget::Token, FaultAction::Error);
-        s.probability = Some(0.25);
-        store.add(s).expect("valid");
-        let mut rng = rand::rngs::StdRng::seed_from_u64(9);
-        let fired = (0..4000)
-            .filter(|_| store.take_token(None, &mut rng).is_some())
-            .count();
-        assert!((800..1200).contains(&fired), "{fired}");
-    }
-
-    #[test]
-    fn actions_that_do_not_fit_the_target_are_refused() {
-        let store = FaultStore::default();
-        assert!(
-            store
-                .add(spec(FaultTarget::Token, FaultAction::Drop))
-                .is_err()
-        );
-        assert!(
-            store
-                .add(spec(FaultTarget::Notification, FaultAction::Error))
-                .is_err()
-        );
-    }
-
-    #[test]
-    fn a_notification_delay_beyond_a_year_is_refused() {
-        let store = FaultStore::default();
-        let mut s = spec(FaultTarget::Notification, FaultAction::Delay);
-        s.delay_seconds = Some(365 * 24 * 3600);
-        assert!(store.add(s.clone()).is_ok());
-        s.delay_seconds = Some(1_000_000_000_000_000);
-        assert!(store.add(s).is_err());
-    }
-}
+#[cfg(test)]
+#[path = "spec_tests.rs"]
+mod spec_tests;
