@@ -3,6 +3,9 @@
 
 pub(crate) mod store;
 
-pub use crate::api::fault::{Fault, FaultAction, FaultSpec, FaultTarget};
+pub use crate::api::fault::{
+    CallEffect, Fault, FaultAction, FaultEffect, FaultSpec, FaultTarget, InvalidFault,
+    NotificationEffect,
+};
 
-pub use store::FaultStore;
+pub use store::{FaultStore, Fired};

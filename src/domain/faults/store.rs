@@ -3,88 +3,57 @@
 use parking_lot::Mutex;
 use rand::RngExt;
 
-use crate::api::fault::{Fault, FaultAction, FaultSpec, FaultTarget};
+use crate::api::fault::{
+    CallEffect, Fault, FaultEffect, FaultSpec, FaultTarget, InvalidFault, NotificationEffect,
+};
 
-/// Why a fault was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct InvalidFault(pub String);
+/// A fault that fired: its id (for the journal and the attempt record) and what it does.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fired<E> {
+    /// `flt-N`.
+    pub id: String,
+    /// What it does to this call or attempt.
+    pub effect: E,
+}
+
+/// A registered fault with its effect, derived once when it was added or restored.
+#[derive(Debug)]
+struct Entry {
+    fault: Fault,
+    effect: FaultEffect,
+}
 
 /// The faults of one instance.
 #[derive(Debug, Default)]
 pub struct FaultStore {
-    inner: Mutex<(u64, Vec<Fault>)>,
+    inner: Mutex<Inner>,
 }
 
-fn check(spec: &FaultSpec) -> Result<(), InvalidFault> {
-    use FaultAction::*;
-    use FaultTarget::*;
-    const MAX_DELAY_SECONDS: u64 = 365 * 24 * 3600;
-    let allowed = match spec.target {
-        Token | Gateway => matches!(spec.action, Error | Delay),
-        Notification => matches!(
-            spec.action,
-            Delay | Duplicate | TamperSign | OutOfOrder | Drop
-        ),
-    };
-    if !allowed {
-        return Err(InvalidFault(format!(
-            "action {:?} does not apply to target {:?}: token and gateway take error or delay; notification takes delay, duplicate, tamperSign, outOfOrder or drop",
-            spec.action, spec.target
-        )));
-    }
-    if spec.path.is_some() && spec.target != Gateway {
-        return Err(InvalidFault("path applies to gateway faults only".into()));
-    }
-    if let Some(p) = spec.probability {
-        if !(0.0..=1.0).contains(&p) {
-            return Err(InvalidFault("probability must be between 0 and 1".into()));
-        }
-    }
-    if let Some(status) = spec.http_status {
-        if !(400..=599).contains(&status) {
-            return Err(InvalidFault("httpStatus must be 400 to 599".into()));
-        }
-    }
-    if spec.delay_ms.is_some_and(|ms| ms > 60_000) {
-        return Err(InvalidFault("delayMs must be at most 60000".into()));
-    }
-    // Sandbox time cannot hold an instant arbitrarily far ahead; a year outlasts any ladder.
-    if spec.delay_seconds.is_some_and(|s| s > MAX_DELAY_SECONDS) {
-        return Err(InvalidFault(
-            "delaySeconds must be at most 31536000 (one year)".into(),
-        ));
-    }
-    match (spec.target, spec.action) {
-        (Token | Gateway, Delay) if spec.delay_ms.is_none() => {
-            Err(InvalidFault("a delay fault needs delayMs".into()))
-        }
-        (Notification, Delay) if spec.delay_seconds.is_none() => Err(InvalidFault(
-            "a notification delay needs delaySeconds".into(),
-        )),
-        _ => Ok(()),
+#[derive(Debug, Default)]
+struct Inner {
+    /// The counter behind `flt-N` ids.
+    last_id: u64,
+    entries: Vec<Entry>,
+}
+
+impl Inner {
+    fn faults(&self) -> Vec<Fault> {
+        self.entries.iter().map(|e| e.fault.clone()).collect()
     }
 }
 
 impl FaultStore {
-    /// Registers a fault.
+    /// Registers a fault; error faults show their default status and code.
     pub fn add(&self, spec: FaultSpec) -> Result<Fault, InvalidFault> {
-        check(&spec)?;
-        let mut inner = self.inner.lock();
-        inner.0 += 1;
-        let (http_status, err_code) = match (spec.target, spec.action) {
-            (FaultTarget::Token, FaultAction::Error) => (
-                Some(spec.http_status.unwrap_or(412)),
-                Some(spec.err_code.unwrap_or_else(|| "9200".into())),
-            ),
-            (FaultTarget::Gateway, FaultAction::Error) => (
-                Some(spec.http_status.unwrap_or(500)),
-                Some(spec.err_code.unwrap_or_else(|| "INTERNAL_ERROR".into())),
-            ),
-            _ => (spec.http_status, spec.err_code),
+        let effect = spec.effect()?;
+        let (http_status, err_code) = match effect.error() {
+            Some((status, code)) => (Some(status), Some(code.to_owned())),
+            None => (spec.http_status, spec.err_code),
         };
+        let mut inner = self.inner.lock();
+        inner.last_id += 1;
         let fault = Fault {
-            id: format!("flt-{}", inner.0),
+            id: format!("flt-{}", inner.last_id),
             target: spec.target,
             action: spec.action,
             app_id: spec.app_id,
@@ -99,62 +68,144 @@ impl FaultStore {
             hits: 0,
             description: spec.description,
         };
-        inner.1.push(fault.clone());
+        inner.entries.push(Entry {
+            fault: fault.clone(),
+            effect,
+        });
         Ok(fault)
     }
 
     /// Every fault, oldest first.
     pub fn list(&self) -> Vec<Fault> {
-        self.inner.lock().1.clone()
+        self.inner.lock().faults()
     }
 
     /// One fault.
     pub fn get(&self, id: &str) -> Option<Fault> {
-        self.inner.lock().1.iter().find(|f| f.id == id).cloned()
+        let inner = self.inner.lock();
+        inner
+            .entries
+            .iter()
+            .find(|e| e.fault.id == id)
+            .map(|e| e.fault.clone())
     }
 
     /// Removes one fault.
     pub fn remove(&self, id: &str) -> bool {
         let mut inner = self.inner.lock();
-        let before = inner.1.len();
-        inner.1.retain(|f| f.id != id);
-        inner.1.len() != before
+        let before = inner.entries.len();
+        inner.entries.retain(|e| e.fault.id != id);
+        inner.entries.len() != before
     }
 
     /// Removes every fault (of one app, when given).
     pub fn clear(&self, app_id: Option<&str>) {
         let mut inner = self.inner.lock();
         match app_id {
-            Some(app) => inner.1.retain(|f| f.app_id.as_deref() != Some(app)),
-            None => inner.1.clear(),
+            Some(app) => inner
+                .entries
+                .retain(|e| e.fault.app_id.as_deref() != Some(app)),
+            None => inner.entries.clear(),
         }
     }
 
     /// The id counter and every fault, oldest first.
     pub fn snapshot(&self) -> (u64, Vec<Fault>) {
         let inner = self.inner.lock();
-        (inner.0, inner.1.clone())
+        (inner.last_id, inner.faults())
     }
 
-    /// Replaces every fault; `last_id` is the counter behind `flt-N` ids.
+    /// Replaces every fault; `last_id` is the counter behind `flt-N` ids. A fault the rule
+    /// refuses (only a hand-edited file, or one saved before a limit existed, holds one) is
+    /// left out with a warning: it could not act as described, and loading must not fail.
     pub fn restore(&self, last_id: u64, faults: Vec<Fault>) {
-        *self.inner.lock() = (last_id, faults);
+        let entries = faults
+            .into_iter()
+            .filter_map(|fault| match fault.effect() {
+                Ok(effect) => Some(Entry { fault, effect }),
+                Err(e) => {
+                    tracing::warn!(id = %fault.id, reason = %e, "saved fault left out");
+                    None
+                }
+            })
+            .collect();
+        *self.inner.lock() = Inner { last_id, entries };
     }
 
-    /// The first active fault that matches and fires (probability rolled with `rng`); it is
-    /// counted as acting once.
-    pub fn take<R: RngExt + ?Sized>(
+    /// The first active token fault for the app claimed in the request that fires.
+    pub fn take_token<R: RngExt + ?Sized>(
+        &self,
+        app_id: Option<&str>,
+        rng: &mut R,
+    ) -> Option<Fired<CallEffect>> {
+        self.take(
+            FaultTarget::Token,
+            app_id,
+            None,
+            rng,
+            |effect| match effect {
+                FaultEffect::Token(call) => Some(call),
+                _ => None,
+            },
+        )
+    }
+
+    /// The first active gateway fault for this app and path that fires.
+    pub fn take_gateway<R: RngExt + ?Sized>(
+        &self,
+        app_id: &str,
+        path: &str,
+        rng: &mut R,
+    ) -> Option<Fired<CallEffect>> {
+        self.take(
+            FaultTarget::Gateway,
+            Some(app_id),
+            Some(path),
+            rng,
+            |effect| match effect {
+                FaultEffect::Gateway(call) => Some(call),
+                _ => None,
+            },
+        )
+    }
+
+    /// The first active notification fault for this app that fires.
+    pub fn take_notification<R: RngExt + ?Sized>(
+        &self,
+        app_id: &str,
+        rng: &mut R,
+    ) -> Option<Fired<NotificationEffect>> {
+        self.take(
+            FaultTarget::Notification,
+            Some(app_id),
+            None,
+            rng,
+            |effect| match effect {
+                FaultEffect::Notification(n) => Some(n),
+                _ => None,
+            },
+        )
+    }
+
+    /// The first active fault that matches and fires (probability rolled with `rng`, only for
+    /// matching faults so a seeded run draws the same numbers); it is counted as acting once.
+    /// `effect_of` picks the target's own effect, so callers see only what can reach them.
+    fn take<R: RngExt + ?Sized, E: Clone>(
         &self,
         target: FaultTarget,
         app_id: Option<&str>,
         path: Option<&str>,
         rng: &mut R,
-    ) -> Option<Fault> {
+        effect_of: impl Fn(&FaultEffect) -> Option<&E>,
+    ) -> Option<Fired<E>> {
         let mut inner = self.inner.lock();
-        for fault in inner.1.iter_mut() {
+        for Entry { fault, effect } in inner.entries.iter_mut() {
             if !fault.matches(target, app_id, path) {
                 continue;
             }
+            let Some(effect) = effect_of(effect) else {
+                continue;
+            };
             if let Some(p) = fault.probability {
                 if !rng.random_bool(p) {
                     continue;
@@ -164,123 +215,19 @@ impl FaultStore {
             if let Some(n) = fault.remaining.as_mut() {
                 *n -= 1;
             }
-            return Some(fault.clone());
+            return Some(Fired {
+                id: fault.id.clone(),
+                effect: effect.clone(),
+            });
         }
         None
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use rand::SeedableRng;
+#[path = "store_tests.rs"]
+mod tests;
 
-    fn spec(target: FaultTarget, action: FaultAction) -> FaultSpec {
-        serde_json::from_value(serde_json::json!({
-            "target": target, "action": action, "delayMs": 1, "delaySeconds": 1
-        }))
-        .expect("spec")
-    }
-
-    #[test]
-    fn a_fault_acts_the_given_number_of_times_then_stops() {
-        let store = FaultStore::default();
-        let mut s = spec(FaultTarget::Token, FaultAction::Error);
-        s.times = Some(2);
-        store.add(s).expect("valid");
-        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-        assert!(
-            store
-                .take(FaultTarget::Token, None, None, &mut rng)
-                .is_some()
-        );
-        assert!(
-            store
-                .take(FaultTarget::Token, None, None, &mut rng)
-                .is_some()
-        );
-        assert!(
-            store
-                .take(FaultTarget::Token, None, None, &mut rng)
-                .is_none()
-        );
-        assert_eq!(store.list()[0].hits, 2);
-    }
-
-    #[test]
-    fn app_and_path_filters_narrow_a_fault() {
-        let store = FaultStore::default();
-        let mut s = spec(FaultTarget::Gateway, FaultAction::Error);
-        s.app_id = Some("a".into());
-        s.path = Some("/v1/netpay/*".into());
-        store.add(s).expect("valid");
-        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-        assert!(
-            store
-                .take(
-                    FaultTarget::Gateway,
-                    Some("b"),
-                    Some("/v1/netpay/query"),
-                    &mut rng
-                )
-                .is_none()
-        );
-        assert!(
-            store
-                .take(FaultTarget::Gateway, Some("a"), Some("/v2/other"), &mut rng)
-                .is_none()
-        );
-        assert!(
-            store
-                .take(
-                    FaultTarget::Gateway,
-                    Some("a"),
-                    Some("/v1/netpay/query"),
-                    &mut rng
-                )
-                .is_some()
-        );
-    }
-
-    #[test]
-    fn a_probability_fault_fires_about_that_often() {
-        let store = FaultStore::default();
-        let mut s = spec(FaultTarget::Token, FaultAction::Error);
-        s.probability = Some(0.25);
-        store.add(s).expect("valid");
-        let mut rng = rand::rngs::StdRng::seed_from_u64(9);
-        let fired = (0..4000)
-            .filter(|_| {
-                store
-                    .take(FaultTarget::Token, None, None, &mut rng)
-                    .is_some()
-            })
-            .count();
-        assert!((800..1200).contains(&fired), "{fired}");
-    }
-
-    #[test]
-    fn actions_that_do_not_fit_the_target_are_refused() {
-        let store = FaultStore::default();
-        assert!(
-            store
-                .add(spec(FaultTarget::Token, FaultAction::Drop))
-                .is_err()
-        );
-        assert!(
-            store
-                .add(spec(FaultTarget::Notification, FaultAction::Error))
-                .is_err()
-        );
-    }
-
-    #[test]
-    fn a_notification_delay_beyond_a_year_is_refused() {
-        let store = FaultStore::default();
-        let mut s = spec(FaultTarget::Notification, FaultAction::Delay);
-        s.delay_seconds = Some(365 * 24 * 3600);
-        assert!(store.add(s.clone()).is_ok());
-        s.delay_seconds = Some(1_000_000_000_000_000);
-        assert!(store.add(s).is_err());
-    }
-}
+#[cfg(test)]
+#[path = "spec_tests.rs"]
+mod spec_tests;

@@ -8,7 +8,7 @@ use super::deliver::{Delivery, WireResult, callback_allowed};
 use super::engine::NotifyEngine;
 use super::store::Job;
 use crate::api::notification::{Attempt, DeliveryPlan, Outcome};
-use crate::domain::faults::{Fault, FaultAction, FaultTarget};
+use crate::domain::faults::{Fired, NotificationEffect};
 
 /// Corrupts the `sign` of a form or JSON body (flips its last character), leaving the rest
 /// byte for byte. A body without `sign` is returned unchanged.
@@ -77,12 +77,7 @@ impl NotifyEngine {
             None
         } else {
             let mut rng = self.deps.rng.lock();
-            self.deps.faults.take(
-                FaultTarget::Notification,
-                Some(&job.app_id),
-                None,
-                &mut *rng,
-            )
+            self.deps.faults.take_notification(&job.app_id, &mut *rng)
         };
         match fault {
             None => {
@@ -128,16 +123,16 @@ impl NotifyEngine {
         }
     }
 
-    async fn apply_fault(&self, job: &Job, prepared: Prepared, fault: Fault) {
+    async fn apply_fault(&self, job: &Job, prepared: Prepared, fault: Fired<NotificationEffect>) {
         let id = Some(fault.id.clone());
-        match fault.action {
-            FaultAction::Delay => {
-                let secs = i64::try_from(fault.delay_seconds.unwrap_or(0)).unwrap_or(i64::MAX / 2);
+        match fault.effect {
+            NotificationEffect::Delay { delay_seconds } => {
+                let secs = i64::try_from(delay_seconds).unwrap_or(i64::MAX / 2);
                 let at = self.now(job) + Duration::seconds(secs);
                 self.store.lock().defer(job, at, &fault.id);
                 self.touch();
             }
-            FaultAction::OutOfOrder => {
+            NotificationEffect::OutOfOrder => {
                 let held = self.store.lock().hold(job, &fault.id);
                 if held {
                     self.touch();
@@ -146,7 +141,7 @@ impl NotifyEngine {
                         .await;
                 }
             }
-            FaultAction::Drop => {
+            NotificationEffect::Drop => {
                 let wire = WireResult {
                     http_status: None,
                     response_body: None,
@@ -159,11 +154,11 @@ impl NotifyEngine {
                 };
                 self.record(job, (&prepared.url, self.now(job)), wire, id);
             }
-            FaultAction::TamperSign => {
+            NotificationEffect::TamperSign => {
                 let body = tamper_sign(&prepared.body);
                 self.send_and_record(job, &prepared, body, id).await;
             }
-            FaultAction::Duplicate => {
+            NotificationEffect::Duplicate => {
                 let copy = Job {
                     extra: true,
                     ..job.clone()
@@ -171,10 +166,6 @@ impl NotifyEngine {
                 self.send_and_record(&copy, &prepared, prepared.body.clone(), id.clone())
                     .await;
                 self.send_and_record(job, &prepared, prepared.body.clone(), id)
-                    .await;
-            }
-            FaultAction::Error => {
-                self.send_and_record(job, &prepared, prepared.body.clone(), None)
                     .await;
             }
         }

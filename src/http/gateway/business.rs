@@ -10,7 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError};
 
 use super::auth::{AuthContext, authenticate};
 use super::error::{AuthError, BusinessErrorBody, JSON_UTF8, no_service};
-use crate::domain::faults::{Fault, FaultAction, FaultTarget};
+use crate::domain::faults::{CallEffect, Fired};
 use crate::domain::journal::Draft;
 use crate::domain::stubs::{Rendered, RequestBody, StubMatch, TemplateContext};
 use crate::http::body::read_limited;
@@ -108,20 +108,21 @@ async fn serve(
     tracing::info!(app_id = %ctx.app.app_id, method = %req.method(), path = %req.path(), scheme = ctx.method.as_str(), "authenticated business call");
     let fault = {
         let mut rng = state.rng.lock();
-        state.faults.take(
-            FaultTarget::Gateway,
-            Some(&ctx.app.app_id),
-            Some(req.path()),
-            &mut *rng,
-        )
+        state
+            .faults
+            .take_gateway(&ctx.app.app_id, req.path(), &mut *rng)
     };
-    if let Some(fault) = fault {
-        draft.fault(&fault.id);
-        match fault.action {
-            FaultAction::Delay => {
-                tokio::time::sleep(Duration::from_millis(fault.delay_ms.unwrap_or(0))).await;
+    if let Some(Fired { id, effect }) = fault {
+        draft.fault(&id);
+        match effect {
+            CallEffect::Delay { delay_ms } => {
+                tokio::time::sleep(Duration::from_millis(delay_ms)).await;
             }
-            _ => return fault_answer(&fault, &ctx),
+            CallEffect::Error {
+                http_status,
+                err_code,
+                err_msg,
+            } => return fault_answer(&id, http_status, err_code, err_msg, &ctx),
         }
     }
     let stub = state
@@ -145,17 +146,16 @@ async fn serve(
     served
 }
 
-fn fault_answer(fault: &Fault, ctx: &AuthContext) -> Served {
-    let code = fault
-        .err_code
-        .clone()
-        .unwrap_or_else(|| "INTERNAL_ERROR".into());
-    let msg = fault
-        .err_msg
-        .clone()
-        .unwrap_or_else(|| format!("沙箱故障注入（{}）：{code}", fault.id));
-    let status = StatusCode::from_u16(fault.http_status.unwrap_or(500))
-        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+/// The error a gateway fault answers with; without a message of its own it names the fault.
+fn fault_answer(
+    id: &str,
+    http_status: u16,
+    code: String,
+    msg: Option<String>,
+    ctx: &AuthContext,
+) -> Served {
+    let msg = msg.unwrap_or_else(|| format!("沙箱故障注入（{id}）：{code}"));
+    let status = StatusCode::from_u16(http_status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response =
         HttpResponse::build(status)
             .content_type(JSON_UTF8)
@@ -172,7 +172,7 @@ fn fault_answer(fault: &Fault, ctx: &AuthContext) -> Served {
     Served {
         response,
         err_code: Some(code),
-        answered_by: format!("fault:{}", fault.id),
+        answered_by: format!("fault:{id}"),
         outcome: "fault",
     }
 }

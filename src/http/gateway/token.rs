@@ -9,7 +9,7 @@ use chrono::Duration;
 use super::auth::check_window;
 use super::error::{JSON_UTF8, TokenError, TokenErrorBody};
 use super::token_request::{NotAnObject, RawTokenRequest, parse_request};
-use crate::domain::faults::{FaultAction, FaultTarget};
+use crate::domain::faults::{CallEffect, Fired};
 use crate::domain::journal::Draft;
 use crate::domain::tokens::TokenRecord;
 use crate::http::body::read_limited;
@@ -96,40 +96,38 @@ pub async fn issue_token(
     }
     let fault = {
         let mut rng = state.rng.lock();
-        state
-            .faults
-            .take(FaultTarget::Token, claimed_app, None, &mut *rng)
+        state.faults.take_token(claimed_app, &mut *rng)
     };
-    if let Some(fault) = fault {
-        draft.fault(&fault.id);
-        if fault.action == FaultAction::Delay {
-            tokio::time::sleep(std::time::Duration::from_millis(
-                fault.delay_ms.unwrap_or(0),
-            ))
-            .await;
-        } else {
-            let code = fault.err_code.clone().unwrap_or_else(|| "9200".into());
-            let info = fault
-                .err_msg
-                .clone()
-                .unwrap_or_else(|| format!("沙箱故障注入（{}）", fault.id));
-            let status = StatusCode::from_u16(fault.http_status.unwrap_or(412))
-                .unwrap_or(StatusCode::PRECONDITION_FAILED);
-            let response =
-                HttpResponse::build(status)
-                    .content_type(JSON_UTF8)
-                    .json(TokenErrorBody {
-                        err_code: &code,
-                        err_info: &info,
-                    });
-            draft.finish(
-                &state.journal,
-                status.as_u16(),
-                Some(code),
-                format!("fault:{}", fault.id),
-                "fault",
-            );
-            return response;
+    if let Some(Fired { id, effect }) = fault {
+        draft.fault(&id);
+        match effect {
+            CallEffect::Delay { delay_ms } => {
+                tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
+            }
+            CallEffect::Error {
+                http_status,
+                err_code,
+                err_msg,
+            } => {
+                let info = err_msg.unwrap_or_else(|| format!("沙箱故障注入（{id}）"));
+                let status =
+                    StatusCode::from_u16(http_status).unwrap_or(StatusCode::PRECONDITION_FAILED);
+                let response =
+                    HttpResponse::build(status)
+                        .content_type(JSON_UTF8)
+                        .json(TokenErrorBody {
+                            err_code: &err_code,
+                            err_info: &info,
+                        });
+                draft.finish(
+                    &state.journal,
+                    status.as_u16(),
+                    Some(err_code),
+                    format!("fault:{id}"),
+                    "fault",
+                );
+                return response;
+            }
         }
     }
     match issue(&req, &body, &parsed, &state) {
