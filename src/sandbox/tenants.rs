@@ -4,10 +4,10 @@ use std::sync::Arc;
 
 use super::AppState;
 use crate::api::app::{App, AppSpec};
+use crate::api::fault::InvalidFault;
 use crate::api::fault::{Fault, FaultSpec};
 use crate::domain::apps::AppError;
 use crate::domain::apps::registry::{build_app, patch_app};
-use crate::domain::faults::store::InvalidFault;
 
 impl AppState {
     /// Creates an app from a partial spec, generating what is missing.
