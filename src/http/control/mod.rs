@@ -12,6 +12,7 @@ pub(crate) mod notify;
 pub mod openapi;
 pub(crate) mod payscore;
 mod reset;
+pub mod route;
 mod scenarios;
 mod sink;
 pub(crate) mod stubs;
@@ -19,16 +20,49 @@ mod tools;
 mod tools_request;
 
 use actix_web::web::{self, Data, ServiceConfig};
-use actix_web::{HttpRequest, HttpResponse, Resource};
+use actix_web::{HttpRequest, HttpResponse};
 use serde_json::json;
 
 pub use error::ControlError;
 pub use json::parse_json;
+pub use route::{Group, Method, Route};
 
 use crate::sandbox::AppState;
 
+/// `/__mock/health` lives here, with the scope, as the one route that belongs to no area.
+const HEALTH: Group = Group::new(
+    "health",
+    &[Route::get("/health", |r| r.to(health)).summary("Liveness and version")],
+);
+
+/// Every control route, file by file, in the order the OpenAPI document lists them: the one
+/// list the server registers, the document describes and a 405's `Allow` header reads.
+pub const GROUPS: &[Group] = &[
+    HEALTH,
+    openapi::ROUTES,
+    apps::ROUTES,
+    clock::ROUTES,
+    reset::ROUTES,
+    payscore::ROUTES,
+    notify::ROUTES,
+    faults::ROUTES,
+    stubs::ROUTES,
+    journal::ROUTES,
+    tools::ROUTES,
+    conformance::ROUTES,
+    scenarios::ROUTES,
+    sink::ROUTES,
+    crate::http::ui::ROUTES,
+];
+
+/// Every control route the server registers under `/__mock`.
+pub fn routes() -> impl Iterator<Item = &'static Route> {
+    GROUPS.iter().flat_map(|g| g.routes)
+}
+
 /// Registers `/__mock` and everything under it.
 pub fn configure(cfg: &mut ServiceConfig) {
+    let routes: Vec<&Route> = routes().collect();
     cfg.service(
         web::scope("/__mock")
             .wrap(actix_web::middleware::from_fn(admin::require_admin))
@@ -40,28 +74,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 web::PathConfig::default()
                     .error_handler(|e, _| ControlError::InvalidQuery(e.to_string()).into()),
             )
-            .service(resource("/health").route(web::get().to(health)))
-            .configure(clock::configure)
-            .configure(reset::configure)
-            .configure(openapi::configure)
-            .configure(apps::configure)
-            .configure(payscore::configure)
-            .configure(notify::configure)
-            .configure(faults::configure)
-            .configure(stubs::configure)
-            .configure(journal::configure)
-            .configure(tools::configure)
-            .configure(conformance::configure)
-            .configure(scenarios::configure)
-            .configure(sink::configure)
-            .configure(crate::http::ui::configure)
+            .configure(|cfg| route::register(cfg, &routes))
             .default_service(web::to(route_not_found)),
     );
-}
-
-/// A control resource whose unsupported methods answer 405 in the control error shape.
-pub fn resource(path: &str) -> Resource {
-    web::resource(path).default_service(web::to(method_not_allowed))
 }
 
 async fn health(state: Data<AppState>) -> HttpResponse {
@@ -70,21 +85,6 @@ async fn health(state: Data<AppState>) -> HttpResponse {
         "version": env!("CARGO_PKG_VERSION"),
         "apps": state.apps.len(),
         "now": state.clock.view().now,
-    }))
-}
-
-async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
-    let mut response = HttpResponse::MethodNotAllowed();
-    // RFC 9110 requires a 405 to list what the resource does support.
-    let allowed = openapi::allowed_methods(req.match_pattern().as_deref().unwrap_or(req.path()));
-    if !allowed.is_empty() {
-        response.insert_header((actix_web::http::header::ALLOW, allowed.join(", ")));
-    }
-    response.json(json!({
-        "error": {
-            "code": "METHOD_NOT_ALLOWED",
-            "message": format!("{} is not supported on {}", req.method(), req.path()),
-        }
     }))
 }
 
