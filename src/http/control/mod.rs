@@ -94,3 +94,38 @@ async fn route_not_found(req: HttpRequest) -> Result<HttpResponse, ControlError>
         path: req.path().to_owned(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `/apps/{appId}` and `/apps/{id}` would be two resources matching the same requests; the
+    /// second would never be reached, yet the document would list it.
+    #[test]
+    fn no_two_routes_claim_the_same_method_and_path_shape() {
+        let shape = |p: &str| {
+            p.split('/')
+                .map(|s| if s.starts_with('{') { "{}" } else { s })
+                .collect::<Vec<_>>()
+                .join("/")
+        };
+        let mut paths: Vec<(String, &str)> = Vec::new();
+        let mut operations = Vec::new();
+        for route in routes() {
+            let key = shape(route.path);
+            if let Some((_, other)) = paths.iter().find(|(k, p)| *k == key && *p != route.path) {
+                panic!("{} and {other} are the same path", route.path);
+            }
+            paths.push((key, route.path));
+            let operation = (route.method, route.path);
+            assert!(
+                !operations.contains(&operation),
+                "{} {} is listed twice",
+                route.method.as_str(),
+                route.path
+            );
+            operations.push(operation);
+        }
+        assert!(operations.len() >= 30, "{}", operations.len());
+    }
+}

@@ -221,3 +221,59 @@ pub fn document_json() -> serde_json::Value {
 async fn serve() -> HttpResponse {
     HttpResponse::Ok().json(document_json())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refs<'a>(value: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    match v.as_str() {
+                        Some(r) if k == "$ref" => out.push(r),
+                        _ => refs(v, out),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+
+    /// A `SchemaRef::Named` is a plain string: a typo would leave a dangling `$ref`.
+    #[test]
+    fn every_schema_the_document_refers_to_is_in_its_components() {
+        let doc = document_json();
+        let mut found = Vec::new();
+        refs(&doc, &mut found);
+        assert!(found.len() > 30, "{found:?}");
+        for r in found {
+            let name = r.trim_start_matches("#/components/schemas/");
+            assert!(
+                doc["components"]["schemas"][name].is_object(),
+                "{r} refers to nothing"
+            );
+        }
+    }
+
+    #[test]
+    fn every_route_of_the_list_is_documented_once_under_its_tag() {
+        let doc = document_json();
+        for group in super::super::GROUPS {
+            for route in group.routes {
+                let op = &doc["paths"][format!("/__mock{}", route.path)]
+                    [route.method.as_str().to_ascii_lowercase()];
+                assert_eq!(
+                    op["tags"][0],
+                    group.tag,
+                    "{} {}",
+                    route.method.as_str(),
+                    route.path
+                );
+                assert!(!route.summary.is_empty(), "{} has no summary", route.path);
+                assert_eq!(op["summary"], route.summary);
+            }
+        }
+    }
+}
