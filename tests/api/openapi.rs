@@ -1,78 +1,71 @@
 use std::collections::BTreeSet;
 
+use chinaums_mock::http::control;
 use serde_json::Value;
 
 use crate::helpers::*;
 
-/// Every `(METHOD, path)` the code registers under `/__mock`: all control routes go through
-/// `control::resource("/path")`, followed by `.route(web::get()…)` calls.
-fn registered_routes() -> BTreeSet<(String, String)> {
-    let mut found = BTreeSet::new();
-    let mut stack = vec![std::path::PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/src"
-    ))];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("src readable").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).unwrap_or_default();
-            let starts: Vec<usize> = text
-                .match_indices("resource(\"")
-                .map(|(i, _)| i)
-                .filter(|i| !text[..*i].ends_with("web::"))
-                .collect();
-            for (k, start) in starts.iter().enumerate() {
-                let chunk = &text
-                    [start + "resource(\"".len()..starts.get(k + 1).copied().unwrap_or(text.len())];
-                let Some((route, rest)) = chunk.split_once("\")") else {
-                    continue;
-                };
-                let until = rest.len();
-                for method in ["get", "post", "put", "patch", "delete"] {
-                    if rest[..until].contains(&format!("web::{method}()")) {
-                        found.insert((method.to_ascii_uppercase(), route.to_owned()));
-                    }
-                }
-            }
-        }
-    }
-    found
+/// Every `(METHOD, path)` the server registers under `/__mock`, HEAD included: read from the
+/// route list `control::configure` registers, not from the sources.
+fn served_routes() -> BTreeSet<(String, String)> {
+    control::routes()
+        .flat_map(|route| {
+            route
+                .served_methods()
+                .into_iter()
+                .map(|method| (method.to_owned(), format!("/__mock{}", route.path)))
+        })
+        .collect()
 }
 
 fn documented(doc: &Value) -> BTreeSet<(String, String)> {
     let mut out = BTreeSet::new();
     for (path, item) in doc["paths"].as_object().into_iter().flatten() {
         for method in item.as_object().into_iter().flatten().map(|(m, _)| m) {
-            out.insert((
-                method.to_ascii_uppercase(),
-                path.trim_start_matches("/__mock").to_owned(),
-            ));
+            out.insert((method.to_ascii_uppercase(), path.to_owned()));
         }
     }
     out
 }
 
-/// `{appId}` in the doc and `{app_id}` in the code are the same parameter.
-fn normalise(routes: BTreeSet<(String, String)>) -> BTreeSet<(String, String)> {
-    routes
-        .into_iter()
-        .map(|(m, p)| {
-            let p = p
-                .split('/')
-                .map(|s| if s.starts_with('{') { "{}" } else { s })
-                .collect::<Vec<_>>()
-                .join("/");
-            (m, p)
-        })
-        .collect()
+/// A concrete URL path for a documented one: the fixture app, a dashboard file that exists
+/// (a HEAD answer has no body to tell a missing file from a missing route), any other id.
+fn concrete(path: &str) -> String {
+    path.replace("{appId}", APP_ID)
+        .replace("{file}", "app.js")
+        .replace("{id}", "x")
+}
+
+/// Sends `method` to `path` and asserts a route answered it: neither the control API's
+/// ROUTE_NOT_FOUND nor a 405, and no server error.
+async fn assert_served(app: &TestApp, method: &str, path: &str) {
+    let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    let mut request = app.client.request(m, app.url(&concrete(path)));
+    if !matches!(method, "GET" | "HEAD" | "DELETE") {
+        request = request
+            .header("content-type", "application/json")
+            .body("{}");
+    }
+    let r = app.send(request).await;
+    let code = serde_json::from_str::<Value>(&r.text)
+        .ok()
+        .map(|v| v["error"]["code"].clone());
+    assert!(
+        r.status != 405 && code != Some(Value::from("ROUTE_NOT_FOUND")),
+        "{method} {path}: {} {}",
+        r.status,
+        r.text
+    );
+    assert!(
+        r.status < 500 && !(method == "HEAD" && r.status == 404),
+        "{method} {path}: {} {}",
+        r.status,
+        r.text
+    );
 }
 
 #[tokio::test]
-async fn every_registered_control_route_is_in_the_openapi_document_and_nothing_else() {
+async fn every_served_control_route_is_in_the_openapi_document_and_nothing_else() {
     let app = spawn_app().await;
     let r = app.get("/__mock/openapi.json").await;
     assert_eq!(r.status, 200);
@@ -82,22 +75,42 @@ async fn every_registered_control_route_is_in_the_openapi_document_and_nothing_e
         "{}",
         doc["openapi"]
     );
-    let registered = normalise(registered_routes());
+    let served = served_routes();
     assert!(
-        registered.len() >= 30,
-        "the scan finds the routes: {registered:?}"
+        served.len() >= 30,
+        "the route list holds the control routes: {served:?}"
     );
-    let documented = normalise(documented(&doc));
-    let missing: Vec<_> = registered.difference(&documented).collect();
+    // HEAD goes with a GET (the same headers, no body): the GET's operation says so.
+    let (head, served): (BTreeSet<_>, BTreeSet<_>) =
+        served.into_iter().partition(|(m, _)| m == "HEAD");
+    for (_, path) in &head {
+        let get = &doc["paths"][path]["get"];
+        assert!(
+            get["description"]
+                .as_str()
+                .is_some_and(|d| d.contains("HEAD")),
+            "HEAD {path} is served but its GET does not mention it: {get}"
+        );
+    }
+    let documented = documented(&doc);
+    let missing: Vec<_> = served.difference(&documented).collect();
     assert!(
         missing.is_empty(),
         "routes missing from /__mock/openapi.json: {missing:?}"
     );
-    let extra: Vec<_> = documented.difference(&registered).collect();
+    let extra: Vec<_> = documented.difference(&served).collect();
     assert!(
         extra.is_empty(),
         "documented routes nothing serves: {extra:?}"
     );
+}
+
+#[tokio::test]
+async fn every_route_of_the_list_is_registered_with_the_server() {
+    let app = spawn_app().await;
+    for (method, path) in served_routes() {
+        assert_served(&app, &method, &path).await;
+    }
 }
 
 #[tokio::test]
@@ -143,27 +156,6 @@ async fn every_documented_route_answers_rather_than_route_not_found() {
     let app = spawn_app().await;
     let doc = app.get("/__mock/openapi.json").await.json();
     for (method, path) in documented(&doc) {
-        let url = app.url(&format!(
-            "/__mock{}",
-            path.replace("{appId}", APP_ID).replace("{id}", "x")
-        ));
-        let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        let mut request = app.client.request(m, url);
-        if method != "GET" && method != "DELETE" {
-            request = request
-                .header("content-type", "application/json")
-                .body("{}");
-        }
-        let r = app.send(request).await;
-        let code = serde_json::from_str::<Value>(&r.text)
-            .ok()
-            .map(|v| v["error"]["code"].clone());
-        assert!(
-            r.status != 405 && code != Some(Value::from("ROUTE_NOT_FOUND")),
-            "{method} {path}: {} {}",
-            r.status,
-            r.text
-        );
-        assert!(r.status < 500, "{method} {path}: {} {}", r.status, r.text);
+        assert_served(&app, &method, &path).await;
     }
 }

@@ -1,26 +1,34 @@
 //! `/__mock/apps`: create, list, read, change and delete tenants.
 
-use actix_web::web::{self, Data, Path, Payload, ServiceConfig};
+use actix_web::web::{Data, Path, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 
-use crate::domain::apps::AppSpec;
-use crate::http::control::{ControlError, parse_json, resource};
+use crate::domain::apps::{App, AppSpec};
+use crate::http::control::route::{Group, Route, SchemaRef};
+use crate::http::control::{ControlError, parse_json};
 use crate::sandbox::AppState;
 
-/// Registers the app routes (inside the `/__mock` scope).
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(
-        resource("/apps")
-            .route(web::get().to(list))
-            .route(web::post().to(create)),
-    )
-    .service(
-        resource("/apps/{app_id}")
-            .route(web::get().to(get))
-            .route(web::patch().to(patch))
-            .route(web::delete().to(delete)),
-    );
-}
+/// The app routes (inside the `/__mock` scope), served and documented from this table.
+pub(crate) const ROUTES: Group = Group::new(
+    "apps",
+    &[
+        Route::get("/apps", |r| r.to(list)).summary("List apps"),
+        Route::post("/apps", |r| r.to(create))
+            .summary("Create an app; missing fields are generated")
+            .json(SchemaRef::of::<AppSpec>())
+            .answers(201, Some(SchemaRef::of::<App>())),
+        Route::get("/apps/{appId}", |r| r.to(get))
+            .summary("One app")
+            .answers(200, Some(SchemaRef::of::<App>())),
+        Route::patch("/apps/{appId}", |r| r.to(patch))
+            .summary("Change an app")
+            .json(SchemaRef::Named("AppPatch"))
+            .answers(200, Some(SchemaRef::of::<App>())),
+        Route::delete("/apps/{appId}", |r| r.to(delete))
+            .summary("Delete an app and everything of it")
+            .no_content(),
+    ],
+);
 
 async fn list(state: Data<AppState>) -> HttpResponse {
     let apps: Vec<_> = state.apps.list().iter().map(|a| (**a).clone()).collect();

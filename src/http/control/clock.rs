@@ -1,13 +1,15 @@
 //! `/__mock/clock`: read, advance and set the sandbox clock.
 
-use actix_web::web::{self, Data, Payload, ServiceConfig};
+use actix_web::web::{Data, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Datelike, Duration, Utc};
 
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ControlError, parse_json, resource};
+use super::route::{Group, Route, SchemaRef};
+use super::{ControlError, parse_json};
+use crate::domain::clock::ClockView;
 use crate::sandbox::AppState;
 
 /// Longest single advance: ten years, far beyond any retry ladder.
@@ -21,14 +23,22 @@ fn on_the_wire(t: DateTime<Utc>) -> bool {
 
 const OFF_THE_WIRE: &str = "sandbox time must stay within 0000-01-01T00:00:00+08:00 and 9999-12-31T23:59:59+08:00, the years yyyyMMddHHmmss can express";
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(
-        resource("/clock")
-            .route(web::get().to(get))
-            .route(web::put().to(set)),
-    )
-    .service(resource("/clock/advance").route(web::post().to(advance)));
-}
+/// The clock routes (inside the `/__mock` scope), served and documented from this table.
+pub(crate) const ROUTES: Group = Group::new(
+    "clock",
+    &[
+        Route::get("/clock", |r| r.to(get))
+            .summary("Sandbox time")
+            .answers(200, Some(SchemaRef::of::<ClockView>())),
+        Route::put("/clock", |r| r.to(set))
+            .summary("Set or freeze sandbox time")
+            .json(SchemaRef::Named("ClockSet"))
+            .answers(200, Some(SchemaRef::of::<ClockView>())),
+        Route::post("/clock/advance", |r| r.to(advance))
+            .summary("Advance sandbox time, making every attempt due on the way")
+            .json(SchemaRef::Named("ClockAdvance")),
+    ],
+);
 
 async fn get(state: Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().json(state.clock.view())

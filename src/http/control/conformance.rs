@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use actix_web::web::{self, Data, Payload, ServiceConfig};
+use actix_web::web::{Data, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -11,15 +11,19 @@ use crate::domain::apps::{App, AppError, check_callback_url};
 use crate::domain::conformance::battery::{Fresh, Plan, PlannedCheck, User, battery};
 use crate::domain::conformance::report::{CheckReport, ProbeRecord, Report};
 use crate::domain::notify::Delivery;
-use crate::http::control::{ControlError, parse_json, resource};
+use crate::http::control::route::{Group, Route, SchemaRef};
+use crate::http::control::{ControlError, parse_json};
 use crate::protocol::generate::{chars, open_id};
 use crate::protocol::timefmt::format_compact;
 use crate::sandbox::AppState;
 
-/// Registers the conformance route (inside the `/__mock` scope).
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(resource("/conformance").route(web::post().to(run)));
-}
+/// The conformance route (inside the `/__mock` scope), served and documented from this table.
+pub(crate) const ROUTES: Group = Group::new(
+    "conformance",
+    &[Route::post("/conformance", |r| r.to(run))
+        .summary("Probe a merchant's notification handler")
+        .json(SchemaRef::Named("ConformanceRun"))],
+);
 
 /// The same bounds as an app's `notify.timeoutMs`.
 const TIMEOUT_MS: std::ops::RangeInclusive<u64> = 1..=600_000;

@@ -1,27 +1,34 @@
 //! `/__mock/faults`: add, list, remove.
 
-use actix_web::web::{self, Data, Path, Payload, ServiceConfig};
+use actix_web::web::{Data, Path, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 use serde_json::json;
 
-use crate::domain::faults::FaultSpec;
-use crate::http::control::{ControlError, parse_json, resource};
+use crate::domain::faults::{Fault, FaultSpec};
+use crate::http::control::route::{Group, Route, SchemaRef};
+use crate::http::control::{ControlError, parse_json};
 use crate::sandbox::AppState;
 
-/// Registers the fault routes (inside the `/__mock` scope).
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(
-        resource("/faults")
-            .route(web::get().to(list))
-            .route(web::post().to(add))
-            .route(web::delete().to(clear)),
-    )
-    .service(
-        resource("/faults/{id}")
-            .route(web::get().to(get))
-            .route(web::delete().to(remove)),
-    );
-}
+/// The fault routes (inside the `/__mock` scope), served and documented from this table.
+pub(crate) const ROUTES: Group = Group::new(
+    "faults",
+    &[
+        Route::get("/faults", |r| r.to(list)).summary("List faults"),
+        Route::post("/faults", |r| r.to(add))
+            .summary("Add a fault")
+            .json(SchemaRef::of::<FaultSpec>())
+            .answers(201, Some(SchemaRef::of::<Fault>())),
+        Route::delete("/faults", |r| r.to(clear))
+            .summary("Remove every fault")
+            .no_content(),
+        Route::get("/faults/{id}", |r| r.to(get))
+            .summary("One fault")
+            .answers(200, Some(SchemaRef::of::<Fault>())),
+        Route::delete("/faults/{id}", |r| r.to(remove))
+            .summary("Remove a fault")
+            .no_content(),
+    ],
+);
 
 fn not_found(id: &str) -> ControlError {
     ControlError::NotFound {

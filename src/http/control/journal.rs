@@ -1,24 +1,29 @@
 //! `/__mock/requests`: read and clear the journal.
 
 use actix_web::HttpResponse;
-use actix_web::web::{self, Data, Query, ServiceConfig};
+use actix_web::web::{Data, Query};
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::domain::journal::store::JournalFilter;
-use crate::http::control::{ControlError, resource};
+use crate::http::control::ControlError;
+use crate::http::control::route::{Group, Route};
 use crate::sandbox::AppState;
 
 const OUTCOMES: [&str; 5] = ["ok", "auth_failed", "bad_request", "fault", "no_service"];
 
-/// Registers the journal routes (inside the `/__mock` scope).
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(
-        resource("/requests")
-            .route(web::get().to(list))
-            .route(web::delete().to(clear)),
-    );
-}
+/// The journal routes (inside the `/__mock` scope), served and documented from this table.
+pub(crate) const ROUTES: Group = Group::new(
+    "journal",
+    &[
+        Route::get("/requests", |r| r.to(list))
+            .summary("Gateway requests, newest first")
+            .query(&["appId", "path", "outcome", "method", "limit"]),
+        Route::delete("/requests", |r| r.to(clear))
+            .summary("Clear the journal")
+            .no_content(),
+    ],
+);
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]

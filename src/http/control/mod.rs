@@ -12,6 +12,7 @@ pub(crate) mod notify;
 pub mod openapi;
 pub(crate) mod payscore;
 mod reset;
+pub mod route;
 mod scenarios;
 mod sink;
 pub(crate) mod stubs;
@@ -19,16 +20,49 @@ mod tools;
 mod tools_request;
 
 use actix_web::web::{self, Data, ServiceConfig};
-use actix_web::{HttpRequest, HttpResponse, Resource};
+use actix_web::{HttpRequest, HttpResponse};
 use serde_json::json;
 
 pub use error::ControlError;
 pub use json::parse_json;
+pub use route::{Group, Method, Route};
 
 use crate::sandbox::AppState;
 
+/// `/__mock/health` lives here, with the scope, as the one route that belongs to no area.
+const HEALTH: Group = Group::new(
+    "health",
+    &[Route::get("/health", |r| r.to(health)).summary("Liveness and version")],
+);
+
+/// Every control route, file by file, in the order the OpenAPI document lists them: the one
+/// list the server registers, the document describes and a 405's `Allow` header reads.
+pub const GROUPS: &[Group] = &[
+    HEALTH,
+    openapi::ROUTES,
+    apps::ROUTES,
+    clock::ROUTES,
+    reset::ROUTES,
+    payscore::ROUTES,
+    notify::ROUTES,
+    faults::ROUTES,
+    stubs::ROUTES,
+    journal::ROUTES,
+    tools::ROUTES,
+    conformance::ROUTES,
+    scenarios::ROUTES,
+    sink::ROUTES,
+    crate::http::ui::ROUTES,
+];
+
+/// Every control route the server registers under `/__mock`.
+pub fn routes() -> impl Iterator<Item = &'static Route> {
+    GROUPS.iter().flat_map(|g| g.routes)
+}
+
 /// Registers `/__mock` and everything under it.
 pub fn configure(cfg: &mut ServiceConfig) {
+    let routes: Vec<&Route> = routes().collect();
     cfg.service(
         web::scope("/__mock")
             .wrap(actix_web::middleware::from_fn(admin::require_admin))
@@ -40,28 +74,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 web::PathConfig::default()
                     .error_handler(|e, _| ControlError::InvalidQuery(e.to_string()).into()),
             )
-            .service(resource("/health").route(web::get().to(health)))
-            .configure(clock::configure)
-            .configure(reset::configure)
-            .configure(openapi::configure)
-            .configure(apps::configure)
-            .configure(payscore::configure)
-            .configure(notify::configure)
-            .configure(faults::configure)
-            .configure(stubs::configure)
-            .configure(journal::configure)
-            .configure(tools::configure)
-            .configure(conformance::configure)
-            .configure(scenarios::configure)
-            .configure(sink::configure)
-            .configure(crate::http::ui::configure)
+            .configure(|cfg| route::register(cfg, &routes))
             .default_service(web::to(route_not_found)),
     );
-}
-
-/// A control resource whose unsupported methods answer 405 in the control error shape.
-pub fn resource(path: &str) -> Resource {
-    web::resource(path).default_service(web::to(method_not_allowed))
 }
 
 async fn health(state: Data<AppState>) -> HttpResponse {
@@ -73,24 +88,44 @@ async fn health(state: Data<AppState>) -> HttpResponse {
     }))
 }
 
-async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
-    let mut response = HttpResponse::MethodNotAllowed();
-    // RFC 9110 requires a 405 to list what the resource does support.
-    let allowed = openapi::allowed_methods(req.match_pattern().as_deref().unwrap_or(req.path()));
-    if !allowed.is_empty() {
-        response.insert_header((actix_web::http::header::ALLOW, allowed.join(", ")));
-    }
-    response.json(json!({
-        "error": {
-            "code": "METHOD_NOT_ALLOWED",
-            "message": format!("{} is not supported on {}", req.method(), req.path()),
-        }
-    }))
-}
-
 async fn route_not_found(req: HttpRequest) -> Result<HttpResponse, ControlError> {
     Err(ControlError::RouteNotFound {
         method: req.method().to_string(),
         path: req.path().to_owned(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `/apps/{appId}` and `/apps/{id}` would be two resources matching the same requests; the
+    /// second would never be reached, yet the document would list it.
+    #[test]
+    fn no_two_routes_claim_the_same_method_and_path_shape() {
+        let shape = |p: &str| {
+            p.split('/')
+                .map(|s| if s.starts_with('{') { "{}" } else { s })
+                .collect::<Vec<_>>()
+                .join("/")
+        };
+        let mut paths: Vec<(String, &str)> = Vec::new();
+        let mut operations = Vec::new();
+        for route in routes() {
+            let key = shape(route.path);
+            if let Some((_, other)) = paths.iter().find(|(k, p)| *k == key && *p != route.path) {
+                panic!("{} and {other} are the same path", route.path);
+            }
+            paths.push((key, route.path));
+            let operation = (route.method, route.path);
+            assert!(
+                !operations.contains(&operation),
+                "{} {} is listed twice",
+                route.method.as_str(),
+                route.path
+            );
+            operations.push(operation);
+        }
+        assert!(operations.len() >= 30, "{}", operations.len());
+    }
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use actix_web::web::{self, Data, Path, Payload, Query, ServiceConfig};
+use actix_web::web::{Data, Path, Payload, Query};
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
@@ -11,16 +11,30 @@ use crate::domain::apps::check_callback_url;
 use crate::domain::notify::engine::RedeliverError;
 use crate::domain::notify::store::Filter;
 use crate::domain::notify::{Notification, Status};
-use crate::http::control::{ControlError, parse_json, resource};
+use crate::http::control::route::{Group, Route, SchemaRef};
+use crate::http::control::{ControlError, parse_json};
 use crate::sandbox::AppState;
 
-/// Registers the notification routes (inside the `/__mock` scope).
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(resource("/notifications").route(web::get().to(list)))
-        .service(resource("/notifications/{id}").route(web::get().to(get)))
-        .service(resource("/notifications/{id}/wait").route(web::get().to(wait)))
-        .service(resource("/notifications/{id}/redeliver").route(web::post().to(redeliver)));
-}
+/// The notification routes (inside the `/__mock` scope), served and documented from this table.
+pub(crate) const ROUTES: Group = Group::new(
+    "notifications",
+    &[
+        Route::get("/notifications", |r| r.to(list))
+            .summary("Notifications, newest first")
+            .query(&["appId", "openId", "eventType", "status", "limit"]),
+        Route::get("/notifications/{id}", |r| r.to(get))
+            .summary("One notification with every attempt")
+            .answers(200, Some(SchemaRef::of::<Notification>())),
+        Route::get("/notifications/{id}/wait", |r| r.to(wait))
+            .summary("Long-poll until a state is reached (408 on timeout)")
+            .answers(200, Some(SchemaRef::of::<Notification>()))
+            .query(&["status", "timeoutMs"]),
+        Route::post("/notifications/{id}/redeliver", |r| r.to(redeliver))
+            .summary("One more attempt now, same id")
+            .json(SchemaRef::Named("Redeliver"))
+            .answers(200, Some(SchemaRef::of::<Notification>())),
+    ],
+);
 
 const DEFAULT_LIMIT: usize = 1000;
 const MAX_WAIT_MS: u64 = 300_000;

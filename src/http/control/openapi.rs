@@ -1,11 +1,10 @@
 //! `GET /__mock/openapi.json`: an OpenAPI 3 document of every control route, built from the
-//! route table below and the request/response types' own schemas (utoipa).
+//! route tables the server registers ([`super::GROUPS`]) and the wire types' own schemas
+//! (utoipa).
 
 use actix_web::HttpResponse;
-use actix_web::web::{self, ServiceConfig};
-use utoipa::ToSchema;
 use utoipa::openapi::path::{
-    HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem, PathsBuilder,
+    Operation, OperationBuilder, ParameterBuilder, ParameterIn, PathItem, PathsBuilder,
 };
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::{ComponentsBuilder, ObjectBuilder, Schema, Type};
@@ -13,131 +12,29 @@ use utoipa::openapi::{
     Content, InfoBuilder, OpenApi, OpenApiBuilder, Ref, RefOr, Required, ResponseBuilder,
 };
 
-use super::resource;
+use super::route::{Group, Request, Response, Route, SchemaRef, Schemas};
 
 mod bodies;
 
 /// A plain-text response (`SUCCESS` / `FAILED`).
 const TEXT: &str = "text/plain";
-/// A notification body, form-encoded or JSON.
-const SINK_BODY: &str = "SinkNotification";
 
-/// One documented control route.
-#[derive(Debug, Clone, Copy)]
-pub struct RouteDoc {
-    /// `GET`, `POST`, …
-    pub method: &'static str,
-    /// Path under `/__mock`, with `{param}`s.
-    pub path: &'static str,
-    /// Group.
-    pub tag: &'static str,
-    /// One line.
-    pub summary: &'static str,
-    /// Request body schema name, if any.
-    pub request: Option<&'static str>,
-    /// Success status and response schema name (`None`: no body or free-form).
-    pub response: (u16, Option<&'static str>),
-    /// Query parameters.
-    pub query: &'static [&'static str],
-}
+/// This document's own route (inside the `/__mock` scope).
+pub(crate) const ROUTES: Group = Group::new(
+    "health",
+    &[Route::get("/openapi.json", |r| r.to(serve)).summary("This document")],
+);
 
-const fn r(
-    method: &'static str,
-    path: &'static str,
-    tag: &'static str,
-    summary: &'static str,
-    request: Option<&'static str>,
-    response: (u16, Option<&'static str>),
-    query: &'static [&'static str],
-) -> RouteDoc {
-    RouteDoc {
-        method,
-        path,
-        tag,
-        summary,
-        request,
-        response,
-        query,
-    }
-}
-
-/// Every control route. A test checks this table against the routes the code registers.
-#[rustfmt::skip]
-pub const ROUTES: &[RouteDoc] = &[
-    r("GET", "/health", "health", "Liveness and version", None, (200, None), &[]),
-    r("GET", "/openapi.json", "health", "This document", None, (200, None), &[]),
-    r("GET", "/apps", "apps", "List apps", None, (200, None), &[]),
-    r("POST", "/apps", "apps", "Create an app; missing fields are generated", Some("AppSpec"), (201, Some("App")), &[]),
-    r("GET", "/apps/{appId}", "apps", "One app", None, (200, Some("App")), &[]),
-    r("PATCH", "/apps/{appId}", "apps", "Change an app", Some("AppPatch"), (200, Some("App")), &[]),
-    r("DELETE", "/apps/{appId}", "apps", "Delete an app and everything of it", None, (204, None), &[]),
-    r("GET", "/clock", "clock", "Sandbox time", None, (200, Some("ClockView")), &[]),
-    r("PUT", "/clock", "clock", "Set or freeze sandbox time", Some("ClockSet"), (200, Some("ClockView")), &[]),
-    r("POST", "/clock/advance", "clock", "Advance sandbox time, making every attempt due on the way", Some("ClockAdvance"), (200, None), &[]),
-    r("POST", "/reset", "reset", "Back to the fixtures (everything, or ?appId=)", None, (200, None), &["appId"]),
-    r("POST", "/payscore/open", "payscore", "A user authorises; emits PAYSCORE.USER_OPEN_SERVICE", Some("PayScoreOpen"), (201, None), &[]),
-    r("POST", "/payscore/close", "payscore", "A user revokes; emits PAYSCORE.USER_CLOSE_SERVICE", Some("PayScoreClose"), (201, None), &[]),
-    r("GET", "/payscore/authorizations", "payscore", "Authorisations with history, and how many the retention bound dropped", None, (200, Some("AuthorizationList")), &["appId", "openId", "state"]),
-    r("GET", "/notifications", "notifications", "Notifications, newest first", None, (200, None), &["appId", "openId", "eventType", "status", "limit"]),
-    r("GET", "/notifications/{id}", "notifications", "One notification with every attempt", None, (200, Some("Notification")), &[]),
-    r("GET", "/notifications/{id}/wait", "notifications", "Long-poll until a state is reached (408 on timeout)", None, (200, Some("Notification")), &["status", "timeoutMs"]),
-    r("POST", "/notifications/{id}/redeliver", "notifications", "One more attempt now, same id", Some("Redeliver"), (200, Some("Notification")), &[]),
-    r("GET", "/faults", "faults", "List faults", None, (200, None), &[]),
-    r("POST", "/faults", "faults", "Add a fault", Some("FaultSpec"), (201, Some("Fault")), &[]),
-    r("DELETE", "/faults", "faults", "Remove every fault", None, (204, None), &[]),
-    r("GET", "/faults/{id}", "faults", "One fault", None, (200, Some("Fault")), &[]),
-    r("DELETE", "/faults/{id}", "faults", "Remove a fault", None, (204, None), &[]),
-    r("GET", "/stubs", "stubs", "List stubs in matching order", None, (200, None), &[]),
-    r("POST", "/stubs", "stubs", "Add a stub", Some("StubSpec"), (201, Some("Stub")), &[]),
-    r("DELETE", "/stubs", "stubs", "Remove every stub", None, (204, None), &[]),
-    r("GET", "/stubs/{id}", "stubs", "One stub", None, (200, Some("Stub")), &[]),
-    r("DELETE", "/stubs/{id}", "stubs", "Remove a stub", None, (204, None), &[]),
-    r("GET", "/requests", "journal", "Gateway requests, newest first", None, (200, None), &["appId", "path", "outcome", "method", "limit"]),
-    r("DELETE", "/requests", "journal", "Clear the journal", None, (204, None), &[]),
-    r("POST", "/tools/sign", "tools", "Canonical string and signature for a signing rule", Some("ToolSign"), (200, None), &[]),
-    r("POST", "/tools/verify", "tools", "Expected vs received signature, where they differ, hints", Some("ToolVerify"), (200, None), &[]),
-    r("POST", "/conformance", "conformance", "Probe a merchant's notification handler", Some("ConformanceRun"), (200, None), &[]),
-    r("GET", "/scenarios", "scenarios", "Fixture scenarios", None, (200, None), &[]),
-    r("POST", "/scenarios/run", "scenarios", "Run a scenario, get a report", Some("ScenarioRun"), (200, None), &[]),
-    r("POST", "/sink/{appId}", "scenarios", "A built-in merchant that verifies and acknowledges notifications", Some(SINK_BODY), (200, Some(TEXT)), &[]),
-    r("GET", "/sink/{appId}", "scenarios", "What the built-in merchant received", None, (200, None), &[]),
-    r("DELETE", "/sink/{appId}", "scenarios", "Forget what the built-in merchant received", None, (204, None), &[]),
-    r("GET", "/ui", "ui", "The dashboard (HTML)", None, (200, None), &[]),
-    r("GET", "/ui/{file}", "ui", "A dashboard file (script, style, icon)", None, (200, None), &[]),
+/// Schemas no route names but a list answer holds: the items of `{"requests": [...]}` and
+/// `{"authorizations": [...]}`, whose wrappers are built ad hoc.
+const ITEMS: &[SchemaRef] = &[
+    SchemaRef::of::<crate::api::payscore::Authorization>(),
+    SchemaRef::of::<crate::api::journal::Entry>(),
 ];
 
-/// The documented methods of a control path, given as registered (`/__mock/apps/{app_id}`) or
-/// as documented (`/apps/{appId}`): what a 405's `Allow` header lists.
-pub fn allowed_methods(pattern: &str) -> Vec<&'static str> {
-    let shape = |p: &str| {
-        p.strip_prefix("/__mock")
-            .unwrap_or(p)
-            .split('/')
-            .map(|s| if s.starts_with('{') { "{}" } else { s })
-            .collect::<Vec<_>>()
-            .join("/")
-    };
-    let wanted = shape(pattern);
-    ROUTES
-        .iter()
-        .filter(|r| shape(r.path) == wanted)
-        .map(|r| r.method)
-        .collect()
-}
-
-fn method(m: &str) -> HttpMethod {
-    match m {
-        "POST" => HttpMethod::Post,
-        "PUT" => HttpMethod::Put,
-        "PATCH" => HttpMethod::Patch,
-        "DELETE" => HttpMethod::Delete,
-        _ => HttpMethod::Get,
-    }
-}
-
-fn json(schema: Option<&str>) -> Content {
+fn json(schema: Option<&SchemaRef>) -> Content {
     let schema: RefOr<Schema> = match schema {
-        Some(name) => RefOr::Ref(Ref::from_schema_name(name)),
+        Some(schema) => RefOr::Ref(Ref::from_schema_name(schema.name())),
         None => RefOr::T(Schema::Object(
             ObjectBuilder::new().schema_type(Type::Object).build(),
         )),
@@ -145,9 +42,11 @@ fn json(schema: Option<&str>) -> Content {
     Content::new(Some(schema))
 }
 
-fn add<T: ToSchema>(out: &mut Vec<(String, RefOr<Schema>)>) {
-    out.push((T::name().into_owned(), T::schema()));
-    T::schemas(out);
+/// Adds a typed schema, and those it refers to, to the components.
+fn collect(schema: &SchemaRef, out: &mut Schemas) {
+    if let SchemaRef::Type { collect, .. } = schema {
+        collect(out);
+    }
 }
 
 fn error_schema() -> Schema {
@@ -164,81 +63,106 @@ fn error_schema() -> Schema {
     )
 }
 
-/// The document as the route table and the types' own schemas give it. Some request bodies
-/// refer to schemas only [`document_json`] adds: serve that one.
-pub fn document() -> OpenApi {
-    let mut paths = PathsBuilder::new();
-    for route in ROUTES {
-        let mut op = OperationBuilder::new()
-            .tag(route.tag)
-            .summary(Some(route.summary))
-            .operation_id(Some(format!(
-                "{} {}",
-                route.method.to_ascii_lowercase(),
-                route.path
-            )));
-        for segment in route.path.split('/') {
-            if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                op = op.parameter(
-                    ParameterBuilder::new()
-                        .name(name)
-                        .parameter_in(ParameterIn::Path)
-                        .required(Required::True)
-                        .schema(Some(ObjectBuilder::new().schema_type(Type::String))),
-                );
-            }
-        }
-        for name in route.query {
+/// The operation that documents `route`; the typed schemas it names go into `schemas`.
+fn operation(tag: &str, route: &Route, schemas: &mut Schemas) -> Operation {
+    let mut op = OperationBuilder::new()
+        .tag(tag)
+        .summary(Some(route.summary))
+        .operation_id(Some(format!(
+            "{} {}",
+            route.method.as_str().to_ascii_lowercase(),
+            route.path
+        )));
+    if route.head {
+        op = op.description(Some(
+            "Also answers HEAD: the same headers, without the body.",
+        ));
+    }
+    for segment in route.path.split('/') {
+        if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             op = op.parameter(
                 ParameterBuilder::new()
-                    .name(*name)
-                    .parameter_in(ParameterIn::Query)
-                    .required(Required::False)
+                    .name(name)
+                    .parameter_in(ParameterIn::Path)
+                    .required(Required::True)
                     .schema(Some(ObjectBuilder::new().schema_type(Type::String))),
             );
         }
-        if let Some(request) = route.request {
-            let mut body =
-                RequestBodyBuilder::new().content("application/json", json(Some(request)));
-            if request == SINK_BODY {
-                body = body.content("application/x-www-form-urlencoded", json(Some(request)));
-            }
-            op = op.request_body(Some(body.build()));
-        }
-        let (status, schema) = route.response;
-        let ok = if status == 204 {
-            ResponseBuilder::new().description("Done")
-        } else if schema == Some(TEXT) {
-            let text = Schema::Object(ObjectBuilder::new().schema_type(Type::String).build());
-            ResponseBuilder::new()
-                .description("Success")
-                .content(TEXT, Content::new(Some(text)))
-        } else {
-            ResponseBuilder::new()
-                .description("Success")
-                .content("application/json", json(schema))
-        };
-        let err = ResponseBuilder::new()
-            .description("Control API error")
-            .content("application/json", json(Some("ControlError")));
-        op = op.response(status.to_string(), ok).response("4XX", err);
-        paths = paths.path(
-            format!("/__mock{}", route.path),
-            PathItem::new(method(route.method), op),
+    }
+    for name in route.query {
+        op = op.parameter(
+            ParameterBuilder::new()
+                .name(*name)
+                .parameter_in(ParameterIn::Query)
+                .required(Required::False)
+                .schema(Some(ObjectBuilder::new().schema_type(Type::String))),
         );
     }
-    let mut schemas = Vec::new();
-    add::<crate::domain::apps::App>(&mut schemas);
-    add::<crate::domain::apps::AppSpec>(&mut schemas);
-    add::<crate::domain::clock::ClockView>(&mut schemas);
-    add::<crate::domain::notify::Notification>(&mut schemas);
-    add::<crate::domain::payscore::Authorization>(&mut schemas);
-    add::<crate::domain::payscore::AuthorizationList>(&mut schemas);
-    add::<crate::domain::faults::Fault>(&mut schemas);
-    add::<crate::domain::faults::FaultSpec>(&mut schemas);
-    add::<crate::domain::stubs::Stub>(&mut schemas);
-    add::<crate::domain::stubs::StubSpec>(&mut schemas);
-    add::<crate::domain::journal::Entry>(&mut schemas);
+    let body = match &route.request {
+        Request::None => None,
+        Request::Json(schema) => {
+            collect(schema, schemas);
+            Some(RequestBodyBuilder::new().content("application/json", json(Some(schema))))
+        }
+        Request::JsonOrForm(schema) => {
+            collect(schema, schemas);
+            Some(
+                RequestBodyBuilder::new()
+                    .content("application/json", json(Some(schema)))
+                    .content("application/x-www-form-urlencoded", json(Some(schema))),
+            )
+        }
+    };
+    if let Some(body) = body {
+        op = op.request_body(Some(body.build()));
+    }
+    let (status, ok) = match &route.response {
+        Response::NoContent => (204, ResponseBuilder::new().description("Done")),
+        Response::Text => {
+            let text = Schema::Object(ObjectBuilder::new().schema_type(Type::String).build());
+            let ok = ResponseBuilder::new()
+                .description("Success")
+                .content(TEXT, Content::new(Some(text)));
+            (200, ok)
+        }
+        Response::Json(status, schema) => {
+            if let Some(schema) = schema {
+                collect(schema, schemas);
+            }
+            let ok = ResponseBuilder::new()
+                .description("Success")
+                .content("application/json", json(schema.as_ref()));
+            (*status, ok)
+        }
+    };
+    let err = ResponseBuilder::new()
+        .description("Control API error")
+        .content(
+            "application/json",
+            json(Some(&SchemaRef::Named("ControlError"))),
+        );
+    op.response(status.to_string(), ok)
+        .response("4XX", err)
+        .build()
+}
+
+/// The document as the route tables and the types' own schemas give it. Some request bodies
+/// refer to schemas only [`document_json`] adds: serve that one.
+pub fn document() -> OpenApi {
+    let mut paths = PathsBuilder::new();
+    let mut schemas = Schemas::new();
+    for group in super::GROUPS {
+        for route in group.routes {
+            let op = operation(group.tag, route, &mut schemas);
+            paths = paths.path(
+                format!("/__mock{}", route.path),
+                PathItem::new(route.method.openapi(), op),
+            );
+        }
+    }
+    for item in ITEMS {
+        collect(item, &mut schemas);
+    }
     schemas.push(("ControlError".into(), RefOr::T(error_schema())));
     OpenApiBuilder::new()
         .info(
@@ -251,10 +175,6 @@ pub fn document() -> OpenApi {
         .paths(paths.build())
         .components(Some(ComponentsBuilder::new().schemas_from_iter(schemas).build()))
         .build()
-}
-
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(resource("/openapi.json").route(web::get().to(serve)));
 }
 
 /// The document as served: [`document`] with the request bodies, field limits and query
@@ -300,4 +220,60 @@ pub fn document_json() -> serde_json::Value {
 
 async fn serve() -> HttpResponse {
     HttpResponse::Ok().json(document_json())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refs<'a>(value: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    match v.as_str() {
+                        Some(r) if k == "$ref" => out.push(r),
+                        _ => refs(v, out),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+
+    /// A `SchemaRef::Named` is a plain string: a typo would leave a dangling `$ref`.
+    #[test]
+    fn every_schema_the_document_refers_to_is_in_its_components() {
+        let doc = document_json();
+        let mut found = Vec::new();
+        refs(&doc, &mut found);
+        assert!(found.len() > 30, "{found:?}");
+        for r in found {
+            let name = r.trim_start_matches("#/components/schemas/");
+            assert!(
+                doc["components"]["schemas"][name].is_object(),
+                "{r} refers to nothing"
+            );
+        }
+    }
+
+    #[test]
+    fn every_route_of_the_list_is_documented_once_under_its_tag() {
+        let doc = document_json();
+        for group in super::super::GROUPS {
+            for route in group.routes {
+                let op = &doc["paths"][format!("/__mock{}", route.path)]
+                    [route.method.as_str().to_ascii_lowercase()];
+                assert_eq!(
+                    op["tags"][0],
+                    group.tag,
+                    "{} {}",
+                    route.method.as_str(),
+                    route.path
+                );
+                assert!(!route.summary.is_empty(), "{} has no summary", route.path);
+                assert_eq!(op["summary"], route.summary);
+            }
+        }
+    }
 }

@@ -1,20 +1,33 @@
 //! `/__mock/payscore`: users authorise and revoke; each transition emits a notification.
 
-use actix_web::web::{self, Data, Payload, Query, ServiceConfig};
+use actix_web::web::{Data, Payload, Query};
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use crate::api::payscore::AuthorizationList;
 use crate::domain::payscore::store::{AuthState, TransitionError};
-use crate::http::control::{ControlError, parse_json, resource};
+use crate::http::control::route::{Group, Route, SchemaRef};
+use crate::http::control::{ControlError, parse_json};
 use crate::sandbox::{AppState, CloseAuthorization, OpenAuthorization, PayScoreError};
 
-/// Registers the Pay Score routes (inside the `/__mock` scope).
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(resource("/payscore/open").route(web::post().to(open)))
-        .service(resource("/payscore/close").route(web::post().to(close)))
-        .service(resource("/payscore/authorizations").route(web::get().to(list)));
-}
+/// The Pay Score routes (inside the `/__mock` scope), served and documented from this table.
+pub(crate) const ROUTES: Group = Group::new(
+    "payscore",
+    &[
+        Route::post("/payscore/open", |r| r.to(open))
+            .summary("A user authorises; emits PAYSCORE.USER_OPEN_SERVICE")
+            .json(SchemaRef::Named("PayScoreOpen"))
+            .answers(201, None),
+        Route::post("/payscore/close", |r| r.to(close))
+            .summary("A user revokes; emits PAYSCORE.USER_CLOSE_SERVICE")
+            .json(SchemaRef::Named("PayScoreClose"))
+            .answers(201, None),
+        Route::get("/payscore/authorizations", |r| r.to(list))
+            .summary("Authorisations with history, and how many the retention bound dropped")
+            .answers(200, Some(SchemaRef::of::<AuthorizationList>()))
+            .query(&["appId", "openId", "state"]),
+    ],
+);
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

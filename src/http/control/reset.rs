@@ -1,17 +1,22 @@
 //! `POST /__mock/reset`: back to the fixtures — everything, or one app.
 
 use actix_web::HttpResponse;
-use actix_web::web::{self, Data, Query, ServiceConfig};
+use actix_web::web::{Data, Query};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ControlError, resource};
+use super::ControlError;
+use super::route::{Group, Route};
 use crate::sandbox::AppState;
 use crate::sandbox::{AppReset, SeedError};
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(resource("/reset").route(web::post().to(reset)));
-}
+/// The reset route (inside the `/__mock` scope), served and documented from this table.
+pub(crate) const ROUTES: Group = Group::new(
+    "reset",
+    &[Route::post("/reset", |r| r.to(reset))
+        .summary("Back to the fixtures (everything, or ?appId=)")
+        .query(&["appId"])],
+);
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -1,6 +1,6 @@
 //! `/__mock/scenarios`: list the fixture scenarios and run one (or one given whole).
 
-use actix_web::web::{self, Data, Payload, ServiceConfig};
+use actix_web::web::{Data, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 use serde_json::{Value, json};
 
@@ -8,14 +8,20 @@ use crate::client::scenario::Scenario;
 use crate::client::scenario::client::Sandbox;
 use crate::client::scenario::runner::{run, run_on};
 use crate::domain::fixtures::{ScenarioFile, load_scenarios};
-use crate::http::control::{ControlError, parse_json, resource};
+use crate::http::control::route::{Group, Route, SchemaRef};
+use crate::http::control::{ControlError, parse_json};
 use crate::sandbox::AppState;
 
-/// Registers the scenario routes (inside the `/__mock` scope).
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(resource("/scenarios").route(web::get().to(list)))
-        .service(resource("/scenarios/run").route(web::post().to(run_one)));
-}
+/// The scenario routes (inside the `/__mock` scope), served and documented from this table.
+pub(crate) const ROUTES: Group = Group::new(
+    "scenarios",
+    &[
+        Route::get("/scenarios", |r| r.to(list)).summary("Fixture scenarios"),
+        Route::post("/scenarios/run", |r| r.to(run_one))
+            .summary("Run a scenario, get a report")
+            .json(SchemaRef::Named("ScenarioRun")),
+    ],
+);
 
 fn fixtures(state: &AppState) -> Result<Vec<ScenarioFile>, ControlError> {
     load_scenarios(&state.config.fixtures).map_err(|e| ControlError::Validation(e.to_string()))

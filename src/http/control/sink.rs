@@ -1,23 +1,29 @@
 //! The built-in merchant sink under `/__mock/sink/{appId}`: a callback that verifies and answers
 //! like a careful merchant, and remembers what it received.
 
-use actix_web::web::{self, Data, Path, Payload, ServiceConfig};
+use actix_web::web::{Data, Path, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 use serde_json::json;
 
 use crate::http::body::read_limited;
-use crate::http::control::resource;
+use crate::http::control::route::{Group, Route, SchemaRef};
 use crate::sandbox::AppState;
 
-/// Registers the sink routes (inside the `/__mock` scope).
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(
-        resource("/sink/{app_id}")
-            .route(web::post().to(receive))
-            .route(web::get().to(list))
-            .route(web::delete().to(clear)),
-    );
-}
+/// The sink routes (inside the `/__mock` scope), served and documented from this table; the
+/// document lists them with the scenarios, which use the sink as their merchant.
+pub(crate) const ROUTES: Group = Group::new(
+    "scenarios",
+    &[
+        Route::post("/sink/{appId}", |r| r.to(receive))
+            .summary("A built-in merchant that verifies and acknowledges notifications")
+            .json_or_form(SchemaRef::Named("SinkNotification"))
+            .answers_text(),
+        Route::get("/sink/{appId}", |r| r.to(list)).summary("What the built-in merchant received"),
+        Route::delete("/sink/{appId}", |r| r.to(clear))
+            .summary("Forget what the built-in merchant received")
+            .no_content(),
+    ],
+);
 
 fn text(answer: &'static str) -> HttpResponse {
     HttpResponse::Ok()

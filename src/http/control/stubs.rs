@@ -1,27 +1,34 @@
 //! `/__mock/stubs`: add, list, remove.
 
-use actix_web::web::{self, Data, Path, Payload, ServiceConfig};
+use actix_web::web::{Data, Path, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 use serde_json::json;
 
-use crate::domain::stubs::StubSpec;
-use crate::http::control::{ControlError, parse_json, resource};
+use crate::domain::stubs::{Stub, StubSpec};
+use crate::http::control::route::{Group, Route, SchemaRef};
+use crate::http::control::{ControlError, parse_json};
 use crate::sandbox::AppState;
 
-/// Registers the stub routes (inside the `/__mock` scope).
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(
-        resource("/stubs")
-            .route(web::get().to(list))
-            .route(web::post().to(add))
-            .route(web::delete().to(clear)),
-    )
-    .service(
-        resource("/stubs/{id}")
-            .route(web::get().to(get))
-            .route(web::delete().to(remove)),
-    );
-}
+/// The stub routes (inside the `/__mock` scope), served and documented from this table.
+pub(crate) const ROUTES: Group = Group::new(
+    "stubs",
+    &[
+        Route::get("/stubs", |r| r.to(list)).summary("List stubs in matching order"),
+        Route::post("/stubs", |r| r.to(add))
+            .summary("Add a stub")
+            .json(SchemaRef::of::<StubSpec>())
+            .answers(201, Some(SchemaRef::of::<Stub>())),
+        Route::delete("/stubs", |r| r.to(clear))
+            .summary("Remove every stub")
+            .no_content(),
+        Route::get("/stubs/{id}", |r| r.to(get))
+            .summary("One stub")
+            .answers(200, Some(SchemaRef::of::<Stub>())),
+        Route::delete("/stubs/{id}", |r| r.to(remove))
+            .summary("Remove a stub")
+            .no_content(),
+    ],
+);
 
 fn not_found(id: &str) -> ControlError {
     ControlError::NotFound {

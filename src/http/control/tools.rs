@@ -1,12 +1,13 @@
 //! `POST /__mock/tools/sign` and `POST /__mock/tools/verify`: thin wrappers over the signing
 //! rules and the diagnosis.
 
-use actix_web::web::{self, Data, Payload, ServiceConfig};
+use actix_web::web::{Data, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 use serde_json::{Value, json};
 
 use super::tools_request::{Mode, Resolved, Rule, ToolRequest};
-use crate::http::control::{ControlError, parse_json, resource};
+use crate::http::control::route::{Group, Route, SchemaRef};
+use crate::http::control::{ControlError, parse_json};
 use crate::protocol::diagnose::{self, Evidence};
 use crate::protocol::signing::{
     TokenSignMethod, body_digest_hex, form_encode, notify_sign, notify_signed_string,
@@ -16,11 +17,18 @@ use crate::protocol::signing::{
 use crate::protocol::variants::{BodyCase, NotifyCase, TokenCase};
 use crate::sandbox::AppState;
 
-/// Registers the signature tools (inside the `/__mock` scope).
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(resource("/tools/sign").route(web::post().to(sign)))
-        .service(resource("/tools/verify").route(web::post().to(verify)));
-}
+/// The signature tools (inside the `/__mock` scope), served and documented from this table.
+pub(crate) const ROUTES: Group = Group::new(
+    "tools",
+    &[
+        Route::post("/tools/sign", |r| r.to(sign))
+            .summary("Canonical string and signature for a signing rule")
+            .json(SchemaRef::Named("ToolSign")),
+        Route::post("/tools/verify", |r| r.to(verify))
+            .summary("Expected vs received signature, where they differ, hints")
+            .json(SchemaRef::Named("ToolVerify")),
+    ],
+);
 
 fn method_name(method: TokenSignMethod) -> &'static str {
     match method {

@@ -6,10 +6,11 @@
 //! API, so it needs nothing from the network and shows exactly what a test would see.
 
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::web::{self, Path, ServiceConfig};
+use actix_web::web::Path;
 use actix_web::{HttpRequest, HttpResponse};
 
-use crate::http::control::{ControlError, resource};
+use crate::http::control::ControlError;
+use crate::http::control::route::{Group, Route};
 
 /// One embedded file.
 #[derive(Debug, Clone, Copy)]
@@ -80,20 +81,19 @@ pub const ASSETS: &[Asset] = &[
 const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
      img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/// Registers the dashboard routes (inside the `/__mock` scope).
-pub fn configure(cfg: &mut ServiceConfig) {
-    // HEAD too, for link checkers and `curl -I`; the body is left out on the wire.
-    cfg.service(
-        resource("/ui")
-            .route(web::get().to(page))
-            .route(web::head().to(page)),
-    )
-    .service(
-        resource("/ui/{file}")
-            .route(web::get().to(file))
-            .route(web::head().to(file)),
-    );
-}
+/// The dashboard routes (inside the `/__mock` scope), served and documented from this table.
+/// HEAD too, for link checkers and `curl -I`; the body is left out on the wire.
+pub(crate) const ROUTES: Group = Group::new(
+    "ui",
+    &[
+        Route::get("/ui", |r| r.to(page))
+            .summary("The dashboard (HTML)")
+            .with_head(),
+        Route::get("/ui/{file}", |r| r.to(file))
+            .summary("A dashboard file (script, style, icon)")
+            .with_head(),
+    ],
+);
 
 async fn page(req: HttpRequest) -> HttpResponse {
     let mut res = serve(&req, &PAGE);
