@@ -16,16 +16,26 @@
 //! ```
 
 pub mod api;
+#[cfg(feature = "server")]
 pub mod cli;
 pub mod client;
+#[cfg(feature = "server")]
 pub mod config;
+#[cfg(feature = "server")]
 pub mod domain;
+#[cfg(feature = "server")]
 pub mod http;
+#[cfg(feature = "server")]
 pub mod persist;
 pub mod protocol;
+#[cfg(feature = "server")]
 pub mod sandbox;
+#[cfg(feature = "server")]
 pub mod server;
 
+#[cfg(feature = "server")]
 pub use config::{Config, FixtureSource, LogFormat};
+#[cfg(feature = "server")]
 pub use server::embed::{MockServer, MockServerBuilder};
+#[cfg(feature = "server")]
 pub use server::{AppHandle, Application, StartError};
