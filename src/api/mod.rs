@@ -8,4 +8,6 @@ pub mod journal;
 pub mod notification;
 pub mod payscore;
 pub mod scenario;
+pub mod stored;
 pub mod stub;
+pub mod time;
