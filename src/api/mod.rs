@@ -4,6 +4,7 @@
 pub mod app;
 pub mod clock;
 pub mod fault;
+pub mod health;
 pub mod journal;
 pub mod notification;
 pub mod payscore;

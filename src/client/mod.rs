@@ -12,7 +12,7 @@ mod types;
 pub use control::ControlClient;
 pub use error::ClientError;
 pub use requests::{AuthorizationFilter, NotificationFilter, OpenRequest, RequestFilter, WaitFor};
-pub use types::{
-    Advanced, Attempt, ClockState, Health, JournalAuth, JournalEntry, Notification, ScenarioReport,
-    Transition,
-};
+pub use types::{Attempt, JournalAuth, JournalEntry, Notification, ScenarioReport, Transition};
+
+pub use crate::api::clock::{Advanced, ClockView as ClockState};
+pub use crate::api::health::Health;

@@ -65,12 +65,12 @@ pub fn resource(path: &str) -> Resource {
 }
 
 async fn health(state: Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok().json(json!({
-        "status": "ok",
-        "version": env!("CARGO_PKG_VERSION"),
-        "apps": state.apps.len(),
-        "now": state.clock.view().now,
-    }))
+    HttpResponse::Ok().json(crate::api::health::Health {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        apps: state.apps.len(),
+        now: state.clock.now(),
+    })
 }
 
 async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
