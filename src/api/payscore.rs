@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::api::notification::Notification;
+
 /// An authorisation's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "UPPERCASE")]
@@ -51,4 +53,21 @@ pub struct AuthorizationList {
     /// Authorisations dropped by the retention bound (`--authorization-retention`) since start
     /// or the last reset, across every app.
     pub dropped: u64,
+}
+
+/// What `POST /__mock/payscore/open` and `close` answer: the authorisation after the
+/// transition and the notification that reports it.
+///
+/// ```
+/// use chinaums_mock::api::payscore::Transition;
+/// fn open_id(t: &Transition) -> &str {
+///     &t.authorization.open_id
+/// }
+/// ```
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Transition {
+    /// The authorisation, with its history.
+    pub authorization: Authorization,
+    /// The notification created for the transition.
+    pub notification: Notification,
 }

@@ -9,8 +9,8 @@ use serde_json::json;
 use super::control::{ControlClient, checked, decode, segment};
 use super::error::ClientError;
 use super::requests::{AuthorizationFilter, NotificationFilter, OpenRequest, WaitFor};
-use super::types::{Notification, Transition};
-use crate::api::payscore::{Authorization, AuthorizationList};
+use crate::api::notification::Notification;
+use crate::api::payscore::{Authorization, AuthorizationList, Transition};
 
 impl ControlClient {
     /// `POST /__mock/payscore/open`: a user authorises the app's Pay Score service; the

@@ -6,9 +6,7 @@ use chrono::Duration;
 use rand::RngExt;
 use rand::SeedableRng;
 
-use super::convert::{
-    entry, entry_state, notification, notification_state, receipt, receipt_state,
-};
+use super::convert::{entry, entry_state, receipt, receipt_state};
 use super::file::*;
 use crate::domain::clock::ClockMode;
 use crate::domain::notify::EngineSnapshot;
@@ -80,11 +78,7 @@ pub fn capture(state: &AppState) -> StateFile {
         notifications: NotificationsState {
             next_event_number: engine.next_event_number,
             next_seq: engine.next_seq,
-            items: engine
-                .notifications
-                .into_iter()
-                .map(notification_state)
-                .collect(),
+            items: engine.notifications,
         },
         faults: Counted {
             last_id: fault_id,
@@ -196,18 +190,19 @@ pub fn restore(state: &AppState, file: StateFile) -> Result<(), InvalidState> {
         }
     }
     let mut ids = HashSet::new();
-    let mut notifications = Vec::with_capacity(file.notifications.items.len());
-    for n in file.notifications.items {
-        if !ids.insert(n.id.clone()) {
-            return Err(InvalidState(format!(
-                "notifications: the id {} appears twice",
-                n.id
-            )));
-        }
-        notifications.push(notification(n));
+    if let Some(twice) = file
+        .notifications
+        .items
+        .iter()
+        .find(|n| !ids.insert(n.id.as_str()))
+    {
+        return Err(InvalidState(format!(
+            "notifications: the id {} appears twice",
+            twice.id
+        )));
     }
     state.notify.restore(EngineSnapshot {
-        notifications,
+        notifications: file.notifications.items,
         next_event_number: file.notifications.next_event_number,
         next_seq: file.notifications.next_seq,
     });

@@ -1,5 +1,6 @@
-//! The state file's shape (format `chinaums-mock-state`, version 1). Times are RFC 3339 with
-//! their full precision; every section may be left out of a hand-written file (it is then
+//! The state file's shape (format `chinaums-mock-state`, version 1). Times are RFC 3339 UTC
+//! with their full precision (records of [`crate::api`] are written whole, see
+//! [`crate::api::stored`]); every section may be left out of a hand-written file (it is then
 //! empty, or for `clock` and `generator`, taken from the command line).
 
 use std::collections::BTreeMap;
@@ -8,7 +9,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::domain::apps::{AckMode, App};
+use crate::api::notification::Notification;
+use crate::domain::apps::App;
 use crate::domain::faults::Fault;
 use crate::domain::payscore::Authorization;
 use crate::domain::stubs::Stub;
@@ -45,6 +47,7 @@ pub struct StateFile {
     /// Authorisations dropped by the retention bound so far (0 in files that predate it).
     pub authorizations_dropped: u64,
     /// Notifications with their delivery plans.
+    #[serde(serialize_with = "crate::api::stored::serialize")]
     pub notifications: NotificationsState,
     /// Faults, as `GET /__mock/faults` shows them.
     pub faults: Counted<Fault>,
@@ -139,126 +142,9 @@ pub struct NotificationsState {
     pub next_event_number: u64,
     /// The creation-order number of the next notification.
     pub next_seq: u64,
-    /// Every notification, oldest first.
-    pub items: Vec<NotificationState>,
-}
-
-/// A notification's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StatusState {
-    /// More attempts may come.
-    Pending,
-    /// Acknowledged.
-    Delivered,
-    /// Given up on.
-    Exhausted,
-}
-
-/// How an attempt ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OutcomeState {
-    /// Acknowledged.
-    Delivered,
-    /// Answered, not acknowledged.
-    Rejected,
-    /// No answer in time.
-    Timeout,
-    /// No connection, or it broke.
-    ConnectionFailed,
-    /// Not sent (`--callback-allow`).
-    Blocked,
-}
-
-/// One notification with everything needed to go on delivering it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NotificationState {
-    /// `EV-…`.
-    pub id: String,
-    /// Its app.
-    pub app_id: String,
-    /// `eventType`.
-    pub event_type: String,
-    /// The user.
-    pub open_id: String,
-    /// Where it stands.
-    pub status: StatusState,
-    /// The fields as sent.
-    pub payload: Value,
-    /// The Content-Type it is sent with.
-    pub content_type: String,
-    /// The exact bytes sent.
-    pub body: String,
-    /// Its own callback URL, if any.
-    pub callback_url: Option<String>,
-    /// Created, sandbox time.
-    pub created_at: DateTime<Utc>,
-    /// The next planned attempt (an attempt in flight at the save counts as planned).
-    pub next_attempt_at: Option<DateTime<Utc>>,
-    /// When the ladder gives up.
-    pub give_up_at: Option<DateTime<Utc>>,
-    /// When it settled.
-    pub settled_at: Option<DateTime<Utc>>,
-    /// Every attempt so far.
-    pub attempts: Vec<AttemptState>,
-    /// Waiting for a callback URL.
-    pub awaiting_callback_url: bool,
-    /// Held back by this out-of-order fault.
-    pub held_by_fault: Option<String>,
-    /// Postponed by this delay fault.
-    pub delayed_by_fault: Option<String>,
-    /// The ladder it follows, copied from its app at creation.
-    pub plan: PlanState,
-    /// Where the ladder counts from.
-    pub first_scheduled_at: Option<DateTime<Utc>>,
-    /// Attempts made on the ladder.
-    pub scheduled_attempts: u32,
-    /// Creation order.
-    pub seq: u64,
-}
-
-/// A notification's ladder.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PlanState {
-    /// Waits between attempts; the last repeats.
-    pub retry_schedule: Vec<u64>,
-    /// Give up this long after the first attempt.
-    pub give_up_after_seconds: u64,
-    /// Per-attempt timeout.
-    pub timeout_ms: u64,
-    /// Acknowledgement rule.
-    pub ack: AckMode,
-}
-
-/// One attempt.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AttemptState {
-    /// 1-based number.
-    pub n: u32,
-    /// Planned.
-    pub scheduled_at: DateTime<Utc>,
-    /// Sent.
-    pub sent_at: DateTime<Utc>,
-    /// Real time taken.
-    pub duration_ms: u64,
-    /// Where it went.
-    pub url: String,
-    /// The merchant's status.
-    pub http_status: Option<u16>,
-    /// The start of the merchant's answer.
-    pub response_body: Option<String>,
-    /// What went wrong on the wire.
-    pub error: Option<String>,
-    /// The verdict.
-    pub outcome: OutcomeState,
-    /// `schedule`, `redelivery` or `fault`.
-    pub trigger: String,
-    /// The fault that acted on it.
-    pub fault: Option<String>,
+    /// Every notification, oldest first, with its delivery plan (an attempt in flight at the
+    /// save counts as planned).
+    pub items: Vec<Notification>,
 }
 
 /// One request journal entry.

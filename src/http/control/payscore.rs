@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::api::payscore::AuthorizationList;
 use crate::domain::apps::{App, AppError, check_callback_url};
-use crate::domain::notify::{NewNotification, Notification};
+use crate::domain::notify::NewNotification;
 use crate::domain::payscore::event::{Subject as EventSubject, Transition, event_fields};
 use crate::domain::payscore::store::{AuthState, Authorization, Terms, TransitionError};
 use crate::http::control::{ControlError, parse_json, resource};
@@ -105,18 +105,12 @@ fn emit(
         id = %notification.id,
         "pay score transition"
     );
-    HttpResponse::Created().json(Transitioned {
-        authorization: &auth,
-        notification: &notification,
+    // Serialised straight from the records (no intermediate `Value` tree: this is the hot path
+    // of bulk triggering).
+    HttpResponse::Created().json(crate::api::payscore::Transition {
+        authorization: auth,
+        notification,
     })
-}
-
-/// The answer of an open or close, serialised straight from the records (no intermediate
-/// `Value` tree: this is the hot path of bulk triggering).
-#[derive(serde::Serialize)]
-struct Transitioned<'a> {
-    authorization: &'a Authorization,
-    notification: &'a Notification,
 }
 
 async fn open(
