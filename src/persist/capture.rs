@@ -6,7 +6,7 @@ use chrono::Duration;
 use rand::RngExt;
 use rand::SeedableRng;
 
-use super::convert::{entry, entry_state, receipt, receipt_state};
+use super::convert::{receipt, receipt_state};
 use super::file::*;
 use crate::domain::clock::ClockMode;
 use crate::domain::notify::EngineSnapshot;
@@ -90,7 +90,7 @@ pub fn capture(state: &AppState) -> StateFile {
         },
         journal: Counted {
             last_id: entry_id,
-            items: entries.into_iter().map(entry_state).collect(),
+            items: entries,
         },
         sink,
     };
@@ -181,8 +181,9 @@ pub fn restore(state: &AppState, file: StateFile) -> Result<(), InvalidState> {
         .restore(file.authorizations, file.authorizations_dropped);
     state.faults.restore(file.faults.last_id, file.faults.items);
     state.stubs.restore(file.stubs.last_id, file.stubs.items);
-    let entries = file.journal.items.into_iter().map(entry).collect();
-    state.journal.restore(file.journal.last_id, entries);
+    state
+        .journal
+        .restore(file.journal.last_id, file.journal.items);
     state.sink.clear_all();
     for (app_id, receipts) in file.sink {
         for r in receipts {

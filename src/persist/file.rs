@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
+use crate::api::journal::Entry;
 use crate::api::notification::Notification;
 use crate::domain::apps::App;
 use crate::domain::faults::Fault;
@@ -54,7 +54,8 @@ pub struct StateFile {
     /// Stubs (fixture stubs included), as `GET /__mock/stubs` shows them, in the order added.
     pub stubs: Counted<Stub>,
     /// The request journal, oldest first.
-    pub journal: Counted<EntryState>,
+    #[serde(serialize_with = "crate::api::stored::serialize")]
+    pub journal: Counted<Entry>,
     /// What the built-in sink received, per app, oldest first.
     pub sink: BTreeMap<String, Vec<ReceiptState>>,
 }
@@ -145,66 +146,6 @@ pub struct NotificationsState {
     /// Every notification, oldest first, with its delivery plan (an attempt in flight at the
     /// save counts as planned).
     pub items: Vec<Notification>,
-}
-
-/// One request journal entry.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EntryState {
-    /// Running number.
-    pub id: u64,
-    /// Arrival, sandbox time.
-    pub at: DateTime<Utc>,
-    /// Method.
-    pub method: String,
-    /// Path.
-    pub path: String,
-    /// Query, secrets masked.
-    pub query: String,
-    /// Headers, secrets masked.
-    pub headers: BTreeMap<String, String>,
-    /// Body text.
-    pub body: String,
-    /// Whether the body was cut.
-    pub body_truncated: bool,
-    /// The app, when known.
-    pub app_id: Option<String>,
-    /// Authentication.
-    pub auth: AuthRecordState,
-    /// The answer.
-    pub response: ResponseState,
-    /// `ok`, `auth_failed`, …
-    pub outcome: String,
-    /// Faults that acted.
-    pub faults: Vec<String>,
-    /// Real time taken.
-    pub duration_ms: u64,
-}
-
-/// A journal entry's authentication.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AuthRecordState {
-    /// The scheme.
-    pub scheme: Option<String>,
-    /// `accepted`, `rejected` or `none`.
-    pub verdict: String,
-    /// Why it was rejected.
-    pub reason: Option<String>,
-    /// Signature diagnosis.
-    pub diagnosis: Option<Value>,
-}
-
-/// A journal entry's answer.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ResponseState {
-    /// HTTP status.
-    pub status: u16,
-    /// `errCode`.
-    pub err_code: Option<String>,
-    /// What answered.
-    pub answered_by: String,
 }
 
 /// One notification the built-in sink received.
