@@ -56,6 +56,7 @@ pub mod journal;
 pub mod notification;
 pub mod payscore;
 pub mod scenario;
+pub mod sink;
 pub mod stored;
 pub mod stub;
 pub mod time;

@@ -6,7 +6,6 @@ use chrono::Duration;
 use rand::RngExt;
 use rand::SeedableRng;
 
-use super::convert::{receipt, receipt_state};
 use super::file::*;
 use crate::domain::clock::ClockMode;
 use crate::domain::notify::EngineSnapshot;
@@ -28,7 +27,6 @@ pub fn capture(state: &AppState) -> StateFile {
         .iter()
         .map(|a| (a.app_id.clone(), state.sink.received(&a.app_id)))
         .filter(|(_, r)| !r.is_empty())
-        .map(|(id, r)| (id, r.into_iter().map(receipt_state).collect()))
         .collect();
     let tokens = state.tokens.snapshot();
     let (authorizations, authorizations_dropped) = state.payscore.snapshot();
@@ -187,7 +185,7 @@ pub fn restore(state: &AppState, file: StateFile) -> Result<(), InvalidState> {
     state.sink.clear_all();
     for (app_id, receipts) in file.sink {
         for r in receipts {
-            state.sink.record(&app_id, receipt(r));
+            state.sink.record(&app_id, r);
         }
     }
     let mut ids = HashSet::new();

@@ -1,19 +1,21 @@
-//! The state file's shape (format `chinaums-mock-state`, version 1). Times are RFC 3339 UTC
-//! with their full precision (records of [`crate::api`] are written whole, see
-//! [`crate::api::stored`]); every section may be left out of a hand-written file (it is then
-//! empty, or for `clock` and `generator`, taken from the command line).
+//! The state file's shape (format `chinaums-mock-state`, version 1). Records are the control
+//! API's own types ([`crate::api`]), written whole ([`crate::api::stored`]): times are RFC 3339
+//! UTC with their full precision, and a notification carries its delivery plan. Every section
+//! may be left out of a hand-written file (it is then empty, or for `clock` and `generator`,
+//! taken from the command line).
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::api::app::App;
+use crate::api::fault::Fault;
 use crate::api::journal::Entry;
 use crate::api::notification::Notification;
-use crate::domain::apps::App;
-use crate::domain::faults::Fault;
-use crate::domain::payscore::Authorization;
-use crate::domain::stubs::Stub;
+use crate::api::payscore::Authorization;
+use crate::api::sink::Receipt;
+use crate::api::stub::Stub;
 
 /// The value of the header's `format`.
 pub const FORMAT: &str = "chinaums-mock-state";
@@ -38,11 +40,13 @@ pub struct StateFile {
     /// Where generated values continue from.
     pub generator: Option<GeneratorState>,
     /// Every app, as `GET /__mock/apps` shows it.
+    #[serde(serialize_with = "crate::api::stored::serialize")]
     pub apps: Vec<App>,
     /// Issued tokens.
     pub tokens: TokensState,
     /// Pay Score authorisations, as `GET /__mock/payscore/authorizations` shows them, least
     /// recently changed first (the order in which the retention bound drops them).
+    #[serde(serialize_with = "crate::api::stored::serialize")]
     pub authorizations: Vec<Authorization>,
     /// Authorisations dropped by the retention bound so far (0 in files that predate it).
     pub authorizations_dropped: u64,
@@ -50,14 +54,17 @@ pub struct StateFile {
     #[serde(serialize_with = "crate::api::stored::serialize")]
     pub notifications: NotificationsState,
     /// Faults, as `GET /__mock/faults` shows them.
+    #[serde(serialize_with = "crate::api::stored::serialize")]
     pub faults: Counted<Fault>,
     /// Stubs (fixture stubs included), as `GET /__mock/stubs` shows them, in the order added.
+    #[serde(serialize_with = "crate::api::stored::serialize")]
     pub stubs: Counted<Stub>,
     /// The request journal, oldest first.
     #[serde(serialize_with = "crate::api::stored::serialize")]
     pub journal: Counted<Entry>,
     /// What the built-in sink received, per app, oldest first.
-    pub sink: BTreeMap<String, Vec<ReceiptState>>,
+    #[serde(serialize_with = "crate::api::stored::serialize")]
+    pub sink: BTreeMap<String, Vec<Receipt>>,
 }
 
 /// The sandbox clock.
@@ -146,24 +153,4 @@ pub struct NotificationsState {
     /// Every notification, oldest first, with its delivery plan (an attempt in flight at the
     /// save counts as planned).
     pub items: Vec<Notification>,
-}
-
-/// One notification the built-in sink received.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ReceiptState {
-    /// `id`.
-    pub id: Option<String>,
-    /// `eventType`.
-    pub event_type: Option<String>,
-    /// Whether `sign` matched.
-    pub sign_valid: Option<bool>,
-    /// `form` or `json`.
-    pub format: String,
-    /// `SUCCESS` or `FAILED`.
-    pub answer: String,
-    /// Why `FAILED`.
-    pub problem: Option<String>,
-    /// Arrival, as shown.
-    pub at: String,
 }

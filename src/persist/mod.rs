@@ -16,7 +16,6 @@
 //! ```
 
 mod capture;
-mod convert;
 mod file;
 mod saver;
 #[cfg(test)]

@@ -5,7 +5,7 @@ use actix_web::web::{self, Data, Path, Payload, ServiceConfig};
 use actix_web::{HttpRequest, HttpResponse};
 use serde_json::json;
 
-use crate::domain::sink::{Receipt, judge};
+use crate::domain::sink::{Receipt, SinkAnswer, judge};
 use crate::http::body::read_limited;
 use crate::http::control::resource;
 use crate::protocol::timefmt::rfc3339_beijing;
@@ -21,10 +21,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
     );
 }
 
-fn text(answer: &'static str) -> HttpResponse {
+fn text(answer: SinkAnswer) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; charset=UTF-8")
-        .body(answer)
+        .body(answer.as_str())
 }
 
 async fn receive(
@@ -35,13 +35,13 @@ async fn receive(
 ) -> HttpResponse {
     let Some(app) = state.apps.get(&app_id) else {
         tracing::info!(app_id = %app_id, "sink: notification for an unknown app");
-        return text("FAILED");
+        return text(SinkAnswer::Failed);
     };
     let body = match read_limited(&req, payload, state.config.max_body_bytes).await {
         Ok(body) => body,
         Err(e) => {
             tracing::info!(app_id = %app_id, error = %e, "sink: unreadable notification");
-            return text("FAILED");
+            return text(SinkAnswer::Failed);
         }
     };
     let content_type = req
@@ -51,11 +51,11 @@ async fn receive(
         .unwrap_or_default();
     let verdict = judge(&body, content_type, &app.md5_key, app.notify.sign_type);
     let answer = if verdict.problem.is_none() {
-        "SUCCESS"
+        SinkAnswer::Success
     } else {
-        "FAILED"
+        SinkAnswer::Failed
     };
-    tracing::debug!(app_id = %app_id, id = ?verdict.id, answer, "sink: notification");
+    tracing::debug!(app_id = %app_id, id = ?verdict.id, answer = answer.as_str(), "sink: notification");
     state.sink.record(
         &app.app_id,
         Receipt {
