@@ -120,3 +120,30 @@ pub struct Entry {
     /// Real time taken.
     pub duration_ms: u64,
 }
+
+/// Filters of `GET /__mock/requests`; every one optional.
+///
+/// ```
+/// use chinaums_mock::api::journal::RequestFilter;
+/// let filter = RequestFilter { outcome: Some("auth_failed".into()), ..RequestFilter::default() };
+/// assert!(filter.path.is_none());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestFilter {
+    /// Only this app's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+    /// Only this exact path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Only this outcome: `ok`, `auth_failed`, `bad_request`, `fault` or `no_service`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    /// Only this method.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// At most this many (the server's default is 1000).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<usize>,
+}

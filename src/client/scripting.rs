@@ -6,10 +6,9 @@ use serde_json::{Value, json};
 
 use super::control::{ControlClient, segment};
 use super::error::ClientError;
-use super::requests::RequestFilter;
 use super::types::ScenarioReport;
 use crate::api::fault::Fault;
-use crate::api::journal::Entry;
+use crate::api::journal::{Entry, RequestFilter};
 use crate::api::stub::Stub;
 
 impl ControlClient {

@@ -2,9 +2,9 @@
 
 use actix_web::HttpResponse;
 use actix_web::web::{self, Data, Query, ServiceConfig};
-use serde::Deserialize;
 use serde_json::json;
 
+use crate::api::journal::RequestFilter;
 use crate::domain::journal::store::JournalFilter;
 use crate::http::control::{ControlError, resource};
 use crate::sandbox::AppState;
@@ -20,18 +20,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     );
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ListQuery {
-    app_id: Option<String>,
-    path: Option<String>,
-    outcome: Option<String>,
-    method: Option<String>,
-    limit: Option<usize>,
-}
-
 async fn list(
-    query: Query<ListQuery>,
+    query: Query<RequestFilter>,
     state: Data<AppState>,
 ) -> Result<HttpResponse, ControlError> {
     let q = query.into_inner();

@@ -2,13 +2,12 @@
 
 use actix_web::web::{self, Data, Payload, Query, ServiceConfig};
 use actix_web::{HttpRequest, HttpResponse};
-use serde::Deserialize;
 
-use crate::api::payscore::AuthorizationList;
+use crate::api::payscore::{AuthorizationFilter, AuthorizationList, CloseRequest, OpenRequest};
 use crate::domain::apps::{App, AppError, check_callback_url};
 use crate::domain::notify::NewNotification;
 use crate::domain::payscore::event::{Subject as EventSubject, Transition, event_fields};
-use crate::domain::payscore::store::{AuthState, Authorization, Terms, TransitionError};
+use crate::domain::payscore::store::{Authorization, Terms, TransitionError};
 use crate::http::control::{ControlError, parse_json, resource};
 use crate::protocol::generate::{chars, open_id};
 use crate::protocol::timefmt::format_compact;
@@ -19,24 +18,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(resource("/payscore/open").route(web::post().to(open)))
         .service(resource("/payscore/close").route(web::post().to(close)))
         .service(resource("/payscore/authorizations").route(web::get().to(list)));
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct OpenBody {
-    app_id: String,
-    open_id: Option<String>,
-    sub_open_id: Option<String>,
-    authorization_code: Option<String>,
-    callback_url: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct CloseBody {
-    app_id: String,
-    open_id: String,
-    callback_url: Option<String>,
 }
 
 fn check_id(field: &str, value: &str, max: usize) -> Result<(), ControlError> {
@@ -118,7 +99,7 @@ async fn open(
     payload: Payload,
     state: Data<AppState>,
 ) -> Result<HttpResponse, ControlError> {
-    let body: OpenBody = parse_json(&req, payload, &state).await?;
+    let body: OpenRequest = parse_json(&req, payload, &state).await?;
     let app = find_app(&state, &body.app_id)?;
     for (field, value, max) in [
         ("openId", &body.open_id, 128),
@@ -170,7 +151,7 @@ async fn close(
     payload: Payload,
     state: Data<AppState>,
 ) -> Result<HttpResponse, ControlError> {
-    let body: CloseBody = parse_json(&req, payload, &state).await?;
+    let body: CloseRequest = parse_json(&req, payload, &state).await?;
     let app = find_app(&state, &body.app_id)?;
     check_id("openId", &body.open_id, 128)?;
     if let Some(url) = &body.callback_url {
@@ -189,15 +170,7 @@ async fn close(
     ))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ListQuery {
-    app_id: Option<String>,
-    open_id: Option<String>,
-    state: Option<AuthState>,
-}
-
-async fn list(query: Query<ListQuery>, state: Data<AppState>) -> HttpResponse {
+async fn list(query: Query<AuthorizationFilter>, state: Data<AppState>) -> HttpResponse {
     let authorizations = state.payscore.list(
         query.app_id.as_deref(),
         query.open_id.as_deref(),
