@@ -17,6 +17,8 @@
 
 mod capture;
 mod file;
+#[cfg(test)]
+mod golden_tests;
 mod saver;
 #[cfg(test)]
 mod tests;
