@@ -1,15 +1,61 @@
 //! The sandbox clock as the control API shows it.
+//!
+//! ```
+//! use chinaums_mock::api::clock::ClockView;
+//! let c: ClockView = serde_json::from_str(
+//!     r#"{"now":"2026-11-25T12:00:00+08:00","offsetSeconds":0,"frozen":true}"#)?;
+//! assert!(c.frozen);
+//! assert_eq!(c.now.to_rfc3339(), "2026-11-25T04:00:00+00:00");
+//! assert_eq!(serde_json::to_value(&c)?["now"], "2026-11-25T12:00:00+08:00");
+//! # Ok::<(), serde_json::Error>(())
+//! ```
 
-use serde::Serialize;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::api::time;
 
 /// A snapshot of the clock, as shown by `GET /__mock/clock`.
-#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ClockView {
     /// Sandbox time, RFC 3339 in UTC+8.
-    pub now: String,
+    #[schema(value_type = String)]
+    #[serde(with = "time::beijing")]
+    pub now: DateTime<Utc>,
     /// Sandbox time minus wall time, in whole seconds.
     pub offset_seconds: i64,
     /// Whether the clock stands still.
     pub frozen: bool,
+}
+
+/// What `POST /__mock/clock/advance` answers: the clock after the move, and what happened on
+/// the way. It reads as the clock too (`advanced.now`).
+///
+/// ```
+/// use chinaums_mock::api::clock::Advanced;
+/// let text = r#"{"now":"2026-11-25T12:01:00+08:00","offsetSeconds":60,"frozen":true,"attempts":3,"exhausted":0}"#;
+/// let a: Advanced = serde_json::from_str(text)?;
+/// assert_eq!((a.attempts, a.offset_seconds), (3, 60));
+/// assert_eq!(serde_json::to_string(&a)?, text);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Advanced {
+    /// The clock after the advance.
+    #[serde(flatten)]
+    pub clock: ClockView,
+    /// Delivery attempts made during the advance.
+    pub attempts: u64,
+    /// Notifications given up on during the advance.
+    pub exhausted: u64,
+}
+
+impl std::ops::Deref for Advanced {
+    type Target = ClockView;
+
+    fn deref(&self) -> &ClockView {
+        &self.clock
+    }
 }

@@ -10,8 +10,8 @@ use serde_json::{Map, Value, json};
 
 use super::control::ControlClient;
 use super::error::ClientError;
-use super::types::{Advanced, ClockState};
 use crate::api::app::App;
+use crate::api::clock::{Advanced, ClockView};
 use crate::protocol::signing::{TokenSignMethod, token_signature};
 use crate::protocol::timefmt::format_compact;
 
@@ -22,12 +22,13 @@ impl ControlClient {
     /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// use chinaums_mock::MockServer;
     /// let server = MockServer::builder().frozen_at("2026-11-25T12:00:00+08:00").start().await?;
+    /// use chinaums_mock::protocol::timefmt::rfc3339_beijing;
     /// let clock = server.client().clock().await?;
     /// assert!(clock.frozen);
-    /// assert_eq!(clock.now.to_rfc3339(), "2026-11-25T12:00:00+08:00");
+    /// assert_eq!(rfc3339_beijing(clock.now), "2026-11-25T12:00:00+08:00");
     /// # Ok(()) }
     /// ```
-    pub async fn clock(&self) -> Result<ClockState, ClientError> {
+    pub async fn clock(&self) -> Result<ClockView, ClientError> {
         self.call(self.request(Method::GET, "/clock")).await
     }
 
@@ -38,9 +39,10 @@ impl ControlClient {
     /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// use std::time::Duration;
     /// use chinaums_mock::MockServer;
+    /// use chinaums_mock::protocol::timefmt::rfc3339_beijing;
     /// let server = MockServer::builder().frozen_at("2026-11-25T12:00:00+08:00").start().await?;
     /// let advanced = server.client().advance(Duration::from_secs(3601)).await?;
-    /// assert_eq!(advanced.now.to_rfc3339(), "2026-11-25T13:00:01+08:00");
+    /// assert_eq!(rfc3339_beijing(advanced.now), "2026-11-25T13:00:01+08:00");
     /// # Ok(()) }
     /// ```
     pub async fn advance(&self, by: Duration) -> Result<Advanced, ClientError> {
@@ -52,8 +54,9 @@ impl ControlClient {
     /// ```
     /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # let server = chinaums_mock::MockServer::builder().frozen_at("2026-11-25T12:00:00+08:00").start().await?;
+    /// # use chinaums_mock::protocol::timefmt::rfc3339_beijing;
     /// let advanced = server.client().advance_secs(90.0).await?;
-    /// assert_eq!(advanced.now.to_rfc3339(), "2026-11-25T12:01:30+08:00");
+    /// assert_eq!(rfc3339_beijing(advanced.now), "2026-11-25T12:01:30+08:00");
     /// # Ok(()) }
     /// ```
     pub async fn advance_secs(&self, seconds: f64) -> Result<Advanced, ClientError> {
@@ -79,7 +82,7 @@ impl ControlClient {
         &self,
         now: Option<DateTime<Utc>>,
         frozen: Option<bool>,
-    ) -> Result<ClockState, ClientError> {
+    ) -> Result<ClockView, ClientError> {
         let mut body = Map::new();
         if let Some(now) = now {
             body.insert("now".into(), Value::String(now.to_rfc3339()));
@@ -111,7 +114,7 @@ impl ControlClient {
             err_info: String,
             access_token: Option<String>,
         }
-        let now = self.clock().await?.now.with_timezone(&Utc);
+        let now = self.clock().await?.now;
         let timestamp = format_compact(now);
         let nonce = format!("{:032x}", rand::rng().random::<u128>());
         let signature = token_signature(

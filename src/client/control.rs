@@ -6,8 +6,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::error::ClientError;
-use super::types::Health;
 use crate::api::app::{App, AppSpec};
+use crate::api::health::Health;
 
 /// A typed client of the control API (`/__mock`) of any running sandbox: an embedded
 /// [`MockServer`](super::MockServer), a `cargo run`, a container.

@@ -1,7 +1,7 @@
 //! Why a control call failed.
 
 use super::requests::WaitFor;
-use super::types::Notification;
+use crate::api::notification::Notification;
 
 /// Why a [`ControlClient`](super::ControlClient) call failed.
 ///

@@ -11,8 +11,11 @@ mod types;
 
 pub use control::ControlClient;
 pub use error::ClientError;
-pub use requests::{AuthorizationFilter, NotificationFilter, OpenRequest, RequestFilter, WaitFor};
-pub use types::{
-    Advanced, Attempt, ClockState, Health, JournalAuth, JournalEntry, Notification, ScenarioReport,
-    Transition,
-};
+pub use requests::{NotificationFilter, WaitFor};
+pub use types::ScenarioReport;
+
+pub use crate::api::clock::{Advanced, ClockView as ClockState};
+pub use crate::api::health::Health;
+pub use crate::api::journal::{AuthRecord as JournalAuth, Entry as JournalEntry, RequestFilter};
+pub use crate::api::notification::{Attempt, Notification};
+pub use crate::api::payscore::{AuthorizationFilter, CloseRequest, OpenRequest, Transition};

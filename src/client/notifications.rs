@@ -8,9 +8,11 @@ use serde_json::json;
 
 use super::control::{ControlClient, checked, decode, segment};
 use super::error::ClientError;
-use super::requests::{AuthorizationFilter, NotificationFilter, OpenRequest, WaitFor};
-use super::types::{Notification, Transition};
-use crate::api::payscore::{Authorization, AuthorizationList};
+use super::requests::{NotificationFilter, WaitFor};
+use crate::api::notification::Notification;
+use crate::api::payscore::{
+    Authorization, AuthorizationFilter, AuthorizationList, CloseRequest, OpenRequest, Transition,
+};
 
 impl ControlClient {
     /// `POST /__mock/payscore/open`: a user authorises the app's Pay Score service; the
@@ -49,7 +51,7 @@ impl ControlClient {
     /// # Ok(()) }
     /// ```
     pub async fn close(&self, app_id: &str, open_id: &str) -> Result<Transition, ClientError> {
-        let body = json!({ "appId": app_id, "openId": open_id });
+        let body = CloseRequest::new(app_id, open_id);
         self.call(self.request(Method::POST, "/payscore/close").json(&body))
             .await
     }

@@ -6,9 +6,9 @@ use serde_json::{Value, json};
 
 use super::control::{ControlClient, segment};
 use super::error::ClientError;
-use super::requests::RequestFilter;
-use super::types::{JournalEntry, ScenarioReport};
+use super::types::ScenarioReport;
 use crate::api::fault::Fault;
+use crate::api::journal::{Entry, RequestFilter};
 use crate::api::stub::Stub;
 
 impl ControlClient {
@@ -164,10 +164,10 @@ impl ControlClient {
     /// assert_eq!(seen[0].outcome, "ok");
     /// # Ok(()) }
     /// ```
-    pub async fn requests(&self, filter: &RequestFilter) -> Result<Vec<JournalEntry>, ClientError> {
+    pub async fn requests(&self, filter: &RequestFilter) -> Result<Vec<Entry>, ClientError> {
         #[derive(Deserialize)]
         struct List {
-            requests: Vec<JournalEntry>,
+            requests: Vec<Entry>,
         }
         let request = self.request(Method::GET, "/requests").query(filter);
         let list: List = self.call(request).await?;

@@ -140,7 +140,7 @@ impl Clock {
         let mode = *self.mode.lock();
         let now = self.read(mode);
         ClockView {
-            now: crate::protocol::timefmt::rfc3339_beijing(now),
+            now,
             offset_seconds: (now - self.source.wall_now()).num_seconds(),
             frozen: matches!(mode, Mode::Frozen { .. }),
         }

@@ -5,34 +5,14 @@
 use std::collections::{HashMap, VecDeque};
 
 use parking_lot::Mutex;
-use serde::Serialize;
 use serde_json::Value;
 
-use crate::domain::apps::NotifySigning;
+pub use crate::api::sink::{Receipt, SinkAnswer};
+use crate::domain::apps::{NotifyFormat, NotifySigning};
 use crate::protocol::signing::{NotifySignType, hex_matches, notify_sign};
 
 /// Receipts kept per app; older ones are dropped first.
 pub const KEPT_PER_APP: usize = 1000;
-
-/// One notification the sink received.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Receipt {
-    /// The notification's `id`, if it could be read.
-    pub id: Option<String>,
-    /// Its `eventType`, if it could be read.
-    pub event_type: Option<String>,
-    /// Whether `sign` matched; `None` when the notification carried no `sign`.
-    pub sign_valid: Option<bool>,
-    /// `form` or `json`.
-    pub format: &'static str,
-    /// What the sink answered: `SUCCESS` or `FAILED`.
-    pub answer: &'static str,
-    /// Why it answered `FAILED`, if it did.
-    pub problem: Option<String>,
-    /// When it arrived, sandbox time.
-    pub at: String,
-}
 
 /// What the sink received, per app. One per sandbox instance.
 #[derive(Debug, Default)]
@@ -79,7 +59,7 @@ pub struct Verdict {
     /// `eventType`, if present.
     pub event_type: Option<String>,
     /// `form` or `json`.
-    pub format: &'static str,
+    pub format: NotifyFormat,
     /// Whether `sign` matched; `None` without a `sign`.
     pub sign_valid: Option<bool>,
     /// `None` when accepted, else why not.
@@ -87,7 +67,7 @@ pub struct Verdict {
 }
 
 /// A body's format (`form` or `json`) and its top-level fields in order.
-type Fields = (&'static str, Vec<(String, String)>);
+type Fields = (NotifyFormat, Vec<(String, String)>);
 
 /// Reads a notification body (form or JSON) into its top-level fields, nested JSON members as
 /// their compact text — the text the sign covers.
@@ -98,7 +78,7 @@ fn fields_of(body: &[u8], content_type: &str) -> Result<Fields, String> {
         let pairs = url::form_urlencoded::parse(body)
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-        return Ok(("form", pairs));
+        return Ok((NotifyFormat::Form, pairs));
     }
     let value: Value =
         serde_json::from_slice(body).map_err(|e| format!("the body is not valid JSON: {e}"))?;
@@ -115,7 +95,7 @@ fn fields_of(body: &[u8], content_type: &str) -> Result<Fields, String> {
             (k, text)
         })
         .collect();
-    Ok(("json", pairs))
+    Ok((NotifyFormat::Json, pairs))
 }
 
 /// Judges a notification as a correct merchant would: a present `sign` must match under the
@@ -136,7 +116,7 @@ pub fn judge(body: &[u8], content_type: &str, md5_key: &str, signing: NotifySign
             return Verdict {
                 id: None,
                 event_type: None,
-                format: "json",
+                format: NotifyFormat::Json,
                 sign_valid: None,
                 problem: Some(problem),
             };
@@ -267,8 +247,8 @@ mod tests {
                     id: Some(n.to_string()),
                     event_type: None,
                     sign_valid: None,
-                    format: "form",
-                    answer: "SUCCESS",
+                    format: NotifyFormat::Form,
+                    answer: SinkAnswer::Success,
                     problem: None,
                     at: String::new(),
                 },

@@ -6,9 +6,6 @@ use chrono::Duration;
 use rand::RngExt;
 use rand::SeedableRng;
 
-use super::convert::{
-    entry, entry_state, notification, notification_state, receipt, receipt_state,
-};
 use super::file::*;
 use crate::domain::clock::ClockMode;
 use crate::domain::notify::EngineSnapshot;
@@ -30,7 +27,6 @@ pub fn capture(state: &AppState) -> StateFile {
         .iter()
         .map(|a| (a.app_id.clone(), state.sink.received(&a.app_id)))
         .filter(|(_, r)| !r.is_empty())
-        .map(|(id, r)| (id, r.into_iter().map(receipt_state).collect()))
         .collect();
     let tokens = state.tokens.snapshot();
     let (authorizations, authorizations_dropped) = state.payscore.snapshot();
@@ -80,11 +76,7 @@ pub fn capture(state: &AppState) -> StateFile {
         notifications: NotificationsState {
             next_event_number: engine.next_event_number,
             next_seq: engine.next_seq,
-            items: engine
-                .notifications
-                .into_iter()
-                .map(notification_state)
-                .collect(),
+            items: engine.notifications,
         },
         faults: Counted {
             last_id: fault_id,
@@ -96,7 +88,7 @@ pub fn capture(state: &AppState) -> StateFile {
         },
         journal: Counted {
             last_id: entry_id,
-            items: entries.into_iter().map(entry_state).collect(),
+            items: entries,
         },
         sink,
     };
@@ -187,27 +179,29 @@ pub fn restore(state: &AppState, file: StateFile) -> Result<(), InvalidState> {
         .restore(file.authorizations, file.authorizations_dropped);
     state.faults.restore(file.faults.last_id, file.faults.items);
     state.stubs.restore(file.stubs.last_id, file.stubs.items);
-    let entries = file.journal.items.into_iter().map(entry).collect();
-    state.journal.restore(file.journal.last_id, entries);
+    state
+        .journal
+        .restore(file.journal.last_id, file.journal.items);
     state.sink.clear_all();
     for (app_id, receipts) in file.sink {
         for r in receipts {
-            state.sink.record(&app_id, receipt(r));
+            state.sink.record(&app_id, r);
         }
     }
     let mut ids = HashSet::new();
-    let mut notifications = Vec::with_capacity(file.notifications.items.len());
-    for n in file.notifications.items {
-        if !ids.insert(n.id.clone()) {
-            return Err(InvalidState(format!(
-                "notifications: the id {} appears twice",
-                n.id
-            )));
-        }
-        notifications.push(notification(n));
+    if let Some(twice) = file
+        .notifications
+        .items
+        .iter()
+        .find(|n| !ids.insert(n.id.as_str()))
+    {
+        return Err(InvalidState(format!(
+            "notifications: the id {} appears twice",
+            twice.id
+        )));
     }
     state.notify.restore(EngineSnapshot {
-        notifications,
+        notifications: file.notifications.items,
         next_event_number: file.notifications.next_event_number,
         next_seq: file.notifications.next_seq,
     });

@@ -1,17 +1,21 @@
-//! The state file's shape (format `chinaums-mock-state`, version 1). Times are RFC 3339 with
-//! their full precision; every section may be left out of a hand-written file (it is then
-//! empty, or for `clock` and `generator`, taken from the command line).
+//! The state file's shape (format `chinaums-mock-state`, version 1). Records are the control
+//! API's own types ([`crate::api`]), written whole ([`crate::api::stored`]): times are RFC 3339
+//! UTC with their full precision, and a notification carries its delivery plan. Every section
+//! may be left out of a hand-written file (it is then empty, or for `clock` and `generator`,
+//! taken from the command line).
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
-use crate::domain::apps::{AckMode, App};
-use crate::domain::faults::Fault;
-use crate::domain::payscore::Authorization;
-use crate::domain::stubs::Stub;
+use crate::api::app::App;
+use crate::api::fault::Fault;
+use crate::api::journal::Entry;
+use crate::api::notification::Notification;
+use crate::api::payscore::Authorization;
+use crate::api::sink::Receipt;
+use crate::api::stub::Stub;
 
 /// The value of the header's `format`.
 pub const FORMAT: &str = "chinaums-mock-state";
@@ -36,24 +40,31 @@ pub struct StateFile {
     /// Where generated values continue from.
     pub generator: Option<GeneratorState>,
     /// Every app, as `GET /__mock/apps` shows it.
+    #[serde(serialize_with = "crate::api::stored::serialize")]
     pub apps: Vec<App>,
     /// Issued tokens.
     pub tokens: TokensState,
     /// Pay Score authorisations, as `GET /__mock/payscore/authorizations` shows them, least
     /// recently changed first (the order in which the retention bound drops them).
+    #[serde(serialize_with = "crate::api::stored::serialize")]
     pub authorizations: Vec<Authorization>,
     /// Authorisations dropped by the retention bound so far (0 in files that predate it).
     pub authorizations_dropped: u64,
     /// Notifications with their delivery plans.
+    #[serde(serialize_with = "crate::api::stored::serialize")]
     pub notifications: NotificationsState,
     /// Faults, as `GET /__mock/faults` shows them.
+    #[serde(serialize_with = "crate::api::stored::serialize")]
     pub faults: Counted<Fault>,
     /// Stubs (fixture stubs included), as `GET /__mock/stubs` shows them, in the order added.
+    #[serde(serialize_with = "crate::api::stored::serialize")]
     pub stubs: Counted<Stub>,
     /// The request journal, oldest first.
-    pub journal: Counted<EntryState>,
+    #[serde(serialize_with = "crate::api::stored::serialize")]
+    pub journal: Counted<Entry>,
     /// What the built-in sink received, per app, oldest first.
-    pub sink: BTreeMap<String, Vec<ReceiptState>>,
+    #[serde(serialize_with = "crate::api::stored::serialize")]
+    pub sink: BTreeMap<String, Vec<Receipt>>,
 }
 
 /// The sandbox clock.
@@ -139,204 +150,7 @@ pub struct NotificationsState {
     pub next_event_number: u64,
     /// The creation-order number of the next notification.
     pub next_seq: u64,
-    /// Every notification, oldest first.
-    pub items: Vec<NotificationState>,
-}
-
-/// A notification's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StatusState {
-    /// More attempts may come.
-    Pending,
-    /// Acknowledged.
-    Delivered,
-    /// Given up on.
-    Exhausted,
-}
-
-/// How an attempt ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OutcomeState {
-    /// Acknowledged.
-    Delivered,
-    /// Answered, not acknowledged.
-    Rejected,
-    /// No answer in time.
-    Timeout,
-    /// No connection, or it broke.
-    ConnectionFailed,
-    /// Not sent (`--callback-allow`).
-    Blocked,
-}
-
-/// One notification with everything needed to go on delivering it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NotificationState {
-    /// `EV-…`.
-    pub id: String,
-    /// Its app.
-    pub app_id: String,
-    /// `eventType`.
-    pub event_type: String,
-    /// The user.
-    pub open_id: String,
-    /// Where it stands.
-    pub status: StatusState,
-    /// The fields as sent.
-    pub payload: Value,
-    /// The Content-Type it is sent with.
-    pub content_type: String,
-    /// The exact bytes sent.
-    pub body: String,
-    /// Its own callback URL, if any.
-    pub callback_url: Option<String>,
-    /// Created, sandbox time.
-    pub created_at: DateTime<Utc>,
-    /// The next planned attempt (an attempt in flight at the save counts as planned).
-    pub next_attempt_at: Option<DateTime<Utc>>,
-    /// When the ladder gives up.
-    pub give_up_at: Option<DateTime<Utc>>,
-    /// When it settled.
-    pub settled_at: Option<DateTime<Utc>>,
-    /// Every attempt so far.
-    pub attempts: Vec<AttemptState>,
-    /// Waiting for a callback URL.
-    pub awaiting_callback_url: bool,
-    /// Held back by this out-of-order fault.
-    pub held_by_fault: Option<String>,
-    /// Postponed by this delay fault.
-    pub delayed_by_fault: Option<String>,
-    /// The ladder it follows, copied from its app at creation.
-    pub plan: PlanState,
-    /// Where the ladder counts from.
-    pub first_scheduled_at: Option<DateTime<Utc>>,
-    /// Attempts made on the ladder.
-    pub scheduled_attempts: u32,
-    /// Creation order.
-    pub seq: u64,
-}
-
-/// A notification's ladder.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PlanState {
-    /// Waits between attempts; the last repeats.
-    pub retry_schedule: Vec<u64>,
-    /// Give up this long after the first attempt.
-    pub give_up_after_seconds: u64,
-    /// Per-attempt timeout.
-    pub timeout_ms: u64,
-    /// Acknowledgement rule.
-    pub ack: AckMode,
-}
-
-/// One attempt.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AttemptState {
-    /// 1-based number.
-    pub n: u32,
-    /// Planned.
-    pub scheduled_at: DateTime<Utc>,
-    /// Sent.
-    pub sent_at: DateTime<Utc>,
-    /// Real time taken.
-    pub duration_ms: u64,
-    /// Where it went.
-    pub url: String,
-    /// The merchant's status.
-    pub http_status: Option<u16>,
-    /// The start of the merchant's answer.
-    pub response_body: Option<String>,
-    /// What went wrong on the wire.
-    pub error: Option<String>,
-    /// The verdict.
-    pub outcome: OutcomeState,
-    /// `schedule`, `redelivery` or `fault`.
-    pub trigger: String,
-    /// The fault that acted on it.
-    pub fault: Option<String>,
-}
-
-/// One request journal entry.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EntryState {
-    /// Running number.
-    pub id: u64,
-    /// Arrival, sandbox time.
-    pub at: DateTime<Utc>,
-    /// Method.
-    pub method: String,
-    /// Path.
-    pub path: String,
-    /// Query, secrets masked.
-    pub query: String,
-    /// Headers, secrets masked.
-    pub headers: BTreeMap<String, String>,
-    /// Body text.
-    pub body: String,
-    /// Whether the body was cut.
-    pub body_truncated: bool,
-    /// The app, when known.
-    pub app_id: Option<String>,
-    /// Authentication.
-    pub auth: AuthRecordState,
-    /// The answer.
-    pub response: ResponseState,
-    /// `ok`, `auth_failed`, …
-    pub outcome: String,
-    /// Faults that acted.
-    pub faults: Vec<String>,
-    /// Real time taken.
-    pub duration_ms: u64,
-}
-
-/// A journal entry's authentication.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AuthRecordState {
-    /// The scheme.
-    pub scheme: Option<String>,
-    /// `accepted`, `rejected` or `none`.
-    pub verdict: String,
-    /// Why it was rejected.
-    pub reason: Option<String>,
-    /// Signature diagnosis.
-    pub diagnosis: Option<Value>,
-}
-
-/// A journal entry's answer.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ResponseState {
-    /// HTTP status.
-    pub status: u16,
-    /// `errCode`.
-    pub err_code: Option<String>,
-    /// What answered.
-    pub answered_by: String,
-}
-
-/// One notification the built-in sink received.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ReceiptState {
-    /// `id`.
-    pub id: Option<String>,
-    /// `eventType`.
-    pub event_type: Option<String>,
-    /// Whether `sign` matched.
-    pub sign_valid: Option<bool>,
-    /// `form` or `json`.
-    pub format: String,
-    /// `SUCCESS` or `FAILED`.
-    pub answer: String,
-    /// Why `FAILED`.
-    pub problem: Option<String>,
-    /// Arrival, as shown.
-    pub at: String,
+    /// Every notification, oldest first, with its delivery plan (an attempt in flight at the
+    /// save counts as planned).
+    pub items: Vec<Notification>,
 }

@@ -16,8 +16,9 @@
 //! ```
 
 mod capture;
-mod convert;
 mod file;
+#[cfg(test)]
+mod golden_tests;
 mod saver;
 #[cfg(test)]
 mod tests;

@@ -9,10 +9,11 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::config::Config;
+use crate::domain::apps::NotifyFormat;
 use crate::domain::clock::Clock;
 use crate::domain::notify::NewNotification;
 use crate::domain::payscore::{AuthState, Authorization, HistoryEntry};
-use crate::domain::sink::Receipt;
+use crate::domain::sink::{Receipt, SinkAnswer};
 use crate::domain::tokens::TokenRecord;
 use crate::sandbox::AppState;
 
@@ -120,8 +121,8 @@ fn busy_state() -> AppState {
             id: Some(id),
             event_type: None,
             sign_valid: Some(true),
-            format: "form",
-            answer: "SUCCESS",
+            format: NotifyFormat::Form,
+            answer: SinkAnswer::Success,
             problem: None,
             at: "2026-11-25T12:00:00+08:00".into(),
         },

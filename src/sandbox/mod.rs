@@ -6,7 +6,7 @@ mod sink;
 mod tenants;
 
 pub use lifecycle::{AppReset, SeedError};
-pub use payscore::{CloseAuthorization, OpenAuthorization, PayScoreError, Transitioned};
+pub use payscore::PayScoreError;
 
 use std::sync::Arc;
 

@@ -2,43 +2,15 @@
 //! transition's notification is created for the app, in one step.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 
 use super::AppState;
 use crate::api::app::App;
-use crate::api::notification::Notification;
-use crate::api::payscore::Authorization;
+use crate::api::payscore::{Authorization, CloseRequest, OpenRequest, Transition as Transitioned};
 use crate::domain::apps::{AppError, check_callback_url};
 use crate::domain::payscore::store::{Terms, TransitionError};
 use crate::protocol::events::payscore::{PayScoreEvent, Subject, Transition};
 use crate::protocol::generate::{chars, open_id};
 use crate::protocol::timefmt::format_compact;
-
-/// A user authorising an app's Pay Score service; what is not given is generated.
-#[derive(Debug, Clone, Default)]
-pub struct OpenAuthorization {
-    /// The app.
-    pub app_id: String,
-    /// The user's openId.
-    pub open_id: Option<String>,
-    /// The user's openId under the sub-merchant's app (kept from an earlier authorisation).
-    pub sub_open_id: Option<String>,
-    /// The authorisation agreement number.
-    pub authorization_code: Option<String>,
-    /// A callback URL for this notification only.
-    pub callback_url: Option<String>,
-}
-
-/// A user revoking an authorisation.
-#[derive(Debug, Clone, Default)]
-pub struct CloseAuthorization {
-    /// The app.
-    pub app_id: String,
-    /// The user's openId.
-    pub open_id: String,
-    /// A callback URL for this notification only.
-    pub callback_url: Option<String>,
-}
 
 /// Why a transition was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -54,15 +26,6 @@ pub enum PayScoreError {
     Transition(#[from] TransitionError),
 }
 
-/// A transition as it was recorded, with the notification that reports it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Transitioned {
-    /// The authorisation after the transition.
-    pub authorization: Authorization,
-    /// The notification created for it.
-    pub notification: Notification,
-}
-
 fn check_id(field: &str, value: &str, max: usize) -> Result<(), PayScoreError> {
     if value.is_empty() || value.len() > max || !value.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(PayScoreError::Invalid(format!(
@@ -75,10 +38,7 @@ fn check_id(field: &str, value: &str, max: usize) -> Result<(), PayScoreError> {
 impl AppState {
     /// A user authorises the app's Pay Score service: the authorisation opens and
     /// `PAYSCORE.USER_OPEN_SERVICE` is queued for the app.
-    pub fn open_authorization(
-        &self,
-        request: OpenAuthorization,
-    ) -> Result<Transitioned, PayScoreError> {
+    pub fn open_authorization(&self, request: OpenRequest) -> Result<Transitioned, PayScoreError> {
         let app = self.app(&request.app_id)?;
         for (field, value, max) in [
             ("openId", &request.open_id, 128),
@@ -120,7 +80,7 @@ impl AppState {
     /// for the app.
     pub fn close_authorization(
         &self,
-        request: CloseAuthorization,
+        request: CloseRequest,
     ) -> Result<Transitioned, PayScoreError> {
         let app = self.app(&request.app_id)?;
         check_id("openId", &request.open_id, 128)?;

@@ -1,24 +1,25 @@
 //! The built-in merchant sink: a notification is judged with its app's key and remembered.
 
 use super::AppState;
-use crate::domain::sink::{Receipt, judge};
+use crate::api::sink::{Receipt, SinkAnswer};
+use crate::domain::sink::judge;
 use crate::protocol::timefmt::rfc3339_beijing;
 
 impl AppState {
     /// Takes a notification for `app_id` the way a careful merchant does: checks its `sign`
     /// with the app's md5Key, records what arrived, and answers `SUCCESS` or `FAILED`.
-    pub fn receive_at_sink(&self, app_id: &str, body: &[u8], content_type: &str) -> &'static str {
+    pub fn receive_at_sink(&self, app_id: &str, body: &[u8], content_type: &str) -> SinkAnswer {
         let Some(app) = self.apps.get(app_id) else {
             tracing::info!(app_id = %app_id, "sink: notification for an unknown app");
-            return "FAILED";
+            return SinkAnswer::Failed;
         };
         let verdict = judge(body, content_type, &app.md5_key, app.notify.sign_type);
         let answer = if verdict.problem.is_none() {
-            "SUCCESS"
+            SinkAnswer::Success
         } else {
-            "FAILED"
+            SinkAnswer::Failed
         };
-        tracing::debug!(app_id = %app_id, id = ?verdict.id, answer, "sink: notification");
+        tracing::debug!(app_id = %app_id, id = ?verdict.id, answer = answer.as_str(), "sink: notification");
         self.sink.record(
             &app.app_id,
             Receipt {

@@ -9,7 +9,7 @@ use super::*;
 use crate::api::app::AppSpec;
 use crate::api::fault::{FaultAction, FaultSpec, FaultTarget};
 use crate::api::notification::Status;
-use crate::api::payscore::AuthState;
+use crate::api::payscore::{AuthState, CloseRequest, OpenRequest, Transition as Transitioned};
 use crate::api::stub::StubSpec;
 use crate::domain::apps::AppError;
 use crate::domain::notify::Filter;
@@ -40,10 +40,10 @@ fn sandbox() -> AppState {
 }
 
 fn open(state: &AppState, app_id: &str, open_id: &str) -> Result<Transitioned, PayScoreError> {
-    state.open_authorization(OpenAuthorization {
+    state.open_authorization(OpenRequest {
         app_id: app_id.to_owned(),
         open_id: Some(open_id.to_owned()),
-        ..OpenAuthorization::default()
+        ..OpenRequest::default()
     })
 }
 
@@ -108,9 +108,9 @@ fn an_open_records_the_authorisation_and_queues_its_notification_at_the_apps_tim
 fn an_open_generates_what_is_not_given_and_refuses_what_is_malformed() {
     let state = sandbox();
     let generated = state
-        .open_authorization(OpenAuthorization {
+        .open_authorization(OpenRequest {
             app_id: FIXTURE_APP.to_owned(),
-            ..OpenAuthorization::default()
+            ..OpenRequest::default()
         })
         .expect("opened");
     assert!(!generated.authorization.open_id.is_empty());
@@ -128,10 +128,10 @@ fn an_open_generates_what_is_not_given_and_refuses_what_is_malformed() {
         unknown,
         Err(PayScoreError::App(AppError::NotFound(_)))
     ));
-    let bad_url = state.open_authorization(OpenAuthorization {
+    let bad_url = state.open_authorization(OpenRequest {
         app_id: FIXTURE_APP.to_owned(),
         callback_url: Some("ftp://merchant".to_owned()),
-        ..OpenAuthorization::default()
+        ..OpenRequest::default()
     });
     assert!(matches!(
         bad_url,
@@ -143,7 +143,7 @@ fn an_open_generates_what_is_not_given_and_refuses_what_is_malformed() {
 fn a_close_needs_an_open_authorisation() {
     let state = sandbox();
     let close = |open_id: &str| {
-        state.close_authorization(CloseAuthorization {
+        state.close_authorization(CloseRequest {
             app_id: FIXTURE_APP.to_owned(),
             open_id: open_id.to_owned(),
             callback_url: None,

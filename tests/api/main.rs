@@ -24,6 +24,7 @@ mod notifications;
 mod openapi;
 mod payscore;
 mod persistence;
+mod persistence_golden;
 mod receiver;
 mod reset;
 mod robustness;

@@ -17,10 +17,10 @@ use crate::receiver::{Behavior, Receiver};
 const BIN: &str = env!("CARGO_BIN_EXE_chinaums-mock");
 
 /// A directory of its own, removed on drop.
-struct TempDir(PathBuf);
+pub(crate) struct TempDir(pub(crate) PathBuf);
 
 impl TempDir {
-    fn new(name: &str) -> Self {
+    pub(crate) fn new(name: &str) -> Self {
         let dir = std::env::temp_dir().join(format!(
             "chinaums-mock-{name}-{}-{}",
             std::process::id(),
@@ -40,11 +40,16 @@ impl Drop for TempDir {
 /// The binary on a free port, seed 42, clock frozen at the vectors' instant, with this state
 /// file (given through the environment, as a container would).
 fn sandbox(state_file: &Path) -> Command {
+    seeded_sandbox(state_file, 42)
+}
+
+/// [`sandbox`] with another seed.
+pub(crate) fn seeded_sandbox(state_file: &Path, seed: u64) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("CHINAUMS_MOCK_STATE_FILE", state_file)
-        .args(["--port", "0", "--seed", "42", "--workers", "1"])
+        .args(["--port", "0", "--seed", &seed.to_string(), "--workers", "1"])
         .args([
             "--clock-start",
             "2026-11-25T12:00:00+08:00",
@@ -58,7 +63,7 @@ fn sandbox(state_file: &Path) -> Command {
 }
 
 /// A running binary and its base URL.
-struct Running {
+pub(crate) struct Running {
     child: Child,
     url: String,
     client: reqwest::Client,
@@ -66,7 +71,12 @@ struct Running {
 
 impl Running {
     async fn start(state_file: &Path) -> Running {
-        let mut child = sandbox(state_file).spawn().expect("binary starts");
+        Self::spawn(sandbox(state_file)).await
+    }
+
+    /// Starts `cmd` and waits for its `listening` line.
+    pub(crate) async fn spawn(mut cmd: Command) -> Running {
+        let mut child = cmd.spawn().expect("binary starts");
         let stdout = child.stdout.take().expect("stdout piped");
         let line = tokio::time::timeout(
             Duration::from_secs(30),
@@ -101,7 +111,7 @@ impl Running {
         )
     }
 
-    async fn get(&self, path: &str) -> Value {
+    pub(crate) async fn get(&self, path: &str) -> Value {
         let (status, body, _) = self
             .send(self.client.get(format!("{}{path}", self.url)))
             .await;
@@ -117,7 +127,7 @@ impl Running {
     }
 
     /// SIGTERM, and the exit status.
-    async fn terminate(mut self) -> std::process::ExitStatus {
+    pub(crate) async fn terminate(mut self) -> std::process::ExitStatus {
         let pid = self.child.id().expect("running").to_string();
         let sent = std::process::Command::new("kill")
             .args(["-TERM", &pid])

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::mask::{mask_authorization, mask_query};
 use super::store::{AuthRecord, Entry, Journal, ResponseRecord, Stored};
+use crate::api::journal::{RequestOutcome, Verdict};
 
 /// An entry in the making.
 #[derive(Debug)]
@@ -32,16 +33,13 @@ impl Draft {
                 body: String::new(),
                 body_truncated: false,
                 app_id: None,
-                auth: AuthRecord {
-                    verdict: "none",
-                    ..AuthRecord::default()
-                },
+                auth: AuthRecord::default(),
                 response: ResponseRecord {
                     status: 0,
                     err_code: None,
                     answered_by: String::new(),
                 },
-                outcome: "bad_request",
+                outcome: RequestOutcome::BadRequest,
                 faults: Vec::new(),
                 duration_ms: 0,
             },
@@ -83,12 +81,12 @@ impl Draft {
 
     /// Authentication succeeded.
     pub fn accepted(&mut self) {
-        self.stored.entry.auth.verdict = "accepted";
+        self.stored.entry.auth.verdict = Verdict::Accepted;
     }
 
     /// Authentication failed, with the reason and (for signatures) a diagnosis.
     pub fn rejected(&mut self, reason: String, diagnosis: Option<Value>) {
-        self.stored.entry.auth.verdict = "rejected";
+        self.stored.entry.auth.verdict = Verdict::Rejected;
         self.stored.entry.auth.reason = Some(reason);
         self.stored.entry.auth.diagnosis = diagnosis;
     }
@@ -105,7 +103,7 @@ impl Draft {
         status: u16,
         err_code: Option<String>,
         answered_by: String,
-        outcome: &'static str,
+        outcome: RequestOutcome,
     ) {
         self.stored.entry.response = ResponseRecord {
             status,

@@ -105,7 +105,10 @@ impl JournalFilter {
             .as_ref()
             .is_none_or(|a| e.app_id.as_ref() == Some(a))
             && self.path.as_ref().is_none_or(|p| *p == e.path)
-            && self.outcome.as_ref().is_none_or(|o| o == e.outcome)
+            && self
+                .outcome
+                .as_ref()
+                .is_none_or(|o| e.outcome == o.as_str())
             && self
                 .method
                 .as_ref()
@@ -226,7 +229,7 @@ mod tests {
                     err_code: None,
                     answered_by: "token".into(),
                 },
-                outcome: "ok",
+                outcome: crate::api::journal::RequestOutcome::Ok,
                 faults: Vec::new(),
                 duration_ms: 0,
             },

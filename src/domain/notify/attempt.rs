@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::deliver::{Delivery, WireResult, callback_allowed};
 use super::engine::NotifyEngine;
 use super::store::Job;
-use crate::api::notification::{Attempt, DeliveryPlan, Outcome};
+use crate::api::notification::{Attempt, DeliveryPlan, Outcome, Trigger};
 use crate::domain::faults::{Fired, NotificationEffect};
 
 /// Corrupts the `sign` of a form or JSON body (flips its last character), leaving the rest
@@ -231,11 +231,11 @@ impl NotifyEngine {
             error: wire.error,
             outcome: wire.outcome,
             trigger: if job.extra {
-                "fault"
+                Trigger::Fault
             } else if job.redelivery {
-                "redelivery"
+                Trigger::Redelivery
             } else {
-                "schedule"
+                Trigger::Schedule
             },
             fault,
         };

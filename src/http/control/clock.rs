@@ -5,11 +5,12 @@ use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Datelike, Duration, Utc};
 
 use serde::Deserialize;
-use serde_json::json;
 
 use super::route::{Group, Route, SchemaRef};
 use super::{ControlError, parse_json};
+use crate::api::clock::Advanced;
 use crate::domain::clock::ClockView;
+use crate::protocol::timefmt::rfc3339_beijing;
 use crate::sandbox::AppState;
 
 /// Longest single advance: ten years, far beyond any retry ladder.
@@ -72,15 +73,13 @@ async fn advance(
         return Err(ControlError::Validation(OFF_THE_WIRE.into()));
     }
     let report = state.notify.advance(by).await;
-    let view = state.clock.view();
-    tracing::info!(seconds = body.seconds, now = %view.now, attempts = report.attempts, "advanced clock");
-    Ok(HttpResponse::Ok().json(json!({
-        "now": view.now,
-        "offsetSeconds": view.offset_seconds,
-        "frozen": view.frozen,
-        "attempts": report.attempts,
-        "exhausted": report.exhausted,
-    })))
+    let clock = state.clock.view();
+    tracing::info!(seconds = body.seconds, now = %rfc3339_beijing(clock.now), attempts = report.attempts, "advanced clock");
+    Ok(HttpResponse::Ok().json(Advanced {
+        clock,
+        attempts: report.attempts as u64,
+        exhausted: report.exhausted as u64,
+    }))
 }
 
 #[derive(Deserialize)]

@@ -2,9 +2,9 @@
 
 use actix_web::HttpResponse;
 use actix_web::web::{Data, Query};
-use serde::Deserialize;
 use serde_json::json;
 
+use crate::api::journal::RequestFilter;
 use crate::domain::journal::store::JournalFilter;
 use crate::http::control::ControlError;
 use crate::http::control::route::{Group, Route};
@@ -25,18 +25,8 @@ pub(crate) const ROUTES: Group = Group::new(
     ],
 );
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ListQuery {
-    app_id: Option<String>,
-    path: Option<String>,
-    outcome: Option<String>,
-    method: Option<String>,
-    limit: Option<usize>,
-}
-
 async fn list(
-    query: Query<ListQuery>,
+    query: Query<RequestFilter>,
     state: Data<AppState>,
 ) -> Result<HttpResponse, ControlError> {
     let q = query.into_inner();

@@ -21,7 +21,6 @@ mod tools_request;
 
 use actix_web::web::{self, Data, ServiceConfig};
 use actix_web::{HttpRequest, HttpResponse};
-use serde_json::json;
 
 pub use error::ControlError;
 pub use json::parse_json;
@@ -80,12 +79,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 async fn health(state: Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok().json(json!({
-        "status": "ok",
-        "version": env!("CARGO_PKG_VERSION"),
-        "apps": state.apps.len(),
-        "now": state.clock.view().now,
-    }))
+    HttpResponse::Ok().json(crate::api::health::Health {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        apps: state.apps.len(),
+        now: state.clock.now(),
+    })
 }
 
 async fn route_not_found(req: HttpRequest) -> Result<HttpResponse, ControlError> {

@@ -2,13 +2,12 @@
 
 use actix_web::web::{Data, Payload, Query};
 use actix_web::{HttpRequest, HttpResponse};
-use serde::Deserialize;
 
-use crate::api::payscore::AuthorizationList;
-use crate::domain::payscore::store::{AuthState, TransitionError};
+use crate::api::payscore::{AuthorizationFilter, AuthorizationList, CloseRequest, OpenRequest};
+use crate::domain::payscore::store::TransitionError;
 use crate::http::control::route::{Group, Route, SchemaRef};
 use crate::http::control::{ControlError, parse_json};
-use crate::sandbox::{AppState, CloseAuthorization, OpenAuthorization, PayScoreError};
+use crate::sandbox::{AppState, PayScoreError};
 
 /// The Pay Score routes (inside the `/__mock` scope), served and documented from this table.
 pub(crate) const ROUTES: Group = Group::new(
@@ -28,24 +27,6 @@ pub(crate) const ROUTES: Group = Group::new(
             .query(&["appId", "openId", "state"]),
     ],
 );
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct OpenBody {
-    app_id: String,
-    open_id: Option<String>,
-    sub_open_id: Option<String>,
-    authorization_code: Option<String>,
-    callback_url: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct CloseBody {
-    app_id: String,
-    open_id: String,
-    callback_url: Option<String>,
-}
 
 fn refused(e: PayScoreError) -> ControlError {
     match e {
@@ -69,16 +50,8 @@ async fn open(
     payload: Payload,
     state: Data<AppState>,
 ) -> Result<HttpResponse, ControlError> {
-    let body: OpenBody = parse_json(&req, payload, &state).await?;
-    let done = state
-        .open_authorization(OpenAuthorization {
-            app_id: body.app_id,
-            open_id: body.open_id,
-            sub_open_id: body.sub_open_id,
-            authorization_code: body.authorization_code,
-            callback_url: body.callback_url,
-        })
-        .map_err(refused)?;
+    let body: OpenRequest = parse_json(&req, payload, &state).await?;
+    let done = state.open_authorization(body).map_err(refused)?;
     Ok(HttpResponse::Created().json(done))
 }
 
@@ -87,26 +60,12 @@ async fn close(
     payload: Payload,
     state: Data<AppState>,
 ) -> Result<HttpResponse, ControlError> {
-    let body: CloseBody = parse_json(&req, payload, &state).await?;
-    let done = state
-        .close_authorization(CloseAuthorization {
-            app_id: body.app_id,
-            open_id: body.open_id,
-            callback_url: body.callback_url,
-        })
-        .map_err(refused)?;
+    let body: CloseRequest = parse_json(&req, payload, &state).await?;
+    let done = state.close_authorization(body).map_err(refused)?;
     Ok(HttpResponse::Created().json(done))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ListQuery {
-    app_id: Option<String>,
-    open_id: Option<String>,
-    state: Option<AuthState>,
-}
-
-async fn list(query: Query<ListQuery>, state: Data<AppState>) -> HttpResponse {
+async fn list(query: Query<AuthorizationFilter>, state: Data<AppState>) -> HttpResponse {
     let authorizations = state.payscore.list(
         query.app_id.as_deref(),
         query.open_id.as_deref(),

@@ -5,6 +5,7 @@ use actix_web::web::{Data, Path, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 use serde_json::json;
 
+use crate::domain::sink::SinkAnswer;
 use crate::http::body::read_limited;
 use crate::http::control::route::{Group, Route, SchemaRef};
 use crate::sandbox::AppState;
@@ -25,10 +26,10 @@ pub(crate) const ROUTES: Group = Group::new(
     ],
 );
 
-fn text(answer: &'static str) -> HttpResponse {
+fn text(answer: SinkAnswer) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; charset=UTF-8")
-        .body(answer)
+        .body(answer.as_str())
 }
 
 async fn receive(
@@ -39,13 +40,13 @@ async fn receive(
 ) -> HttpResponse {
     if !state.apps.contains(&app_id) {
         tracing::info!(app_id = %app_id, "sink: notification for an unknown app");
-        return text("FAILED");
+        return text(SinkAnswer::Failed);
     }
     let body = match read_limited(&req, payload, state.config.max_body_bytes).await {
         Ok(body) => body,
         Err(e) => {
             tracing::info!(app_id = %app_id, error = %e, "sink: unreadable notification");
-            return text("FAILED");
+            return text(SinkAnswer::Failed);
         }
     };
     let content_type = req

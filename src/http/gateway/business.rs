@@ -10,6 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError};
 
 use super::auth::{AuthContext, authenticate};
 use super::error::{AuthError, BusinessErrorBody, JSON_UTF8, no_service};
+use crate::api::journal::RequestOutcome;
 use crate::domain::faults::{CallEffect, Fired};
 use crate::domain::journal::Draft;
 use crate::domain::stubs::{Rendered, RequestBody, StubMatch, TemplateContext};
@@ -25,7 +26,7 @@ struct Served {
     response: HttpResponse,
     err_code: Option<String>,
     answered_by: String,
-    outcome: &'static str,
+    outcome: RequestOutcome,
 }
 
 /// Authenticates a business call and answers it.
@@ -38,7 +39,7 @@ pub async fn handle(req: HttpRequest, payload: Payload, state: Data<AppState>) -
                 err_code: Some(e.code().to_owned()),
                 response: e.error_response(),
                 answered_by: "error".into(),
-                outcome: "bad_request",
+                outcome: RequestOutcome::BadRequest,
             }
         }
         Ok(body) => {
@@ -98,7 +99,7 @@ async fn serve(
                 err_code: Some(e.code().to_owned()),
                 response: e.error_response(),
                 answered_by: "error".into(),
-                outcome: "auth_failed",
+                outcome: RequestOutcome::AuthFailed,
             };
         }
     };
@@ -134,7 +135,7 @@ async fn serve(
             response: no_service(req.method().as_str(), req.path()),
             err_code: Some("NO_SERVICE".into()),
             answered_by: "no_service".into(),
-            outcome: "no_service",
+            outcome: RequestOutcome::NoService,
         },
     };
     if let Ok(value) = HeaderValue::from_str(&ctx.app.app_id) {
@@ -173,7 +174,7 @@ fn fault_answer(
         response,
         err_code: Some(code),
         answered_by: format!("fault:{id}"),
-        outcome: "fault",
+        outcome: RequestOutcome::Fault,
     }
 }
 
@@ -221,7 +222,7 @@ async fn stub_answer(
         response,
         err_code,
         answered_by: m.answered_by,
-        outcome: "ok",
+        outcome: RequestOutcome::Ok,
     }
 }
 

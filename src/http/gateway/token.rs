@@ -9,6 +9,7 @@ use chrono::Duration;
 use super::auth::check_window;
 use super::error::{JSON_UTF8, TokenError, TokenErrorBody};
 use super::token_request::{NotAnObject, RawTokenRequest, parse_request};
+use crate::api::journal::RequestOutcome;
 use crate::domain::faults::{CallEffect, Fired};
 use crate::domain::journal::Draft;
 use crate::domain::tokens::TokenRecord;
@@ -51,14 +52,14 @@ fn check_content_type(req: &HttpRequest) -> Result<(), TokenError> {
 }
 
 /// What the journal should know of a refused token request.
-fn outcome_of(e: &TokenError) -> &'static str {
+fn outcome_of(e: &TokenError) -> RequestOutcome {
     match e {
         TokenError::TimestampUnparsable
         | TokenError::TimestampOutOfWindow { .. }
         | TokenError::UnknownApp
         | TokenError::BadSignature { .. }
-        | TokenError::UnsupportedSignMethod(_) => "auth_failed",
-        _ => "bad_request",
+        | TokenError::UnsupportedSignMethod(_) => RequestOutcome::AuthFailed,
+        _ => RequestOutcome::BadRequest,
     }
 }
 
@@ -80,7 +81,7 @@ pub async fn issue_token(
                 response.status().as_u16(),
                 Some(e.code().into()),
                 "error".into(),
-                "bad_request",
+                RequestOutcome::BadRequest,
             );
             return response;
         }
@@ -124,7 +125,7 @@ pub async fn issue_token(
                     status.as_u16(),
                     Some(err_code),
                     format!("fault:{id}"),
-                    "fault",
+                    RequestOutcome::Fault,
                 );
                 return response;
             }
@@ -138,14 +139,14 @@ pub async fn issue_token(
                 200,
                 Some("0000".into()),
                 "token".into(),
-                "ok",
+                RequestOutcome::Ok,
             );
             response
         }
         Err(e) => {
             let response = e.error_response();
             let outcome = outcome_of(&e);
-            if outcome == "auth_failed" {
+            if outcome == RequestOutcome::AuthFailed {
                 let diagnosis = match e {
                     TokenError::BadSignature { .. } => super::diagnosis::token(&state, &body),
                     _ => None,

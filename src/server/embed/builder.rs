@@ -189,8 +189,9 @@ impl MockServerBuilder {
     ///     .frozen_at("2026-11-25T12:00:00+08:00")
     ///     .start()
     ///     .await?;
+    /// # use chinaums_mock::protocol::timefmt::rfc3339_beijing;
     /// let clock = server.client().clock().await?;
-    /// assert_eq!(clock.now.to_rfc3339(), "2026-11-25T12:00:00+08:00");
+    /// assert_eq!(rfc3339_beijing(clock.now), "2026-11-25T12:00:00+08:00");
     /// # Ok(()) }
     /// ```
     pub fn frozen_at(mut self, at: impl Into<StartTime>) -> Self {
@@ -207,9 +208,10 @@ impl MockServerBuilder {
     ///     .starting_at("2030-01-01T00:00:00+08:00")
     ///     .start()
     ///     .await?;
+    /// # use chinaums_mock::protocol::timefmt::rfc3339_beijing;
     /// let clock = server.client().clock().await?;
     /// assert!(!clock.frozen);
-    /// assert!(clock.now.to_rfc3339().starts_with("2030-01-01T00:00"));
+    /// assert!(rfc3339_beijing(clock.now).starts_with("2030-01-01T00:00"));
     /// # Ok(()) }
     /// ```
     pub fn starting_at(mut self, at: impl Into<StartTime>) -> Self {

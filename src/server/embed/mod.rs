@@ -30,9 +30,9 @@ mod error;
 mod server;
 
 pub use crate::client::{
-    Advanced, Attempt, AuthorizationFilter, ClientError, ClockState, ControlClient, Health,
-    JournalAuth, JournalEntry, Notification, NotificationFilter, OpenRequest, RequestFilter,
-    ScenarioReport, Transition, WaitFor,
+    Advanced, Attempt, AuthorizationFilter, ClientError, ClockState, CloseRequest, ControlClient,
+    Health, JournalAuth, JournalEntry, Notification, NotificationFilter, OpenRequest,
+    RequestFilter, ScenarioReport, Transition, WaitFor,
 };
 pub use builder::{MockServerBuilder, StartTime};
 pub use error::MockServerError;

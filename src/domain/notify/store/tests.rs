@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::*;
 use crate::api::app::AckMode;
-use crate::api::notification::DeliveryPlan;
+use crate::api::notification::{DeliveryPlan, Trigger};
 
 fn t0() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-25T12:00:00+08:00")
@@ -60,7 +60,7 @@ fn attempt(job: &Job, outcome: Outcome, at: DateTime<Utc>) -> Attempt {
         response_body: None,
         error: None,
         outcome,
-        trigger: "schedule",
+        trigger: Trigger::Schedule,
         fault: None,
     }
 }
