@@ -5,10 +5,10 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
-use reqwest::Method;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::{ServerArg, print_json};
+use crate::client::{ClientError, CloseRequest, ControlClient, OpenRequest};
 
 /// `trigger open|close`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -53,83 +53,77 @@ pub struct ConformanceArgs {
     pub server: ServerArg,
 }
 
-async fn post(
-    server: &ServerArg,
-    path: &str,
-    body: Value,
-    timeout: Duration,
-) -> Result<(u16, Value), i32> {
-    let sandbox = server.access.sandbox(&server.url()).map_err(|e| {
-        eprintln!("chinaums-mock: {e}");
-        2
-    })?;
-    let answer = sandbox
-        .request(
-            Method::POST,
-            path,
-            &[("content-type", "application/json".to_owned())],
-            Some(body.to_string().into_bytes()),
-            Some(timeout),
-        )
-        .await
-        .map_err(|e| {
-            eprintln!("chinaums-mock: {e}");
+/// A failed control call, printed the way the control API answered it.
+fn refused(e: ClientError) -> i32 {
+    match e {
+        ClientError::Control { code, message, .. } => {
+            print_json(&json!({ "error": { "code": code, "message": message } }));
             1
-        })?;
-    Ok((answer.status, answer.body))
+        }
+        other => {
+            eprintln!("chinaums-mock: {other}");
+            1
+        }
+    }
 }
 
-fn body_of(pairs: &[(&str, &Option<String>)]) -> Value {
-    let map: Map<String, Value> = pairs
-        .iter()
-        .filter_map(|(k, v)| v.as_ref().map(|v| ((*k).to_owned(), json!(v))))
-        .collect();
-    Value::Object(map)
+fn control(server: &ServerArg, timeout: Duration) -> Result<ControlClient, i32> {
+    server
+        .access
+        .control_client(&server.url(), timeout)
+        .map_err(|e| {
+            eprintln!("chinaums-mock: {e}");
+            2
+        })
 }
 
 /// `trigger open|close`: prints the answer; 0 when the sandbox accepted it.
 pub async fn trigger(args: TriggerArgs) -> i32 {
-    let (path, open_id) = match (args.event, &args.open_id) {
-        (TriggerEvent::Open, id) => ("/__mock/payscore/open", id.clone()),
-        (TriggerEvent::Close, Some(id)) => ("/__mock/payscore/close", Some(id.clone())),
+    let client = match control(&args.server, Duration::from_secs(30)) {
+        Ok(client) => client,
+        Err(code) => return code,
+    };
+    let done = match (args.event, args.open_id) {
+        (TriggerEvent::Open, open_id) => {
+            let mut request = OpenRequest::new(&args.app);
+            request.open_id = open_id;
+            request.callback_url = args.callback_url;
+            client.open(request).await
+        }
+        (TriggerEvent::Close, Some(open_id)) => {
+            let mut request = CloseRequest::new(&args.app, open_id);
+            request.callback_url = args.callback_url;
+            client.close_with(request).await
+        }
         (TriggerEvent::Close, None) => {
             eprintln!("chinaums-mock: trigger close needs --open-id");
             return 2;
         }
     };
-    let body = body_of(&[
-        ("appId", &Some(args.app.clone())),
-        ("openId", &open_id),
-        ("callbackUrl", &args.callback_url),
-    ]);
-    match post(&args.server, path, body, Duration::from_secs(30)).await {
-        Ok((status, answer)) => {
+    match done.map(|t| serde_json::to_value(t).unwrap_or_default()) {
+        Ok(answer) => {
             print_json(&answer);
-            i32::from(!(200..300).contains(&status))
+            0
         }
-        Err(code) => code,
+        Err(e) => refused(e),
     }
 }
 
 /// `conformance`: prints the report; 0 when it passed.
 pub async fn conformance(args: ConformanceArgs) -> i32 {
-    let body = body_of(&[
-        ("appId", &Some(args.app.clone())),
-        ("callbackUrl", &args.callback_url),
-    ]);
-    match post(
-        &args.server,
-        "/__mock/conformance",
-        body,
-        Duration::from_secs(600),
-    )
-    .await
+    let client = match control(&args.server, Duration::from_secs(600)) {
+        Ok(client) => client,
+        Err(code) => return code,
+    };
+    match client
+        .conformance(&args.app, args.callback_url.as_deref())
+        .await
     {
-        Ok((status, report)) => {
+        Ok(report) => {
             print_json(&report);
-            i32::from(!(status == 200 && report["passed"] == true))
+            i32::from(report["passed"] != true)
         }
-        Err(code) => code,
+        Err(e) => refused(e),
     }
 }
 

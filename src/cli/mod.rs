@@ -92,10 +92,16 @@ impl ControlAccess {
         })
     }
 
-    /// A client of the sandbox at `url` with this access.
-    pub fn sandbox(&self, url: &str) -> Result<crate::client::scenario::Sandbox, String> {
-        Ok(crate::client::scenario::Sandbox::new(url)?
-            .with_control(self.control().as_deref(), self.admin_token.clone()))
+    /// The typed control client of the sandbox at `url` (its control API at `--control-url`
+    /// when apart), every call bounded by `timeout`.
+    pub fn control_client(
+        &self,
+        url: &str,
+        timeout: std::time::Duration,
+    ) -> Result<crate::client::ControlClient, String> {
+        let base = self.control().unwrap_or_else(|| url.to_owned());
+        crate::client::ControlClient::configured(base, self.admin_token.as_deref(), timeout)
+            .map_err(|e| e.to_string())
     }
 }
 

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use crate::client::scenario::{Scenario, run as run_scenario};
+use crate::client::scenario::client::DEFAULT_TIMEOUT;
+use crate::client::scenario::{Gateway, Scenario, run as run_scenario, run_with};
 use crate::config::{Config, FixtureSource};
 use crate::domain::fixtures::EMBEDDED_SCENARIOS;
 use crate::server::Application;
@@ -69,18 +70,22 @@ async fn run_file(args: ScenarioRunArgs) -> i32 {
     };
     let report = match &args.server {
         Some(url) => {
-            let sandbox = match args.access.sandbox(url) {
-                Ok(sandbox) => sandbox,
+            let clients = args
+                .access
+                .control_client(url, DEFAULT_TIMEOUT)
+                .and_then(|control| Ok((control, Gateway::new(url)?)));
+            let (control, gateway) = match clients {
+                Ok(clients) => clients,
                 Err(e) => {
                     eprintln!("chinaums-mock: cannot reach the sandbox at {url}: {e}");
                     return 2;
                 }
             };
-            if let Err(e) = sandbox.get_ok("/__mock/health").await {
+            if let Err(e) = control.health().await {
                 eprintln!("chinaums-mock: cannot reach the sandbox at {url}: {e}");
                 return 2;
             }
-            crate::client::scenario::run_on(&scenario, sandbox).await
+            run_with(&scenario, &control, &gateway).await
         }
         None => {
             let config = Config {

@@ -68,6 +68,9 @@ pub enum ClientError {
     /// No answer: connection refused, reset, or a timeout.
     #[error("request failed: {0}")]
     Http(#[from] reqwest::Error),
+    /// The client could not be set up (an admin token that is not a valid header value, say).
+    #[error("the control client cannot be set up: {0}")]
+    Setup(String),
 }
 
 impl ClientError {
@@ -84,7 +87,7 @@ impl ClientError {
             | ClientError::Token { status, .. }
             | ClientError::Unexpected { status, .. } => Some(*status),
             ClientError::WaitTimedOut { .. } => Some(408),
-            ClientError::Decode { .. } => None,
+            ClientError::Decode { .. } | ClientError::Setup(_) => None,
             ClientError::Http(e) => e.status().map(|s| s.as_u16()),
         }
     }

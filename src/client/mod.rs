@@ -1,14 +1,17 @@
 //! The typed client of the control API, and the scenario runner.
 
+mod api;
 mod clock;
 mod control;
 mod error;
+mod more;
 mod notifications;
 mod requests;
 pub mod scenario;
 mod scripting;
 mod types;
 
+pub use api::{Answer, Control};
 pub use control::ControlClient;
 pub use error::ClientError;
 pub use requests::{NotificationFilter, WaitFor};

@@ -64,6 +64,8 @@ pub enum WaitFor {
     Exhausted,
     /// Either of the two.
     Settled,
+    /// Still pending (at once, unless it has settled).
+    Pending,
 }
 
 impl WaitFor {
@@ -78,6 +80,7 @@ impl WaitFor {
             WaitFor::Delivered => "delivered",
             WaitFor::Exhausted => "exhausted",
             WaitFor::Settled => "settled",
+            WaitFor::Pending => "pending",
         }
     }
 }

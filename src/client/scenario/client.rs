@@ -1,9 +1,9 @@
-//! A small HTTP client of a sandbox (control API and gateway), used by the scenario runner and
-//! the command line, so the same code drives a remote sandbox and the server's own.
+//! The gateway side of a scenario: token requests and business calls go over HTTP to the
+//! sandbox's base URL, as a merchant's client would send them. Control steps go through the
+//! [`Control`](crate::client::Control) trait instead.
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use reqwest::Method;
 use serde_json::Value;
 
@@ -12,14 +12,14 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// One answer.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Answer {
+pub struct Reply {
     /// HTTP status.
     pub status: u16,
     /// The body as JSON, or as a JSON string when it is not JSON (empty: `null`).
     pub body: Value,
 }
 
-impl Answer {
+impl Reply {
     /// `error.code` of a control error, or `errCode` of a gateway answer.
     pub fn code(&self) -> Option<&str> {
         self.body["error"]["code"]
@@ -70,17 +70,15 @@ pub fn describe(e: &reqwest::Error) -> String {
     text
 }
 
-/// A client of one sandbox.
+/// The gateway of one sandbox, reached over HTTP.
 #[derive(Debug, Clone)]
-pub struct Sandbox {
+pub struct Gateway {
     base: String,
-    control: String,
-    admin_token: Option<String>,
     http: reqwest::Client,
 }
 
-impl Sandbox {
-    /// A client of the sandbox at `base` (e.g. `http://127.0.0.1:8080`).
+impl Gateway {
+    /// The gateway of the sandbox at `base` (e.g. `http://127.0.0.1:8080`).
     pub fn new(base: &str) -> Result<Self, String> {
         let http = reqwest::Client::builder()
             .user_agent(concat!(
@@ -93,22 +91,12 @@ impl Sandbox {
             .build()
             .map_err(|e| describe(&e))?;
         let base = base.trim_end_matches('/').to_owned();
-        Ok(Self {
-            control: base.clone(),
-            base,
-            admin_token: None,
-            http,
-        })
+        Ok(Self { base, http })
     }
 
-    /// Where the control API is, when it has its own port (`--admin-port`), and the admin token
-    /// (`--admin-token`) it needs. Requests to `/__mock/…` go there, with the token.
-    pub fn with_control(mut self, control: Option<&str>, admin_token: Option<String>) -> Self {
-        if let Some(control) = control {
-            self.control = control.trim_end_matches('/').to_owned();
-        }
-        self.admin_token = admin_token.filter(|t| !t.is_empty());
-        self
+    /// The HTTP client it sends with (no proxy, its own `User-Agent`).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
     }
 
     /// The base URL.
@@ -125,20 +113,12 @@ impl Sandbox {
         headers: &[(&str, String)],
         body: Option<Vec<u8>>,
         timeout: Option<Duration>,
-    ) -> Result<Answer, String> {
-        let is_control = path.starts_with("/__mock");
-        let url = if is_control {
-            format!("{}{path}", self.control)
-        } else {
-            format!("{}{path}", self.base)
-        };
+    ) -> Result<Reply, String> {
+        let url = format!("{}{path}", self.base);
         let mut request = self
             .http
             .request(method.clone(), &url)
             .timeout(timeout.unwrap_or(DEFAULT_TIMEOUT));
-        if let (true, Some(token)) = (is_control, &self.admin_token) {
-            request = request.bearer_auth(token);
-        }
         for (name, value) in headers {
             request = request.header(*name, value);
         }
@@ -161,43 +141,7 @@ impl Sandbox {
         } else {
             serde_json::from_str(&text).unwrap_or(Value::String(text))
         };
-        Ok(Answer { status, body })
-    }
-
-    /// Sends JSON (or nothing) to a control route.
-    pub async fn control(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&Value>,
-    ) -> Result<Answer, String> {
-        let (headers, bytes) = match body {
-            Some(b) => (
-                vec![("content-type", "application/json".to_owned())],
-                Some(b.to_string().into_bytes()),
-            ),
-            None => (Vec::new(), None),
-        };
-        self.request(method, path, &headers, bytes, None).await
-    }
-
-    /// `GET` a control route and expect 200.
-    pub async fn get_ok(&self, path: &str) -> Result<Value, String> {
-        let answer = self.control(Method::GET, path, None).await?;
-        if answer.status == 200 {
-            Ok(answer.body)
-        } else {
-            Err(format!("GET {path} answered {}", answer.summary()))
-        }
-    }
-
-    /// The sandbox's current time, from `GET /__mock/clock`.
-    pub async fn now(&self) -> Result<DateTime<Utc>, String> {
-        let clock = self.get_ok("/__mock/clock").await?;
-        let now = clock["now"].as_str().unwrap_or_default();
-        DateTime::parse_from_rfc3339(now)
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|e| format!("GET /__mock/clock answered an unreadable time {now:?}: {e}"))
+        Ok(Reply { status, body })
     }
 }
 

@@ -1,32 +1,29 @@
 //! Expectation steps: they read the sandbox's records and explain any difference in words.
 
 use chrono::DateTime;
-use reqwest::Method;
+use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::client::{query, segment};
-use super::steps::{Args, Ctx};
+use super::steps::{Args, Ctx, failed};
+use crate::api::journal::RequestFilter;
+use crate::api::payscore::AuthorizationFilter;
 use crate::api::scenario::Kind;
+use crate::client::{ClientError, Control, NotificationFilter};
 
 /// Makes every attempt that is due now and waits for those in flight (an advance by 0), so an
 /// expectation sees the deliveries the previous steps set off.
-async fn settle(ctx: &Ctx<'_>) -> Result<(), String> {
-    let answer = ctx
-        .sandbox
-        .control(
-            Method::POST,
-            "/__mock/clock/advance",
-            Some(&json!({ "seconds": 0 })),
-        )
-        .await?;
-    if answer.status == 200 {
-        Ok(())
-    } else {
-        Err(format!(
-            "POST /__mock/clock/advance answered {}",
-            answer.summary()
-        ))
-    }
+async fn settle<C: Control>(ctx: &Ctx<'_, C>) -> Result<(), String> {
+    ctx.control
+        .advance_secs(0.0)
+        .await
+        .map(drop)
+        .map_err(|e| failed("POST /__mock/clock/advance", &e))
+}
+
+/// The JSON the control API answers for `value`, which the expectations read.
+fn json_of<T: Serialize>(what: &str, value: Result<T, ClientError>) -> Result<Value, String> {
+    let value = value.map_err(|e| failed(what, &e))?;
+    serde_json::to_value(value).map_err(|e| format!("{what}: {e}"))
 }
 
 fn plural(n: usize, one: &str) -> String {
@@ -93,7 +90,7 @@ fn join<T: ToString>(items: &[T]) -> String {
         .join(", ")
 }
 
-async fn find_notification(ctx: &Ctx<'_>, args: &Args) -> Result<Value, String> {
+async fn find_notification<C: Control>(ctx: &Ctx<'_, C>, args: &Args) -> Result<Value, String> {
     let app = args.str("app").map(|a| ctx.app_id(a));
     let filters = [
         ("appId", app),
@@ -101,10 +98,8 @@ async fn find_notification(ctx: &Ctx<'_>, args: &Args) -> Result<Value, String> 
         ("eventType", args.str("eventType").map(str::to_owned)),
     ];
     if let Some(id) = args.str("notification") {
-        let n = ctx
-            .sandbox
-            .get_ok(&format!("/__mock/notifications/{}", segment(id)))
-            .await?;
+        let what = format!("GET /__mock/notifications/{id}");
+        let n = json_of(&what, ctx.control.notification(id).await)?;
         for (field, wanted) in &filters {
             if let Some(wanted) = wanted {
                 let actual = n[*field].as_str().unwrap_or_default();
@@ -121,17 +116,23 @@ async fn find_notification(ctx: &Ctx<'_>, args: &Args) -> Result<Value, String> 
         .iter()
         .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={v}")))
         .collect();
-    let list = ctx
-        .sandbox
-        .get_ok(&format!("/__mock/notifications{}", query(&filters)))
-        .await?;
-    list["notifications"]
-        .as_array()
+    let [(_, app_id), (_, open_id), (_, event_type)] = filters;
+    let filter = NotificationFilter {
+        app_id,
+        open_id,
+        event_type,
+        ..NotificationFilter::default()
+    };
+    let list = json_of(
+        "GET /__mock/notifications",
+        ctx.control.notifications(&filter).await,
+    )?;
+    list.as_array()
         .and_then(|l| l.first().cloned())
         .ok_or_else(|| format!("no notification matches {}", wanted.join(", ")))
 }
 
-async fn expect_notification(ctx: &Ctx<'_>, args: &Args) -> Result<Value, String> {
+async fn expect_notification<C: Control>(ctx: &Ctx<'_, C>, args: &Args) -> Result<Value, String> {
     settle(ctx).await?;
     let n = find_notification(ctx, args).await?;
     let id = n["id"].as_str().unwrap_or("?");
@@ -164,22 +165,20 @@ async fn expect_notification(ctx: &Ctx<'_>, args: &Args) -> Result<Value, String
     Ok(n)
 }
 
-async fn expect_deliveries(ctx: &Ctx<'_>, args: &Args) -> Result<Value, String> {
+async fn expect_deliveries<C: Control>(ctx: &Ctx<'_, C>, args: &Args) -> Result<Value, String> {
     settle(ctx).await?;
     let app = ctx.app_id(args.need_str("app")?);
     let outcome = args.str("outcome");
     let want = args.u64("count").unwrap_or_default() as usize;
-    let list = ctx
-        .sandbox
-        .get_ok(&format!(
-            "/__mock/notifications{}",
-            query(&[("appId", Some(app.clone()))])
-        ))
-        .await?;
-    let notifications = list["notifications"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let filter = NotificationFilter {
+        app_id: Some(app.clone()),
+        ..NotificationFilter::default()
+    };
+    let list = json_of(
+        "GET /__mock/notifications",
+        ctx.control.notifications(&filter).await,
+    )?;
+    let notifications = list.as_array().cloned().unwrap_or_default();
     let mut found = 0;
     let mut seen = Vec::new();
     for n in notifications.iter().rev() {
@@ -220,37 +219,30 @@ async fn expect_deliveries(ctx: &Ctx<'_>, args: &Args) -> Result<Value, String> 
     Ok(json!({ "count": found, "notifications": notifications.len() }))
 }
 
-async fn expect_journal(ctx: &Ctx<'_>, args: &Args) -> Result<Value, String> {
+async fn expect_journal<C: Control>(ctx: &Ctx<'_, C>, args: &Args) -> Result<Value, String> {
     let app = args.str("app").map(|a| ctx.app_id(a));
     let filters = [
         ("appId", app),
         ("path", args.str("path").map(str::to_owned)),
         ("outcome", args.str("outcome").map(str::to_owned)),
     ];
-    let mut pairs = filters.to_vec();
-    pairs.push(("limit", Some("1000".to_owned())));
-    let answer = ctx
-        .sandbox
-        .control(
-            Method::GET,
-            &format!("/__mock/requests{}", query(&pairs)),
-            None,
-        )
-        .await?;
-    // A journal with a smaller cap on `limit` refuses 1000: ask again with its default.
-    let journal = if answer.status == 400 {
-        ctx.sandbox
-            .get_ok(&format!("/__mock/requests{}", query(&filters)))
-            .await?
-    } else if answer.status == 200 {
-        answer.body
-    } else {
-        return Err(format!(
-            "GET /__mock/requests answered {}",
-            answer.summary()
-        ));
+    let mut filter = RequestFilter {
+        app_id: filters[0].1.clone(),
+        path: filters[1].1.clone(),
+        outcome: filters[2].1.clone(),
+        method: None,
+        limit: Some(1000),
     };
-    let entries = journal["requests"].as_array().cloned().unwrap_or_default();
+    let what = "GET /__mock/requests";
+    let journal = match ctx.control.requests(&filter).await {
+        // A journal with a smaller cap on `limit` refuses 1000: ask again with its default.
+        Err(ClientError::Control { status: 400, .. }) => {
+            filter.limit = None;
+            json_of(what, ctx.control.requests(&filter).await)?
+        }
+        other => json_of(what, other)?,
+    };
+    let entries = journal.as_array().cloned().unwrap_or_default();
     let want = args.u64("count").unwrap_or_default() as usize;
     if entries.len() != want {
         let wanted: Vec<String> = filters
@@ -294,20 +286,19 @@ async fn expect_journal(ctx: &Ctx<'_>, args: &Args) -> Result<Value, String> {
     Ok(json!({ "count": entries.len() }))
 }
 
-async fn expect_authorization(ctx: &Ctx<'_>, args: &Args) -> Result<Value, String> {
+async fn expect_authorization<C: Control>(ctx: &Ctx<'_, C>, args: &Args) -> Result<Value, String> {
     let app = ctx.app_id(args.need_str("app")?);
     let open_id = args.need_str("openId")?;
     let state = args.need_str("state")?;
-    let list = ctx
-        .sandbox
-        .get_ok(&format!(
-            "/__mock/payscore/authorizations{}",
-            query(&[
-                ("appId", Some(app.clone())),
-                ("openId", Some(open_id.to_owned()))
-            ])
-        ))
-        .await?;
+    let filter = AuthorizationFilter {
+        app_id: Some(app.clone()),
+        open_id: Some(open_id.to_owned()),
+        state: None,
+    };
+    let list = json_of(
+        "GET /__mock/payscore/authorizations",
+        ctx.control.authorization_list(&filter).await,
+    )?;
     let auth = list["authorizations"]
         .as_array()
         .and_then(|l| l.first().cloned())
@@ -323,14 +314,12 @@ async fn expect_authorization(ctx: &Ctx<'_>, args: &Args) -> Result<Value, Strin
     Ok(auth)
 }
 
-async fn expect_sink(ctx: &Ctx<'_>, args: &Args) -> Result<Value, String> {
+async fn expect_sink<C: Control>(ctx: &Ctx<'_, C>, args: &Args) -> Result<Value, String> {
     settle(ctx).await?;
     let app = ctx.app_id(args.need_str("app")?);
-    let sink = ctx
-        .sandbox
-        .get_ok(&format!("/__mock/sink/{}", segment(&app)))
-        .await?;
-    let received = sink["received"].as_array().cloned().unwrap_or_default();
+    let what = format!("GET /__mock/sink/{app}");
+    let received = json_of(&what, ctx.control.sink(&app).await)?;
+    let received = received.as_array().cloned().unwrap_or_default();
     let sign_valid = args.value("signValid").and_then(Value::as_bool);
     let event_type = args.str("eventType");
     let matching = received
@@ -360,7 +349,11 @@ async fn expect_sink(ctx: &Ctx<'_>, args: &Args) -> Result<Value, String> {
 }
 
 /// Runs one expectation step.
-pub async fn execute(ctx: &Ctx<'_>, kind: Kind, args: &Args) -> Result<Value, String> {
+pub async fn execute<C: Control>(
+    ctx: &Ctx<'_, C>,
+    kind: Kind,
+    args: &Args,
+) -> Result<Value, String> {
     match kind {
         Kind::ExpectNotification => expect_notification(ctx, args).await,
         Kind::ExpectDeliveries => expect_deliveries(ctx, args).await,

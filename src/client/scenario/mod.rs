@@ -24,6 +24,6 @@ pub(crate) mod steps;
 
 pub use crate::api::scenario::refs::{Bindings, is_whole_reference};
 pub use crate::api::scenario::{Field, Kind, Scenario, ScenarioError, Step, Ty};
-pub use client::{Answer, Sandbox, describe, query, segment};
+pub use client::{Gateway, Reply, describe, query, segment};
 pub use report::{Failure, Report, StepReport};
-pub use runner::{run, run_on};
+pub use runner::{run, run_with};

@@ -1,15 +1,17 @@
-//! Runs a scenario's steps in order against a sandbox, over HTTP.
+//! Runs a scenario's steps in order against a sandbox: control steps through the [`Control`]
+//! trait (over HTTP, or in process on the server), gateway steps over HTTP.
 
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::client::Sandbox;
+use super::client::Gateway;
 use super::report::{Failure, Report, StepReport};
-use super::steps::{Args, Ctx, execute};
+use super::steps::{Args, Ctx, execute, failed};
 use crate::api::scenario::refs::Bindings;
 use crate::api::scenario::{Scenario, Step, check_fields};
+use crate::client::{Control, ControlClient};
 use crate::protocol::timefmt::rfc3339_beijing;
 
 fn millis(since: Instant) -> u64 {
@@ -32,7 +34,7 @@ fn blank(index: usize, step: &Step) -> StepReport {
     }
 }
 
-async fn run_step(ctx: &Ctx<'_>, step: &Step) -> Result<Value, String> {
+async fn run_step<C: Control>(ctx: &Ctx<'_, C>, step: &Step) -> Result<Value, String> {
     let resolved = ctx.bindings.resolve(&Value::Object(step.fields.clone()))?;
     let Value::Object(fields) = resolved else {
         return Err("the step's fields did not resolve to an object".into());
@@ -53,16 +55,27 @@ async fn run_step(ctx: &Ctx<'_>, step: &Step) -> Result<Value, String> {
 /// # Ok(()) }
 /// ```
 pub async fn run(scenario: &Scenario, base_url: &str) -> Report {
-    match Sandbox::new(base_url) {
-        Ok(sandbox) => run_on(scenario, sandbox).await,
+    match Gateway::new(base_url) {
+        Ok(gateway) => {
+            let control = ControlClient::with_http_client(base_url, gateway.http().clone());
+            run_with(scenario, &control, &gateway).await
+        }
         Err(e) => unreachable_report(scenario, e, Instant::now()),
     }
 }
 
-/// Runs a scenario with a configured client (separate control URL, admin token).
-pub async fn run_on(scenario: &Scenario, sandbox: Sandbox) -> Report {
+/// Runs a scenario with its control steps through `control` (a [`ControlClient`], or the
+/// server's own sandbox in process) and its gateway steps through `gateway`.
+pub async fn run_with<C: Control>(scenario: &Scenario, control: &C, gateway: &Gateway) -> Report {
     let started = Instant::now();
-    let mut bindings = Bindings::new(sandbox.base());
+    let now = || async {
+        control
+            .clock()
+            .await
+            .map(|clock| clock.now)
+            .map_err(|e| failed("GET /__mock/clock", &e))
+    };
+    let mut bindings = Bindings::new(gateway.base());
     let mut reports = Vec::with_capacity(scenario.steps.len());
     let mut first_failure = None;
     let mut sandbox_start = None;
@@ -74,7 +87,7 @@ pub async fn run_on(scenario: &Scenario, sandbox: Sandbox) -> Report {
             reports.push(report);
             continue;
         }
-        let now = sandbox.now().await;
+        let now = now().await;
         if let (Ok(now), Some((i, before))) = (&now, previous) {
             if let Some(r) = reports.get_mut(i) {
                 r.sandbox_seconds = Some((*now - before).num_seconds());
@@ -87,7 +100,8 @@ pub async fn run_on(scenario: &Scenario, sandbox: Sandbox) -> Report {
                 sandbox_start.get_or_insert_with(|| rfc3339_beijing(now));
                 previous = Some((index, now));
                 let ctx = Ctx {
-                    sandbox: &sandbox,
+                    control,
+                    gateway,
                     bindings: &bindings,
                 };
                 run_step(&ctx, step).await
@@ -115,7 +129,7 @@ pub async fn run_on(scenario: &Scenario, sandbox: Sandbox) -> Report {
         }
         reports.push(report);
     }
-    let end = sandbox.now().await.ok();
+    let end = now().await.ok();
     if let (Some(end), Some((i, before))) = (end, previous) {
         if let Some(r) = reports.get_mut(i) {
             r.sandbox_seconds = Some((end - before).num_seconds());

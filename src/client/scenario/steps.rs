@@ -3,12 +3,15 @@
 use std::time::Duration;
 
 use reqwest::Method;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
-use super::client::{Answer, Sandbox, query, segment};
+use super::client::{Gateway, Reply};
 use super::expect::{self, describe_state};
 use crate::api::scenario::Kind;
 use crate::api::scenario::refs::Bindings;
+use crate::client::{ClientError, Control, WaitFor};
 use crate::protocol::signing::{
     TokenSignMethod, open_body_sig_header, open_body_signature, token_signature,
 };
@@ -40,15 +43,17 @@ impl Args {
     }
 }
 
-/// What steps share: the sandbox and the outputs so far.
-pub struct Ctx<'a> {
-    /// The sandbox the scenario runs against.
-    pub sandbox: &'a Sandbox,
+/// What steps share: the sandbox's control API, its gateway, and the outputs so far.
+pub struct Ctx<'a, C> {
+    /// The control API of the sandbox the scenario runs against.
+    pub control: &'a C,
+    /// Its gateway, for token requests and business calls.
+    pub gateway: &'a Gateway,
     /// Earlier outputs.
     pub bindings: &'a Bindings,
 }
 
-impl Ctx<'_> {
+impl<C: Control> Ctx<'_, C> {
     /// `app` names an earlier step whose output has an `appId`, or is an appId itself.
     pub fn app_id(&self, app: &str) -> String {
         self.bindings
@@ -58,18 +63,83 @@ impl Ctx<'_> {
             .to_owned()
     }
 
-    /// The app's record from `GET /__mock/apps/{appId}`.
-    async fn app(&self, app_id: &str) -> Result<Value, String> {
-        self.sandbox
-            .get_ok(&format!("/__mock/apps/{}", segment(app_id)))
+    /// The app's record.
+    async fn app_key(&self, app_id: &str) -> Result<String, String> {
+        self.control
+            .app(app_id)
             .await
-            .map_err(|e| format!("cannot read app {app_id}: {e}"))
+            .map(|app| app.app_key)
+            .map_err(|e| format!("cannot read app {app_id}: {}", said(&e)))
     }
 
     /// The sandbox's time as the gateway's `yyyyMMddHHmmss`.
     async fn timestamp(&self) -> Result<String, String> {
-        Ok(format_compact(self.sandbox.now().await?))
+        let clock = self
+            .control
+            .clock()
+            .await
+            .map_err(|e| failed("GET /__mock/clock", &e))?;
+        Ok(format_compact(clock.now))
     }
+}
+
+/// `HTTP 409 AUTHORIZATION_ALREADY_OPEN: …` for a refusal, the error itself otherwise.
+pub fn said(e: &ClientError) -> String {
+    match e {
+        ClientError::Control {
+            status,
+            code,
+            message,
+        } => format!("HTTP {status} {code}: {message}"),
+        other => other.to_string(),
+    }
+}
+
+/// `GET /__mock/clock answered HTTP …` — a failed control call, for a failure message.
+pub fn failed(what: &str, e: &ClientError) -> String {
+    match e {
+        ClientError::Control { .. } => format!("{what} answered {}", said(e)),
+        other => format!("{what} failed: {other}"),
+    }
+}
+
+/// A control refusal as the answer it was on the wire, so `expect` can be checked against it.
+fn refusal(e: &ClientError) -> Option<Reply> {
+    match e {
+        ClientError::Control {
+            status,
+            code,
+            message,
+        } => Some(Reply {
+            status: *status,
+            body: json!({ "error": { "code": code, "message": message } }),
+        }),
+        _ => None,
+    }
+}
+
+/// A step field as the control API's request type.
+fn field<T: DeserializeOwned>(args: &Args, name: &str) -> Result<T, String> {
+    let value = args.value(name).cloned().unwrap_or_else(|| json!({}));
+    serde_json::from_value(value).map_err(|e| format!("{name} is not valid: {e}"))
+}
+
+/// The outcome of a control call checked against `expect` (success is `ok`): the answer's JSON.
+fn answered<T: Serialize>(
+    what: &str,
+    result: Result<T, ClientError>,
+    expect: Option<&Value>,
+    ok: u16,
+) -> Result<Value, String> {
+    let reply = match result {
+        Ok(value) => Reply {
+            status: ok,
+            body: serde_json::to_value(value).map_err(|e| format!("{what}: {e}"))?,
+        },
+        Err(e) => refusal(&e).ok_or_else(|| failed(what, &e))?,
+    };
+    check(what, &reply, expect, (ok, None))?;
+    Ok(reply.body)
 }
 
 fn nonce() -> String {
@@ -80,7 +150,7 @@ fn nonce() -> String {
 /// default status and code.
 fn check(
     what: &str,
-    answer: &Answer,
+    answer: &Reply,
     expect: Option<&Value>,
     default: (u16, Option<&str>),
 ) -> Result<(), String> {
@@ -109,34 +179,19 @@ fn check(
     Err(message)
 }
 
-/// A control request whose success is `ok` (or what `expect` says); answers the body.
-async fn control(
-    ctx: &Ctx<'_>,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-    expect: Option<&Value>,
-    ok: u16,
-) -> Result<Value, String> {
-    let answer = ctx
-        .sandbox
-        .control(method.clone(), path, body.as_ref())
-        .await?;
-    check(&format!("{method} {path}"), &answer, expect, (ok, None))?;
-    Ok(answer.body)
-}
-
 /// Deletes one fault or stub (a missing one counts as cleared) or all of them.
-async fn clear(ctx: &Ctx<'_>, collection: &str, id: Option<&str>) -> Result<Value, String> {
-    let path = match id {
-        Some(id) => format!("/__mock/{collection}/{}", segment(id)),
-        None => format!("/__mock/{collection}"),
+fn cleared(what: &str, id: Option<&str>, result: Result<(), ClientError>) -> Result<Value, String> {
+    let gone = match &result {
+        Ok(()) => false,
+        Err(ClientError::Control {
+            status: 404, code, ..
+        }) if id.is_some() && code != "ROUTE_NOT_FOUND" => true,
+        Err(e) => {
+            let reply = refusal(e).ok_or_else(|| failed(what, e))?;
+            check(what, &reply, None, (204, None))?;
+            false
+        }
     };
-    let answer = ctx.sandbox.control(Method::DELETE, &path, None).await?;
-    let gone = answer.status == 404 && id.is_some() && answer.code() != Some("ROUTE_NOT_FOUND");
-    if answer.status != 204 && !gone {
-        check(&format!("DELETE {path}"), &answer, None, (204, None))?;
-    }
     Ok(json!({ "cleared": id.unwrap_or("all"), "alreadyGone": gone }))
 }
 
@@ -148,32 +203,37 @@ fn pick(args: &Args, names: &[&str]) -> Map<String, Value> {
 }
 
 /// Signs and sends a token request for `app_id`, at sandbox time.
-pub async fn request_token(
-    ctx: &Ctx<'_>,
+pub async fn request_token<C: Control>(
+    ctx: &Ctx<'_, C>,
     app_id: &str,
     sign_method: Option<&str>,
-) -> Result<Answer, String> {
+) -> Result<Reply, String> {
     let method = match sign_method.unwrap_or("SHA256") {
         "SHA256" => TokenSignMethod::Sha256,
         "SHA1" => TokenSignMethod::Sha1,
         other => return Err(format!("signMethod must be SHA256 or SHA1, not {other:?}")),
     };
-    let app = ctx.app(app_id).await?;
-    let key = app["appKey"].as_str().unwrap_or_default();
+    let key = ctx.app_key(app_id).await?;
     let (timestamp, nonce) = (ctx.timestamp().await?, nonce());
     let body = json!({
         "appId": app_id,
         "timestamp": timestamp,
         "nonce": nonce,
         "signMethod": sign_method.unwrap_or("SHA256"),
-        "signature": token_signature(method, app_id, &timestamp, &nonce, key),
+        "signature": token_signature(method, app_id, &timestamp, &nonce, &key),
     });
-    ctx.sandbox
-        .control(Method::POST, "/v1/token/access", Some(&body))
+    ctx.gateway
+        .request(
+            Method::POST,
+            "/v1/token/access",
+            &[("content-type", "application/json".to_owned())],
+            Some(body.to_string().into_bytes()),
+            None,
+        )
         .await
 }
 
-async fn call(ctx: &Ctx<'_>, args: &Args) -> Result<Value, String> {
+async fn call<C: Control>(ctx: &Ctx<'_, C>, args: &Args) -> Result<Value, String> {
     let app_id = ctx.app_id(args.need_str("app")?);
     let method_name = args.str("method").unwrap_or("POST").to_ascii_uppercase();
     let method = Method::from_bytes(method_name.as_bytes())
@@ -216,10 +276,9 @@ async fn call(ctx: &Ctx<'_>, args: &Args) -> Result<Value, String> {
             ));
         }
         "bodySig" => {
-            let app = ctx.app(&app_id).await?;
-            let key = app["appKey"].as_str().unwrap_or_default();
+            let key = ctx.app_key(&app_id).await?;
             let (timestamp, nonce) = (ctx.timestamp().await?, nonce());
-            let signature = open_body_signature(&app_id, &timestamp, &nonce, &body, key);
+            let signature = open_body_signature(&app_id, &timestamp, &nonce, &body, &key);
             headers.push((
                 "authorization",
                 open_body_sig_header(&app_id, &timestamp, &nonce, &signature),
@@ -233,7 +292,7 @@ async fn call(ctx: &Ctx<'_>, args: &Args) -> Result<Value, String> {
         }
     }
     let answer = ctx
-        .sandbox
+        .gateway
         .request(method.clone(), path, &headers, Some(body), None)
         .await?;
     // Without `expect`, any answer passes: the output shows what came back.
@@ -248,59 +307,62 @@ async fn call(ctx: &Ctx<'_>, args: &Args) -> Result<Value, String> {
     Ok(answer.body)
 }
 
-const WAIT_STATUSES: [&str; 4] = ["delivered", "exhausted", "settled", "pending"];
-
-async fn wait_notification(ctx: &Ctx<'_>, args: &Args) -> Result<Value, String> {
+async fn wait_notification<C: Control>(ctx: &Ctx<'_, C>, args: &Args) -> Result<Value, String> {
     let id = args.need_str("notification")?;
     let status = args.str("status").unwrap_or("delivered");
-    if !WAIT_STATUSES.contains(&status) {
-        return Err(format!(
-            "status must be one of {}, not {status:?}",
-            WAIT_STATUSES.join(", ")
-        ));
-    }
+    let wanted = match status {
+        "delivered" => WaitFor::Delivered,
+        "exhausted" => WaitFor::Exhausted,
+        "settled" => WaitFor::Settled,
+        "pending" => WaitFor::Pending,
+        other => {
+            return Err(format!(
+                "status must be one of delivered, exhausted, settled, pending, not {other:?}"
+            ));
+        }
+    };
     let timeout_ms = args.u64("timeoutMs").unwrap_or(10_000).min(300_000);
-    let path = format!(
-        "/__mock/notifications/{}/wait{}",
-        segment(id),
-        query(&[
-            ("status", Some(status.to_owned())),
-            ("timeoutMs", Some(timeout_ms.to_string())),
-        ])
-    );
-    let answer = ctx
-        .sandbox
-        .request(
-            Method::GET,
-            &path,
-            &[],
-            None,
-            Some(Duration::from_millis(timeout_ms) + Duration::from_secs(30)),
-        )
-        .await?;
-    match answer.status {
-        200 => Ok(answer.body),
-        408 => Err(format!(
-            "expected notification {id} to be {status} within {timeout_ms} ms, {}",
-            describe_state(&answer.body)
-        )),
-        _ => Err(format!("GET {path} answered {}", answer.summary())),
+    let waited = ctx
+        .control
+        .wait_for_notification(id, wanted, Duration::from_millis(timeout_ms))
+        .await;
+    match waited {
+        Ok(n) => serde_json::to_value(n).map_err(|e| e.to_string()),
+        Err(ClientError::WaitTimedOut { notification, .. }) => {
+            let n = serde_json::to_value(notification).map_err(|e| e.to_string())?;
+            Err(format!(
+                "expected notification {id} to be {status} within {timeout_ms} ms, {}",
+                describe_state(&n)
+            ))
+        }
+        Err(e) => Err(failed(&format!("GET /__mock/notifications/{id}/wait"), &e)),
     }
 }
 
 /// Runs one step with its resolved fields and returns its output.
-pub async fn execute(ctx: &Ctx<'_>, kind: Kind, args: &Args) -> Result<Value, String> {
+pub async fn execute<C: Control>(
+    ctx: &Ctx<'_, C>,
+    kind: Kind,
+    args: &Args,
+) -> Result<Value, String> {
     let expect = args.value("expect");
     let app = || args.need_str("app").map(|a| ctx.app_id(a));
+    let control = ctx.control;
     match kind {
         Kind::CreateApp => {
-            let body = args.value("app").cloned().unwrap_or_else(|| json!({}));
-            control(ctx, Method::POST, "/__mock/apps", Some(body), expect, 201).await
+            let spec = field(args, "app")?;
+            answered(
+                "POST /__mock/apps",
+                control.create_app(spec).await,
+                expect,
+                201,
+            )
         }
         Kind::UpdateApp => {
-            let path = format!("/__mock/apps/{}", segment(&app()?));
-            let patch = args.value("patch").cloned();
-            control(ctx, Method::PATCH, &path, patch, expect, 200).await
+            let app_id = app()?;
+            let patch = field(args, "patch")?;
+            let what = format!("PATCH /__mock/apps/{app_id}");
+            answered(&what, control.update_app(&app_id, patch).await, expect, 200)
         }
         Kind::Open | Kind::Close => {
             let mut body = pick(
@@ -308,43 +370,59 @@ pub async fn execute(ctx: &Ctx<'_>, kind: Kind, args: &Args) -> Result<Value, St
                 &["openId", "subOpenId", "authorizationCode", "callbackUrl"],
             );
             body.insert("appId".into(), Value::String(app()?));
-            let path = if kind == Kind::Open {
-                "/__mock/payscore/open"
+            let body = Value::Object(body);
+            let invalid = |e: serde_json::Error| format!("the step's fields are not valid: {e}");
+            if kind == Kind::Open {
+                let request = serde_json::from_value(body).map_err(invalid)?;
+                answered(
+                    "POST /__mock/payscore/open",
+                    control.open(request).await,
+                    expect,
+                    201,
+                )
             } else {
-                "/__mock/payscore/close"
-            };
-            control(
-                ctx,
-                Method::POST,
-                path,
-                Some(Value::Object(body)),
+                let request = serde_json::from_value(body).map_err(invalid)?;
+                let what = "POST /__mock/payscore/close";
+                answered(what, control.close_with(request).await, expect, 201)
+            }
+        }
+        Kind::Advance => {
+            let seconds = args.value("seconds").and_then(Value::as_f64).unwrap_or(0.0);
+            let what = "POST /__mock/clock/advance";
+            answered(what, control.advance_secs(seconds).await, None, 200)
+        }
+        Kind::SetFault => {
+            let spec = field(args, "fault")?;
+            answered(
+                "POST /__mock/faults",
+                control.add_fault(spec).await,
                 expect,
                 201,
             )
-            .await
         }
-        Kind::Advance => {
-            let body = json!({ "seconds": args.value("seconds").cloned().unwrap_or(json!(0)) });
-            control(
-                ctx,
-                Method::POST,
-                "/__mock/clock/advance",
-                Some(body),
-                None,
-                200,
-            )
-            .await
-        }
-        Kind::SetFault => {
-            let body = args.value("fault").cloned();
-            control(ctx, Method::POST, "/__mock/faults", body, expect, 201).await
-        }
-        Kind::ClearFault => clear(ctx, "faults", args.str("fault")).await,
+        Kind::ClearFault => match args.str("fault") {
+            Some(id) => {
+                let what = format!("DELETE /__mock/faults/{id}");
+                cleared(&what, Some(id), control.remove_fault(id).await)
+            }
+            None => cleared("DELETE /__mock/faults", None, control.clear_faults().await),
+        },
         Kind::Stub => {
-            let body = args.value("stub").cloned();
-            control(ctx, Method::POST, "/__mock/stubs", body, expect, 201).await
+            let spec = field(args, "stub")?;
+            answered(
+                "POST /__mock/stubs",
+                control.add_stub(spec).await,
+                expect,
+                201,
+            )
         }
-        Kind::ClearStub => clear(ctx, "stubs", args.str("stub")).await,
+        Kind::ClearStub => match args.str("stub") {
+            Some(id) => {
+                let what = format!("DELETE /__mock/stubs/{id}");
+                cleared(&what, Some(id), control.remove_stub(id).await)
+            }
+            None => cleared("DELETE /__mock/stubs", None, control.clear_stubs().await),
+        },
         Kind::WaitNotification => wait_notification(ctx, args).await,
         Kind::RequestToken => {
             let answer = request_token(ctx, &app()?, args.str("signMethod")).await?;

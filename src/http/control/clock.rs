@@ -57,13 +57,18 @@ async fn advance(
     state: Data<AppState>,
 ) -> Result<HttpResponse, ControlError> {
     let body: Advance = parse_json(&req, payload, &state).await?;
-    if !body.seconds.is_finite() || body.seconds < 0.0 || body.seconds > MAX_ADVANCE_SECS {
+    Ok(HttpResponse::Ok().json(advance_by(&state, body.seconds).await?))
+}
+
+/// Advances the clock by `seconds`, making every attempt due on the way.
+pub(super) async fn advance_by(state: &AppState, seconds: f64) -> Result<Advanced, ControlError> {
+    if !seconds.is_finite() || !(0.0..=MAX_ADVANCE_SECS).contains(&seconds) {
         return Err(ControlError::Validation(
             "seconds must be a number from 0 to 315360000 (ten years); to go back, PUT /__mock/clock"
                 .into(),
         ));
     }
-    let by = Duration::milliseconds((body.seconds * 1000.0).round() as i64);
+    let by = Duration::milliseconds((seconds * 1000.0).round() as i64);
     if !state
         .clock
         .now()
@@ -74,12 +79,12 @@ async fn advance(
     }
     let report = state.notify.advance(by).await;
     let clock = state.clock.view();
-    tracing::info!(seconds = body.seconds, now = %rfc3339_beijing(clock.now), attempts = report.attempts, "advanced clock");
-    Ok(HttpResponse::Ok().json(Advanced {
+    tracing::info!(seconds, now = %rfc3339_beijing(clock.now), attempts = report.attempts, "advanced clock");
+    Ok(Advanced {
         clock,
         attempts: report.attempts as u64,
         exhausted: report.exhausted as u64,
-    }))
+    })
 }
 
 #[derive(Deserialize)]

@@ -43,10 +43,23 @@ async fn add(
     state: Data<AppState>,
 ) -> Result<HttpResponse, ControlError> {
     let spec: FaultSpec = parse_json(&req, payload, &state).await?;
-    let fault = state
+    Ok(HttpResponse::Created().json(add_fault(&state, spec)?))
+}
+
+/// Registers a fault.
+pub(super) fn add_fault(state: &AppState, spec: FaultSpec) -> Result<Fault, ControlError> {
+    state
         .add_fault(spec)
-        .map_err(|e| ControlError::Validation(e.to_string()))?;
-    Ok(HttpResponse::Created().json(fault))
+        .map_err(|e| ControlError::Validation(e.to_string()))
+}
+
+/// Deletes a fault, releasing what it held back.
+pub(super) fn remove_fault(state: &AppState, id: &str) -> Result<(), ControlError> {
+    if state.remove_fault(id) {
+        Ok(())
+    } else {
+        Err(not_found(id))
+    }
 }
 
 async fn list(state: Data<AppState>) -> HttpResponse {
@@ -59,9 +72,7 @@ async fn get(id: Path<String>, state: Data<AppState>) -> Result<HttpResponse, Co
 }
 
 async fn remove(id: Path<String>, state: Data<AppState>) -> Result<HttpResponse, ControlError> {
-    if !state.remove_fault(&id) {
-        return Err(not_found(&id));
-    }
+    remove_fault(&state, &id)?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -4,7 +4,7 @@ use actix_web::HttpResponse;
 use actix_web::web::{Data, Query};
 use serde_json::json;
 
-use crate::api::journal::RequestFilter;
+use crate::api::journal::{Entry, RequestFilter};
 use crate::domain::journal::store::JournalFilter;
 use crate::http::control::ControlError;
 use crate::http::control::route::{Group, Route};
@@ -29,7 +29,12 @@ async fn list(
     query: Query<RequestFilter>,
     state: Data<AppState>,
 ) -> Result<HttpResponse, ControlError> {
-    let q = query.into_inner();
+    let entries = requests(&state, query.into_inner())?;
+    Ok(HttpResponse::Ok().json(json!({ "requests": entries })))
+}
+
+/// Journal entries matching `q`, newest first, at most `q.limit` (default 1000).
+pub(super) fn requests(state: &AppState, q: RequestFilter) -> Result<Vec<Entry>, ControlError> {
     if let Some(o) = &q.outcome {
         if !OUTCOMES.contains(&o.as_str()) {
             return Err(ControlError::InvalidQuery(format!(
@@ -44,8 +49,7 @@ async fn list(
         outcome: q.outcome,
         method: q.method,
     };
-    let entries = state.journal.list(&filter, q.limit.unwrap_or(1000));
-    Ok(HttpResponse::Ok().json(json!({ "requests": entries })))
+    Ok(state.journal.list(&filter, q.limit.unwrap_or(1000)))
 }
 
 async fn clear(state: Data<AppState>) -> HttpResponse {

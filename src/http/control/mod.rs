@@ -8,6 +8,7 @@ mod error;
 pub(crate) mod faults;
 mod journal;
 mod json;
+pub(crate) mod local;
 pub(crate) mod notify;
 pub mod openapi;
 pub(crate) mod payscore;

@@ -69,19 +69,33 @@ async fn list(
     state: Data<AppState>,
 ) -> Result<HttpResponse, ControlError> {
     let q = query.into_inner();
+    let status = q.status.as_deref().map(parse_status).transpose()?;
     let filter = Filter {
         app_id: q.app_id,
         open_id: q.open_id,
         event_type: q.event_type,
-        status: q.status.as_deref().map(parse_status).transpose()?,
+        status,
     };
-    let notifications = state.notify.list(&filter, q.limit.unwrap_or(DEFAULT_LIMIT));
+    let notifications = list_notifications(&state, &filter, q.limit);
     Ok(HttpResponse::Ok().json(json!({ "notifications": notifications })))
 }
 
+/// Matching notifications, newest first, at most `limit` (default 100).
+pub(super) fn list_notifications(
+    state: &AppState,
+    filter: &Filter,
+    limit: Option<usize>,
+) -> Vec<Notification> {
+    state.notify.list(filter, limit.unwrap_or(DEFAULT_LIMIT))
+}
+
+/// One notification.
+pub(super) fn notification(state: &AppState, id: &str) -> Result<Notification, ControlError> {
+    state.notify.get(id).ok_or_else(|| not_found(id))
+}
+
 async fn get(id: Path<String>, state: Data<AppState>) -> Result<HttpResponse, ControlError> {
-    let n = state.notify.get(&id).ok_or_else(|| not_found(&id))?;
-    Ok(HttpResponse::Ok().json(n))
+    Ok(HttpResponse::Ok().json(notification(&state, &id)?))
 }
 
 #[derive(Deserialize)]
@@ -96,8 +110,24 @@ async fn wait(
     query: Query<WaitQuery>,
     state: Data<AppState>,
 ) -> Result<HttpResponse, ControlError> {
-    let wanted = query.status.clone().unwrap_or_else(|| "settled".to_owned());
-    let done: Box<dyn Fn(&Notification) -> bool> = match wanted.as_str() {
+    let (reached, n) = wait_for(&state, &id, query.status.as_deref(), query.timeout_ms).await?;
+    Ok(if reached {
+        HttpResponse::Ok().json(n)
+    } else {
+        HttpResponse::RequestTimeout().json(n)
+    })
+}
+
+/// Waits until the notification is `wanted` (default `settled`) or `timeout_ms` (default
+/// 10 s, at most 300 s) has passed; answers whether it is, and the notification.
+pub(super) async fn wait_for(
+    state: &AppState,
+    id: &str,
+    wanted: Option<&str>,
+    timeout_ms: Option<u64>,
+) -> Result<(bool, Notification), ControlError> {
+    let wanted = wanted.unwrap_or("settled");
+    let done: Box<dyn Fn(&Notification) -> bool + Send + Sync> = match wanted {
         "settled" => Box::new(|n: &Notification| n.status.is_settled()),
         other => {
             let status = parse_status(other).map_err(|_| {
@@ -108,17 +138,12 @@ async fn wait(
             Box::new(move |n: &Notification| n.status == status)
         }
     };
-    let timeout = Duration::from_millis(query.timeout_ms.unwrap_or(10_000).min(MAX_WAIT_MS));
-    let (reached, n) = state
+    let timeout = Duration::from_millis(timeout_ms.unwrap_or(10_000).min(MAX_WAIT_MS));
+    state
         .notify
-        .wait_until(&id, done, timeout)
+        .wait_until(id, done, timeout)
         .await
-        .ok_or_else(|| not_found(&id))?;
-    Ok(if reached {
-        HttpResponse::Ok().json(n)
-    } else {
-        HttpResponse::RequestTimeout().json(n)
-    })
+        .ok_or_else(|| not_found(id))
 }
 
 #[derive(Deserialize, Default)]

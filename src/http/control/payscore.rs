@@ -28,7 +28,8 @@ pub(crate) const ROUTES: Group = Group::new(
     ],
 );
 
-fn refused(e: PayScoreError) -> ControlError {
+/// A refused transition in the control API's error shape.
+pub(super) fn refused(e: PayScoreError) -> ControlError {
     match e {
         PayScoreError::App(e) => e.into(),
         PayScoreError::Invalid(message) => ControlError::Validation(message),
@@ -66,13 +67,20 @@ async fn close(
 }
 
 async fn list(query: Query<AuthorizationFilter>, state: Data<AppState>) -> HttpResponse {
-    let authorizations = state.payscore.list(
-        query.app_id.as_deref(),
-        query.open_id.as_deref(),
-        query.state,
-    );
-    HttpResponse::Ok().json(AuthorizationList {
-        authorizations,
+    HttpResponse::Ok().json(authorization_list(&state, &query))
+}
+
+/// Matching authorisations, and how many the retention bound dropped.
+pub(super) fn authorization_list(
+    state: &AppState,
+    filter: &AuthorizationFilter,
+) -> AuthorizationList {
+    AuthorizationList {
+        authorizations: state.payscore.list(
+            filter.app_id.as_deref(),
+            filter.open_id.as_deref(),
+            filter.state,
+        ),
         dropped: state.payscore.dropped(),
-    })
+    }
 }

@@ -5,9 +5,9 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde_json::{Value, json};
 
 use crate::client::scenario::Scenario;
-use crate::client::scenario::client::Sandbox;
-use crate::client::scenario::runner::{run, run_on};
+use crate::client::scenario::{Gateway, run_with};
 use crate::domain::fixtures::{ScenarioFile, load_scenarios};
+use crate::http::control::local::InProcess;
 use crate::http::control::route::{Group, Route, SchemaRef};
 use crate::http::control::{ControlError, parse_json};
 use crate::sandbox::AppState;
@@ -81,14 +81,11 @@ async fn run_one(
         Err(e) => return Ok(invalid(&e)),
     };
     tracing::info!(scenario = %scenario.name, steps = scenario.steps.len(), "running scenario");
-    let report = match Sandbox::new(&state.base_url) {
-        Ok(sandbox) => {
-            let sandbox =
-                sandbox.with_control(Some(&state.control_url), state.config.admin_token.clone());
-            run_on(&scenario, sandbox).await
-        }
-        Err(_) => run(&scenario, &state.base_url).await,
-    };
+    // Control steps go to the sandbox in process; token requests and business calls go to
+    // the gateway over HTTP, as a merchant's client would send them.
+    let gateway = Gateway::new(&state.base_url)
+        .map_err(|e| ControlError::Validation(format!("the scenario runner cannot start: {e}")))?;
+    let report = run_with(&scenario, &InProcess(&state), &gateway).await;
     tracing::info!(scenario = %scenario.name, passed = report.passed, "scenario finished");
     Ok(HttpResponse::Ok().json(report))
 }

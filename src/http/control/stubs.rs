@@ -43,12 +43,26 @@ async fn add(
     state: Data<AppState>,
 ) -> Result<HttpResponse, ControlError> {
     let spec: StubSpec = parse_json(&req, payload, &state).await?;
+    Ok(HttpResponse::Created().json(add_stub(&state, spec)?))
+}
+
+/// Registers a stub.
+pub(super) fn add_stub(state: &AppState, spec: StubSpec) -> Result<Stub, ControlError> {
     let stub = state
         .stubs
         .add(spec, false)
         .map_err(|e| ControlError::Validation(e.to_string()))?;
     tracing::info!(id = %stub.id, method = %stub.method, path = %stub.path, "added stub");
-    Ok(HttpResponse::Created().json(stub))
+    Ok(stub)
+}
+
+/// Removes a stub.
+pub(super) fn remove_stub(state: &AppState, id: &str) -> Result<(), ControlError> {
+    if state.stubs.remove(id) {
+        Ok(())
+    } else {
+        Err(not_found(id))
+    }
 }
 
 async fn list(state: Data<AppState>) -> HttpResponse {
@@ -61,11 +75,8 @@ async fn get(id: Path<String>, state: Data<AppState>) -> Result<HttpResponse, Co
 }
 
 async fn remove(id: Path<String>, state: Data<AppState>) -> Result<HttpResponse, ControlError> {
-    if state.stubs.remove(&id) {
-        Ok(HttpResponse::NoContent().finish())
-    } else {
-        Err(not_found(&id))
-    }
+    remove_stub(&state, &id)?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 async fn clear(state: Data<AppState>) -> HttpResponse {

@@ -1,0 +1,108 @@
+//! Control client: a close with its own callback URL, the built-in sink, and access to a
+//! control API that needs an admin token.
+
+use std::time::Duration;
+
+use reqwest::Method;
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::control::{ControlClient, segment};
+use super::error::ClientError;
+use crate::api::payscore::{CloseRequest, Transition};
+use crate::api::sink::Receipt;
+
+impl ControlClient {
+    /// A client of the control API at `base_url` for a script or a command line: no proxy from
+    /// the environment (the sandbox is usually on loopback), every call bounded by `timeout`,
+    /// and with `admin_token` (`--admin-token`) sent as a bearer token.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chinaums_mock::client::ControlClient;
+    /// let client = ControlClient::configured("http://127.0.0.1:8081", Some("s3cret"), Duration::from_secs(30))?;
+    /// assert_eq!(client.base_url(), "http://127.0.0.1:8081");
+    /// assert!(ControlClient::configured("http://h", Some("bad\ntoken"), Duration::from_secs(1)).is_err());
+    /// # Ok::<(), chinaums_mock::client::ClientError>(())
+    /// ```
+    pub fn configured(
+        base_url: impl Into<String>,
+        admin_token: Option<&str>,
+        timeout: Duration,
+    ) -> Result<Self, ClientError> {
+        let mut headers = HeaderMap::new();
+        if let Some(token) = admin_token.filter(|t| !t.is_empty()) {
+            let value = HeaderValue::from_str(&format!("Bearer {token}"))
+                .map_err(|_| ClientError::Setup("the admin token is not a valid header".into()))?;
+            headers.insert(AUTHORIZATION, value);
+        }
+        let http = reqwest::Client::builder()
+            .user_agent(concat!(
+                "chinaums-mock/",
+                env!("CARGO_PKG_VERSION"),
+                " (control client)"
+            ))
+            .no_proxy()
+            .timeout(timeout)
+            .default_headers(headers)
+            .build()?;
+        Ok(Self::with_http_client(base_url, http))
+    }
+
+    /// `POST /__mock/conformance`: the notification-handler checks against the merchant behind
+    /// the app (or `callback_url`); the report as JSON.
+    pub async fn conformance(
+        &self,
+        app_id: &str,
+        callback_url: Option<&str>,
+    ) -> Result<Value, ClientError> {
+        let mut body = json!({ "appId": app_id });
+        if let Some(url) = callback_url {
+            body["callbackUrl"] = json!(url);
+        }
+        self.call(self.request(Method::POST, "/conformance").json(&body))
+            .await
+    }
+
+    /// `POST /__mock/payscore/close` with every field of the request (a callback URL for this
+    /// notification only, say).
+    ///
+    /// ```
+    /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let server = chinaums_mock::MockServer::start().await?;
+    /// use chinaums_mock::client::{CloseRequest, OpenRequest};
+    /// let client = server.client();
+    /// let app_id = server.default_app().app_id;
+    /// let opened = client.open(OpenRequest::new(&app_id)).await?;
+    /// let mut close = CloseRequest::new(&app_id, &opened.authorization.open_id);
+    /// close.callback_url = Some("http://127.0.0.1:9/elsewhere".into());
+    /// let closed = client.close_with(close).await?;
+    /// assert_eq!(closed.notification.callback_url.as_deref(), Some("http://127.0.0.1:9/elsewhere"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn close_with(&self, request: CloseRequest) -> Result<Transition, ClientError> {
+        self.call(self.request(Method::POST, "/payscore/close").json(&request))
+            .await
+    }
+
+    /// `GET /__mock/sink/{appId}`: what the built-in merchant sink received for the app,
+    /// oldest first.
+    ///
+    /// ```
+    /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let server = chinaums_mock::MockServer::start().await?;
+    /// let received = server.client().sink(&server.default_app().app_id).await?;
+    /// assert!(received.is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub async fn sink(&self, app_id: &str) -> Result<Vec<Receipt>, ClientError> {
+        #[derive(Deserialize)]
+        struct Received {
+            received: Vec<Receipt>,
+        }
+        let path = format!("/sink/{}", segment(app_id));
+        let list: Received = self.call(self.request(Method::GET, &path)).await?;
+        Ok(list.received)
+    }
+}

@@ -1,0 +1,227 @@
+//! The control API in process: the sandbox answers the typed [`Control`] calls directly, through
+//! the same functions as the routes and with the same refusals (status, code, message), so a
+//! scenario run by the server never calls its own port for a control step.
+
+use std::time::Duration;
+
+use actix_web::ResponseError;
+
+use super::{ControlError, clock, faults, journal, notify, payscore, stubs};
+use crate::api::app::{App, AppSpec};
+use crate::api::clock::{Advanced, ClockView};
+use crate::api::fault::{Fault, FaultSpec};
+use crate::api::journal::{Entry, RequestFilter};
+use crate::api::notification::Notification;
+use crate::api::payscore::{
+    AuthorizationFilter, AuthorizationList, CloseRequest, OpenRequest, Transition,
+};
+use crate::api::sink::Receipt;
+use crate::api::stub::{Stub, StubSpec};
+use crate::client::{Answer, ClientError, Control, NotificationFilter, WaitFor};
+use crate::domain::notify::store::Filter;
+use crate::sandbox::AppState;
+
+/// The sandbox, answering the control API in process.
+#[derive(Clone, Copy)]
+pub(crate) struct InProcess<'a>(pub &'a AppState);
+
+/// A refusal as a client sees it over HTTP.
+fn refused(e: impl Into<ControlError>) -> ClientError {
+    let e = e.into();
+    ClientError::Control {
+        status: e.status_code().as_u16(),
+        code: e.code().to_owned(),
+        message: e.to_string(),
+    }
+}
+
+impl Control for InProcess<'_> {
+    async fn clock(&self) -> Answer<ClockView> {
+        Ok(self.0.clock.view())
+    }
+
+    async fn advance_secs(&self, seconds: f64) -> Answer<Advanced> {
+        clock::advance_by(self.0, seconds).await.map_err(refused)
+    }
+
+    async fn create_app(&self, spec: AppSpec) -> Answer<App> {
+        self.0
+            .create_app(&spec)
+            .map(|app| (*app).clone())
+            .map_err(refused)
+    }
+
+    async fn app(&self, app_id: &str) -> Answer<App> {
+        self.0
+            .app(app_id)
+            .map(|app| (*app).clone())
+            .map_err(refused)
+    }
+
+    async fn update_app(&self, app_id: &str, spec: AppSpec) -> Answer<App> {
+        self.0
+            .update_app(app_id, &spec)
+            .map(|app| (*app).clone())
+            .map_err(refused)
+    }
+
+    async fn open(&self, request: OpenRequest) -> Answer<Transition> {
+        self.0
+            .open_authorization(request)
+            .map_err(|e| refused(payscore::refused(e)))
+    }
+
+    async fn close_with(&self, request: CloseRequest) -> Answer<Transition> {
+        self.0
+            .close_authorization(request)
+            .map_err(|e| refused(payscore::refused(e)))
+    }
+
+    async fn authorization_list(&self, filter: &AuthorizationFilter) -> Answer<AuthorizationList> {
+        Ok(payscore::authorization_list(self.0, filter))
+    }
+
+    async fn notification(&self, id: &str) -> Answer<Notification> {
+        notify::notification(self.0, id).map_err(refused)
+    }
+
+    async fn notifications(&self, filter: &NotificationFilter) -> Answer<Vec<Notification>> {
+        let store_filter = Filter {
+            app_id: filter.app_id.clone(),
+            open_id: filter.open_id.clone(),
+            event_type: filter.event_type.clone(),
+            status: filter.status,
+        };
+        Ok(notify::list_notifications(
+            self.0,
+            &store_filter,
+            filter.limit,
+        ))
+    }
+
+    async fn wait_for_notification(
+        &self,
+        id: &str,
+        wanted: WaitFor,
+        timeout: Duration,
+    ) -> Answer<Notification> {
+        let millis = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX);
+        let (reached, notification) =
+            notify::wait_for(self.0, id, Some(wanted.as_str()), Some(millis))
+                .await
+                .map_err(refused)?;
+        if reached {
+            Ok(notification)
+        } else {
+            Err(ClientError::WaitTimedOut {
+                wanted,
+                notification: Box::new(notification),
+            })
+        }
+    }
+
+    async fn add_fault(&self, spec: FaultSpec) -> Answer<Fault> {
+        faults::add_fault(self.0, spec).map_err(refused)
+    }
+
+    async fn remove_fault(&self, id: &str) -> Answer<()> {
+        faults::remove_fault(self.0, id).map_err(refused)
+    }
+
+    async fn clear_faults(&self) -> Answer<()> {
+        self.0.clear_faults();
+        Ok(())
+    }
+
+    async fn add_stub(&self, spec: StubSpec) -> Answer<Stub> {
+        stubs::add_stub(self.0, spec).map_err(refused)
+    }
+
+    async fn remove_stub(&self, id: &str) -> Answer<()> {
+        stubs::remove_stub(self.0, id).map_err(refused)
+    }
+
+    async fn clear_stubs(&self) -> Answer<()> {
+        self.0.stubs.clear(None);
+        Ok(())
+    }
+
+    async fn requests(&self, filter: &RequestFilter) -> Answer<Vec<Entry>> {
+        journal::requests(self.0, filter.clone()).map_err(refused)
+    }
+
+    async fn sink(&self, app_id: &str) -> Answer<Vec<Receipt>> {
+        Ok(self.0.sink.received(app_id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::api::notification::Status;
+    use crate::config::Config;
+    use crate::domain::clock::Clock;
+
+    fn sandbox() -> AppState {
+        let state = AppState::new(
+            Config::default(),
+            Arc::new(Clock::system()),
+            "http://127.0.0.1:1".into(),
+        );
+        state.seed().expect("the embedded fixtures load");
+        state
+    }
+
+    #[tokio::test]
+    async fn a_refusal_in_process_carries_the_status_and_code_of_the_route() {
+        let state = sandbox();
+        let local = InProcess(&state);
+        let app_id = state.apps.list()[0].app_id.clone();
+
+        let err = local
+            .close_with(CloseRequest::new(&app_id, "nobody"))
+            .await
+            .expect_err("nothing is open");
+        assert_eq!(err.status(), Some(409));
+        assert_eq!(err.code(), Some("AUTHORIZATION_NOT_OPEN"));
+
+        let err = local.app("ffffffffffffffffffffffffffffffff").await;
+        assert_eq!(err.expect_err("unknown").code(), Some("APP_NOT_FOUND"));
+        let err = local.advance_secs(-1.0).await.expect_err("negative");
+        assert_eq!(
+            (err.status(), err.code()),
+            (Some(400), Some("VALIDATION_FAILED"))
+        );
+    }
+
+    #[tokio::test]
+    async fn an_open_in_process_is_seen_by_the_typed_reads() {
+        let state = sandbox();
+        let local = InProcess(&state);
+        let app_id = state.apps.list()[0].app_id.clone();
+
+        let opened = local.open(OpenRequest::new(&app_id)).await.expect("opened");
+
+        let n = local
+            .notification(&opened.notification.id)
+            .await
+            .expect("the notification");
+        assert_eq!(n.status, Status::Pending);
+        let listed = local
+            .notifications(&NotificationFilter::app(&app_id))
+            .await
+            .expect("listed");
+        assert_eq!(listed.len(), 1);
+        let auths = local
+            .authorization_list(&AuthorizationFilter::default())
+            .await
+            .expect("listed");
+        assert_eq!(auths.authorizations.len(), 1);
+        let waited = local
+            .wait_for_notification(&n.id, WaitFor::Delivered, Duration::from_millis(1))
+            .await;
+        assert!(matches!(waited, Err(ClientError::WaitTimedOut { .. })));
+    }
+}
