@@ -1,5 +1,6 @@
 //! Shared test helpers: a sandbox on port 0 per test, request builders and a raw HTTP client.
 
+use chinaums_mock::client::{ControlClient, WaitFor};
 use chinaums_mock::protocol::signing::{
     TokenSignMethod, open_body_sig_header, open_body_signature, token_signature,
 };
@@ -35,7 +36,14 @@ pub struct TestApp {
     pub base: String,
     pub port: u16,
     pub client: reqwest::Client,
+    /// The typed control client: the helpers below script the sandbox through it.
+    pub control: ControlClient,
     handle: AppHandle,
+}
+
+/// A typed answer as the JSON the control API sent, for assertions written against JSON.
+fn as_json<T: serde::Serialize>(value: T) -> Value {
+    serde_json::to_value(value).expect("a wire type serialises")
 }
 
 impl Drop for TestApp {
@@ -67,6 +75,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
     TestApp {
+        control: ControlClient::new(&base),
         base,
         port,
         client: reqwest::Client::new(),
@@ -297,51 +306,52 @@ impl TestApp {
         if !notify.is_null() {
             body["notify"] = notify;
         }
-        let r = self
-            .patch_json(&format!("/__mock/apps/{app_id}"), &body)
-            .await;
-        assert_eq!(r.status, 200, "{}", r.text);
+        let spec = serde_json::from_value(body).expect("an app patch");
+        self.control
+            .update_app(app_id, spec)
+            .await
+            .expect("the app is updated");
     }
 
     /// `POST /__mock/payscore/open`; returns `{authorization, notification}`.
     pub async fn open(&self, body: Value) -> Value {
-        let r = self.post_json("/__mock/payscore/open", &body).await;
-        assert_eq!(r.status, 201, "{}", r.text);
-        r.json()
+        let request = serde_json::from_value(body).expect("an open request");
+        as_json(self.control.open(request).await.expect("opened"))
     }
 
     /// `POST /__mock/payscore/close`; returns `{authorization, notification}`.
     pub async fn close(&self, app_id: &str, open_id: &str) -> Value {
-        let r = self
-            .post_json(
-                "/__mock/payscore/close",
-                &json!({ "appId": app_id, "openId": open_id }),
-            )
-            .await;
-        assert_eq!(r.status, 201, "{}", r.text);
-        r.json()
+        as_json(self.control.close(app_id, open_id).await.expect("closed"))
     }
 
     pub async fn notification(&self, id: &str) -> Value {
-        let r = self.get(&format!("/__mock/notifications/{id}")).await;
-        assert_eq!(r.status, 200, "{}", r.text);
-        r.json()
+        as_json(
+            self.control
+                .notification(id)
+                .await
+                .expect("the notification"),
+        )
     }
 
     /// Long-polls until the notification reaches `status` (`delivered`, `settled`, …).
     pub async fn wait_status(&self, id: &str, status: &str) -> Value {
-        let r = self
-            .get(&format!(
-                "/__mock/notifications/{id}/wait?status={status}&timeoutMs=10000"
-            ))
+        let wanted = match status {
+            "delivered" => WaitFor::Delivered,
+            "exhausted" => WaitFor::Exhausted,
+            "settled" => WaitFor::Settled,
+            "pending" => WaitFor::Pending,
+            other => panic!("no such status to wait for: {other}"),
+        };
+        let waited = self
+            .control
+            .wait_for_notification(id, wanted, std::time::Duration::from_secs(10))
             .await;
-        assert_eq!(r.status, 200, "{id} did not become {status}: {}", r.text);
-        r.json()
+        as_json(waited.unwrap_or_else(|e| panic!("{id} did not become {status}: {e}")))
     }
 
     /// Lets in-flight attempts finish without moving time (an advance by 0 waits for them).
     pub async fn settle_in_flight(&self) {
-        assert_eq!(self.advance(0.0).await.status, 200);
+        self.control.advance_secs(0.0).await.expect("advanced by 0");
     }
 }
 
