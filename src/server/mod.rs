@@ -256,6 +256,25 @@ impl Application {
         format!("http://{}", self.address)
     }
 
+    /// Every `(method, path)` the control API serves, the path under `/__mock` and `HEAD`
+    /// included where a route answers it: the same route list the server registers and
+    /// `GET /__mock/openapi.json` documents.
+    ///
+    /// ```
+    /// use chinaums_mock::Application;
+    /// let routes: Vec<_> = Application::control_routes().collect();
+    /// assert!(routes.contains(&("GET", "/health")));
+    /// assert!(routes.contains(&("POST", "/payscore/open")));
+    /// ```
+    pub fn control_routes() -> impl Iterator<Item = (&'static str, &'static str)> {
+        crate::http::control::routes().flat_map(|route| {
+            route
+                .served_methods()
+                .into_iter()
+                .map(|method| (method, route.path))
+        })
+    }
+
     /// The instance's state, for in-process inspection.
     pub fn state(&self) -> Data<AppState> {
         self.state.clone()
