@@ -36,6 +36,6 @@ pub mod server;
 #[cfg(feature = "server")]
 pub use config::{Config, FixtureSource, LogFormat};
 #[cfg(feature = "server")]
-pub use server::embed::{MockServer, MockServerBuilder};
+pub use server::embed::{MockServer, MockServerBuilder, MockServerError, StartTime};
 #[cfg(feature = "server")]
 pub use server::{AppHandle, Application, StartError};
