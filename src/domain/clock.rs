@@ -4,7 +4,7 @@
 //! so a test can move time forward (or freeze it) and see every time-based rule follow.
 
 pub use crate::api::clock::ClockView;
-pub use crate::protocol::timefmt::{BEIJING, from_beijing};
+pub use crate::protocol::timefmt::BEIJING;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};

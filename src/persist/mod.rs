@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde_json::Value;
 
-pub use capture::{InvalidState, capture, restore};
+pub use capture::{capture, restore};
 pub use file::*;
 pub use saver::{Saver, drain_bound};
 

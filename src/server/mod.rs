@@ -275,8 +275,8 @@ impl Application {
         })
     }
 
-    /// The instance's state, for in-process inspection.
-    pub fn state(&self) -> Data<AppState> {
+    /// The instance's state, for in-process inspection by the crate itself.
+    pub(crate) fn state(&self) -> Data<AppState> {
         self.state.clone()
     }
 
@@ -289,8 +289,9 @@ impl Application {
     }
 
     /// Serves until stopped through an [`AppHandle`]. Then the dispatcher stops, attempts in
-    /// flight get up to [`persist::drain_bound`] to finish, and with a state file the state is
-    /// saved a last time (an error if it cannot be).
+    /// flight get up to the longest per-attempt timeout of any app plus 0.5 s (at most 10 s)
+    /// to finish, and with a state file the state is saved a last time (an error if it cannot
+    /// be).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = futures_util::future::try_join_all(self.servers)
             .await

@@ -338,6 +338,7 @@ fn eval_str<'a, R: RngExt + ?Sized>(
 
 /// Renders every template in a JSON value (compiling it first; a stub compiles its answers
 /// once, with [`Template::compile`]).
+#[cfg(test)]
 pub fn render<R: RngExt + ?Sized>(value: &Value, ctx: &mut TemplateContext<'_, '_, R>) -> Value {
     Template::compile(value).render_value(ctx)
 }
