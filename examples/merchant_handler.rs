@@ -24,10 +24,10 @@ use actix_web::dev::ServerHandle;
 use actix_web::web::{self, Bytes, Data};
 use actix_web::{App as ActixApp, HttpResponse, HttpServer};
 use chinaums_mock::MockServer;
-use chinaums_mock::domain::apps::AppSpec;
-use chinaums_mock::domain::notify::Outcome;
+use chinaums_mock::api::app::AppSpec;
+use chinaums_mock::api::notification::Outcome;
+use chinaums_mock::client::{OpenRequest, WaitFor};
 use chinaums_mock::protocol::signing::{NotifySignType, notify_sign};
-use chinaums_mock::server::embed::{OpenRequest, WaitFor};
 use parking_lot::Mutex;
 
 /// One notification the merchant accepted.

@@ -204,7 +204,7 @@ impl CloseRequest {
 ///
 /// ```
 /// use chinaums_mock::api::payscore::AuthorizationFilter;
-/// use chinaums_mock::domain::payscore::AuthState;
+/// use chinaums_mock::api::payscore::AuthState;
 /// let open = AuthorizationFilter { state: Some(AuthState::Open), ..AuthorizationFilter::default() };
 /// assert!(open.app_id.is_none());
 /// ```

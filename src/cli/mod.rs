@@ -12,8 +12,8 @@ mod sign;
 
 use clap::{Args, Parser, Subcommand};
 
-pub use client::{ConformanceArgs, TriggerArgs, TriggerEvent};
-pub use scenario::{ScenarioCommand, ScenarioRunArgs};
+pub use client::{ConformanceArgs, TriggerArgs};
+pub use scenario::ScenarioCommand;
 pub use serve::{ServeArgs, serve};
 pub use sign::SignCommand;
 

@@ -17,7 +17,7 @@ use crate::api::health::Health;
 ///
 /// ```
 /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// use chinaums_mock::server::embed::{ControlClient, MockServer};
+/// use chinaums_mock::{client::ControlClient, MockServer};
 /// let server = MockServer::start().await?;
 /// let client = ControlClient::new(server.uri());
 /// assert_eq!(client.health().await?.status, "ok");
@@ -46,7 +46,7 @@ impl ControlClient {
     /// ignored).
     ///
     /// ```
-    /// use chinaums_mock::server::embed::ControlClient;
+    /// use chinaums_mock::client::ControlClient;
     /// let client = ControlClient::new("http://127.0.0.1:8080/");
     /// assert_eq!(client.base_url(), "http://127.0.0.1:8080");
     /// ```
@@ -57,7 +57,7 @@ impl ControlClient {
     /// A client that sends through a `reqwest::Client` of your own (proxy, timeouts, …).
     ///
     /// ```
-    /// use chinaums_mock::server::embed::ControlClient;
+    /// use chinaums_mock::client::ControlClient;
     /// let http = reqwest::Client::builder().no_proxy().build().expect("a client");
     /// let client = ControlClient::with_http_client("http://127.0.0.1:8080", http);
     /// assert_eq!(client.base_url(), "http://127.0.0.1:8080");
@@ -70,7 +70,7 @@ impl ControlClient {
     /// The sandbox's base URL, without a trailing `/`.
     ///
     /// ```
-    /// # use chinaums_mock::server::embed::ControlClient;
+    /// # use chinaums_mock::client::ControlClient;
     /// assert_eq!(ControlClient::new("http://h:1").base_url(), "http://h:1");
     /// ```
     pub fn base_url(&self) -> &str {
@@ -80,7 +80,7 @@ impl ControlClient {
     /// The underlying HTTP client, for calls of your own (the gateway, say).
     ///
     /// ```
-    /// # use chinaums_mock::server::embed::ControlClient;
+    /// # use chinaums_mock::client::ControlClient;
     /// let client = ControlClient::new("http://127.0.0.1:8080");
     /// let _request = client.http().get(format!("{}/", client.base_url()));
     /// ```
@@ -138,7 +138,7 @@ impl ControlClient {
     /// ```
     /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # let server = chinaums_mock::MockServer::start().await?;
-    /// use chinaums_mock::domain::apps::AppSpec;
+    /// use chinaums_mock::api::app::AppSpec;
     /// let app = server.client()
     ///     .create_app(AppSpec { name: Some("Demo shop".into()), ..AppSpec::default() })
     ///     .await?;
@@ -188,7 +188,7 @@ impl ControlClient {
     /// ```
     /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # let server = chinaums_mock::MockServer::start().await?;
-    /// use chinaums_mock::domain::apps::AppSpec;
+    /// use chinaums_mock::api::app::AppSpec;
     /// let spec = AppSpec {
     ///     callback_url: Some(Some("http://127.0.0.1:9000/notify".into())),
     ///     ..AppSpec::default()

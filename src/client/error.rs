@@ -10,7 +10,7 @@ use crate::api::notification::Notification;
 ///
 /// ```
 /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// use chinaums_mock::server::embed::{ClientError, MockServer};
+/// use chinaums_mock::{client::ClientError, MockServer};
 /// let server = MockServer::start().await?;
 /// let err = server.client().app("ffffffffffffffffffffffffffffffff").await.unwrap_err();
 /// assert_eq!(err.status(), Some(404));
@@ -77,7 +77,7 @@ impl ClientError {
     /// The HTTP status the sandbox answered with, if it answered.
     ///
     /// ```
-    /// use chinaums_mock::server::embed::ClientError;
+    /// use chinaums_mock::client::ClientError;
     /// let e = ClientError::Unexpected { status: 502, body: String::new() };
     /// assert_eq!(e.status(), Some(502));
     /// ```
@@ -95,7 +95,7 @@ impl ClientError {
     /// The control error code (`APP_NOT_FOUND`, …) or the token endpoint's `errCode`.
     ///
     /// ```
-    /// use chinaums_mock::server::embed::ClientError;
+    /// use chinaums_mock::client::ClientError;
     /// let e = ClientError::Control { status: 409, code: "APP_EXISTS".into(), message: String::new() };
     /// assert_eq!(e.code(), Some("APP_EXISTS"));
     /// ```
@@ -110,7 +110,7 @@ impl ClientError {
     /// The notification a timed-out wait left behind.
     ///
     /// ```
-    /// use chinaums_mock::server::embed::ClientError;
+    /// use chinaums_mock::client::ClientError;
     /// let e = ClientError::Unexpected { status: 500, body: String::new() };
     /// assert!(e.notification().is_none());
     /// ```

@@ -21,8 +21,8 @@ impl ControlClient {
     /// ```
     /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # let server = chinaums_mock::MockServer::start().await?;
-    /// use chinaums_mock::server::embed::OpenRequest;
-    /// use chinaums_mock::domain::payscore::AuthState;
+    /// use chinaums_mock::client::OpenRequest;
+    /// use chinaums_mock::api::payscore::AuthState;
     /// let app = server.default_app();
     /// let opened = server.client().open(OpenRequest::new(&app.app_id).open_id("user-1")).await?;
     /// assert_eq!(opened.authorization.state, AuthState::Open);
@@ -40,8 +40,8 @@ impl ControlClient {
     /// ```
     /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # let server = chinaums_mock::MockServer::start().await?;
-    /// use chinaums_mock::server::embed::OpenRequest;
-    /// use chinaums_mock::domain::payscore::AuthState;
+    /// use chinaums_mock::client::OpenRequest;
+    /// use chinaums_mock::api::payscore::AuthState;
     /// let client = server.client();
     /// let app_id = server.default_app().app_id;
     /// let opened = client.open(OpenRequest::new(&app_id)).await?;
@@ -61,7 +61,7 @@ impl ControlClient {
     /// ```
     /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # let server = chinaums_mock::MockServer::start().await?;
-    /// use chinaums_mock::server::embed::{AuthorizationFilter, OpenRequest};
+    /// use chinaums_mock::client::{AuthorizationFilter, OpenRequest};
     /// let client = server.client();
     /// client.open(OpenRequest::new(server.default_app().app_id)).await?;
     /// let all = client.authorizations(&AuthorizationFilter::default()).await?;
@@ -84,7 +84,7 @@ impl ControlClient {
     ///     .config(|c| c.authorization_retention = 1)
     ///     .start()
     ///     .await?;
-    /// use chinaums_mock::server::embed::{AuthorizationFilter, OpenRequest};
+    /// use chinaums_mock::client::{AuthorizationFilter, OpenRequest};
     /// let client = server.client();
     /// client.open(OpenRequest::new(server.default_app().app_id)).await?;
     /// client.open(OpenRequest::new(server.default_app().app_id)).await?;
@@ -107,7 +107,7 @@ impl ControlClient {
     /// ```
     /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # let server = chinaums_mock::MockServer::start().await?;
-    /// use chinaums_mock::server::embed::{NotificationFilter, OpenRequest};
+    /// use chinaums_mock::client::{NotificationFilter, OpenRequest};
     /// let client = server.client();
     /// let app_id = server.default_app().app_id;
     /// client.open(OpenRequest::new(&app_id)).await?;
@@ -134,7 +134,7 @@ impl ControlClient {
     /// ```
     /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # let server = chinaums_mock::MockServer::start().await?;
-    /// use chinaums_mock::server::embed::OpenRequest;
+    /// use chinaums_mock::client::OpenRequest;
     /// let client = server.client();
     /// let opened = client.open(OpenRequest::new(server.default_app().app_id)).await?;
     /// let n = client.notification(&opened.notification.id).await?;
@@ -154,7 +154,7 @@ impl ControlClient {
     /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # let server = chinaums_mock::MockServer::start().await?;
     /// use std::time::Duration;
-    /// use chinaums_mock::server::embed::{OpenRequest, WaitFor};
+    /// use chinaums_mock::client::{OpenRequest, WaitFor};
     /// let client = server.client();
     /// // no callback URL: the notification stays pending
     /// let opened = client.open(OpenRequest::new(server.default_app().app_id)).await?;
@@ -195,7 +195,7 @@ impl ControlClient {
     /// ```
     /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # let server = chinaums_mock::MockServer::start().await?;
-    /// use chinaums_mock::server::embed::OpenRequest;
+    /// use chinaums_mock::client::OpenRequest;
     /// let client = server.client();
     /// let opened = client.open(OpenRequest::new(server.default_app().app_id)).await?;
     /// // neither the app nor the notification has a callback URL
@@ -214,8 +214,8 @@ impl ControlClient {
     /// ```
     /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # let server = chinaums_mock::MockServer::start().await?;
-    /// use chinaums_mock::server::embed::OpenRequest;
-    /// use chinaums_mock::domain::notify::Outcome;
+    /// use chinaums_mock::client::OpenRequest;
+    /// use chinaums_mock::api::notification::Outcome;
     /// let client = server.client();
     /// let opened = client.open(OpenRequest::new(server.default_app().app_id)).await?;
     /// // nothing listens on port 9: the attempt fails to connect

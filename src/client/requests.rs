@@ -9,8 +9,8 @@ use crate::api::notification::Status;
 /// Filters of `GET /__mock/notifications`; every one optional.
 ///
 /// ```
-/// use chinaums_mock::server::embed::NotificationFilter;
-/// use chinaums_mock::domain::notify::Status;
+/// use chinaums_mock::client::NotificationFilter;
+/// use chinaums_mock::api::notification::Status;
 /// let filter = NotificationFilter { status: Some(Status::Delivered), ..NotificationFilter::app("app") };
 /// assert_eq!(filter.app_id.as_deref(), Some("app"));
 /// ```
@@ -38,7 +38,7 @@ impl NotificationFilter {
     /// Every notification of one app.
     ///
     /// ```
-    /// # use chinaums_mock::server::embed::NotificationFilter;
+    /// # use chinaums_mock::client::NotificationFilter;
     /// assert!(NotificationFilter::app("a").open_id.is_none());
     /// ```
     pub fn app(app_id: impl Into<String>) -> Self {
@@ -53,7 +53,7 @@ impl NotificationFilter {
 /// waits for.
 ///
 /// ```
-/// use chinaums_mock::server::embed::WaitFor;
+/// use chinaums_mock::client::WaitFor;
 /// assert_eq!(WaitFor::Settled.as_str(), "settled");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -72,7 +72,7 @@ impl WaitFor {
     /// The `status` query value.
     ///
     /// ```
-    /// # use chinaums_mock::server::embed::WaitFor;
+    /// # use chinaums_mock::client::WaitFor;
     /// assert_eq!(WaitFor::Delivered.as_str(), "delivered");
     /// ```
     pub fn as_str(self) -> &'static str {

@@ -156,7 +156,7 @@ impl ControlClient {
     /// ```
     /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # let server = chinaums_mock::MockServer::start().await?;
-    /// use chinaums_mock::server::embed::RequestFilter;
+    /// use chinaums_mock::client::RequestFilter;
     /// let client = server.client();
     /// client.token(&server.default_app()).await?;
     /// let seen = client.requests(&RequestFilter::default()).await?;
@@ -179,7 +179,7 @@ impl ControlClient {
     /// ```
     /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # let server = chinaums_mock::MockServer::start().await?;
-    /// use chinaums_mock::server::embed::RequestFilter;
+    /// use chinaums_mock::client::RequestFilter;
     /// let client = server.client();
     /// client.token(&server.default_app()).await?;
     /// client.clear_requests().await?;

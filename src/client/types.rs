@@ -8,7 +8,7 @@ use serde_json::Value;
 /// The report of `POST /__mock/scenarios/run`.
 ///
 /// ```
-/// use chinaums_mock::server::embed::ScenarioReport;
+/// use chinaums_mock::client::ScenarioReport;
 /// let r: ScenarioReport = serde_json::from_str(
 ///     r#"{"name":"tick","passed":false,"steps":[{"index":0}],"firstFailure":{"index":0,"kind":"open","message":"…"}}"#)?;
 /// assert!(!r.passed);

@@ -4,7 +4,7 @@
 //! so a test can move time forward (or freeze it) and see every time-based rule follow.
 
 pub use crate::api::clock::ClockView;
-pub use crate::protocol::timefmt::{BEIJING, from_beijing};
+pub use crate::protocol::timefmt::BEIJING;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -36,17 +36,8 @@ enum Mode {
     Frozen { at: DateTime<Utc> },
 }
 
-/// The injectable sandbox clock: system time plus an offset, or frozen.
-///
-/// ```
-/// use chinaums_mock::domain::clock::Clock;
-/// use chrono::Duration;
-///
-/// let clock = Clock::system();
-/// let before = clock.now();
-/// clock.advance(Duration::seconds(3601));
-/// assert!(clock.now() - before >= Duration::seconds(3601));
-/// ```
+/// The injectable sandbox clock: system time plus an offset, or frozen. Advancing it moves
+/// sandbox time forward at once, whether it runs or stands still.
 pub struct Clock {
     source: Box<dyn TimeSource>,
     mode: Mutex<Mode>,
@@ -206,13 +197,6 @@ impl Clock {
 
 /// The clock of each tenant: every time-based rule asks it for the clock of the app concerned,
 /// never for a global one. Today every app is on the instance's one clock.
-///
-/// ```
-/// use std::sync::Arc;
-/// use chinaums_mock::domain::clock::{Clock, Clocks};
-/// let clocks = Clocks::new(Arc::new(Clock::system()));
-/// assert!(Arc::ptr_eq(clocks.of_app("any app"), clocks.instance()));
-/// ```
 #[derive(Debug, Clone)]
 pub struct Clocks {
     instance: Arc<Clock>,
@@ -240,6 +224,20 @@ mod tests {
     use super::*;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicI64, Ordering};
+
+    #[test]
+    fn an_advanced_system_clock_is_at_least_that_much_later() {
+        let clock = Clock::system();
+        let before = clock.now();
+        clock.advance(Duration::seconds(3601));
+        assert!(clock.now() - before >= Duration::seconds(3601));
+    }
+
+    #[test]
+    fn every_app_is_on_the_instance_s_clock() {
+        let clocks = Clocks::new(Arc::new(Clock::system()));
+        assert!(Arc::ptr_eq(clocks.of_app("any app"), clocks.instance()));
+    }
 
     struct Fixed(Arc<AtomicI64>);
     impl TimeSource for Fixed {

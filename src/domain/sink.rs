@@ -101,13 +101,9 @@ fn fields_of(body: &[u8], content_type: &str) -> Result<Fields, String> {
 /// Judges a notification as a correct merchant would: a present `sign` must match under the
 /// app's signature type; an unsigned one is accepted only when the app sends unsigned ones.
 ///
-/// ```
-/// use chinaums_mock::domain::apps::NotifySigning;
-/// use chinaums_mock::domain::sink::judge;
-/// let v = judge(b"id=EV-1&eventType=X", "application/x-www-form-urlencoded", "key", NotifySigning::None);
-/// assert_eq!(v.problem, None);
-/// let v = judge(b"id=EV-1&signType=SHA256&sign=00", "", "key", NotifySigning::Sha256);
-/// assert_eq!(v.sign_valid, Some(false));
+/// ```text
+/// id=EV-1&eventType=X              from an app that sends unsigned ones  →  no problem
+/// id=EV-1&signType=SHA256&sign=00  from an app that signs with SHA256    →  sign not valid
 /// ```
 pub fn judge(body: &[u8], content_type: &str, md5_key: &str, signing: NotifySigning) -> Verdict {
     let (format, fields) = match fields_of(body, content_type) {
@@ -174,6 +170,24 @@ mod tests {
     use super::*;
     use crate::domain::apps::NotifyFormat;
     use crate::protocol::encode::encode;
+
+    #[test]
+    fn an_unsigned_notification_is_fine_when_unsigned_and_a_wrong_sign_is_not_valid() {
+        let v = judge(
+            b"id=EV-1&eventType=X",
+            "application/x-www-form-urlencoded",
+            "key",
+            NotifySigning::None,
+        );
+        assert_eq!(v.problem, None);
+        let v = judge(
+            b"id=EV-1&signType=SHA256&sign=00",
+            "",
+            "key",
+            NotifySigning::Sha256,
+        );
+        assert_eq!(v.sign_valid, Some(false));
+    }
 
     fn fields() -> Vec<(&'static str, String)> {
         vec![

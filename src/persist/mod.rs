@@ -4,16 +4,8 @@
 //! [`save`] writes atomically (a temporary file in the same directory, fsync, rename), so a
 //! reader — or a crash — only ever sees a whole file. [`load`] refuses anything it cannot
 //! restore exactly, with an error that names the file and the problem; it never falls back to
-//! an empty sandbox silently.
-//!
-//! ```
-//! use chinaums_mock::persist::{load, save, StateFile, FORMAT, VERSION};
-//! let path = std::env::temp_dir().join(format!("doc-state-{}.json", std::process::id()));
-//! let file = StateFile { format: FORMAT.into(), version: VERSION, ..StateFile::default() };
-//! save(&path, &file).unwrap();
-//! assert_eq!(load(&path).unwrap().map(|f| f.version), Some(VERSION));
-//! # std::fs::remove_file(&path).unwrap();
-//! ```
+//! an empty sandbox silently. An empty [`StateFile`] with the [`FORMAT`] header and this
+//! build's [`VERSION`], saved, loads back with that version.
 
 mod capture;
 mod file;
@@ -30,7 +22,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde_json::Value;
 
-pub use capture::{InvalidState, capture, restore};
+pub use capture::{capture, restore};
 pub use file::*;
 pub use saver::{Saver, drain_bound};
 

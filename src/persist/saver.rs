@@ -52,6 +52,7 @@ impl Saver {
     }
 
     /// Counts completed saves, so a caller can wait for the next one.
+    #[cfg(test)]
     pub fn saves(&self) -> watch::Receiver<u64> {
         self.saves.subscribe()
     }

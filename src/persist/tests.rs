@@ -8,11 +8,11 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 
 use super::*;
+use crate::api::payscore::{AuthState, Authorization, HistoryEntry};
 use crate::config::Config;
 use crate::domain::apps::NotifyFormat;
 use crate::domain::clock::Clock;
-use crate::domain::notify::NewNotification;
-use crate::domain::payscore::{AuthState, Authorization, HistoryEntry};
+use crate::domain::notify::engine::NewNotification;
 use crate::domain::sink::{Receipt, SinkAnswer};
 use crate::domain::tokens::TokenRecord;
 use crate::sandbox::AppState;
@@ -136,6 +136,19 @@ fn comparable(file: &StateFile) -> Value {
     v["savedAt"] = Value::Null;
     v["clock"]["offsetMs"] = Value::Null;
     v
+}
+
+#[test]
+fn an_empty_state_file_saved_loads_back_with_its_version() {
+    let dir = TempDir::new();
+    let path = dir.file("state.json");
+    let file = StateFile {
+        format: FORMAT.into(),
+        version: VERSION,
+        ..StateFile::default()
+    };
+    save(&path, &file).unwrap();
+    assert_eq!(load(&path).unwrap().map(|f| f.version), Some(VERSION));
 }
 
 #[test]

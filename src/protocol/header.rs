@@ -52,7 +52,7 @@ const BODY_SIG: &str = "OPEN-BODY-SIG";
 /// Reads an `Authorization` header value.
 ///
 /// ```
-/// use chinaums_mock::http::gateway::auth::{parse_authorization, Credentials};
+/// use chinaums_mock::protocol::header::{parse_authorization, Credentials};
 /// let c = parse_authorization("open-access-token accessToken=\"abc\"").unwrap();
 /// assert_eq!(c, Credentials::AccessToken("abc".into()));
 /// ```

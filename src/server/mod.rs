@@ -256,8 +256,27 @@ impl Application {
         format!("http://{}", self.address)
     }
 
-    /// The instance's state, for in-process inspection.
-    pub fn state(&self) -> Data<AppState> {
+    /// Every `(method, path)` the control API serves, the path under `/__mock` and `HEAD`
+    /// included where a route answers it: the same route list the server registers and
+    /// `GET /__mock/openapi.json` documents.
+    ///
+    /// ```
+    /// use chinaums_mock::Application;
+    /// let routes: Vec<_> = Application::control_routes().collect();
+    /// assert!(routes.contains(&("GET", "/health")));
+    /// assert!(routes.contains(&("POST", "/payscore/open")));
+    /// ```
+    pub fn control_routes() -> impl Iterator<Item = (&'static str, &'static str)> {
+        crate::http::control::routes().flat_map(|route| {
+            route
+                .served_methods()
+                .into_iter()
+                .map(|method| (method, route.path))
+        })
+    }
+
+    /// The instance's state, for in-process inspection by the crate itself.
+    pub(crate) fn state(&self) -> Data<AppState> {
         self.state.clone()
     }
 
@@ -270,8 +289,9 @@ impl Application {
     }
 
     /// Serves until stopped through an [`AppHandle`]. Then the dispatcher stops, attempts in
-    /// flight get up to [`persist::drain_bound`] to finish, and with a state file the state is
-    /// saved a last time (an error if it cannot be).
+    /// flight get up to the longest per-attempt timeout of any app plus 0.5 s (at most 10 s)
+    /// to finish, and with a state file the state is saved a last time (an error if it cannot
+    /// be).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = futures_util::future::try_join_all(self.servers)
             .await

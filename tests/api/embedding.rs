@@ -12,9 +12,9 @@ mod merchant_handler;
 
 use std::time::Duration;
 
-use chinaums_mock::MockServer;
-use chinaums_mock::domain::apps::{AppSpec, NotifyFormat, NotifySettings};
-use chinaums_mock::server::embed::{MockServerError, NotificationFilter, OpenRequest, StartTime};
+use chinaums_mock::api::app::{AppSpec, NotifyFormat, NotifySettings};
+use chinaums_mock::client::{NotificationFilter, OpenRequest};
+use chinaums_mock::{MockServer, MockServerError, StartTime};
 use chrono::Utc;
 use serde_json::json;
 

@@ -5,7 +5,7 @@
 //! the scenario routes.
 
 use chinaums_mock::MockServer;
-use chinaums_mock::server::embed::ClientError;
+use chinaums_mock::client::ClientError;
 use serde_json::json;
 
 use crate::helpers::vector_time;

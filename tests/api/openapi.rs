@@ -1,20 +1,15 @@
 use std::collections::BTreeSet;
 
-use chinaums_mock::http::control;
+use chinaums_mock::Application;
 use serde_json::Value;
 
 use crate::helpers::*;
 
 /// Every `(METHOD, path)` the server registers under `/__mock`, HEAD included: read from the
-/// route list `control::configure` registers, not from the sources.
+/// route list the server registers, not from the sources.
 fn served_routes() -> BTreeSet<(String, String)> {
-    control::routes()
-        .flat_map(|route| {
-            route
-                .served_methods()
-                .into_iter()
-                .map(|method| (method.to_owned(), format!("/__mock{}", route.path)))
-        })
+    Application::control_routes()
+        .map(|(method, path)| (method.to_owned(), format!("/__mock{path}")))
         .collect()
 }
 

@@ -3,13 +3,10 @@
 pub(crate) mod registry;
 pub(crate) mod validate;
 
-pub use crate::api::app::{
-    AckMode, App, AppSpec, DEFAULT_RETRY_SCHEDULE, NotifyFormat, NotifySettings, NotifySigning,
-    NotifySpec,
-};
-pub use registry::{AppRegistry, build_app, patch_app};
+pub use crate::api::app::{AckMode, App, AppSpec, NotifyFormat, NotifySettings, NotifySigning};
+pub use registry::{AppRegistry, build_app};
 
-pub use validate::{check_callback_url, is_app_id};
+pub use validate::check_callback_url;
 
 /// Why an app could not be created, changed or found.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -35,6 +35,7 @@ pub enum Check {
 
 impl Check {
     /// Every check, in the order they run.
+    #[cfg(test)]
     pub const ALL: [Check; 6] = [
         Check::AcceptsValid,
         Check::AcceptsDuplicate,

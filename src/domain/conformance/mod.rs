@@ -9,9 +9,3 @@ pub(crate) mod battery;
 pub(crate) mod report;
 #[cfg(test)]
 pub(crate) mod tests;
-
-pub use battery::{
-    Check, Fresh, LATE_BY_HOURS, OPEN_BEFORE_CLOSE_SECONDS, Plan, PlannedCheck, Probe, User,
-    battery, forge_sign,
-};
-pub use report::{CheckReport, Expectation, ProbeRecord, Report};

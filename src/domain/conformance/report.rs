@@ -17,14 +17,6 @@ pub enum Expectation {
 impl Expectation {
     /// Whether answers with these acknowledgements meet the expectation. A check that sent
     /// nothing passes nothing.
-    ///
-    /// ```
-    /// use chinaums_mock::domain::conformance::Expectation;
-    /// assert!(Expectation::Acknowledged.is_met_by(&[true, true]));
-    /// assert!(!Expectation::Acknowledged.is_met_by(&[true, false]));
-    /// assert!(Expectation::Rejected.is_met_by(&[false]));
-    /// assert!(!Expectation::Rejected.is_met_by(&[]));
-    /// ```
     pub fn is_met_by(self, acknowledged: &[bool]) -> bool {
         !acknowledged.is_empty()
             && match self {
@@ -151,6 +143,14 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_expectation_is_met_by_answers_that_all_agree_and_never_by_none() {
+        assert!(Expectation::Acknowledged.is_met_by(&[true, true]));
+        assert!(!Expectation::Acknowledged.is_met_by(&[true, false]));
+        assert!(Expectation::Rejected.is_met_by(&[false]));
+        assert!(!Expectation::Rejected.is_met_by(&[]));
+    }
 
     fn record(acknowledged: bool) -> ProbeRecord {
         ProbeRecord {

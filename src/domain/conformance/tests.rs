@@ -4,7 +4,8 @@ use chrono::{DateTime, Duration, Utc};
 use rand::SeedableRng;
 use serde_json::Value;
 
-use super::*;
+use super::battery::*;
+use super::report::Expectation;
 use crate::domain::apps::{App, AppSpec, NotifyFormat, NotifySettings, NotifySigning, build_app};
 use crate::protocol::signing::{NotifySignType, notify_sign};
 use crate::protocol::timefmt::{format_compact, parse_compact, rfc3339_beijing};

@@ -3,9 +3,6 @@
 
 pub(crate) mod store;
 
-pub use crate::api::fault::{
-    CallEffect, Fault, FaultAction, FaultEffect, FaultSpec, FaultTarget, InvalidFault,
-    NotificationEffect,
-};
+pub use crate::api::fault::{CallEffect, Fault, FaultSpec, NotificationEffect};
 
 pub use store::{FaultStore, Fired};

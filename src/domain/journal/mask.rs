@@ -1,11 +1,11 @@
 //! Secrets never reach the journal or the logs in full.
 
-/// Keeps the first four characters of a secret, enough to tell two apart.
+/// Keeps the first four characters of a secret, enough to tell two apart; a secret of eight
+/// characters or fewer is masked whole.
 ///
-/// ```
-/// use chinaums_mock::domain::journal::mask_secret;
-/// assert_eq!(mask_secret("5d0c9a1b2c3d"), "5d0c…");
-/// assert_eq!(mask_secret("ab"), "…");
+/// ```text
+/// 5d0c9a1b2c3d  →  5d0c…
+/// ab            →  …
 /// ```
 pub fn mask_secret(secret: &str) -> String {
     if secret.chars().count() <= 8 {
@@ -18,16 +18,11 @@ pub fn mask_secret(secret: &str) -> String {
 /// Masks the token or signature inside an `Authorization` value, keeping its shape (scheme,
 /// AppId, Timestamp, Nonce) readable.
 ///
-/// ```
-/// use chinaums_mock::domain::journal::mask_authorization;
-/// assert_eq!(
-///     mask_authorization("OPEN-ACCESS-TOKEN AccessToken=5d0c9a1b2c3d4e5f"),
-///     "OPEN-ACCESS-TOKEN AccessToken=5d0c…"
-/// );
-/// assert_eq!(
-///     mask_authorization(r#"OPEN-BODY-SIG AppId="a", Signature="rti+rzW6SUGyuCWG""#),
-///     r#"OPEN-BODY-SIG AppId="a", Signature="rti+…""#
-/// );
+/// ```text
+/// OPEN-ACCESS-TOKEN AccessToken=5d0c9a1b2c3d4e5f
+///   →  OPEN-ACCESS-TOKEN AccessToken=5d0c…
+/// OPEN-BODY-SIG AppId="a", Signature="rti+rzW6SUGyuCWG"
+///   →  OPEN-BODY-SIG AppId="a", Signature="rti+…"
 /// ```
 pub fn mask_authorization(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -109,6 +104,24 @@ pub fn mask_query(query: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_secret_keeps_its_first_four_characters_unless_it_is_short() {
+        assert_eq!(mask_secret("5d0c9a1b2c3d"), "5d0c…");
+        assert_eq!(mask_secret("ab"), "…");
+    }
+
+    #[test]
+    fn an_authorization_keeps_its_shape_and_loses_its_token_or_signature() {
+        assert_eq!(
+            mask_authorization("OPEN-ACCESS-TOKEN AccessToken=5d0c9a1b2c3d4e5f"),
+            "OPEN-ACCESS-TOKEN AccessToken=5d0c…"
+        );
+        assert_eq!(
+            mask_authorization(r#"OPEN-BODY-SIG AppId="a", Signature="rti+rzW6SUGyuCWG""#),
+            r#"OPEN-BODY-SIG AppId="a", Signature="rti+…""#
+        );
+    }
 
     #[test]
     fn every_token_and_signature_shape_is_masked() {

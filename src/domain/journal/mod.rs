@@ -6,6 +6,5 @@ pub(crate) mod mask;
 pub(crate) mod store;
 
 pub use draft::Draft;
-pub use mask::{mask_authorization, mask_query, mask_secret};
 
-pub use store::{AuthRecord, Entry, Journal, JournalFilter, ResponseRecord};
+pub use store::{Journal, JournalFilter};

@@ -13,10 +13,9 @@ use crate::domain::faults::{Fired, NotificationEffect};
 /// Corrupts the `sign` of a form or JSON body (flips its last character), leaving the rest
 /// byte for byte. A body without `sign` is returned unchanged.
 ///
-/// ```
-/// use chinaums_mock::domain::notify::tamper_sign;
-/// assert_eq!(tamper_sign("a=1&sign=ABC1&b=2"), "a=1&sign=ABC0&b=2");
-/// assert_eq!(tamper_sign(r#"{"a":"1","sign":"ABCF"}"#), r#"{"a":"1","sign":"ABC0"}"#);
+/// ```text
+/// a=1&sign=ABC1&b=2        →  a=1&sign=ABC0&b=2
+/// {"a":"1","sign":"ABCF"}  →  {"a":"1","sign":"ABC0"}
 /// ```
 pub fn tamper_sign(body: &str) -> String {
     let flip = |c: char| if c == '0' { '1' } else { '0' };
@@ -253,5 +252,19 @@ impl NotifyEngine {
         if planned {
             self.wake_dispatcher();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tamper_sign;
+
+    #[test]
+    fn a_tampered_sign_has_its_last_character_flipped_in_a_form_or_json_body() {
+        assert_eq!(tamper_sign("a=1&sign=ABC1&b=2"), "a=1&sign=ABC0&b=2");
+        assert_eq!(
+            tamper_sign(r#"{"a":"1","sign":"ABCF"}"#),
+            r#"{"a":"1","sign":"ABC0"}"#
+        );
     }
 }

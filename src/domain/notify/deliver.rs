@@ -30,16 +30,8 @@ pub struct WireResult {
     pub duration: Duration,
 }
 
-/// Whether an answer acknowledges the notification.
-///
-/// ```
-/// use chinaums_mock::domain::apps::AckMode;
-/// use chinaums_mock::domain::notify::is_ack;
-/// assert!(is_ack(AckMode::Chinaums, 200, b" SUCCESS\n"));
-/// assert!(!is_ack(AckMode::Chinaums, 200, b"FAILED"));
-/// assert!(!is_ack(AckMode::Chinaums, 500, b"SUCCESS"));
-/// assert!(is_ack(AckMode::Http2xx, 204, b""));
-/// ```
+/// Whether an answer acknowledges the notification: with [`AckMode::Chinaums`], a 2xx whose
+/// body is `SUCCESS` (surrounding whitespace allowed); with [`AckMode::Http2xx`], any 2xx.
 pub fn is_ack(mode: AckMode, status: u16, body: &[u8]) -> bool {
     let ok = (200..300).contains(&status);
     match mode {
@@ -77,14 +69,12 @@ fn failure(e: &reqwest::Error, http_status: Option<u16>, started: Instant) -> Wi
 /// Whether `--callback-allow` lets a callback go to `url`: an empty list allows everything;
 /// an entry `host` allows any port of that host, `host:port` that port only.
 ///
-/// ```
-/// use chinaums_mock::domain::notify::callback_allowed;
-/// let allow = vec!["127.0.0.1:9000".to_string(), "merchant".to_string()];
-/// assert!(callback_allowed(&allow, "http://127.0.0.1:9000/notify"));
-/// assert!(callback_allowed(&allow, "https://merchant/cb"));
-/// assert!(!callback_allowed(&allow, "http://127.0.0.1:9001/notify"));
-/// assert!(!callback_allowed(&allow, "http://example.com/"));
-/// assert!(callback_allowed(&[], "http://example.com/"));
+/// ```text
+/// --callback-allow 127.0.0.1:9000,merchant
+///   http://127.0.0.1:9000/notify  allowed
+///   https://merchant/cb           allowed
+///   http://127.0.0.1:9001/notify  refused
+///   http://example.com/           refused
 /// ```
 pub fn callback_allowed(allow: &[String], url: &str) -> bool {
     if allow.is_empty() {
@@ -119,12 +109,6 @@ pub fn callback_allowed(allow: &[String], url: &str) -> bool {
 /// Building it reads nothing from the environment (built-in root certificates, no proxy
 /// lookup), so it either always works or never does; a unit test checks that it works. Should
 /// it ever fail, every attempt says so in its `error` and it is logged once.
-///
-/// ```
-/// use chinaums_mock::domain::notify::CallbackClient;
-/// let client = CallbackClient::default();
-/// assert!(client.get().is_ok());
-/// ```
 #[derive(Debug, Default)]
 pub struct CallbackClient {
     client: OnceLock<Result<reqwest::Client, String>>,
@@ -257,7 +241,32 @@ pub async fn send(
 
 #[cfg(test)]
 mod tests {
-    use super::CallbackClient;
+    use super::{CallbackClient, callback_allowed, is_ack};
+    use crate::api::app::AckMode;
+
+    #[test]
+    fn only_a_2xx_with_success_acknowledges_in_chinaums_mode_and_any_2xx_in_http_mode() {
+        assert!(is_ack(AckMode::Chinaums, 200, b" SUCCESS\n"));
+        assert!(!is_ack(AckMode::Chinaums, 200, b"FAILED"));
+        assert!(!is_ack(AckMode::Chinaums, 500, b"SUCCESS"));
+        assert!(is_ack(AckMode::Http2xx, 204, b""));
+    }
+
+    #[test]
+    fn the_callback_allow_list_matches_a_host_on_any_port_or_a_host_and_port_exactly() {
+        let allow = vec!["127.0.0.1:9000".to_string(), "merchant".to_string()];
+        assert!(callback_allowed(&allow, "http://127.0.0.1:9000/notify"));
+        assert!(callback_allowed(&allow, "https://merchant/cb"));
+        assert!(!callback_allowed(&allow, "http://127.0.0.1:9001/notify"));
+        assert!(!callback_allowed(&allow, "http://example.com/"));
+        assert!(callback_allowed(&[], "http://example.com/"));
+    }
+
+    #[test]
+    fn the_callback_client_builds() {
+        let client = CallbackClient::default();
+        assert!(client.get().is_ok());
+    }
 
     #[test]
     fn the_callback_client_is_built_on_first_use_and_then_reused() {

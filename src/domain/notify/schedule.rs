@@ -17,12 +17,11 @@ fn interval(schedule: &[u64], made: u32) -> Option<u64> {
 /// Offset, in seconds after the first attempt, of the attempt that follows `made` scheduled
 /// attempts (`made` ≥ 1) whose last one was at `last_offset`; `None` when the ladder is over.
 ///
-/// ```
-/// use chinaums_mock::domain::notify::next_offset;
-/// let ladder = [15, 15, 30, 180, 1800, 1800, 1800, 1800, 3600];
-/// assert_eq!(next_offset(&ladder, 1, 0, 86_400), Some(15));
-/// assert_eq!(next_offset(&ladder, 3, 30, 86_400), Some(60));
-/// assert_eq!(next_offset(&ladder, 30, 83_040, 86_400), None);
+/// ```text
+/// ladder 15, 15, 30, 180, 1800, 1800, 1800, 1800, 3600; give up after 86 400 s
+///   after attempt 1 at 0 s        →  the next at 15 s
+///   after attempt 3 at 30 s       →  the next at 60 s
+///   after attempt 30 at 83 040 s  →  none
 /// ```
 pub fn next_offset(
     schedule: &[u64],
@@ -40,7 +39,15 @@ pub fn next_offset(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::apps::DEFAULT_RETRY_SCHEDULE;
+    use crate::api::app::DEFAULT_RETRY_SCHEDULE;
+
+    #[test]
+    fn the_next_attempt_follows_the_ladder_until_it_is_over() {
+        let ladder = [15, 15, 30, 180, 1800, 1800, 1800, 1800, 3600];
+        assert_eq!(next_offset(&ladder, 1, 0, 86_400), Some(15));
+        assert_eq!(next_offset(&ladder, 3, 30, 86_400), Some(60));
+        assert_eq!(next_offset(&ladder, 30, 83_040, 86_400), None);
+    }
 
     fn offsets(schedule: &[u64], give_up: u64) -> Vec<u64> {
         let mut out = vec![0];

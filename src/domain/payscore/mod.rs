@@ -5,9 +5,5 @@ pub(crate) mod store;
 #[cfg(test)]
 pub(crate) mod tests;
 
-pub use crate::api::payscore::AuthorizationList;
 pub use crate::protocol::events::payscore::{Subject, Transition, event_fields};
-pub use store::{
-    AuthState, Authorization, DEFAULT_RETENTION, HISTORY_CAP, HistoryEntry, PayScoreStore,
-    TransitionError,
-};
+pub use store::PayScoreStore;

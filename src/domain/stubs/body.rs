@@ -46,15 +46,8 @@ impl<'a> RequestBody<'a> {
             .get_or_init(|| String::from_utf8_lossy(self.bytes))
     }
 
-    /// The body as JSON; `None` when it is not JSON.
-    ///
-    /// ```
-    /// use chinaums_mock::domain::stubs::RequestBody;
-    /// let body = RequestBody::new(br#"{"mid":"898201612345678","n":1}"#);
-    /// let mid = body.json().and_then(|j| j.get("mid")).and_then(|m| m.as_str());
-    /// assert_eq!(mid, Some("898201612345678"));
-    /// assert!(RequestBody::new(b"a=1").json().is_none());
-    /// ```
+    /// The body as JSON (read once, on first use); `None` when it is not JSON, e.g. a form
+    /// body such as `a=1`.
     pub fn json(&self) -> Option<&Json<'a>> {
         self.json
             .get_or_init(|| serde_json::from_slice(self.bytes).ok())

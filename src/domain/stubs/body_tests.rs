@@ -143,3 +143,14 @@ fn a_body_that_is_not_json_has_text_but_no_json() {
     assert!(RequestBody::new(b"1e400").json().is_none());
     assert!(RequestBody::new(b"").json().is_none());
 }
+
+#[test]
+fn a_json_body_answers_its_fields_and_a_form_body_has_no_json() {
+    let body = RequestBody::new(br#"{"mid":"898201612345678","n":1}"#);
+    let mid = body
+        .json()
+        .and_then(|j| j.get("mid"))
+        .and_then(|m| m.as_str());
+    assert_eq!(mid, Some("898201612345678"));
+    assert!(RequestBody::new(b"a=1").json().is_none());
+}

@@ -7,10 +7,9 @@ pub(crate) mod fixtures;
 pub(crate) mod store;
 pub(crate) mod template;
 
-pub use crate::api::stub::{Stub, StubResponse, StubSpec};
-pub use answer::Answer;
-pub use body::{Json, RequestBody};
+pub use crate::api::stub::{Stub, StubSpec};
+pub use body::RequestBody;
 pub use fixtures::load_stubs;
 
 pub use store::{StubMatch, StubStore};
-pub use template::{Rendered, Template, TemplateContext, render};
+pub use template::{Rendered, TemplateContext};

@@ -24,6 +24,33 @@ fn at(compact: &str) -> DateTime<Utc> {
 }
 
 #[test]
+fn a_json_answer_renders_with_the_request_s_values_and_its_err_code() {
+    let template = Template::compile(&json!({
+        "errCode": "SUCCESS",
+        "merOrderId": "{{request.body.merOrderId}}",
+        "totalAmount": "{{request.body.totalAmount}}",
+    }));
+    let body = RequestBody::new(br#"{"merOrderId":"M1","totalAmount":88}"#);
+    let mut rng = StdRng::seed_from_u64(1);
+    let app = build_app(&Default::default(), &Default::default(), None, &mut rng).unwrap();
+    let mut ctx = TemplateContext {
+        body: &body,
+        path: "/v1/x",
+        method: "POST",
+        app: &app,
+        now: chrono::Utc::now(),
+        rng: &mut rng,
+    };
+    assert_eq!(
+        template.render(&mut ctx),
+        Rendered::Json {
+            body: br#"{"errCode":"SUCCESS","merOrderId":"M1","totalAmount":88}"#.to_vec(),
+            err_code: Some("SUCCESS".into()),
+        }
+    );
+}
+
+#[test]
 fn templates_echo_the_request_and_keep_json_types() {
     let body = RequestBody::new(
         r#"{"merOrderId":"M1","totalAmount":88,"goods":{"name":"茶"}}"#.as_bytes(),

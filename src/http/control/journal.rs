@@ -5,7 +5,7 @@ use actix_web::web::{Data, Query};
 use serde_json::json;
 
 use crate::api::journal::{Entry, RequestFilter};
-use crate::domain::journal::store::JournalFilter;
+use crate::domain::journal::JournalFilter;
 use crate::http::control::ControlError;
 use crate::http::control::route::{Group, Route};
 use crate::sandbox::AppState;

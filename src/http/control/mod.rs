@@ -25,7 +25,7 @@ use actix_web::{HttpRequest, HttpResponse};
 
 pub use error::ControlError;
 pub use json::parse_json;
-pub use route::{Group, Method, Route};
+pub use route::{Group, Route};
 
 use crate::sandbox::AppState;
 

@@ -8,8 +8,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::domain::apps::check_callback_url;
+use crate::domain::notify::Filter;
 use crate::domain::notify::engine::RedeliverError;
-use crate::domain::notify::store::Filter;
 use crate::domain::notify::{Notification, Status};
 use crate::http::control::route::{Group, Route, SchemaRef};
 use crate::http::control::{ControlError, parse_json};

@@ -10,8 +10,7 @@ mod token_request;
 use actix_web::web::{self, ServiceConfig};
 use actix_web::{HttpResponse, guard};
 
-pub use business::APP_HEADER;
-pub use error::{AuthError, TokenError};
+pub use error::TokenError;
 
 /// Registers the gateway routes.
 pub fn configure(cfg: &mut ServiceConfig) {

@@ -7,8 +7,8 @@ use chrono::{DateTime, FixedOffset, Utc};
 
 use super::error::MockServerError;
 use super::server::MockServer;
+use crate::api::app::NotifySettings;
 use crate::config::{Config, FixtureSource};
-use crate::domain::apps::NotifySettings;
 use crate::domain::fixtures::load_apps;
 use crate::server::Application;
 
@@ -16,7 +16,7 @@ use crate::server::Application;
 /// starts.
 ///
 /// ```
-/// use chinaums_mock::server::embed::StartTime;
+/// use chinaums_mock::StartTime;
 /// use chrono::{TimeZone, Utc};
 /// let from_text: StartTime = "2026-11-25T12:00:00+08:00".into();
 /// let from_chrono: StartTime = Utc.with_ymd_and_hms(2026, 11, 25, 4, 0, 0).unwrap().into();
@@ -34,7 +34,7 @@ impl StartTime {
     /// The instant, or why the text is not RFC 3339.
     ///
     /// ```
-    /// use chinaums_mock::server::embed::StartTime;
+    /// use chinaums_mock::StartTime;
     /// assert!(StartTime::from("tomorrow").resolve().is_err());
     /// ```
     pub fn resolve(&self) -> Result<DateTime<Utc>, MockServerError> {
@@ -223,7 +223,7 @@ impl MockServerBuilder {
     /// Notification settings for every app that does not set its own.
     ///
     /// ```
-    /// use chinaums_mock::domain::apps::{NotifyFormat, NotifySettings};
+    /// use chinaums_mock::api::app::{NotifyFormat, NotifySettings};
     /// let builder = chinaums_mock::MockServer::builder().notify_defaults(NotifySettings {
     ///     format: NotifyFormat::Json,
     ///     ..NotifySettings::default()

@@ -6,7 +6,7 @@ use crate::server::StartError;
 ///
 /// ```
 /// # #[tokio::main] async fn main() {
-/// use chinaums_mock::server::embed::{MockServer, MockServerError};
+/// use chinaums_mock::{MockServer, MockServerError};
 /// let err = MockServer::builder().frozen_at("yesterday").start().await.err();
 /// assert!(matches!(err, Some(MockServerError::InvalidTime { .. })));
 /// # }

@@ -6,8 +6,8 @@ use actix_web::web::Data;
 
 use super::builder::MockServerBuilder;
 use super::error::MockServerError;
+use crate::api::app::{App, AppSpec};
 use crate::client::ControlClient;
-use crate::domain::apps::{App, AppSpec};
 use crate::sandbox::AppState;
 use crate::server::AppHandle;
 
@@ -188,12 +188,16 @@ impl MockServer {
 
     /// The instance's state, for in-process inspection (the clock, the stores).
     ///
+    /// Hidden: the state's type is private to the crate and may change at any time; the
+    /// control API (through [`client`](Self::client)) is the supported way to look inside.
+    ///
     /// ```
     /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # let server = chinaums_mock::MockServer::start().await?;
     /// assert_eq!(server.state().apps.len(), 2);
     /// # Ok(()) }
     /// ```
+    #[doc(hidden)]
     pub fn state(&self) -> Data<AppState> {
         self.state.clone()
     }

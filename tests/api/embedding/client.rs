@@ -3,10 +3,10 @@
 use std::time::Duration;
 
 use chinaums_mock::MockServer;
-use chinaums_mock::domain::apps::{AppSpec, NotifyFormat, NotifySpec};
-use chinaums_mock::domain::notify::{Outcome, Status};
-use chinaums_mock::domain::payscore::AuthState;
-use chinaums_mock::server::embed::{
+use chinaums_mock::api::app::{AppSpec, NotifyFormat, NotifySpec};
+use chinaums_mock::api::notification::{Outcome, Status};
+use chinaums_mock::api::payscore::AuthState;
+use chinaums_mock::client::{
     AuthorizationFilter, ClientError, ControlClient, NotificationFilter, OpenRequest, WaitFor,
 };
 use chrono::Duration as ChronoDuration;

@@ -3,9 +3,9 @@
 use std::time::Duration;
 
 use chinaums_mock::MockServer;
-use chinaums_mock::domain::apps::{AppSpec, NotifySettings, NotifySigning};
-use chinaums_mock::domain::notify::Outcome;
-use chinaums_mock::server::embed::{OpenRequest, WaitFor};
+use chinaums_mock::api::app::{AppSpec, NotifySettings, NotifySigning};
+use chinaums_mock::api::notification::Outcome;
+use chinaums_mock::client::{OpenRequest, WaitFor};
 use serde_json::json;
 
 use super::frozen;

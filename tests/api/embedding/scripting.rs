@@ -1,9 +1,9 @@
 //! The typed control client over real HTTP: tokens, faults, stubs, the journal and reset.
 
-use chinaums_mock::domain::apps::AppSpec;
-use chinaums_mock::domain::faults::{FaultAction, FaultSpec, FaultTarget};
-use chinaums_mock::domain::stubs::{StubResponse, StubSpec};
-use chinaums_mock::server::embed::{ClientError, OpenRequest, RequestFilter};
+use chinaums_mock::api::app::AppSpec;
+use chinaums_mock::api::fault::{FaultAction, FaultSpec, FaultTarget};
+use chinaums_mock::api::stub::{StubResponse, StubSpec};
+use chinaums_mock::client::{ClientError, OpenRequest, RequestFilter};
 use serde_json::{Value, json};
 
 use super::frozen;
