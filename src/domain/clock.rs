@@ -83,6 +83,7 @@ impl Clock {
         matches!(*self.mode.lock(), Mode::Frozen { .. })
     }
 
+    #[cfg(test)]
     /// Moves sandbox time forward (or back, for a negative duration) by `by`.
     pub fn advance(&self, by: Duration) -> DateTime<Utc> {
         let now = {

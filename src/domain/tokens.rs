@@ -149,6 +149,7 @@ impl TokenStore {
         }
     }
 
+    #[cfg(test)]
     /// The live tokens of an app at `now`, oldest first.
     pub fn live_count(&self, app_id: &str, now: DateTime<Utc>) -> usize {
         let inner = self.inner.lock();

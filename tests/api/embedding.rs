@@ -48,7 +48,7 @@ async fn start_serves_the_demo_fixtures_on_a_free_loopback_port_by_the_system_cl
     );
     assert_eq!(app.mid, MID);
     assert_eq!(server.fixture_apps()[1].app_id, QR_APP_ID);
-    assert_eq!(server.state().config.seed, Some(MockServer::DEFAULT_SEED));
+    assert_eq!(server.config().seed, Some(MockServer::DEFAULT_SEED));
 
     let client = server.client();
     assert_eq!(client.health().await.expect("health").apps, 2);
@@ -91,7 +91,7 @@ async fn the_builder_sets_the_seed_the_frozen_clock_and_the_notification_default
         app.callback_url.as_deref(),
         Some("http://127.0.0.1:9/chinaums/notify")
     );
-    let config = &server.state().config;
+    let config = server.config();
     assert_eq!((config.seed, config.token_ttl_secs), (Some(7), 60));
 
     let by_text = MockServer::builder()

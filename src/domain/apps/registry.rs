@@ -157,9 +157,4 @@ impl AppRegistry {
     pub fn len(&self) -> usize {
         self.apps.read().len()
     }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.apps.read().is_empty()
-    }
 }

@@ -37,6 +37,7 @@ pub(super) struct Records {
 }
 
 impl Records {
+    #[cfg(test)]
     /// Records kept.
     pub fn len(&self) -> usize {
         self.len

@@ -86,6 +86,7 @@ impl PayScoreStore {
         }
     }
 
+    #[cfg(test)]
     /// The authorisation on record, if any.
     pub fn get(&self, app_id: &str, open_id: &str) -> Option<Authorization> {
         let records = self.records.lock();
@@ -206,11 +207,13 @@ impl PayScoreStore {
         self.records.lock().dropped
     }
 
+    #[cfg(test)]
     /// Authorisations kept.
     pub fn len(&self) -> usize {
         self.records.lock().len()
     }
 
+    #[cfg(test)]
     /// Whether none is kept.
     pub fn is_empty(&self) -> bool {
         self.len() == 0

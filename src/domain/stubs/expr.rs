@@ -183,6 +183,7 @@ impl<'a> Out<'a> {
         out
     }
 
+    #[cfg(test)]
     /// The value itself.
     pub(super) fn into_value(self) -> Value {
         match self {

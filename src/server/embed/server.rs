@@ -186,20 +186,16 @@ impl MockServer {
             .collect()
     }
 
-    /// The instance's state, for in-process inspection (the clock, the stores).
-    ///
-    /// Hidden: the state's type is private to the crate and may change at any time; the
-    /// control API (through [`client`](Self::client)) is the supported way to look inside.
+    /// The configuration it runs with (after the builder's changes).
     ///
     /// ```
     /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let server = chinaums_mock::MockServer::start().await?;
-    /// assert_eq!(server.state().apps.len(), 2);
+    /// let server = chinaums_mock::MockServer::builder().seed(7).start().await?;
+    /// assert_eq!(server.config().seed, Some(7));
     /// # Ok(()) }
     /// ```
-    #[doc(hidden)]
-    pub fn state(&self) -> Data<AppState> {
-        self.state.clone()
+    pub fn config(&self) -> &crate::Config {
+        &self.state.config
     }
 
     /// A handle that stops the server; also valid after the `MockServer` is dropped, when

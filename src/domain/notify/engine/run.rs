@@ -85,6 +85,7 @@ impl NotifyEngine {
         report
     }
 
+    #[cfg(test)]
     /// Makes every attempt due now (by sandbox time) and waits for their results: one step of
     /// what the dispatcher does in real time, for tests and for callers that drive the engine
     /// themselves.
@@ -99,6 +100,7 @@ impl NotifyEngine {
         report
     }
 
+    #[cfg(test)]
     /// When the next attempt is due, if any is planned.
     pub fn next_due(&self) -> Option<DateTime<Utc>> {
         self.store.lock().next_due()
