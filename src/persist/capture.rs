@@ -10,7 +10,7 @@ use super::file::*;
 use crate::domain::clock::ClockMode;
 use crate::domain::notify::EngineSnapshot;
 use crate::domain::tokens::{TokenRecord, TokenSnapshot};
-use crate::sandbox::AppState;
+use crate::sandbox::Sandbox;
 
 /// Why a well-formed state file cannot be restored.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -21,7 +21,7 @@ pub struct InvalidState(pub String);
 ///
 /// Sections are read one after the other, each consistently: apps and authorisations before
 /// the notifications that name them, the clock last, so nothing refers to what is not saved.
-pub fn capture(state: &AppState) -> StateFile {
+pub fn capture(state: &Sandbox) -> StateFile {
     let apps: Vec<_> = state.apps.list().iter().map(|a| (**a).clone()).collect();
     let sink = apps
         .iter()
@@ -133,7 +133,7 @@ fn splitmix(mut z: u64) -> u64 {
 
 /// Replaces the sandbox's state with the file's. Sections the file leaves out are emptied;
 /// without `clock` or `generator` the ones from the command line stay.
-pub fn restore(state: &AppState, file: StateFile) -> Result<(), InvalidState> {
+pub fn restore(state: &Sandbox, file: StateFile) -> Result<(), InvalidState> {
     if let Some(clock) = file.clock {
         state.clock.restore(if clock.frozen {
             ClockMode::Frozen { at: clock.now }

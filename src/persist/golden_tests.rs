@@ -21,7 +21,7 @@ use crate::domain::apps::AckMode;
 use crate::domain::clock::Clock;
 use crate::domain::journal::JournalFilter;
 use crate::domain::notify::Filter;
-use crate::sandbox::AppState;
+use crate::sandbox::Sandbox;
 
 const STATE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -54,12 +54,12 @@ fn time(text: &str) -> DateTime<Utc> {
 }
 
 /// An empty sandbox with the seed the file was made with, restored from the file.
-fn restored() -> AppState {
+fn restored() -> Sandbox {
     let config = Config {
         seed: Some(SEED),
         ..Config::default()
     };
-    let state = AppState::new(
+    let state = Sandbox::new(
         config,
         Arc::new(Clock::system()),
         "http://127.0.0.1:1".into(),

@@ -8,7 +8,7 @@ use tokio::sync::watch;
 use tokio::time::{Instant, MissedTickBehavior};
 
 use super::{PersistError, capture, save};
-use crate::sandbox::AppState;
+use crate::sandbox::Sandbox;
 
 /// Longest wait for deliveries in flight at shutdown, whatever the timeouts.
 const MAX_DRAIN: Duration = Duration::from_secs(10);
@@ -16,7 +16,7 @@ const MAX_DRAIN: Duration = Duration::from_secs(10);
 /// How long a shutdown waits for attempts in flight: the longest per-attempt timeout of any app
 /// (or of the defaults), with a little room to record the result, at most 10 s. An attempt
 /// still in flight after that is saved as planned and made again after the restart.
-pub fn drain_bound(state: &AppState) -> Duration {
+pub fn drain_bound(state: &Sandbox) -> Duration {
     let longest = state
         .apps
         .list()
@@ -58,7 +58,7 @@ impl Saver {
     }
 
     /// Captures the state now and writes it (off the async threads).
-    pub async fn save(&self, state: &AppState) -> Result<(), PersistError> {
+    pub async fn save(&self, state: &Sandbox) -> Result<(), PersistError> {
         let _turn = self.turn.lock().await;
         let file = capture(state);
         let path = self.path.clone();
@@ -76,7 +76,7 @@ impl Saver {
     /// again at the next tick; the final save at shutdown is the caller's.
     pub async fn run_periodic(
         &self,
-        state: Data<AppState>,
+        state: Data<Sandbox>,
         every: Duration,
         mut shutdown: watch::Receiver<bool>,
     ) {

@@ -15,7 +15,7 @@ use crate::domain::clock::Clock;
 use crate::domain::notify::engine::NewNotification;
 use crate::domain::sink::{Receipt, SinkAnswer};
 use crate::domain::tokens::TokenRecord;
-use crate::sandbox::AppState;
+use crate::sandbox::Sandbox;
 
 /// A directory of its own under the system's temporary directory, removed on drop.
 struct TempDir(PathBuf);
@@ -50,20 +50,20 @@ fn noon() -> DateTime<Utc> {
 }
 
 /// A sandbox state on the embedded fixtures, seed 42, clock frozen at noon.
-fn fresh_state() -> AppState {
+fn fresh_state() -> Sandbox {
     let clock = Arc::new(Clock::system());
     clock.set(Some(noon()), Some(true));
     let config = Config {
         seed: Some(42),
         ..Config::default()
     };
-    let state = AppState::new(config, clock, "http://127.0.0.1:1".into());
+    let state = Sandbox::new(config, clock, "http://127.0.0.1:1".into());
     state.seed().expect("fixtures");
     state
 }
 
 /// A state with something in every section.
-fn busy_state() -> AppState {
+fn busy_state() -> Sandbox {
     let state = fresh_state();
     let now = state.clock.now();
     let app = state.apps.list()[0].clone();

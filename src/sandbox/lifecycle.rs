@@ -2,7 +2,7 @@
 
 use rand::RngExt;
 
-use super::AppState;
+use super::Sandbox;
 use crate::domain::apps::{AppError, build_app};
 use crate::domain::fixtures::{FixtureError, load_apps};
 use crate::domain::stubs::load_stubs;
@@ -30,7 +30,7 @@ pub enum AppReset {
     Removed,
 }
 
-impl AppState {
+impl Sandbox {
     /// Loads the configured fixtures (apps, then stubs) into the stores.
     pub fn seed(&self) -> Result<(), SeedError> {
         for spec in load_apps(&self.config.fixtures)? {

@@ -1,4 +1,7 @@
-//! The state of one sandbox instance. No globals: two instances in one process never share.
+//! The sandbox service: one instance's stores, and every use case that spans them (seed,
+//! reset, remove an app and all it owns, open/close an authorisation, give an app a callback
+//! URL, delete a fault, take a notification at the sink). No globals: two instances in one
+//! process never share.
 
 mod lifecycle;
 mod payscore;
@@ -26,9 +29,9 @@ use crate::domain::payscore::PayScoreStore;
 use crate::domain::stubs::StubStore;
 use crate::domain::tokens::TokenStore;
 
-/// Everything the routes of one instance share.
+/// One sandbox instance: its configuration, its stores and its use cases.
 #[derive(Debug)]
-pub struct AppState {
+pub struct Sandbox {
     /// Start-up settings.
     pub config: Config,
     /// The instance's own base URL, e.g. `http://127.0.0.1:8080`.
@@ -59,7 +62,7 @@ pub struct AppState {
     pub sink: crate::domain::sink::SinkStore,
 }
 
-impl AppState {
+impl Sandbox {
     /// An empty state (no apps yet) for `config`.
     pub fn new(config: Config, clock: Arc<Clock>, base_url: String) -> Self {
         let mut rng = Self::new_rng(config.seed);

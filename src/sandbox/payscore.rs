@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::AppState;
+use super::Sandbox;
 use crate::api::app::App;
 use crate::api::payscore::{Authorization, CloseRequest, OpenRequest, Transition as Transitioned};
 use crate::domain::apps::{AppError, check_callback_url};
@@ -35,7 +35,7 @@ fn check_id(field: &str, value: &str, max: usize) -> Result<(), PayScoreError> {
     Ok(())
 }
 
-impl AppState {
+impl Sandbox {
     /// A user authorises the app's Pay Score service: the authorisation opens and
     /// `PAYSCORE.USER_OPEN_SERVICE` is queued for the app.
     pub fn open_authorization(&self, request: OpenRequest) -> Result<Transitioned, PayScoreError> {

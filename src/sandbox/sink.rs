@@ -1,11 +1,11 @@
 //! The built-in merchant sink: a notification is judged with its app's key and remembered.
 
-use super::AppState;
+use super::Sandbox;
 use crate::api::sink::{Receipt, SinkAnswer};
 use crate::domain::sink::judge;
 use crate::protocol::timefmt::rfc3339_beijing;
 
-impl AppState {
+impl Sandbox {
     /// Takes a notification for `app_id` the way a careful merchant does: checks its `sign`
     /// with the app's md5Key, records what arrived, and answers `SUCCESS` or `FAILED`.
     pub fn receive_at_sink(&self, app_id: &str, body: &[u8], content_type: &str) -> SinkAnswer {

@@ -2,14 +2,14 @@
 
 use std::sync::Arc;
 
-use super::AppState;
+use super::Sandbox;
 use crate::api::app::{App, AppSpec};
 use crate::api::fault::InvalidFault;
 use crate::api::fault::{Fault, FaultSpec};
 use crate::domain::apps::AppError;
 use crate::domain::apps::registry::{build_app, patch_app};
 
-impl AppState {
+impl Sandbox {
     /// Creates an app from a partial spec, generating what is missing.
     pub fn create_app(&self, spec: &AppSpec) -> Result<Arc<App>, AppError> {
         let app = {

@@ -27,19 +27,19 @@ fn noon() -> DateTime<Utc> {
 }
 
 /// A sandbox on the embedded fixtures, seed 42, its clock frozen at noon.
-fn sandbox() -> AppState {
+fn sandbox() -> Sandbox {
     let clock = Arc::new(Clock::system());
     clock.set(Some(noon()), Some(true));
     let config = Config {
         seed: Some(42),
         ..Config::default()
     };
-    let state = AppState::new(config, clock, "http://127.0.0.1:1".into());
+    let state = Sandbox::new(config, clock, "http://127.0.0.1:1".into());
     state.seed().expect("the embedded fixtures load");
     state
 }
 
-fn open(state: &AppState, app_id: &str, open_id: &str) -> Result<Transitioned, PayScoreError> {
+fn open(state: &Sandbox, app_id: &str, open_id: &str) -> Result<Transitioned, PayScoreError> {
     state.open_authorization(OpenRequest {
         app_id: app_id.to_owned(),
         open_id: Some(open_id.to_owned()),

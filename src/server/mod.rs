@@ -16,7 +16,7 @@ use tokio::task::JoinHandle;
 use crate::config::Config;
 use crate::domain::clock::Clock;
 use crate::persist::{self, PersistError, Saver};
-use crate::sandbox::{AppState, SeedError};
+use crate::sandbox::{Sandbox, SeedError};
 
 /// Why an instance could not start.
 #[derive(Debug, thiserror::Error)]
@@ -54,7 +54,7 @@ pub struct Application {
     address: SocketAddr,
     control_address: SocketAddr,
     servers: Vec<Server>,
-    state: Data<AppState>,
+    state: Data<Sandbox>,
     shutdown: Arc<watch::Sender<bool>>,
     dispatcher: JoinHandle<()>,
     saver: Option<Arc<Saver>>,
@@ -100,7 +100,7 @@ struct Serves {
 }
 
 fn http_server(
-    state: &Data<AppState>,
+    state: &Data<Sandbox>,
     listener: TcpListener,
     workers: Option<usize>,
     serves: Serves,
@@ -160,7 +160,7 @@ impl Application {
             clock.set(config.clock_start, Some(config.clock_frozen));
         }
         let workers = config.workers;
-        let mut state = AppState::new(config, clock, format!("http://{address}"));
+        let mut state = Sandbox::new(config, clock, format!("http://{address}"));
         state.control_url = format!("http://{control_address}");
         match (restored, &state.config.state_file) {
             (Some(file), Some(path)) => {
@@ -276,7 +276,7 @@ impl Application {
     }
 
     /// The instance's state, for in-process inspection by the crate itself.
-    pub(crate) fn state(&self) -> Data<AppState> {
+    pub(crate) fn state(&self) -> Data<Sandbox> {
         self.state.clone()
     }
 

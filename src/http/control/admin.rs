@@ -9,7 +9,7 @@ use actix_web::{Error, HttpResponse};
 use serde_json::json;
 use subtle::ConstantTimeEq;
 
-use crate::sandbox::AppState;
+use crate::sandbox::Sandbox;
 
 /// Paths that stay open: the health check (for orchestrators) and the dashboard's static files
 /// (they hold no data; the page sends the token itself).
@@ -39,7 +39,7 @@ pub async fn require_admin(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
     let expected = req
-        .app_data::<Data<AppState>>()
+        .app_data::<Data<Sandbox>>()
         .and_then(|s| s.config.admin_token.clone());
     let allowed = match &expected {
         None => true,

@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use crate::domain::apps::{App, AppSpec};
 use crate::http::control::route::{Group, Route, SchemaRef};
 use crate::http::control::{ControlError, parse_json};
-use crate::sandbox::AppState;
+use crate::sandbox::Sandbox;
 
 /// The app routes (inside the `/__mock` scope), served and documented from this table.
 pub(crate) const ROUTES: Group = Group::new(
@@ -30,7 +30,7 @@ pub(crate) const ROUTES: Group = Group::new(
     ],
 );
 
-async fn list(state: Data<AppState>) -> HttpResponse {
+async fn list(state: Data<Sandbox>) -> HttpResponse {
     let apps: Vec<_> = state.apps.list().iter().map(|a| (**a).clone()).collect();
     HttpResponse::Ok().json(serde_json::json!({ "apps": apps }))
 }
@@ -38,14 +38,14 @@ async fn list(state: Data<AppState>) -> HttpResponse {
 async fn create(
     req: HttpRequest,
     payload: Payload,
-    state: Data<AppState>,
+    state: Data<Sandbox>,
 ) -> Result<HttpResponse, ControlError> {
     let spec: AppSpec = parse_json(&req, payload, &state).await?;
     let app = state.create_app(&spec)?;
     Ok(HttpResponse::Created().json(&*app))
 }
 
-async fn get(path: Path<String>, state: Data<AppState>) -> Result<HttpResponse, ControlError> {
+async fn get(path: Path<String>, state: Data<Sandbox>) -> Result<HttpResponse, ControlError> {
     let app = state.app(&path)?;
     Ok(HttpResponse::Ok().json(&*app))
 }
@@ -54,14 +54,14 @@ async fn patch(
     req: HttpRequest,
     payload: Payload,
     path: Path<String>,
-    state: Data<AppState>,
+    state: Data<Sandbox>,
 ) -> Result<HttpResponse, ControlError> {
     let spec: AppSpec = parse_json(&req, payload, &state).await?;
     let app = state.update_app(&path, &spec)?;
     Ok(HttpResponse::Ok().json(&*app))
 }
 
-async fn delete(path: Path<String>, state: Data<AppState>) -> Result<HttpResponse, ControlError> {
+async fn delete(path: Path<String>, state: Data<Sandbox>) -> Result<HttpResponse, ControlError> {
     if state.remove_app(&path) {
         tracing::info!(app_id = %path, "deleted app");
         Ok(HttpResponse::NoContent().finish())

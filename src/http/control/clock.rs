@@ -11,7 +11,7 @@ use super::{ControlError, parse_json};
 use crate::api::clock::Advanced;
 use crate::domain::clock::ClockView;
 use crate::protocol::timefmt::rfc3339_beijing;
-use crate::sandbox::AppState;
+use crate::sandbox::Sandbox;
 
 /// Longest single advance: ten years, far beyond any retry ladder.
 const MAX_ADVANCE_SECS: f64 = 10.0 * 365.0 * 24.0 * 3600.0;
@@ -41,7 +41,7 @@ pub(crate) const ROUTES: Group = Group::new(
     ],
 );
 
-async fn get(state: Data<AppState>) -> HttpResponse {
+async fn get(state: Data<Sandbox>) -> HttpResponse {
     HttpResponse::Ok().json(state.clock.view())
 }
 
@@ -54,14 +54,14 @@ struct Advance {
 async fn advance(
     req: HttpRequest,
     payload: Payload,
-    state: Data<AppState>,
+    state: Data<Sandbox>,
 ) -> Result<HttpResponse, ControlError> {
     let body: Advance = parse_json(&req, payload, &state).await?;
     Ok(HttpResponse::Ok().json(advance_by(&state, body.seconds).await?))
 }
 
 /// Advances the clock by `seconds`, making every attempt due on the way.
-pub(super) async fn advance_by(state: &AppState, seconds: f64) -> Result<Advanced, ControlError> {
+pub(super) async fn advance_by(state: &Sandbox, seconds: f64) -> Result<Advanced, ControlError> {
     if !seconds.is_finite() || !(0.0..=MAX_ADVANCE_SECS).contains(&seconds) {
         return Err(ControlError::Validation(
             "seconds must be a number from 0 to 315360000 (ten years); to go back, PUT /__mock/clock"
@@ -97,7 +97,7 @@ struct SetClock {
 async fn set(
     req: HttpRequest,
     payload: Payload,
-    state: Data<AppState>,
+    state: Data<Sandbox>,
 ) -> Result<HttpResponse, ControlError> {
     let body: SetClock = parse_json(&req, payload, &state).await?;
     let now = body

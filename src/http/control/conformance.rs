@@ -15,7 +15,7 @@ use crate::http::control::route::{Group, Route, SchemaRef};
 use crate::http::control::{ControlError, parse_json};
 use crate::protocol::generate::{chars, open_id};
 use crate::protocol::timefmt::format_compact;
-use crate::sandbox::AppState;
+use crate::sandbox::Sandbox;
 
 /// The conformance route (inside the `/__mock` scope), served and documented from this table.
 pub(crate) const ROUTES: Group = Group::new(
@@ -38,7 +38,7 @@ struct RunBody {
 
 /// Fresh ids from the notification counter and users from the instance's generator, so a
 /// seeded run probes with the same values every time.
-struct FromState<'a>(&'a AppState);
+struct FromState<'a>(&'a Sandbox);
 
 impl Fresh for FromState<'_> {
     fn event_id(&mut self, at: DateTime<Utc>) -> String {
@@ -62,7 +62,7 @@ impl Fresh for FromState<'_> {
 async fn run(
     req: HttpRequest,
     payload: Payload,
-    state: Data<AppState>,
+    state: Data<Sandbox>,
 ) -> Result<HttpResponse, ControlError> {
     let body: RunBody = parse_json(&req, payload, &state).await?;
     let app = state
@@ -114,7 +114,7 @@ async fn run(
 /// Sends every probe, one after the other (the order is part of the checks), and judges the
 /// answers with the app's ack rule. Nothing is recorded in the notification engine.
 async fn run_checks(
-    state: &AppState,
+    state: &Sandbox,
     app: &App,
     url: &str,
     timeout: Duration,

@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::domain::faults::{Fault, FaultSpec};
 use crate::http::control::route::{Group, Route, SchemaRef};
 use crate::http::control::{ControlError, parse_json};
-use crate::sandbox::AppState;
+use crate::sandbox::Sandbox;
 
 /// The fault routes (inside the `/__mock` scope), served and documented from this table.
 pub(crate) const ROUTES: Group = Group::new(
@@ -40,21 +40,21 @@ fn not_found(id: &str) -> ControlError {
 async fn add(
     req: HttpRequest,
     payload: Payload,
-    state: Data<AppState>,
+    state: Data<Sandbox>,
 ) -> Result<HttpResponse, ControlError> {
     let spec: FaultSpec = parse_json(&req, payload, &state).await?;
     Ok(HttpResponse::Created().json(add_fault(&state, spec)?))
 }
 
 /// Registers a fault.
-pub(super) fn add_fault(state: &AppState, spec: FaultSpec) -> Result<Fault, ControlError> {
+pub(super) fn add_fault(state: &Sandbox, spec: FaultSpec) -> Result<Fault, ControlError> {
     state
         .add_fault(spec)
         .map_err(|e| ControlError::Validation(e.to_string()))
 }
 
 /// Deletes a fault, releasing what it held back.
-pub(super) fn remove_fault(state: &AppState, id: &str) -> Result<(), ControlError> {
+pub(super) fn remove_fault(state: &Sandbox, id: &str) -> Result<(), ControlError> {
     if state.remove_fault(id) {
         Ok(())
     } else {
@@ -62,21 +62,21 @@ pub(super) fn remove_fault(state: &AppState, id: &str) -> Result<(), ControlErro
     }
 }
 
-async fn list(state: Data<AppState>) -> HttpResponse {
+async fn list(state: Data<Sandbox>) -> HttpResponse {
     HttpResponse::Ok().json(json!({ "faults": state.faults.list() }))
 }
 
-async fn get(id: Path<String>, state: Data<AppState>) -> Result<HttpResponse, ControlError> {
+async fn get(id: Path<String>, state: Data<Sandbox>) -> Result<HttpResponse, ControlError> {
     let fault = state.faults.get(&id).ok_or_else(|| not_found(&id))?;
     Ok(HttpResponse::Ok().json(fault))
 }
 
-async fn remove(id: Path<String>, state: Data<AppState>) -> Result<HttpResponse, ControlError> {
+async fn remove(id: Path<String>, state: Data<Sandbox>) -> Result<HttpResponse, ControlError> {
     remove_fault(&state, &id)?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-async fn clear(state: Data<AppState>) -> HttpResponse {
+async fn clear(state: Data<Sandbox>) -> HttpResponse {
     state.clear_faults();
     HttpResponse::NoContent().finish()
 }

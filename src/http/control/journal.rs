@@ -8,7 +8,7 @@ use crate::api::journal::{Entry, RequestFilter};
 use crate::domain::journal::JournalFilter;
 use crate::http::control::ControlError;
 use crate::http::control::route::{Group, Route};
-use crate::sandbox::AppState;
+use crate::sandbox::Sandbox;
 
 const OUTCOMES: [&str; 5] = ["ok", "auth_failed", "bad_request", "fault", "no_service"];
 
@@ -27,14 +27,14 @@ pub(crate) const ROUTES: Group = Group::new(
 
 async fn list(
     query: Query<RequestFilter>,
-    state: Data<AppState>,
+    state: Data<Sandbox>,
 ) -> Result<HttpResponse, ControlError> {
     let entries = requests(&state, query.into_inner())?;
     Ok(HttpResponse::Ok().json(json!({ "requests": entries })))
 }
 
 /// Journal entries matching `q`, newest first, at most `q.limit` (default 1000).
-pub(super) fn requests(state: &AppState, q: RequestFilter) -> Result<Vec<Entry>, ControlError> {
+pub(super) fn requests(state: &Sandbox, q: RequestFilter) -> Result<Vec<Entry>, ControlError> {
     if let Some(o) = &q.outcome {
         if !OUTCOMES.contains(&o.as_str()) {
             return Err(ControlError::InvalidQuery(format!(
@@ -52,7 +52,7 @@ pub(super) fn requests(state: &AppState, q: RequestFilter) -> Result<Vec<Entry>,
     Ok(state.journal.list(&filter, q.limit.unwrap_or(1000)))
 }
 
-async fn clear(state: Data<AppState>) -> HttpResponse {
+async fn clear(state: Data<Sandbox>) -> HttpResponse {
     state.journal.clear();
     HttpResponse::NoContent().finish()
 }

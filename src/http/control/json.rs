@@ -6,14 +6,14 @@ use serde::de::DeserializeOwned;
 
 use super::error::ControlError;
 use crate::http::body::read_limited;
-use crate::sandbox::AppState;
+use crate::sandbox::Sandbox;
 
 /// Reads and parses a JSON body. An empty body counts as `{}`, so `curl -X POST` with no data
 /// works for routes whose fields are all optional.
 pub async fn parse_json<T: DeserializeOwned>(
     req: &HttpRequest,
     payload: Payload,
-    state: &Data<AppState>,
+    state: &Data<Sandbox>,
 ) -> Result<T, ControlError> {
     let bytes = read_limited(req, payload, state.config.max_body_bytes).await?;
     let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {

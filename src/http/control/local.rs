@@ -19,11 +19,11 @@ use crate::api::sink::Receipt;
 use crate::api::stub::{Stub, StubSpec};
 use crate::client::{Answer, ClientError, Control, NotificationFilter, WaitFor};
 use crate::domain::notify::store::Filter;
-use crate::sandbox::AppState;
+use crate::sandbox::Sandbox;
 
 /// The sandbox, answering the control API in process.
 #[derive(Clone, Copy)]
-pub(crate) struct InProcess<'a>(pub &'a AppState);
+pub(crate) struct InProcess<'a>(pub &'a Sandbox);
 
 /// A refusal as a client sees it over HTTP.
 fn refused(e: impl Into<ControlError>) -> ClientError {
@@ -164,8 +164,8 @@ mod tests {
     use crate::config::Config;
     use crate::domain::clock::Clock;
 
-    fn sandbox() -> AppState {
-        let state = AppState::new(
+    fn sandbox() -> Sandbox {
+        let state = Sandbox::new(
             Config::default(),
             Arc::new(Clock::system()),
             "http://127.0.0.1:1".into(),

@@ -27,7 +27,7 @@ pub use error::ControlError;
 pub use json::parse_json;
 pub use route::{Group, Route};
 
-use crate::sandbox::AppState;
+use crate::sandbox::Sandbox;
 
 /// `/__mock/health` lives here, with the scope, as the one route that belongs to no area.
 const HEALTH: Group = Group::new(
@@ -79,7 +79,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     );
 }
 
-async fn health(state: Data<AppState>) -> HttpResponse {
+async fn health(state: Data<Sandbox>) -> HttpResponse {
     HttpResponse::Ok().json(crate::api::health::Health {
         status: "ok".into(),
         version: env!("CARGO_PKG_VERSION").into(),

@@ -13,7 +13,7 @@ use crate::domain::notify::engine::RedeliverError;
 use crate::domain::notify::{Notification, Status};
 use crate::http::control::route::{Group, Route, SchemaRef};
 use crate::http::control::{ControlError, parse_json};
-use crate::sandbox::AppState;
+use crate::sandbox::Sandbox;
 
 /// The notification routes (inside the `/__mock` scope), served and documented from this table.
 pub(crate) const ROUTES: Group = Group::new(
@@ -64,10 +64,7 @@ fn not_found(id: &str) -> ControlError {
     }
 }
 
-async fn list(
-    query: Query<ListQuery>,
-    state: Data<AppState>,
-) -> Result<HttpResponse, ControlError> {
+async fn list(query: Query<ListQuery>, state: Data<Sandbox>) -> Result<HttpResponse, ControlError> {
     let q = query.into_inner();
     let status = q.status.as_deref().map(parse_status).transpose()?;
     let filter = Filter {
@@ -82,7 +79,7 @@ async fn list(
 
 /// Matching notifications, newest first, at most `limit` (default 100).
 pub(super) fn list_notifications(
-    state: &AppState,
+    state: &Sandbox,
     filter: &Filter,
     limit: Option<usize>,
 ) -> Vec<Notification> {
@@ -90,11 +87,11 @@ pub(super) fn list_notifications(
 }
 
 /// One notification.
-pub(super) fn notification(state: &AppState, id: &str) -> Result<Notification, ControlError> {
+pub(super) fn notification(state: &Sandbox, id: &str) -> Result<Notification, ControlError> {
     state.notify.get(id).ok_or_else(|| not_found(id))
 }
 
-async fn get(id: Path<String>, state: Data<AppState>) -> Result<HttpResponse, ControlError> {
+async fn get(id: Path<String>, state: Data<Sandbox>) -> Result<HttpResponse, ControlError> {
     Ok(HttpResponse::Ok().json(notification(&state, &id)?))
 }
 
@@ -108,7 +105,7 @@ struct WaitQuery {
 async fn wait(
     id: Path<String>,
     query: Query<WaitQuery>,
-    state: Data<AppState>,
+    state: Data<Sandbox>,
 ) -> Result<HttpResponse, ControlError> {
     let (reached, n) = wait_for(&state, &id, query.status.as_deref(), query.timeout_ms).await?;
     Ok(if reached {
@@ -121,7 +118,7 @@ async fn wait(
 /// Waits until the notification is `wanted` (default `settled`) or `timeout_ms` (default
 /// 10 s, at most 300 s) has passed; answers whether it is, and the notification.
 pub(super) async fn wait_for(
-    state: &AppState,
+    state: &Sandbox,
     id: &str,
     wanted: Option<&str>,
     timeout_ms: Option<u64>,
@@ -156,7 +153,7 @@ async fn redeliver(
     req: HttpRequest,
     payload: Payload,
     id: Path<String>,
-    state: Data<AppState>,
+    state: Data<Sandbox>,
 ) -> Result<HttpResponse, ControlError> {
     let body: RedeliverBody = parse_json(&req, payload, &state).await?;
     if let Some(url) = &body.callback_url {

@@ -7,7 +7,7 @@ use crate::api::payscore::{AuthorizationFilter, AuthorizationList, CloseRequest,
 use crate::domain::payscore::store::TransitionError;
 use crate::http::control::route::{Group, Route, SchemaRef};
 use crate::http::control::{ControlError, parse_json};
-use crate::sandbox::{AppState, PayScoreError};
+use crate::sandbox::{PayScoreError, Sandbox};
 
 /// The Pay Score routes (inside the `/__mock` scope), served and documented from this table.
 pub(crate) const ROUTES: Group = Group::new(
@@ -49,7 +49,7 @@ pub(super) fn refused(e: PayScoreError) -> ControlError {
 async fn open(
     req: HttpRequest,
     payload: Payload,
-    state: Data<AppState>,
+    state: Data<Sandbox>,
 ) -> Result<HttpResponse, ControlError> {
     let body: OpenRequest = parse_json(&req, payload, &state).await?;
     let done = state.open_authorization(body).map_err(refused)?;
@@ -59,20 +59,20 @@ async fn open(
 async fn close(
     req: HttpRequest,
     payload: Payload,
-    state: Data<AppState>,
+    state: Data<Sandbox>,
 ) -> Result<HttpResponse, ControlError> {
     let body: CloseRequest = parse_json(&req, payload, &state).await?;
     let done = state.close_authorization(body).map_err(refused)?;
     Ok(HttpResponse::Created().json(done))
 }
 
-async fn list(query: Query<AuthorizationFilter>, state: Data<AppState>) -> HttpResponse {
+async fn list(query: Query<AuthorizationFilter>, state: Data<Sandbox>) -> HttpResponse {
     HttpResponse::Ok().json(authorization_list(&state, &query))
 }
 
 /// Matching authorisations, and how many the retention bound dropped.
 pub(super) fn authorization_list(
-    state: &AppState,
+    state: &Sandbox,
     filter: &AuthorizationFilter,
 ) -> AuthorizationList {
     AuthorizationList {

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::ControlError;
 use super::route::{Group, Route};
-use crate::sandbox::AppState;
+use crate::sandbox::Sandbox;
 use crate::sandbox::{AppReset, SeedError};
 
 /// The reset route (inside the `/__mock` scope), served and documented from this table.
@@ -38,7 +38,7 @@ fn app_error(e: SeedError) -> ControlError {
 
 async fn reset(
     query: Query<ResetQuery>,
-    state: Data<AppState>,
+    state: Data<Sandbox>,
 ) -> Result<HttpResponse, ControlError> {
     match &query.app_id {
         None => {

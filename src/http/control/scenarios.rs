@@ -10,7 +10,7 @@ use crate::domain::fixtures::{ScenarioFile, load_scenarios};
 use crate::http::control::local::InProcess;
 use crate::http::control::route::{Group, Route, SchemaRef};
 use crate::http::control::{ControlError, parse_json};
-use crate::sandbox::AppState;
+use crate::sandbox::Sandbox;
 
 /// The scenario routes (inside the `/__mock` scope), served and documented from this table.
 pub(crate) const ROUTES: Group = Group::new(
@@ -23,11 +23,11 @@ pub(crate) const ROUTES: Group = Group::new(
     ],
 );
 
-fn fixtures(state: &AppState) -> Result<Vec<ScenarioFile>, ControlError> {
+fn fixtures(state: &Sandbox) -> Result<Vec<ScenarioFile>, ControlError> {
     load_scenarios(&state.config.fixtures).map_err(|e| ControlError::Validation(e.to_string()))
 }
 
-async fn list(state: Data<AppState>) -> Result<HttpResponse, ControlError> {
+async fn list(state: Data<Sandbox>) -> Result<HttpResponse, ControlError> {
     let scenarios: Vec<Value> = fixtures(&state)?
         .iter()
         .map(|file| match Scenario::from_json(&file.text) {
@@ -53,7 +53,7 @@ fn invalid(e: &crate::client::scenario::ScenarioError) -> HttpResponse {
 async fn run_one(
     req: HttpRequest,
     payload: Payload,
-    state: Data<AppState>,
+    state: Data<Sandbox>,
 ) -> Result<HttpResponse, ControlError> {
     let body: Value = parse_json(&req, payload, &state).await?;
     let by_name = body

@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::domain::sink::SinkAnswer;
 use crate::http::body::read_limited;
 use crate::http::control::route::{Group, Route, SchemaRef};
-use crate::sandbox::AppState;
+use crate::sandbox::Sandbox;
 
 /// The sink routes (inside the `/__mock` scope), served and documented from this table; the
 /// document lists them with the scenarios, which use the sink as their merchant.
@@ -36,7 +36,7 @@ async fn receive(
     req: HttpRequest,
     payload: Payload,
     app_id: Path<String>,
-    state: Data<AppState>,
+    state: Data<Sandbox>,
 ) -> HttpResponse {
     if !state.apps.contains(&app_id) {
         tracing::info!(app_id = %app_id, "sink: notification for an unknown app");
@@ -57,11 +57,11 @@ async fn receive(
     text(state.receive_at_sink(&app_id, &body, content_type))
 }
 
-async fn list(app_id: Path<String>, state: Data<AppState>) -> HttpResponse {
+async fn list(app_id: Path<String>, state: Data<Sandbox>) -> HttpResponse {
     HttpResponse::Ok().json(json!({ "received": state.sink.received(&app_id) }))
 }
 
-async fn clear(app_id: Path<String>, state: Data<AppState>) -> HttpResponse {
+async fn clear(app_id: Path<String>, state: Data<Sandbox>) -> HttpResponse {
     state.sink.clear(&app_id);
     HttpResponse::NoContent().finish()
 }

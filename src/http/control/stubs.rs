@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::domain::stubs::{Stub, StubSpec};
 use crate::http::control::route::{Group, Route, SchemaRef};
 use crate::http::control::{ControlError, parse_json};
-use crate::sandbox::AppState;
+use crate::sandbox::Sandbox;
 
 /// The stub routes (inside the `/__mock` scope), served and documented from this table.
 pub(crate) const ROUTES: Group = Group::new(
@@ -40,14 +40,14 @@ fn not_found(id: &str) -> ControlError {
 async fn add(
     req: HttpRequest,
     payload: Payload,
-    state: Data<AppState>,
+    state: Data<Sandbox>,
 ) -> Result<HttpResponse, ControlError> {
     let spec: StubSpec = parse_json(&req, payload, &state).await?;
     Ok(HttpResponse::Created().json(add_stub(&state, spec)?))
 }
 
 /// Registers a stub.
-pub(super) fn add_stub(state: &AppState, spec: StubSpec) -> Result<Stub, ControlError> {
+pub(super) fn add_stub(state: &Sandbox, spec: StubSpec) -> Result<Stub, ControlError> {
     let stub = state
         .stubs
         .add(spec, false)
@@ -57,7 +57,7 @@ pub(super) fn add_stub(state: &AppState, spec: StubSpec) -> Result<Stub, Control
 }
 
 /// Removes a stub.
-pub(super) fn remove_stub(state: &AppState, id: &str) -> Result<(), ControlError> {
+pub(super) fn remove_stub(state: &Sandbox, id: &str) -> Result<(), ControlError> {
     if state.stubs.remove(id) {
         Ok(())
     } else {
@@ -65,21 +65,21 @@ pub(super) fn remove_stub(state: &AppState, id: &str) -> Result<(), ControlError
     }
 }
 
-async fn list(state: Data<AppState>) -> HttpResponse {
+async fn list(state: Data<Sandbox>) -> HttpResponse {
     HttpResponse::Ok().json(json!({ "stubs": state.stubs.list() }))
 }
 
-async fn get(id: Path<String>, state: Data<AppState>) -> Result<HttpResponse, ControlError> {
+async fn get(id: Path<String>, state: Data<Sandbox>) -> Result<HttpResponse, ControlError> {
     let stub = state.stubs.get(&id).ok_or_else(|| not_found(&id))?;
     Ok(HttpResponse::Ok().json(stub))
 }
 
-async fn remove(id: Path<String>, state: Data<AppState>) -> Result<HttpResponse, ControlError> {
+async fn remove(id: Path<String>, state: Data<Sandbox>) -> Result<HttpResponse, ControlError> {
     remove_stub(&state, &id)?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-async fn clear(state: Data<AppState>) -> HttpResponse {
+async fn clear(state: Data<Sandbox>) -> HttpResponse {
     state.stubs.clear(None);
     HttpResponse::NoContent().finish()
 }

@@ -15,7 +15,7 @@ use crate::protocol::signing::{
     token_signature,
 };
 use crate::protocol::variants::{BodyCase, NotifyCase, TokenCase};
-use crate::sandbox::AppState;
+use crate::sandbox::Sandbox;
 
 /// The signature tools (inside the `/__mock` scope), served and documented from this table.
 pub(crate) const ROUTES: Group = Group::new(
@@ -41,7 +41,7 @@ fn method_name(method: TokenSignMethod) -> &'static str {
 pub(super) async fn sign(
     req: HttpRequest,
     payload: Payload,
-    state: Data<AppState>,
+    state: Data<Sandbox>,
 ) -> Result<HttpResponse, ControlError> {
     let request: ToolRequest = parse_json(&req, payload, &state).await?;
     let r = request.resolve(&state, Mode::Sign)?;
@@ -104,7 +104,7 @@ fn form_query(r: &Resolved, signature: &str) -> String {
 pub(super) async fn verify(
     req: HttpRequest,
     payload: Payload,
-    state: Data<AppState>,
+    state: Data<Sandbox>,
 ) -> Result<HttpResponse, ControlError> {
     let request: ToolRequest = parse_json(&req, payload, &state).await?;
     let r = request.resolve(&state, Mode::Verify)?;

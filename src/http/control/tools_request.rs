@@ -10,7 +10,7 @@ use crate::http::gateway::auth::{Credentials, parse_authorization};
 use crate::protocol::generate::hex32;
 use crate::protocol::signing::{NotifySignType, TokenSignMethod};
 use crate::protocol::timefmt::format_compact;
-use crate::sandbox::AppState;
+use crate::sandbox::Sandbox;
 
 /// What a tool request may carry. `signature`, `header`, `sign` and `canonical` are what the
 /// client sent, read by `verify` only.
@@ -108,11 +108,7 @@ fn invalid(message: impl Into<String>) -> ControlError {
 
 impl ToolRequest {
     /// Checks the request for `mode` and fills in keys and defaults.
-    pub(super) fn resolve(
-        mut self,
-        state: &AppState,
-        mode: Mode,
-    ) -> Result<Resolved, ControlError> {
+    pub(super) fn resolve(mut self, state: &Sandbox, mode: Mode) -> Result<Resolved, ControlError> {
         let rule = self.rule()?;
         self.check_fields(rule, mode)?;
         if mode == Mode::Verify {
@@ -270,7 +266,7 @@ impl ToolRequest {
 
     fn timestamp_and_nonce(
         &mut self,
-        state: &AppState,
+        state: &Sandbox,
         app_id: &str,
         rule: Rule,
         mode: Mode,

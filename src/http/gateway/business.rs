@@ -15,7 +15,7 @@ use crate::domain::faults::{CallEffect, Fired};
 use crate::domain::journal::Draft;
 use crate::domain::stubs::{Rendered, RequestBody, StubMatch, TemplateContext};
 use crate::http::body::read_limited;
-use crate::sandbox::AppState;
+use crate::sandbox::Sandbox;
 
 /// The response header naming the app a call authenticated as, so tests and logs can tell
 /// tenants apart.
@@ -30,7 +30,7 @@ struct Served {
 }
 
 /// Authenticates a business call and answers it.
-pub async fn handle(req: HttpRequest, payload: Payload, state: Data<AppState>) -> HttpResponse {
+pub async fn handle(req: HttpRequest, payload: Payload, state: Data<Sandbox>) -> HttpResponse {
     let mut draft = Draft::new(&req, state.clock.now());
     let served = match read_limited(&req, payload, state.config.max_body_bytes).await {
         Err(e) => {
@@ -77,7 +77,7 @@ fn scheme_tried(req: &HttpRequest) -> Option<String> {
 }
 
 async fn serve(
-    state: &AppState,
+    state: &Sandbox,
     req: &HttpRequest,
     body: &RequestBody<'_>,
     draft: &mut Draft,
@@ -179,7 +179,7 @@ fn fault_answer(
 }
 
 async fn stub_answer(
-    state: &AppState,
+    state: &Sandbox,
     req: &HttpRequest,
     body: &RequestBody<'_>,
     ctx: &AuthContext,

@@ -10,10 +10,10 @@ use crate::protocol::diagnose::{diagnose_body_sig, diagnose_token};
 use crate::protocol::signing::{
     TokenSignMethod, hex_matches, mac_matches, open_body_canonical, open_body_mac, token_signature,
 };
-use crate::sandbox::AppState;
+use crate::sandbox::Sandbox;
 
 /// Why an OPEN-BODY-SIG or OPEN-FORM-PARAM signature did not match.
-pub fn business(state: &AppState, req: &HttpRequest, body: &[u8]) -> Option<Value> {
+pub fn business(state: &Sandbox, req: &HttpRequest, body: &[u8]) -> Option<Value> {
     let (params, content, rule) = match req.headers().get(AUTHORIZATION) {
         Some(value) => match parse_authorization(value.to_str().ok()?).ok()? {
             Credentials::BodySig(params) => (params, body.to_vec(), "openBodySig"),
@@ -47,7 +47,7 @@ pub fn business(state: &AppState, req: &HttpRequest, body: &[u8]) -> Option<Valu
 }
 
 /// Why a token request's signature did not match.
-pub fn token(state: &AppState, body: &[u8]) -> Option<Value> {
+pub fn token(state: &Sandbox, body: &[u8]) -> Option<Value> {
     let v: Value = serde_json::from_slice(body).ok()?;
     let field = |k: &str| v.get(k).and_then(Value::as_str);
     let app = state.apps.get(field("appId")?)?;

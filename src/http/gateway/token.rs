@@ -17,7 +17,7 @@ use crate::http::body::read_limited;
 use crate::protocol::generate::token_hex;
 use crate::protocol::signing::{TokenSignMethod, hex_matches, token_signature};
 use crate::protocol::timefmt::parse_compact;
-use crate::sandbox::AppState;
+use crate::sandbox::Sandbox;
 
 /// The success body, fields in the real platform's order: `errCode`, `errInfo`,
 /// `accessToken`, `expiresIn`. `token` is lowercase hex.
@@ -64,11 +64,7 @@ fn outcome_of(e: &TokenError) -> RequestOutcome {
 }
 
 /// `POST /v1/token/access`: faults first, then the real checks; every request is journaled.
-pub async fn issue_token(
-    req: HttpRequest,
-    payload: Payload,
-    state: Data<AppState>,
-) -> HttpResponse {
+pub async fn issue_token(req: HttpRequest, payload: Payload, state: Data<Sandbox>) -> HttpResponse {
     let mut draft = Draft::new(&req, state.clock.now());
     draft.scheme("token-request");
     let body = match read_limited(&req, payload, state.config.max_body_bytes).await {
@@ -171,7 +167,7 @@ fn issue(
     req: &HttpRequest,
     body: &[u8],
     parsed: &Result<RawTokenRequest<'_>, NotAnObject>,
-    state: &AppState,
+    state: &Sandbox,
 ) -> Result<HttpResponse, TokenError> {
     check_content_type(req)?;
     let request = parse_request(body, parsed)?;

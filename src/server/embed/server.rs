@@ -8,7 +8,7 @@ use super::builder::MockServerBuilder;
 use super::error::MockServerError;
 use crate::api::app::{App, AppSpec};
 use crate::client::ControlClient;
-use crate::sandbox::AppState;
+use crate::sandbox::Sandbox;
 use crate::server::AppHandle;
 
 /// A sandbox on `127.0.0.1` and a free port, served by the current tokio runtime, with its own
@@ -33,7 +33,7 @@ use crate::server::AppHandle;
 pub struct MockServer {
     address: SocketAddr,
     handle: AppHandle,
-    state: Data<AppState>,
+    state: Data<Sandbox>,
     client: ControlClient,
     fixture_apps: Vec<App>,
 }
@@ -87,7 +87,7 @@ impl MockServer {
     pub(super) fn new(
         address: SocketAddr,
         handle: AppHandle,
-        state: Data<AppState>,
+        state: Data<Sandbox>,
         fixture_specs: &[AppSpec],
     ) -> Self {
         let fixture_apps = fixture_order(fixture_specs, &state);
@@ -242,7 +242,7 @@ impl Drop for MockServer {
 
 /// The apps present at start, in fixture-file order: first those the fixtures name by appId,
 /// then the generated ones by appId.
-fn fixture_order(specs: &[AppSpec], state: &AppState) -> Vec<App> {
+fn fixture_order(specs: &[AppSpec], state: &Sandbox) -> Vec<App> {
     let mut remaining: Vec<App> = state.apps.list().iter().map(|a| (**a).clone()).collect();
     let mut ordered = Vec::with_capacity(remaining.len());
     for id in specs.iter().filter_map(|s| s.app_id.as_deref()) {

@@ -15,7 +15,7 @@ use crate::domain::stubs::RequestBody;
 use crate::domain::tokens::TokenLookup;
 use crate::protocol::signing::open_body_signature_matches;
 use crate::protocol::timefmt::parse_compact;
-use crate::sandbox::AppState;
+use crate::sandbox::Sandbox;
 
 /// How a call authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -56,7 +56,7 @@ pub struct AuthContext {
 /// `body` is the exact bytes received: OPEN-BODY-SIG covers them, never a re-serialisation.
 /// Read as JSON here (for its `mid`), it is not read again when a stub answers.
 pub fn authenticate(
-    state: &AppState,
+    state: &Sandbox,
     req: &HttpRequest,
     body: &RequestBody<'_>,
 ) -> Result<AuthContext, AuthError> {
@@ -97,7 +97,7 @@ fn header_error(e: HeaderError) -> AuthError {
     }
 }
 
-fn by_token(state: &AppState, token: &str) -> Result<AuthContext, AuthError> {
+fn by_token(state: &Sandbox, token: &str) -> Result<AuthContext, AuthError> {
     match state
         .tokens
         .lookup(token, |app_id| state.clock_of(app_id).now())
@@ -120,7 +120,7 @@ fn by_token(state: &AppState, token: &str) -> Result<AuthContext, AuthError> {
 
 /// Checks an HMAC-signed request (header or query form) and returns its app.
 fn by_signature(
-    state: &AppState,
+    state: &Sandbox,
     params: &SignedParams,
     content: &[u8],
 ) -> Result<Arc<App>, AuthError> {
@@ -198,7 +198,7 @@ pub(crate) fn form_params(query: &str) -> Result<Option<(SignedParams, String)>,
 
 /// A token or signature proves which app is calling; a `mid` in the body that belongs to a
 /// different app means the caller mixed up its credentials.
-fn check_merchant(state: &AppState, app: &App, content: &RequestBody<'_>) -> Result<(), AuthError> {
+fn check_merchant(state: &Sandbox, app: &App, content: &RequestBody<'_>) -> Result<(), AuthError> {
     let Some(mid) = content
         .json()
         .and_then(|j| j.get("mid"))
