@@ -4,7 +4,8 @@ use chrono::DateTime;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::steps::{Args, Ctx, failed};
+use super::outcome::failed;
+use super::steps::{Args, Ctx};
 use crate::api::journal::RequestFilter;
 use crate::api::payscore::AuthorizationFilter;
 use crate::api::scenario::Kind;

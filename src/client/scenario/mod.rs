@@ -17,6 +17,7 @@
 
 pub(crate) mod client;
 pub(crate) mod expect;
+pub(crate) mod outcome;
 
 pub(crate) mod report;
 pub(crate) mod runner;

@@ -7,8 +7,9 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::client::Gateway;
+use super::outcome::failed;
 use super::report::{Failure, Report, StepReport};
-use super::steps::{Args, Ctx, execute, failed};
+use super::steps::{Args, Ctx, execute};
 use crate::api::scenario::refs::Bindings;
 use crate::api::scenario::{Scenario, Step, check_fields};
 use crate::client::{Control, ControlClient};
