@@ -6,8 +6,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
 
-/// One issued token.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One issued token, as the store keeps it and the state file saves it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TokenRecord {
     /// The app it was issued to.
     pub app_id: String,

@@ -9,7 +9,7 @@ use rand::SeedableRng;
 use super::file::*;
 use crate::domain::clock::ClockMode;
 use crate::domain::notify::EngineSnapshot;
-use crate::domain::tokens::{TokenRecord, TokenSnapshot};
+use crate::domain::tokens::TokenSnapshot;
 use crate::sandbox::Sandbox;
 
 /// Why a well-formed state file cannot be restored.
@@ -58,12 +58,7 @@ pub fn capture(state: &Sandbox) -> StateFile {
             issued: tokens
                 .tokens
                 .into_iter()
-                .map(|(token, r)| TokenState {
-                    token,
-                    app_id: r.app_id,
-                    issued_at: r.issued_at,
-                    expires_at: r.expires_at,
-                })
+                .map(|(token, record)| TokenState { token, record })
                 .collect(),
             superseded: tokens
                 .superseded
@@ -158,14 +153,7 @@ pub fn restore(state: &Sandbox, file: StateFile) -> Result<(), InvalidState> {
             .tokens
             .issued
             .into_iter()
-            .map(|t| {
-                let record = TokenRecord {
-                    app_id: t.app_id,
-                    issued_at: t.issued_at,
-                    expires_at: t.expires_at,
-                };
-                (t.token, record)
-            })
+            .map(|t| (t.token, t.record))
             .collect(),
         superseded: file
             .tokens

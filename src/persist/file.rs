@@ -16,6 +16,7 @@ use crate::api::notification::Notification;
 use crate::api::payscore::Authorization;
 use crate::api::sink::Receipt;
 use crate::api::stub::Stub;
+use crate::domain::tokens::TokenRecord;
 
 /// The value of the header's `format`.
 pub const FORMAT: &str = "chinaums-mock-state";
@@ -124,12 +125,9 @@ pub struct TokensState {
 pub struct TokenState {
     /// The token.
     pub token: String,
-    /// Its app.
-    pub app_id: String,
-    /// Issued, sandbox time.
-    pub issued_at: DateTime<Utc>,
-    /// Expires, sandbox time.
-    pub expires_at: DateTime<Utc>,
+    /// Its app, when it was issued and when it expires (sandbox time).
+    #[serde(flatten)]
+    pub record: TokenRecord,
 }
 
 /// One token pushed out by the cap.
