@@ -4,18 +4,17 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration as StdDuration;
 
 use actix_web::web::Data;
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use serde_json::{Value, json};
 
 use super::*;
 use crate::api::payscore::{AuthState, Authorization, HistoryEntry};
-use crate::config::Config;
 use crate::domain::apps::NotifyFormat;
-use crate::domain::clock::Clock;
 use crate::domain::notify::engine::NewNotification;
 use crate::domain::sink::{Receipt, SinkAnswer};
 use crate::domain::tokens::TokenRecord;
 use crate::sandbox::Sandbox;
+use crate::sandbox::tests::{noon, sandbox as fresh_state};
 
 /// A directory of its own under the system's temporary directory, removed on drop.
 struct TempDir(PathBuf);
@@ -41,25 +40,6 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
-}
-
-fn noon() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-11-25T12:00:00+08:00")
-        .map(|t| t.with_timezone(&Utc))
-        .expect("valid time")
-}
-
-/// A sandbox state on the embedded fixtures, seed 42, clock frozen at noon.
-fn fresh_state() -> Sandbox {
-    let clock = Arc::new(Clock::system());
-    clock.set(Some(noon()), Some(true));
-    let config = Config {
-        seed: Some(42),
-        ..Config::default()
-    };
-    let state = Sandbox::new(config, clock, "http://127.0.0.1:1".into());
-    state.seed().expect("fixtures");
-    state
 }
 
 /// A state with something in every section.

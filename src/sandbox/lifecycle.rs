@@ -3,6 +3,7 @@
 use rand::RngExt;
 
 use super::Sandbox;
+use crate::api::app::AppSpec;
 use crate::domain::apps::{AppError, build_app};
 use crate::domain::fixtures::{FixtureError, load_apps};
 use crate::domain::stubs::load_stubs;
@@ -34,16 +35,7 @@ impl Sandbox {
     /// Loads the configured fixtures (apps, then stubs) into the stores.
     pub fn seed(&self) -> Result<(), SeedError> {
         for spec in load_apps(&self.config.fixtures)? {
-            let app = {
-                let mut rng = self.rng.lock();
-                build_app(
-                    &spec,
-                    &self.config.notify_defaults,
-                    self.config.callback_url.as_deref(),
-                    &mut *rng,
-                )?
-            };
-            self.apps.insert(app)?;
+            self.add_fixture_app(&spec)?;
         }
         for spec in load_stubs(&self.config.fixtures)? {
             self.stubs
@@ -99,20 +91,26 @@ impl Sandbox {
         self.journal.remove_app(app_id);
         match fixture {
             Some(spec) => {
-                let app = {
-                    let mut rng = self.rng.lock();
-                    build_app(
-                        &spec,
-                        &self.config.notify_defaults,
-                        self.config.callback_url.as_deref(),
-                        &mut *rng,
-                    )?
-                };
-                self.apps.insert(app)?;
+                self.add_fixture_app(&spec)?;
                 Ok(AppReset::RestoredFromFixtures)
             }
             None if existed => Ok(AppReset::Removed),
             None => Err(AppError::NotFound(app_id.to_owned()).into()),
         }
+    }
+
+    /// Builds a fixture app (with `--callback-url` when it names none) and adds it.
+    fn add_fixture_app(&self, spec: &AppSpec) -> Result<(), AppError> {
+        let app = {
+            let mut rng = self.rng.lock();
+            build_app(
+                spec,
+                &self.config.notify_defaults,
+                self.config.callback_url.as_deref(),
+                &mut *rng,
+            )?
+        };
+        self.apps.insert(app)?;
+        Ok(())
     }
 }

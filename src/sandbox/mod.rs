@@ -123,4 +123,4 @@ impl Sandbox {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

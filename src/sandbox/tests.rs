@@ -20,14 +20,15 @@ use crate::protocol::encode::{NotifyFormat, NotifySigning, encode};
 /// The first fixture app (embedded fixtures).
 const FIXTURE_APP: &str = "10037e6f66f2d0f901672aa27d690006";
 
-fn noon() -> DateTime<Utc> {
+/// 2026-11-25 12:00 Beijing time, where the test sandboxes' clocks stand.
+pub(crate) fn noon() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-25T12:00:00+08:00")
         .map(|t| t.with_timezone(&Utc))
         .expect("a valid time")
 }
 
-/// A sandbox on the embedded fixtures, seed 42, its clock frozen at noon.
-fn sandbox() -> Sandbox {
+/// A sandbox on the embedded fixtures, seed 42, its clock frozen at noon: the unit tests' one.
+pub(crate) fn sandbox() -> Sandbox {
     let clock = Arc::new(Clock::system());
     clock.set(Some(noon()), Some(true));
     let config = Config {

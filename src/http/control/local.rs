@@ -157,22 +157,9 @@ impl Control for InProcess<'_> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
     use crate::api::notification::Status;
-    use crate::config::Config;
-    use crate::domain::clock::Clock;
-
-    fn sandbox() -> Sandbox {
-        let state = Sandbox::new(
-            Config::default(),
-            Arc::new(Clock::system()),
-            "http://127.0.0.1:1".into(),
-        );
-        state.seed().expect("the embedded fixtures load");
-        state
-    }
+    use crate::sandbox::tests::sandbox;
 
     #[tokio::test]
     async fn a_refusal_in_process_carries_the_status_and_code_of_the_route() {
