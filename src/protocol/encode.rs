@@ -121,11 +121,7 @@ mod tests {
     use super::*;
 
     fn vector_fields() -> (Vec<(&'static str, String)>, serde_json::Value) {
-        let v: Value = serde_json::from_str(include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/data/vectors.json"
-        )))
-        .unwrap_or_default();
+        let v = crate::protocol::vectors();
         let case = v["notifySign"][0].clone();
         let order = ["id", "createTime", "eventType", "summary", "resource"];
         let fields = order

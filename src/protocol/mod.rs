@@ -10,3 +10,13 @@ pub mod header;
 pub mod signing;
 pub mod timefmt;
 pub(crate) mod variants;
+
+/// The reference vectors (`tests/data/vectors.json`) the protocol's unit tests reproduce.
+#[cfg(test)]
+pub(crate) fn vectors() -> serde_json::Value {
+    serde_json::from_str(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/vectors.json"
+    )))
+    .expect("the reference vectors parse")
+}

@@ -12,13 +12,7 @@ const TS: &str = "20261125120000";
 const NONCE: &str = "3f9a1c0e5b7d4e2f8a6b9c0d1e2f3a4b";
 const SHA256: TokenSignMethod = TokenSignMethod::Sha256;
 
-fn vectors() -> Value {
-    serde_json::from_str(include_str!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/vectors.json"
-    )))
-    .expect("vectors parse")
-}
+use crate::protocol::vectors;
 
 fn s<'a>(v: &'a Value, k: &str) -> &'a str {
     v[k].as_str().unwrap_or_default()

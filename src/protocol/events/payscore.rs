@@ -157,11 +157,7 @@ mod tests {
 
     #[test]
     fn the_vector_notification_is_reproduced_from_an_app_and_a_subject() {
-        let v: serde_json::Value = serde_json::from_str(include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/data/vectors.json"
-        )))
-        .unwrap_or_default();
+        let v = crate::protocol::vectors();
         let merchant = Merchant {
             mid: "898201612345678",
             sub_app_id: "wx1234567890abcdef",

@@ -13,13 +13,7 @@ fn lower_hex_agrees_with_the_hex_crate() {
 }
 use serde_json::Value;
 
-fn vectors() -> Value {
-    serde_json::from_str(include_str!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/vectors.json"
-    )))
-    .expect("vectors parse")
-}
+use crate::protocol::vectors;
 
 fn s<'a>(v: &'a Value, k: &str) -> &'a str {
     v[k].as_str().unwrap_or_default()
