@@ -79,6 +79,14 @@ pub struct App {
     pub callback_url: Option<String>,
     /// Notification settings.
     pub notify: NotifySettings,
+    /// The id of the clock the app is on (`default` unless it asked for another): its token
+    /// expiry, notification times and retries all follow that clock.
+    #[serde(default = "default_clock")]
+    pub clock: String,
+}
+
+fn default_clock() -> String {
+    "default".to_owned()
 }
 
 impl App {
@@ -159,6 +167,9 @@ pub struct AppSpec {
     pub callback_url: Option<Option<String>>,
     /// See [`App::notify`].
     pub notify: Option<NotifySpec>,
+    /// The clock to put a new app on: a clock's id, or `new` for a clock of its own. Absent:
+    /// `default`. An app stays on its clock; a PATCH may only repeat it.
+    pub clock: Option<String>,
 }
 
 /// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).

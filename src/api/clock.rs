@@ -19,6 +19,12 @@ use crate::api::time;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ClockView {
+    /// The clock's id: `default` for the instance's own clock.
+    #[serde(default = "default_id")]
+    pub id: String,
+    /// The name given when it was created, if any.
+    #[serde(default)]
+    pub name: Option<String>,
     /// Sandbox time, RFC 3339 in UTC+8.
     #[schema(value_type = String)]
     #[serde(with = "time::beijing")]
@@ -29,12 +35,16 @@ pub struct ClockView {
     pub frozen: bool,
 }
 
+fn default_id() -> String {
+    "default".to_owned()
+}
+
 /// What `POST /__mock/clock/advance` answers: the clock after the move, and what happened on
 /// the way. It reads as the clock too (`advanced.now`).
 ///
 /// ```
 /// use chinaums_mock::api::clock::Advanced;
-/// let text = r#"{"now":"2026-11-25T12:01:00+08:00","offsetSeconds":60,"frozen":true,"attempts":3,"exhausted":0}"#;
+/// let text = r#"{"id":"default","name":null,"now":"2026-11-25T12:01:00+08:00","offsetSeconds":60,"frozen":true,"attempts":3,"exhausted":0}"#;
 /// let a: Advanced = serde_json::from_str(text)?;
 /// assert_eq!((a.attempts, a.offset_seconds), (3, 60));
 /// assert_eq!(serde_json::to_string(&a)?, text);

@@ -68,8 +68,8 @@ impl Sandbox {
         let mut rng = Self::new_rng(config.seed);
         let first_event_number = rng.random_range(10_000..90_000);
         let rng = Arc::new(Mutex::new(rng));
-        let clocks = Clocks::new(Arc::clone(&clock));
         let apps = Arc::new(AppRegistry::default());
+        let clocks = Clocks::new(Arc::clone(&clock), Arc::clone(&apps));
         let faults = Arc::new(FaultStore::default());
         let notify = Arc::new(NotifyEngine::new(
             &EngineSettings {
@@ -109,7 +109,7 @@ impl Sandbox {
     }
 
     /// The clock of the app `app_id`: every time-based rule about an app asks this.
-    pub fn clock_of(&self, app_id: &str) -> &Clock {
+    pub fn clock_of(&self, app_id: &str) -> Arc<Clock> {
         self.clocks.of_app(app_id)
     }
 

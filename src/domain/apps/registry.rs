@@ -47,6 +47,7 @@ pub fn build_app<R: RngExt + ?Sized>(
             .as_ref()
             .map(|n| n.apply_to(notify_defaults))
             .unwrap_or_else(|| notify_defaults.clone()),
+        clock: spec.clock.clone().unwrap_or_else(|| "default".to_owned()),
     })
 }
 
@@ -58,6 +59,17 @@ pub fn patch_app(app: &App, spec: &AppSpec) -> Result<App, AppError> {
             return Err(AppError::Invalid {
                 field: "appId".to_owned(),
                 reason: "cannot be changed; create a new app instead".to_owned(),
+            });
+        }
+    }
+    if let Some(clock) = &spec.clock {
+        if clock != &app.clock {
+            return Err(AppError::Invalid {
+                field: "clock".to_owned(),
+                reason: format!(
+                    "cannot be changed (the app is on clock {}); create a new app on the other clock instead",
+                    app.clock
+                ),
             });
         }
     }
@@ -82,6 +94,7 @@ pub fn patch_app(app: &App, spec: &AppSpec) -> Result<App, AppError> {
             .as_ref()
             .map(|n| n.apply_to(&app.notify))
             .unwrap_or_else(|| app.notify.clone()),
+        clock: app.clock.clone(),
     })
 }
 

@@ -101,7 +101,7 @@ fn bench(transport: Arc<Scripted>, callback_url: Option<&str>) -> Bench {
             first_event_number: 10_000,
         },
         EngineDeps {
-            clocks: Clocks::new(Arc::clone(&clock)),
+            clocks: Clocks::new(Arc::clone(&clock), Arc::clone(&apps)),
             apps: Arc::clone(&apps),
             faults: Arc::clone(&faults),
             rng: Arc::new(Mutex::new(rng)),

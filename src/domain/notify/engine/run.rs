@@ -61,7 +61,7 @@ impl NotifyEngine {
     /// Moves the clock forward by `by`, making every attempt that falls due on the way — retries
     /// included — at its own sandbox time, in due order, before returning.
     pub async fn advance(&self, by: Duration) -> AdvanceReport {
-        let clock = self.deps.clocks.instance();
+        let clock = self.deps.clocks.default_clock();
         let _turn = self.dispatch.lock().await;
         self.idle().await;
         let target = clock.now() + by;
@@ -91,7 +91,7 @@ impl NotifyEngine {
     /// themselves.
     pub async fn deliver_due(&self) -> AdvanceReport {
         let _turn = self.dispatch.lock().await;
-        let (jobs, exhausted) = self.take_due(self.deps.clocks.instance().now());
+        let (jobs, exhausted) = self.take_due(self.deps.clocks.default_clock().now());
         let report = AdvanceReport {
             attempts: jobs.len(),
             exhausted,
@@ -173,7 +173,7 @@ impl NotifyEngine {
     /// Sends due attempts in real time until `shutdown` turns true.
     pub async fn run_dispatcher(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
         let engine = &self;
-        let clock = self.deps.clocks.instance().clone();
+        let clock = self.deps.clocks.default_clock().clone();
         let mut clock_changes = clock.subscribe();
         loop {
             if *shutdown.borrow() {

@@ -7,6 +7,9 @@ pub use crate::api::clock::ClockView;
 pub use crate::protocol::timefmt::BEIJING;
 use std::sync::Arc;
 
+mod registry;
+pub use registry::{ClockError, Clocks, DEFAULT_CLOCK};
+
 use chrono::{DateTime, Duration, Utc};
 use parking_lot::Mutex;
 use tokio::sync::watch;
@@ -38,15 +41,21 @@ enum Mode {
 
 /// The injectable sandbox clock: system time plus an offset, or frozen. Advancing it moves
 /// sandbox time forward at once, whether it runs or stands still.
+///
+/// Every clock has an id (`default` for the instance's own) and may have a name. Clocks made by
+/// one [`Clocks`] registry share their time source and their change announcements.
 pub struct Clock {
-    source: Box<dyn TimeSource>,
+    id: String,
+    name: Option<String>,
+    source: Arc<dyn TimeSource>,
     mode: Mutex<Mode>,
-    changed: watch::Sender<u64>,
+    changed: Arc<watch::Sender<u64>>,
 }
 
 impl std::fmt::Debug for Clock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Clock")
+            .field("id", &self.id)
             .field("mode", &*self.mode.lock())
             .finish()
     }
@@ -60,14 +69,39 @@ impl Clock {
 
     /// A clock over any time source.
     pub fn with_source(source: Box<dyn TimeSource>) -> Self {
-        let (changed, _) = watch::channel(0);
         Self {
-            source,
+            id: DEFAULT_CLOCK.to_owned(),
+            name: None,
+            source: Arc::from(source),
             mode: Mutex::new(Mode::Running {
                 offset: Duration::zero(),
             }),
-            changed,
+            changed: Arc::new(watch::channel(0).0),
         }
+    }
+
+    /// A sibling of this clock: same time source and change announcements, its own id, name
+    /// and time.
+    pub(crate) fn sibling(&self, id: String, name: Option<String>) -> Self {
+        Self {
+            id,
+            name,
+            source: Arc::clone(&self.source),
+            mode: Mutex::new(Mode::Running {
+                offset: Duration::zero(),
+            }),
+            changed: Arc::clone(&self.changed),
+        }
+    }
+
+    /// The clock's id (`default` for the instance's own clock).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The name it was given, if any.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
     }
 
     /// The current sandbox time.
@@ -132,14 +166,16 @@ impl Clock {
         let mode = *self.mode.lock();
         let now = self.read(mode);
         ClockView {
+            id: self.id.clone(),
+            name: self.name.clone(),
             now,
             offset_seconds: (now - self.source.wall_now()).num_seconds(),
             frozen: matches!(mode, Mode::Frozen { .. }),
         }
     }
 
-    /// A receiver that is told whenever the clock is moved or set, so background workers can
-    /// re-plan what is due.
+    /// A receiver that is told whenever the clock — or another clock of its registry — is moved
+    /// or set, so background workers can re-plan what is due.
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.changed.subscribe()
     }
@@ -196,30 +232,6 @@ impl Clock {
     }
 }
 
-/// The clock of each tenant: every time-based rule asks it for the clock of the app concerned,
-/// never for a global one. Today every app is on the instance's one clock.
-#[derive(Debug, Clone)]
-pub struct Clocks {
-    instance: Arc<Clock>,
-}
-
-impl Clocks {
-    /// Every app on `instance`.
-    pub fn new(instance: Arc<Clock>) -> Self {
-        Self { instance }
-    }
-
-    /// The clock of the app `app_id`.
-    pub fn of_app(&self, _app_id: &str) -> &Arc<Clock> {
-        &self.instance
-    }
-
-    /// The instance's own clock (`GET /__mock/clock`).
-    pub fn instance(&self) -> &Arc<Clock> {
-        &self.instance
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,12 +244,6 @@ mod tests {
         let before = clock.now();
         clock.advance(Duration::seconds(3601));
         assert!(clock.now() - before >= Duration::seconds(3601));
-    }
-
-    #[test]
-    fn every_app_is_on_the_instance_s_clock() {
-        let clocks = Clocks::new(Arc::new(Clock::system()));
-        assert!(Arc::ptr_eq(clocks.of_app("any app"), clocks.instance()));
     }
 
     struct Fixed(Arc<AtomicI64>);
