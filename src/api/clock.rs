@@ -69,3 +69,40 @@ impl std::ops::Deref for Advanced {
         &self.clock
     }
 }
+
+/// What `POST /__mock/clocks` takes: every field optional. A new clock runs from wall time
+/// unless `now` or `frozen` say otherwise.
+///
+/// ```
+/// use chinaums_mock::api::clock::NewClock;
+/// let spec: NewClock = serde_json::from_str(
+///     r#"{"name":"job 7","now":"2026-11-25T12:00:00+08:00","frozen":true}"#)?;
+/// assert_eq!(spec.name.as_deref(), Some("job 7"));
+/// assert_eq!(serde_json::to_value(&NewClock::default())?, serde_json::json!({}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewClock {
+    /// A name to recognise it by (a test job, a scenario).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Where its time starts, RFC 3339.
+    #[schema(value_type = Option<String>)]
+    #[serde(
+        default,
+        with = "time::beijing_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub now: Option<DateTime<Utc>>,
+    /// Whether it stands still from the start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frozen: Option<bool>,
+}
+
+/// What `GET /__mock/clocks` answers: `default` first, then in creation order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ClockList {
+    /// Every clock.
+    pub clocks: Vec<ClockView>,
+}

@@ -39,6 +39,17 @@ wire_names! {
 }
 
 wire_names! {
+    /// Which time a client-signed timestamp was found close enough to: the sandbox time of the
+    /// app's clock, or (when the app's clock has been moved away from it) the wall clock.
+    pub enum TimestampWindow {
+        /// Within the window of the app's sandbox time.
+        Sandbox = "sandbox",
+        /// Only within the window of the wall clock.
+        Wall = "wall",
+    }
+}
+
+wire_names! {
     /// How a journaled request ended.
     pub enum RequestOutcome {
         /// Answered normally (a token, a stub, the built-in answer).
@@ -69,6 +80,9 @@ pub struct AuthRecord {
     /// For signature failures: expected vs received canonical strings and hints.
     #[serde(default)]
     pub diagnosis: Option<Value>,
+    /// For a signed timestamp that was accepted: which time it matched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp_window: Option<TimestampWindow>,
 }
 
 /// What answered.

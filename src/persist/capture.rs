@@ -7,7 +7,7 @@ use rand::RngExt;
 use rand::SeedableRng;
 
 use super::file::*;
-use crate::domain::clock::ClockMode;
+use crate::domain::clock::{Clock, ClockMode};
 use crate::domain::notify::EngineSnapshot;
 use crate::domain::tokens::TokenSnapshot;
 use crate::sandbox::Sandbox;
@@ -34,24 +34,25 @@ pub fn capture(state: &Sandbox) -> StateFile {
     let (fault_id, faults) = state.faults.snapshot();
     let (stub_id, stubs) = state.stubs.snapshot();
     let (entry_id, entries) = state.journal.snapshot();
-    let clock = match state.clock.mode() {
-        ClockMode::Frozen { at } => ClockState {
-            frozen: true,
-            now: at,
-            offset_ms: (at - state.clock.wall_now()).num_milliseconds(),
-        },
-        ClockMode::Running { offset } => ClockState {
-            frozen: false,
-            now: state.clock.now(),
-            offset_ms: offset.num_milliseconds(),
-        },
-    };
+    let clocks = state
+        .clocks
+        .list()
+        .iter()
+        .skip(1)
+        .map(|c| SavedClock {
+            id: c.id().to_owned(),
+            name: c.name().map(str::to_owned),
+            owner: state.clocks.owner(c.id()),
+            state: clock_state(c),
+        })
+        .collect();
     let mut file = StateFile {
         format: FORMAT.to_owned(),
         version: VERSION,
         saved_at: Some(state.clock.wall_now()),
         saved_by: concat!("chinaums-mock ", env!("CARGO_PKG_VERSION")).to_owned(),
-        clock: Some(clock),
+        clock: Some(clock_state(&state.clock)),
+        clocks,
         generator: None,
         apps,
         tokens: TokensState {
@@ -126,23 +127,58 @@ fn splitmix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// How a clock stands, as the file keeps it.
+fn clock_state(clock: &Clock) -> ClockState {
+    match clock.mode() {
+        ClockMode::Frozen { at } => ClockState {
+            frozen: true,
+            now: at,
+            offset_ms: (at - clock.wall_now()).num_milliseconds(),
+        },
+        ClockMode::Running { offset } => ClockState {
+            frozen: false,
+            now: clock.now(),
+            offset_ms: offset.num_milliseconds(),
+        },
+    }
+}
+
+/// A saved clock's mode: a running clock keeps its offset, so downtime passes for it too.
+fn mode_of(clock: &ClockState) -> ClockMode {
+    if clock.frozen {
+        ClockMode::Frozen { at: clock.now }
+    } else {
+        ClockMode::Running {
+            offset: Duration::milliseconds(clock.offset_ms),
+        }
+    }
+}
+
 /// Replaces the sandbox's state with the file's. Sections the file leaves out are emptied;
 /// without `clock` or `generator` the ones from the command line stay.
 pub fn restore(state: &Sandbox, file: StateFile) -> Result<(), InvalidState> {
     if let Some(clock) = file.clock {
-        state.clock.restore(if clock.frozen {
-            ClockMode::Frozen { at: clock.now }
-        } else {
-            ClockMode::Running {
-                offset: Duration::milliseconds(clock.offset_ms),
-            }
-        });
+        state.clock.restore(mode_of(&clock));
+    }
+    state.clocks.clear();
+    for saved in file.clocks {
+        let clock = state
+            .clocks
+            .create(saved.id, saved.name, saved.owner, None, false)
+            .map_err(|e| InvalidState(format!("clocks: {e}")))?;
+        clock.restore(mode_of(&saved.state));
     }
     if let Some(generator) = file.generator {
         *state.rng.lock() = rand::rngs::StdRng::seed_from_u64(generator.seed);
     }
     state.apps.clear();
     for app in file.apps {
+        if !state.clocks.contains(&app.clock) {
+            return Err(InvalidState(format!(
+                "apps: {} is on clock {}, which the file does not hold",
+                app.app_id, app.clock
+            )));
+        }
         state
             .apps
             .insert(app)

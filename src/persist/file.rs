@@ -36,8 +36,12 @@ pub struct StateFile {
     pub saved_at: Option<DateTime<Utc>>,
     /// `chinaums-mock <version>`.
     pub saved_by: String,
-    /// The sandbox clock.
+    /// The default clock.
     pub clock: Option<ClockState>,
+    /// The clocks created since start (apps name theirs in `clock`); absent in files written
+    /// before clocks could be created.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub clocks: Vec<SavedClock>,
     /// Where generated values continue from.
     pub generator: Option<GeneratorState>,
     /// Every app, as `GET /__mock/apps` shows it.
@@ -78,6 +82,23 @@ pub struct ClockState {
     pub now: DateTime<Utc>,
     /// Sandbox time minus wall time, in milliseconds: what a running clock keeps.
     pub offset_ms: i64,
+}
+
+/// A created clock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedClock {
+    /// Its id.
+    pub id: String,
+    /// Its name, if it was given one.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The app it was made for (`"clock": "new"`), which takes it along when deleted.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// How it stands.
+    #[serde(flatten)]
+    pub state: ClockState,
 }
 
 /// Where the generator continues.

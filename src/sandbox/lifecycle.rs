@@ -46,9 +46,10 @@ impl Sandbox {
     }
 
     /// Removes an app and everything that belongs to it: tokens, authorisations,
-    /// notifications, faults and stubs. True when the app existed.
+    /// notifications, faults, stubs, and the clock made for it. True when the app existed.
     pub fn remove_app(&self, app_id: &str) -> bool {
         let removed = self.apps.remove(app_id).is_some();
+        self.drop_own_clock(app_id);
         self.tokens.revoke_app(app_id);
         self.payscore.remove_app(app_id);
         self.notify.remove_app(app_id);
@@ -58,9 +59,11 @@ impl Sandbox {
     }
 
     /// Everything back as at start: apps, tokens, authorisations, notifications, faults, stubs,
-    /// the journal, the sink, the clock and the generator.
+    /// the journal, the sink, the clocks (the default one back at its start, the others gone)
+    /// and the generator.
     pub fn reset_all(&self) -> Result<(), SeedError> {
         self.apps.clear();
+        self.clocks.clear();
         self.tokens.clear();
         self.payscore.clear();
         self.faults.clear(None);
@@ -110,7 +113,7 @@ impl Sandbox {
                 &mut *rng,
             )?
         };
-        self.apps.insert(app)?;
+        self.insert_app(app)?;
         Ok(())
     }
 }

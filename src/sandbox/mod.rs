@@ -3,6 +3,7 @@
 //! URL, delete a fault, take a notification at the sink). No globals: two instances in one
 //! process never share.
 
+mod clocks;
 mod lifecycle;
 mod payscore;
 mod sink;

@@ -10,14 +10,15 @@ use crate::domain::apps::AppError;
 use crate::domain::apps::registry::{build_app, patch_app};
 
 impl Sandbox {
-    /// Creates an app from a partial spec, generating what is missing.
+    /// Creates an app from a partial spec, generating what is missing, on the clock it asks
+    /// for.
     pub fn create_app(&self, spec: &AppSpec) -> Result<Arc<App>, AppError> {
         let app = {
             let mut rng = self.rng.lock();
             build_app(spec, &self.config.notify_defaults, None, &mut *rng)?
         };
-        let app = self.apps.insert(app)?;
-        tracing::info!(app_id = %app.app_id, "created app");
+        let app = self.insert_app(app)?;
+        tracing::info!(app_id = %app.app_id, clock = %app.clock, "created app");
         Ok(app)
     }
 

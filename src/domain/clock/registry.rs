@@ -45,11 +45,20 @@ pub struct Clocks {
     inner: Arc<Inner>,
 }
 
+#[derive(Debug, Clone)]
+struct Created {
+    /// Creation number, for listing clocks in creation order.
+    number: u64,
+    clock: Arc<Clock>,
+    /// The app the clock was made for (`"clock": "new"`), which takes it along when deleted.
+    owner: Option<String>,
+}
+
 #[derive(Debug)]
 struct Inner {
     default: Arc<Clock>,
-    /// Created clocks with their creation number, for listing them in creation order.
-    others: RwLock<HashMap<String, (u64, Arc<Clock>)>>,
+    /// Created clocks by id.
+    others: RwLock<HashMap<String, Created>>,
     created: RwLock<u64>,
     apps: Arc<AppRegistry>,
 }
@@ -81,12 +90,13 @@ impl Clocks {
             .others
             .read()
             .get(id)
-            .map(|(_, c)| Arc::clone(c))
+            .map(|c| Arc::clone(&c.clock))
     }
 
     /// The clock `id`, or why there is none.
     pub fn find(&self, id: &str) -> Result<Arc<Clock>, ClockError> {
-        self.get(id).ok_or_else(|| ClockError::NotFound(id.to_owned()))
+        self.get(id)
+            .ok_or_else(|| ClockError::NotFound(id.to_owned()))
     }
 
     /// The clock of the app `app_id`: every time-based rule about an app asks this. An unknown
@@ -105,11 +115,13 @@ impl Clocks {
         id == DEFAULT_CLOCK || self.inner.others.read().contains_key(id)
     }
 
-    /// Creates a clock `id` (running from wall time unless `now` or `frozen` say otherwise).
+    /// Creates a clock `id` (running from wall time unless `now` or `frozen` say otherwise),
+    /// made for the app `owner` if one asked for a clock of its own.
     pub fn create(
         &self,
         id: String,
         name: Option<String>,
+        owner: Option<String>,
         now: Option<DateTime<Utc>>,
         frozen: bool,
     ) -> Result<Arc<Clock>, ClockError> {
@@ -126,18 +138,43 @@ impl Clocks {
             *created += 1;
             *created
         };
-        others.insert(id, (number, Arc::clone(&clock)));
+        others.insert(
+            id,
+            Created {
+                number,
+                clock: Arc::clone(&clock),
+                owner,
+            },
+        );
         Ok(clock)
     }
 
     /// Every clock, `default` first, then in creation order.
     pub fn list(&self) -> Vec<Arc<Clock>> {
-        let mut others: Vec<(u64, Arc<Clock>)> =
-            self.inner.others.read().values().cloned().collect();
-        others.sort_by_key(|(n, _)| *n);
+        let mut others: Vec<Created> = self.inner.others.read().values().cloned().collect();
+        others.sort_by_key(|c| c.number);
         std::iter::once(Arc::clone(&self.inner.default))
-            .chain(others.into_iter().map(|(_, c)| c))
+            .chain(others.into_iter().map(|c| c.clock))
             .collect()
+    }
+
+    /// The app a clock was made for, if it was made for one.
+    pub fn owner(&self, id: &str) -> Option<String> {
+        self.inner
+            .others
+            .read()
+            .get(id)
+            .and_then(|c| c.owner.clone())
+    }
+
+    /// The clock made for the app `app_id`, if there is one.
+    pub fn owned_by(&self, app_id: &str) -> Option<String> {
+        self.inner
+            .others
+            .read()
+            .iter()
+            .find(|(_, c)| c.owner.as_deref() == Some(app_id))
+            .map(|(id, _)| id.clone())
     }
 
     /// How many apps are on the clock `id`.
@@ -171,7 +208,7 @@ impl Clocks {
             .others
             .write()
             .remove(id)
-            .map(|(_, c)| c)
+            .map(|c| c.clock)
             .ok_or_else(|| ClockError::NotFound(id.to_owned()))
     }
 
@@ -218,7 +255,7 @@ mod tests {
     fn an_app_is_on_the_clock_it_names_and_others_on_the_default() {
         let (clocks, apps) = registry();
         clocks
-            .create("clk_a".into(), Some("A".into()), None, true)
+            .create("clk_a".into(), Some("A".into()), None, None, true)
             .expect("created");
         apps.insert(app_on("A", "clk_a")).expect("inserted");
         apps.insert(app_on("B", DEFAULT_CLOCK)).expect("inserted");
@@ -232,10 +269,10 @@ mod tests {
         let (clocks, _) = registry();
         let at = DateTime::from_timestamp(2_000_000_000, 0).unwrap_or_default();
         let a = clocks
-            .create("clk_a".into(), None, Some(at), true)
+            .create("clk_a".into(), None, None, Some(at), true)
             .expect("created");
         let b = clocks
-            .create("clk_b".into(), None, Some(at), true)
+            .create("clk_b".into(), None, None, Some(at), true)
             .expect("created");
         a.advance(Duration::hours(3));
         assert_eq!(a.now(), at + Duration::hours(3));
@@ -247,7 +284,7 @@ mod tests {
     fn a_change_to_any_clock_is_announced_to_the_registry_s_subscribers() {
         let (clocks, _) = registry();
         let a = clocks
-            .create("clk_a".into(), None, None, false)
+            .create("clk_a".into(), None, None, None, false)
             .expect("created");
         let rx = clocks.subscribe();
         a.set(None, Some(true));
@@ -258,7 +295,9 @@ mod tests {
     fn clocks_are_listed_default_first_then_in_creation_order() {
         let (clocks, _) = registry();
         for id in ["clk_z", "clk_a", "clk_m"] {
-            clocks.create(id.into(), None, None, false).expect("created");
+            clocks
+                .create(id.into(), None, None, None, false)
+                .expect("created");
         }
         let ids: Vec<String> = clocks.list().iter().map(|c| c.id().to_owned()).collect();
         assert_eq!(ids, ["default", "clk_z", "clk_a", "clk_m"]);
@@ -268,7 +307,7 @@ mod tests {
     fn a_clock_with_apps_on_it_or_the_default_clock_cannot_be_deleted() {
         let (clocks, apps) = registry();
         clocks
-            .create("clk_a".into(), None, None, false)
+            .create("clk_a".into(), None, None, None, false)
             .expect("created");
         apps.insert(app_on("A", "clk_a")).expect("inserted");
         assert_eq!(
@@ -294,14 +333,14 @@ mod tests {
     fn ids_are_unique_and_default_is_taken() {
         let (clocks, _) = registry();
         clocks
-            .create("clk_a".into(), None, None, false)
+            .create("clk_a".into(), None, None, None, false)
             .expect("created");
         assert!(matches!(
-            clocks.create("clk_a".into(), None, None, false),
+            clocks.create("clk_a".into(), None, None, None, false),
             Err(ClockError::Duplicate(_))
         ));
         assert!(matches!(
-            clocks.create(DEFAULT_CLOCK.into(), None, None, false),
+            clocks.create(DEFAULT_CLOCK.into(), None, None, None, false),
             Err(ClockError::Duplicate(_))
         ));
     }

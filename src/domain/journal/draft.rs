@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::mask::{mask_authorization, mask_query};
 use super::store::{AuthRecord, Entry, Journal, ResponseRecord, Stored};
-use crate::api::journal::{RequestOutcome, Verdict};
+use crate::api::journal::{RequestOutcome, TimestampWindow, Verdict};
 
 /// An entry in the making.
 #[derive(Debug)]
@@ -69,9 +69,15 @@ impl Draft {
         self.stored.set_body(body);
     }
 
-    /// The app the request came from.
-    pub fn app(&mut self, app_id: &str) {
+    /// The app the request came from, and the time of its clock (which the entry shows).
+    pub fn app(&mut self, app_id: &str, at: DateTime<Utc>) {
         self.stored.entry.app_id = Some(app_id.to_owned());
+        self.stored.entry.at = at;
+    }
+
+    /// Which time the request's signed timestamp matched.
+    pub fn window(&mut self, window: TimestampWindow) {
+        self.stored.entry.auth.timestamp_window = Some(window);
     }
 
     /// The authentication scheme tried.

@@ -178,7 +178,7 @@ async fn a_rejected_attempt_is_retried_on_the_ladder_in_sandbox_time() {
     // Not due yet: a step now sends nothing.
     assert_eq!(bench.engine.deliver_due().await.attempts, 0);
 
-    let report = bench.engine.advance(Duration::seconds(15)).await;
+    let report = bench.engine.advance("default", Duration::seconds(15)).await;
 
     assert_eq!(report.attempts, 1);
     assert_eq!(bench.status(&n.id), Status::Delivered);
@@ -197,7 +197,7 @@ async fn the_ladder_gives_up_exactly_when_the_app_says() {
 
     let report = bench
         .engine
-        .advance(Duration::seconds(i64::try_from(give_up).expect("small")))
+        .advance("default", Duration::seconds(i64::try_from(give_up).expect("small")))
         .await;
 
     assert_eq!(report.exhausted, 1);

@@ -5,6 +5,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde_json::json;
 
 use crate::domain::apps::AppError;
+use crate::domain::clock::ClockError;
 use crate::http::body::BodyError;
 
 /// Every way a `/__mock` request can fail.
@@ -74,6 +75,30 @@ impl From<AppError> for ControlError {
             AppError::NotFound(_) => ControlError::NotFound {
                 code: "APP_NOT_FOUND",
                 message: e.to_string(),
+            },
+        }
+    }
+}
+
+impl From<ClockError> for ControlError {
+    fn from(e: ClockError) -> Self {
+        let message = e.to_string();
+        match e {
+            ClockError::NotFound(_) => ControlError::NotFound {
+                code: "CLOCK_NOT_FOUND",
+                message,
+            },
+            ClockError::Duplicate(_) => ControlError::Conflict {
+                code: "CLOCK_EXISTS",
+                message,
+            },
+            ClockError::IsDefault => ControlError::Conflict {
+                code: "CLOCK_IS_DEFAULT",
+                message,
+            },
+            ClockError::InUse { .. } => ControlError::Conflict {
+                code: "CLOCK_IN_USE",
+                message,
             },
         }
     }

@@ -41,7 +41,9 @@ impl Control for InProcess<'_> {
     }
 
     async fn advance_secs(&self, seconds: f64) -> Answer<Advanced> {
-        clock::advance_by(self.0, seconds).await.map_err(refused)
+        clock::advance_by(self.0, crate::domain::clock::DEFAULT_CLOCK, seconds)
+            .await
+            .map_err(refused)
     }
 
     async fn create_app(&self, spec: AppSpec) -> Answer<App> {

@@ -3,6 +3,7 @@
 mod admin;
 pub(crate) mod apps;
 mod clock;
+mod clocks;
 mod conformance;
 mod error;
 pub(crate) mod faults;
@@ -42,6 +43,7 @@ pub const GROUPS: &[Group] = &[
     openapi::ROUTES,
     apps::ROUTES,
     clock::ROUTES,
+    clocks::ROUTES,
     reset::ROUTES,
     payscore::ROUTES,
     notify::ROUTES,

@@ -103,7 +103,10 @@ async fn serve(
             };
         }
     };
-    draft.app(&ctx.app.app_id);
+    draft.app(&ctx.app.app_id, state.clock_of(&ctx.app.app_id).now());
+    if let Some(window) = ctx.window {
+        draft.window(window);
+    }
     draft.scheme(ctx.method.as_str());
     draft.accepted();
     tracing::info!(app_id = %ctx.app.app_id, method = %req.method(), path = %req.path(), scheme = ctx.method.as_str(), "authenticated business call");

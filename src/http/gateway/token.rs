@@ -10,6 +10,7 @@ use super::auth::check_window;
 use super::error::{JSON_UTF8, TokenError, TokenErrorBody};
 use super::token_request::{NotAnObject, RawTokenRequest, parse_request};
 use crate::api::journal::RequestOutcome;
+use crate::api::journal::TimestampWindow;
 use crate::domain::faults::{CallEffect, Fired};
 use crate::domain::journal::Draft;
 use crate::domain::tokens::TokenRecord;
@@ -88,7 +89,7 @@ pub async fn issue_token(req: HttpRequest, payload: Payload, state: Data<Sandbox
     let claimed_app = parsed.as_ref().ok().and_then(|r| r.app_id.as_str());
     if let Some(app_id) = claimed_app {
         if state.apps.contains(app_id) {
-            draft.app(app_id);
+            draft.app(app_id, state.clock_of(app_id).now());
         }
     }
     let fault = {
@@ -128,8 +129,9 @@ pub async fn issue_token(req: HttpRequest, payload: Payload, state: Data<Sandbox
         }
     }
     match issue(&req, &body, &parsed, &state) {
-        Ok(response) => {
+        Ok((response, window)) => {
             draft.accepted();
+            draft.window(window);
             draft.finish(
                 &state.journal,
                 200,
@@ -168,17 +170,19 @@ fn issue(
     body: &[u8],
     parsed: &Result<RawTokenRequest<'_>, NotAnObject>,
     state: &Sandbox,
-) -> Result<HttpResponse, TokenError> {
+) -> Result<(HttpResponse, TimestampWindow), TokenError> {
     check_content_type(req)?;
     let request = parse_request(body, parsed)?;
     let sent_at = parse_compact(&request.timestamp).map_err(|_| TokenError::TimestampUnparsable)?;
-    let now = state.clock_of(&request.app_id).now();
-    check_window(state.config.timestamp_window_secs, sent_at, now).map_err(|_| {
-        TokenError::TimestampOutOfWindow {
-            skew_secs: (sent_at - now).num_seconds(),
-            window_secs: state.config.timestamp_window_secs,
-        }
-    })?;
+    let clock = state.clock_of(&request.app_id);
+    let now = clock.now();
+    let window =
+        check_window(state.config.timestamp_window_secs, sent_at, &clock).map_err(|_| {
+            TokenError::TimestampOutOfWindow {
+                skew_secs: (sent_at - now).num_seconds(),
+                window_secs: state.config.timestamp_window_secs,
+            }
+        })?;
     let app = state
         .apps
         .get(&request.app_id)
@@ -209,9 +213,12 @@ fn issue(
     tracing::info!(app_id = %app.app_id, token_prefix = token.get(..6).unwrap_or_default(), "issued access token");
     // Written directly: the token is lowercase hex and the rest is fixed, so nothing needs
     // escaping (a test parses the answer and compares it with the serialised struct).
-    Ok(HttpResponse::Ok()
-        .content_type(JSON_UTF8)
-        .body(issued_body(&token, ttl)))
+    Ok((
+        HttpResponse::Ok()
+            .content_type(JSON_UTF8)
+            .body(issued_body(&token, ttl)),
+        window,
+    ))
 }
 
 #[cfg(test)]

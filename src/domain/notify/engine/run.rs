@@ -60,8 +60,10 @@ impl NotifyEngine {
 
     /// Moves the clock forward by `by`, making every attempt that falls due on the way — retries
     /// included — at its own sandbox time, in due order, before returning.
-    pub async fn advance(&self, by: Duration) -> AdvanceReport {
-        let clock = self.deps.clocks.default_clock();
+    pub async fn advance(&self, clock_id: &str, by: Duration) -> AdvanceReport {
+        let Some(clock) = self.deps.clocks.get(clock_id) else {
+            return AdvanceReport::default();
+        };
         let _turn = self.dispatch.lock().await;
         self.idle().await;
         let target = clock.now() + by;

@@ -10,7 +10,9 @@ use serde::Serialize;
 pub use crate::protocol::header::{Credentials, HeaderError, SignedParams, parse_authorization};
 
 use super::error::AuthError;
+use crate::api::journal::TimestampWindow;
 use crate::domain::apps::App;
+use crate::domain::clock::Clock;
 use crate::domain::stubs::RequestBody;
 use crate::domain::tokens::TokenLookup;
 use crate::protocol::signing::open_body_signature_matches;
@@ -49,6 +51,8 @@ pub struct AuthContext {
     pub app: Arc<App>,
     /// The scheme it used.
     pub method: AuthMethod,
+    /// For a signed timestamp: which time it matched.
+    pub window: Option<TimestampWindow>,
 }
 
 /// The app a request is authenticated as, or why it is not.
@@ -67,20 +71,25 @@ pub fn authenticate(
             })?;
             let ctx = match parse_authorization(value).map_err(header_error)? {
                 Credentials::AccessToken(token) => by_token(state, &token)?,
-                Credentials::BodySig(params) => AuthContext {
-                    app: by_signature(state, &params, body.bytes())?,
-                    method: AuthMethod::BodySig,
-                },
+                Credentials::BodySig(params) => {
+                    let (app, window) = by_signature(state, &params, body.bytes())?;
+                    AuthContext {
+                        app,
+                        method: AuthMethod::BodySig,
+                        window: Some(window),
+                    }
+                }
             };
             check_merchant(state, &ctx.app, body)?;
             Ok(ctx)
         }
         None => match form_params(req.query_string())? {
             Some((params, content)) => {
-                let app = by_signature(state, &params, content.as_bytes())?;
+                let (app, window) = by_signature(state, &params, content.as_bytes())?;
                 let ctx = AuthContext {
                     app,
                     method: AuthMethod::FormParam,
+                    window: Some(window),
                 };
                 check_merchant(state, &ctx.app, &RequestBody::new(content.as_bytes()))?;
                 Ok(ctx)
@@ -108,6 +117,7 @@ fn by_token(state: &Sandbox, token: &str) -> Result<AuthContext, AuthError> {
             .map(|app| AuthContext {
                 app,
                 method: AuthMethod::AccessToken,
+                window: None,
             })
             .ok_or(AuthError::UnknownToken),
         TokenLookup::Expired(_) => Err(AuthError::ExpiredToken),
@@ -118,15 +128,19 @@ fn by_token(state: &Sandbox, token: &str) -> Result<AuthContext, AuthError> {
     }
 }
 
-/// Checks an HMAC-signed request (header or query form) and returns its app.
+/// Checks an HMAC-signed request (header or query form) and returns its app, with the time its
+/// timestamp matched.
 fn by_signature(
     state: &Sandbox,
     params: &SignedParams,
     content: &[u8],
-) -> Result<Arc<App>, AuthError> {
+) -> Result<(Arc<App>, TimestampWindow), AuthError> {
     let sent_at = parse_compact(&params.timestamp).map_err(|_| AuthError::TimestampUnparsable)?;
-    let now = state.clock_of(&params.app_id).now();
-    check_window(state.config.timestamp_window_secs, sent_at, now)?;
+    let window = check_window(
+        state.config.timestamp_window_secs,
+        sent_at,
+        &state.clock_of(&params.app_id),
+    )?;
     let app = state
         .apps
         .get(&params.app_id)
@@ -141,23 +155,30 @@ fn by_signature(
     ) {
         return Err(AuthError::BadSign);
     }
-    Ok(app)
+    Ok((app, window))
 }
 
-/// Rejects a timestamp farther than `window_secs` from `now`; a window of 0 disables the check.
+/// Accepts a client-signed timestamp within `window_secs` of the app's sandbox time (`clock`)
+/// or of the wall clock, so real client code keeps working after its tenant's clock moved, and
+/// says which matched. Farther from both: refused, the skew given against sandbox time. A window
+/// of 0 disables the check.
 pub fn check_window(
     window_secs: u64,
     sent_at: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Result<(), AuthError> {
-    let skew = (sent_at - now).num_seconds();
-    if window_secs > 0 && skew.unsigned_abs() > window_secs {
-        return Err(AuthError::AbnormalRequestTime {
-            skew_secs: skew,
+    clock: &Clock,
+) -> Result<TimestampWindow, AuthError> {
+    let within = |now: DateTime<Utc>| (sent_at - now).num_seconds().unsigned_abs() <= window_secs;
+    let now = clock.now();
+    if window_secs == 0 || within(now) {
+        Ok(TimestampWindow::Sandbox)
+    } else if within(clock.wall_now()) {
+        Ok(TimestampWindow::Wall)
+    } else {
+        Err(AuthError::AbnormalRequestTime {
+            skew_secs: (sent_at - now).num_seconds(),
             window_secs,
-        });
+        })
     }
-    Ok(())
 }
 
 /// Reads `?authorization=OPEN-FORM-PARAM&appId=…&timestamp=…&nonce=…&content=…&signature=…`.
