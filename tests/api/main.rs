@@ -12,6 +12,7 @@ mod business_paths;
 mod chaos;
 mod cli;
 mod clock;
+mod clocks;
 mod conformance;
 mod embedding;
 mod embedding_scenarios;
