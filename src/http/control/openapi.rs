@@ -169,7 +169,7 @@ pub fn document() -> OpenApi {
             InfoBuilder::new()
                 .title("chinaums-mock control API")
                 .version(env!("CARGO_PKG_VERSION"))
-                .description(Some("Script and inspect the ChinaUMS sandbox: apps, Pay Score authorisations, notifications, the clock, faults, stubs, the request journal, scenarios."))
+                .description(Some("Script and inspect the ChinaUMS sandbox: apps, Pay Score authorisations, notifications, clocks (one per group of apps: advancing one moves time only for the apps on it), faults, stubs, the request journal, scenarios."))
                 .build(),
         )
         .paths(paths.build())
