@@ -291,3 +291,46 @@ async fn the_state_is_saved_every_interval_and_not_in_between() {
     task.await.expect("the saver stops at shutdown");
     assert_eq!(*saves.borrow(), 2);
 }
+
+#[test]
+fn created_clocks_and_the_apps_on_them_come_back_from_a_save() {
+    let state = fresh_state();
+    let at = noon() + Duration::days(3);
+    let shared = state
+        .create_clock(&crate::api::clock::NewClock {
+            name: Some("job 7".into()),
+            now: Some(at),
+            frozen: Some(true),
+        })
+        .expect("a clock");
+    let member = state
+        .create_app(&crate::api::app::AppSpec {
+            clock: Some(shared.id().to_owned()),
+            ..Default::default()
+        })
+        .expect("an app");
+    let own = state
+        .create_app(&crate::api::app::AppSpec {
+            clock: Some("new".into()),
+            ..Default::default()
+        })
+        .expect("an app");
+    state.clock_of(&own.app_id).set(None, Some(true));
+
+    let again = fresh_state();
+    restore(&again, capture(&state)).expect("restored");
+    let clock = again.clock_of(&member.app_id);
+    assert_eq!(
+        (clock.id(), clock.name(), clock.now(), clock.is_frozen()),
+        (shared.id(), Some("job 7"), at, true)
+    );
+    assert_eq!(
+        again.clock_of(&own.app_id).now(),
+        state.clock_of(&own.app_id).now()
+    );
+    assert!(again.remove_app(&own.app_id));
+    assert!(
+        !again.clocks.contains(&own.clock),
+        "still the app's own clock"
+    );
+}

@@ -89,3 +89,93 @@ impl Sandbox {
         format!("clk_{n:016x}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::app::AppSpec;
+    use crate::sandbox::tests::{noon, sandbox};
+
+    fn on(clock: &str) -> AppSpec {
+        AppSpec {
+            clock: Some(clock.to_owned()),
+            ..AppSpec::default()
+        }
+    }
+
+    #[test]
+    fn an_app_asking_for_a_new_clock_is_put_on_one_named_after_it() {
+        let state = sandbox();
+        let app = state.create_app(&on(NEW_CLOCK)).expect("created");
+        assert!(app.clock.starts_with("clk_"), "{}", app.clock);
+        let clock = state.clock_of(&app.app_id);
+        assert_eq!(
+            (clock.id(), clock.name()),
+            (app.clock.as_str(), Some(app.app_id.as_str()))
+        );
+        assert_eq!(
+            state.clocks.owner(&app.clock).as_deref(),
+            Some(&*app.app_id)
+        );
+    }
+
+    #[test]
+    fn a_new_clock_runs_from_wall_time_whatever_the_default_clock_says() {
+        let state = sandbox();
+        let app = state.create_app(&on(NEW_CLOCK)).expect("created");
+        let clock = state.clock_of(&app.app_id);
+        assert!(!clock.is_frozen());
+        assert!(clock.now() > noon(), "the default clock stands at noon");
+    }
+
+    #[test]
+    fn deleting_an_app_deletes_the_clock_made_for_it_but_not_a_shared_one() {
+        let state = sandbox();
+        let own = state.create_app(&on(NEW_CLOCK)).expect("created");
+        let shared = state.create_clock(&NewClock::default()).expect("a clock");
+        let member = state.create_app(&on(shared.id())).expect("created");
+        assert!(state.remove_app(&own.app_id));
+        assert!(!state.clocks.contains(&own.clock));
+        assert!(state.remove_app(&member.app_id));
+        assert!(
+            state.clocks.contains(shared.id()),
+            "created on its own: stays"
+        );
+    }
+
+    #[test]
+    fn an_app_on_a_clock_that_does_not_exist_is_refused_and_a_failed_create_leaves_no_clock() {
+        let state = sandbox();
+        assert!(matches!(
+            state.create_app(&on("clk_missing")),
+            Err(AppError::Invalid { .. })
+        ));
+        let taken = state.apps.list()[0].app_id.clone();
+        let before = state.clocks.list().len();
+        let spec = AppSpec {
+            app_id: Some(taken),
+            ..on(NEW_CLOCK)
+        };
+        assert!(matches!(
+            state.create_app(&spec),
+            Err(AppError::Duplicate(_))
+        ));
+        assert_eq!(state.clocks.list().len(), before);
+    }
+
+    #[test]
+    fn a_full_reset_deletes_every_clock_but_the_default() {
+        let state = sandbox();
+        state.create_app(&on(NEW_CLOCK)).expect("created");
+        state.create_clock(&NewClock::default()).expect("a clock");
+        state.reset_all().expect("reset");
+        let ids: Vec<String> = state
+            .clocks
+            .list()
+            .iter()
+            .map(|c| c.id().to_owned())
+            .collect();
+        assert_eq!(ids, [DEFAULT_CLOCK]);
+        assert!(state.apps.list().iter().all(|a| a.clock == DEFAULT_CLOCK));
+    }
+}

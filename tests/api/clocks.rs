@@ -74,7 +74,11 @@ async fn a_clock_can_be_created_listed_read_set_advanced_and_deleted() {
     assert!(id.starts_with("clk_"), "{id}");
     assert_eq!(
         (&clock["name"], &clock["now"], &clock["frozen"]),
-        (&json!("job 7"), &json!("2026-11-25T12:00:00+08:00"), &json!(true))
+        (
+            &json!("job 7"),
+            &json!("2026-11-25T12:00:00+08:00"),
+            &json!(true)
+        )
     );
 
     let list = app.get("/__mock/clocks").await.json();
@@ -98,7 +102,10 @@ async fn a_clock_can_be_created_listed_read_set_advanced_and_deleted() {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    assert_eq!(app.get(&path).await.json()["now"], "2026-12-01T08:00:00+08:00");
+    assert_eq!(
+        app.get(&path).await.json()["now"],
+        "2026-12-01T08:00:00+08:00"
+    );
     assert_eq!(
         app.get("/__mock/clock").await.json()["now"],
         "2026-11-25T12:00:00+08:00",
@@ -179,7 +186,12 @@ async fn advancing_one_tenant_s_clock_expires_its_tokens_and_no_one_else_s() {
     let r = app
         .call_with_token("/v1/netpay/wx/unified-order", &token_b, &body)
         .await;
-    assert_eq!((r.status, r.code()), (200, "SUCCESS".to_owned()), "{}", r.text);
+    assert_eq!(
+        (r.status, r.code()),
+        (200, "SUCCESS".to_owned()),
+        "{}",
+        r.text
+    );
     let served_as = r
         .headers
         .get("x-chinaums-mock-app-id")
@@ -216,8 +228,8 @@ async fn after_its_clock_travelled_a_client_signing_with_wall_time_still_gets_a_
         .expect("requests")
         .iter()
         .map(|e| {
-            let body: Value = serde_json::from_str(e["body"].as_str().unwrap_or("{}"))
-                .unwrap_or_default();
+            let body: Value =
+                serde_json::from_str(e["body"].as_str().unwrap_or("{}")).unwrap_or_default();
             (
                 body["nonce"].as_str().unwrap_or_default().to_owned(),
                 e["auth"]["timestampWindow"].clone(),
@@ -277,15 +289,30 @@ async fn tenant_story(app: &TestApp, n: usize) -> (String, String) {
     let opened = app
         .open(json!({"appId": app_id, "openId": format!("user-{n}")}))
         .await;
-    let id = opened["notification"]["id"].as_str().expect("id").to_owned();
+    let id = opened["notification"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
     let attempts = |n: &Value| n["attempts"].as_array().map_or(0, Vec::len);
 
     app.advance_clock(&clock, 0.0).await;
-    assert_eq!(attempts(&app.notification(&id).await), 1, "{app_id}: first attempt");
+    assert_eq!(
+        attempts(&app.notification(&id).await),
+        1,
+        "{app_id}: first attempt"
+    );
     app.advance_clock(&clock, 14.0).await;
-    assert_eq!(attempts(&app.notification(&id).await), 1, "{app_id}: not yet");
+    assert_eq!(
+        attempts(&app.notification(&id).await),
+        1,
+        "{app_id}: not yet"
+    );
     app.advance_clock(&clock, 1.0).await;
-    assert_eq!(attempts(&app.notification(&id).await), 2, "{app_id}: the retry");
+    assert_eq!(
+        attempts(&app.notification(&id).await),
+        2,
+        "{app_id}: the retry"
+    );
 
     app.advance_clock(&clock, 3600.0).await;
     let body = order_body(tenant["mid"].as_str().expect("mid"));
@@ -324,7 +351,11 @@ async fn parallel_tenants_on_their_own_clocks_never_see_each_other_s_time_notifi
             .await
             .json();
         let entries = journal["requests"].as_array().expect("entries");
-        assert_eq!(entries.len(), 4, "{app_id}: 2 tokens, 1 call, 1 sink receipt");
+        assert_eq!(
+            entries.len(),
+            4,
+            "{app_id}: 2 tokens, 1 call, 1 sink receipt"
+        );
         assert!(
             entries.iter().all(|e| e["appId"] == app_id.as_str()),
             "{app_id}: only its own requests"
