@@ -13,8 +13,7 @@ use tokio::sync::watch;
 use super::Clock;
 use crate::domain::apps::AppRegistry;
 
-/// The id of the instance's own clock, which every app is on unless it asks for another.
-pub const DEFAULT_CLOCK: &str = "default";
+pub use crate::api::clock::DEFAULT_CLOCK;
 
 /// Why a clock could not be created, found or deleted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
