@@ -18,8 +18,46 @@ pub struct Scenario {
     pub description: String,
     /// Seeds an in-process sandbox; informational against a running one.
     pub seed: Option<u64>,
+    /// The clock the run follows (`clock`): one of its own unless it names one.
+    pub clock: ScenarioClock,
     /// The steps, in order.
     pub steps: Vec<Step>,
+}
+
+/// The clock a scenario run follows: the one its `advance` steps move, its `createApp` steps
+/// put apps on, and its report's sandbox times come from.
+///
+/// ```
+/// use chinaums_mock::client::scenario::{Scenario, ScenarioClock};
+/// let steps = r#""steps": [{"kind": "advance", "seconds": 60}]"#;
+/// let own = Scenario::from_json(&format!(r#"{{"name": "a", {steps}}}"#))?;
+/// assert_eq!(own.clock, ScenarioClock::Own);
+/// let shared = Scenario::from_json(&format!(r#"{{"name": "b", "clock": "default", {steps}}}"#))?;
+/// assert_eq!(shared.clock, ScenarioClock::Existing("default".into()));
+/// # Ok::<(), chinaums_mock::client::scenario::ScenarioError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ScenarioClock {
+    /// `"new"`, or no `clock` at all: a clock of the run's own, created when it starts at the
+    /// default clock's time (standing still if that one does) and named after the scenario.
+    /// The default clock and every other tenant are left alone; the clock stays after the run
+    /// with the apps on it.
+    #[default]
+    Own,
+    /// `"default"` or a clock's id: the run uses that clock, and moves it for every app on it.
+    Existing(String),
+}
+
+impl ScenarioClock {
+    /// What a scenario's `clock` says: `new` for a clock of the run's own, anything else the
+    /// id of an existing clock.
+    pub fn parse(text: &str) -> Self {
+        if text == crate::api::clock::NEW_CLOCK {
+            ScenarioClock::Own
+        } else {
+            ScenarioClock::Existing(text.to_owned())
+        }
+    }
 }
 
 /// One step: its kind, the name its output is saved under, a label, and its own fields (still
@@ -119,12 +157,14 @@ impl Scenario {
         let Some(map) = value.as_object() else {
             return Err(ScenarioError::top("a scenario must be a JSON object"));
         };
-        if let Some(other) = map
-            .keys()
-            .find(|k| !matches!(k.as_str(), "name" | "description" | "seed" | "steps"))
-        {
+        if let Some(other) = map.keys().find(|k| {
+            !matches!(
+                k.as_str(),
+                "name" | "description" | "seed" | "clock" | "steps"
+            )
+        }) {
             return Err(ScenarioError::top(format!(
-                "unknown field {other}; a scenario has name, description, seed and steps"
+                "unknown field {other}; a scenario has name, description, seed, clock and steps"
             )));
         }
         let name = match map.get("name") {
@@ -142,6 +182,15 @@ impl Scenario {
                 ScenarioError::top("seed must be a whole number from 0 to 2^64-1")
             })?),
         };
+        let clock = match map.get("clock") {
+            None | Some(Value::Null) => ScenarioClock::Own,
+            Some(Value::String(s)) if !s.trim().is_empty() => ScenarioClock::parse(s),
+            Some(_) => {
+                return Err(ScenarioError::top(
+                    "clock must be \"new\" (a clock of the run's own, the default), \"default\" or a clock's id",
+                ));
+            }
+        };
         let Some(steps) = map.get("steps").and_then(Value::as_array) else {
             return Err(ScenarioError::top("steps must be an array of steps"));
         };
@@ -157,6 +206,7 @@ impl Scenario {
             name,
             description,
             seed,
+            clock,
             steps,
         })
     }
@@ -209,6 +259,25 @@ mod tests {
         assert!(e.message.contains("expect.status"), "{e}");
         let e = problem(json!([{ "kind": "open", "app": "${shop.appId" }]));
         assert!(e.message.contains("unterminated"), "{e}");
+    }
+
+    #[test]
+    fn the_clock_is_the_run_s_own_unless_the_scenario_names_one() {
+        let parse = |clock: Value| {
+            Scenario::from_value(&json!({
+                "name": "t", "clock": clock, "steps": [{ "kind": "advance", "seconds": 1 }],
+            }))
+            .map(|s| s.clock)
+        };
+        assert_eq!(parse(Value::Null), Ok(ScenarioClock::Own));
+        assert_eq!(parse(json!("new")), Ok(ScenarioClock::Own));
+        assert_eq!(
+            parse(json!("clk_0123456789abcdef")),
+            Ok(ScenarioClock::Existing("clk_0123456789abcdef".into()))
+        );
+        let e = parse(json!(7)).err();
+        assert!(e.is_some_and(|e| e.message.contains("clock must be")));
+        assert!(parse(json!(" ")).is_err());
     }
 
     #[test]
