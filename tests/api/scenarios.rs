@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 
+mod busy_tenants;
 mod own_clock;
 
 pub(crate) async fn run(app: &TestApp, body: Value) -> Value {
