@@ -197,10 +197,7 @@ async fn the_ladder_gives_up_exactly_when_the_app_says() {
 
     let report = bench
         .engine
-        .advance(
-            "default",
-            Duration::seconds(i64::try_from(give_up).expect("small")),
-        )
+        .advance("default", Duration::seconds(i64::try_from(give_up).expect("small")))
         .await;
 
     assert_eq!(report.exhausted, 1);
