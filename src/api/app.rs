@@ -86,7 +86,7 @@ pub struct App {
 }
 
 fn default_clock() -> String {
-    "default".to_owned()
+    crate::api::clock::DEFAULT_CLOCK.to_owned()
 }
 
 impl App {

@@ -15,6 +15,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::time;
 
+/// The id of the instance's own clock (`/__mock/clock`): every app is on it unless it asks for
+/// another.
+pub const DEFAULT_CLOCK: &str = "default";
+
+/// What an app's `clock` (and a scenario's) asks for to get a clock of its own.
+pub const NEW_CLOCK: &str = "new";
+
 /// A snapshot of the clock, as shown by `GET /__mock/clock`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -36,7 +43,7 @@ pub struct ClockView {
 }
 
 fn default_id() -> String {
-    "default".to_owned()
+    DEFAULT_CLOCK.to_owned()
 }
 
 /// What `POST /__mock/clock/advance` answers: the clock after the move, and what happened on

@@ -54,7 +54,7 @@ pub struct ConformanceArgs {
 }
 
 /// A failed control call, printed the way the control API answered it.
-fn refused(e: ClientError) -> i32 {
+pub(super) fn refused(e: ClientError) -> i32 {
     match e {
         ClientError::Control { code, message, .. } => {
             print_json(&json!({ "error": { "code": code, "message": message } }));
@@ -67,7 +67,8 @@ fn refused(e: ClientError) -> i32 {
     }
 }
 
-fn control(server: &ServerArg, timeout: Duration) -> Result<ControlClient, i32> {
+/// The typed control client of the sandbox `server` names (exit code 2 when it cannot be made).
+pub(super) fn control(server: &ServerArg, timeout: Duration) -> Result<ControlClient, i32> {
     server
         .access
         .control_client(&server.url(), timeout)

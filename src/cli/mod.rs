@@ -1,11 +1,12 @@
-//! The command line: `serve` (the default) and the client verbs — `scenario`, `trigger`,
-//! `conformance`, `sign`, `health`. Every option also reads an environment variable
+//! The command line: `serve` (the default) and the client verbs — `scenario`, `clock`,
+//! `trigger`, `conformance`, `sign`, `health`. Every option also reads an environment variable
 //! `CHINAUMS_MOCK_<OPTION>`.
 //!
 //! Exit codes: 0 success; 1 a check failed (scenario, conformance, health) or the sandbox
 //! refused the request; 2 a usage, input or I/O problem.
 
 mod client;
+mod clock;
 mod scenario;
 mod serve;
 mod sign;
@@ -13,6 +14,7 @@ mod sign;
 use clap::{Args, Parser, Subcommand};
 
 pub use client::{ConformanceArgs, TriggerArgs};
+pub use clock::ClockCommand;
 pub use scenario::ScenarioCommand;
 pub use serve::{ServeArgs, serve};
 pub use sign::SignCommand;
@@ -42,6 +44,9 @@ pub enum Command {
     /// Run scenario files, against a running sandbox or one started for the run.
     #[command(subcommand)]
     Scenario(ScenarioCommand),
+    /// List, create, set, advance or delete the clocks of a running sandbox; prints the answer.
+    #[command(subcommand)]
+    Clock(ClockCommand),
     /// Make a user open or close Pay Score on a running sandbox; prints the answer.
     Trigger(TriggerArgs),
     /// Check a merchant's notification handling through a running sandbox; prints the report.
@@ -127,6 +132,7 @@ pub async fn run(cli: Cli) -> i32 {
             serve(args.to_config()).await
         }
         Command::Scenario(command) => scenario::run(command).await,
+        Command::Clock(command) => clock::run(command).await,
         Command::Trigger(args) => client::trigger(args).await,
         Command::Conformance(args) => client::conformance(args).await,
         Command::Sign(command) => sign::run(command),

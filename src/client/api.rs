@@ -9,7 +9,7 @@ use super::error::ClientError;
 use super::requests::{NotificationFilter, WaitFor};
 use super::{ControlClient, RequestFilter};
 use crate::api::app::{App, AppSpec};
-use crate::api::clock::{Advanced, ClockView};
+use crate::api::clock::{Advanced, ClockView, NewClock};
 use crate::api::fault::{Fault, FaultSpec};
 use crate::api::journal::Entry;
 use crate::api::notification::Notification;
@@ -46,6 +46,17 @@ pub trait Control: Send + Sync {
     fn clock(&self) -> impl Future<Output = Answer<ClockView>> + Send;
     /// `POST /__mock/clock/advance`: makes every attempt due on the way, in order.
     fn advance_secs(&self, seconds: f64) -> impl Future<Output = Answer<Advanced>> + Send;
+    /// `POST /__mock/clocks`: a clock for a group of apps (a scenario run makes its own).
+    fn create_clock(&self, spec: NewClock) -> impl Future<Output = Answer<ClockView>> + Send;
+    /// `GET /__mock/clocks/{id}`.
+    fn clock_by_id(&self, id: &str) -> impl Future<Output = Answer<ClockView>> + Send;
+    /// `POST /__mock/clocks/{id}/advance`: makes every attempt due on the way for the apps on
+    /// that clock, in order.
+    fn advance_clock_secs(
+        &self,
+        id: &str,
+        seconds: f64,
+    ) -> impl Future<Output = Answer<Advanced>> + Send;
     /// `POST /__mock/apps`.
     fn create_app(&self, spec: AppSpec) -> impl Future<Output = Answer<App>> + Send;
     /// `GET /__mock/apps/{appId}`.
@@ -100,6 +111,15 @@ impl Control for ControlClient {
     }
     async fn advance_secs(&self, seconds: f64) -> Answer<Advanced> {
         ControlClient::advance_secs(self, seconds).await
+    }
+    async fn create_clock(&self, spec: NewClock) -> Answer<ClockView> {
+        ControlClient::create_clock(self, spec).await
+    }
+    async fn clock_by_id(&self, id: &str) -> Answer<ClockView> {
+        ControlClient::clock_by_id(self, id).await
+    }
+    async fn advance_clock_secs(&self, id: &str, seconds: f64) -> Answer<Advanced> {
+        ControlClient::advance_clock_secs(self, id, seconds).await
     }
     async fn create_app(&self, spec: AppSpec) -> Answer<App> {
         ControlClient::create_app(self, spec).await

@@ -1,4 +1,5 @@
-//! Control client: the sandbox clock, and access tokens signed in sandbox time.
+//! Control client: the default clock (`/__mock/clock`), and access tokens signed in the time of
+//! the app's clock.
 
 use std::time::Duration;
 
@@ -6,8 +7,9 @@ use chrono::{DateTime, Utc};
 use rand::RngExt;
 use reqwest::Method;
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::json;
 
+use super::clocks::set_body;
 use super::control::ControlClient;
 use super::error::ClientError;
 use crate::api::app::App;
@@ -16,7 +18,8 @@ use crate::protocol::signing::{TokenSignMethod, token_signature};
 use crate::protocol::timefmt::format_compact;
 
 impl ControlClient {
-    /// `GET /__mock/clock`.
+    /// `GET /__mock/clock`: the default clock, which every app is on unless it was created on
+    /// another (see [`clocks`](Self::clocks)).
     ///
     /// ```
     /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -32,8 +35,9 @@ impl ControlClient {
         self.call(self.request(Method::GET, "/clock")).await
     }
 
-    /// `POST /__mock/clock/advance`: moves sandbox time forward by `by`, making every delivery
-    /// attempt that falls due on the way, in order, before it answers.
+    /// `POST /__mock/clock/advance`: moves the default clock forward by `by`, making every
+    /// delivery attempt that falls due on the way for the apps on it, in order, before it
+    /// answers. [`advance_clock`](Self::advance_clock) moves another clock.
     ///
     /// ```
     /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -65,8 +69,9 @@ impl ControlClient {
             .await
     }
 
-    /// `PUT /__mock/clock`: jumps to `now` and/or freezes or unfreezes (`None` keeps each as
-    /// it is). Unlike an advance, a jump does not replay what falls due on the way.
+    /// `PUT /__mock/clock`: jumps the default clock to `now` and/or freezes or unfreezes it
+    /// (`None` keeps each as it is). Unlike an advance, a jump does not replay what falls due
+    /// on the way. [`set_clock_by_id`](Self::set_clock_by_id) sets another clock.
     ///
     /// ```
     /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -83,25 +88,28 @@ impl ControlClient {
         now: Option<DateTime<Utc>>,
         frozen: Option<bool>,
     ) -> Result<ClockView, ClientError> {
-        let mut body = Map::new();
-        if let Some(now) = now {
-            body.insert("now".into(), Value::String(now.to_rfc3339()));
-        }
-        if let Some(frozen) = frozen {
-            body.insert("frozen".into(), Value::Bool(frozen));
-        }
+        let body = set_body(now, frozen);
         self.call(self.request(Method::PUT, "/clock").json(&body))
             .await
     }
 
     /// Fetches an access token for `app` from the gateway (`POST /v1/token/access`), signed
-    /// with SHA256 at the sandbox's current time, as a merchant's client would.
+    /// with SHA256 at the current time of the app's clock (`app.clock`), as a merchant's
+    /// client would.
     ///
     /// ```
     /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # let server = chinaums_mock::MockServer::start().await?;
     /// let token = server.client().token(&server.default_app()).await?;
     /// assert_eq!(token.len(), 32);
+    ///
+    /// // An app on a clock of its own, a year ahead: its token is signed in its time.
+    /// use chinaums_mock::api::{app::AppSpec, clock::NewClock};
+    /// let client = server.client();
+    /// let ahead = client.clock().await?.now + chrono::Duration::days(365);
+    /// let clock = client.create_clock(NewClock { now: Some(ahead), ..NewClock::default() }).await?;
+    /// let app = client.create_app(AppSpec { clock: Some(clock.id), ..AppSpec::default() }).await?;
+    /// assert_eq!(client.token(&app).await?.len(), 32);
     /// # Ok(()) }
     /// ```
     pub async fn token(&self, app: &App) -> Result<String, ClientError> {
@@ -114,7 +122,7 @@ impl ControlClient {
             err_info: String,
             access_token: Option<String>,
         }
-        let now = self.clock().await?.now;
+        let now = self.time_of(&app.clock).await?;
         let timestamp = format_compact(now);
         let nonce = format!("{:032x}", rand::rng().random::<u128>());
         let signature = token_signature(

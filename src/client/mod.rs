@@ -2,6 +2,7 @@
 
 mod api;
 mod clock;
+mod clocks;
 mod control;
 mod error;
 mod more;
@@ -17,7 +18,7 @@ pub use error::ClientError;
 pub use requests::{NotificationFilter, WaitFor};
 pub use types::ScenarioReport;
 
-pub use crate::api::clock::{Advanced, ClockView as ClockState};
+pub use crate::api::clock::{Advanced, ClockView as ClockState, NewClock};
 pub use crate::api::health::Health;
 pub use crate::api::journal::{AuthRecord as JournalAuth, Entry as JournalEntry, RequestFilter};
 pub use crate::api::notification::{Attempt, Notification};

@@ -10,8 +10,9 @@ use serde_json::Value;
 /// ```
 /// use chinaums_mock::client::ScenarioReport;
 /// let r: ScenarioReport = serde_json::from_str(
-///     r#"{"name":"tick","passed":false,"steps":[{"index":0}],"firstFailure":{"index":0,"kind":"open","message":"…"}}"#)?;
+///     r#"{"name":"tick","passed":false,"clock":"clk_0123456789abcdef","steps":[{"index":0}],"firstFailure":{"index":0,"kind":"open","message":"…"}}"#)?;
 /// assert!(!r.passed);
+/// assert_eq!(r.clock.as_deref(), Some("clk_0123456789abcdef"));
 /// assert_eq!(r.first_failure.as_ref().map(|f| f["kind"].clone()), Some("open".into()));
 /// assert_eq!(r.raw["name"], "tick");
 /// # Ok::<(), serde_json::Error>(())
@@ -22,6 +23,8 @@ pub struct ScenarioReport {
     pub name: String,
     /// Whether every step passed.
     pub passed: bool,
+    /// The id of the clock the run followed (a clock of its own unless the scenario named one).
+    pub clock: Option<String>,
     /// Every step, run or skipped.
     pub steps: Vec<Value>,
     /// The first step that failed, if any.
@@ -39,6 +42,8 @@ impl<'de> Deserialize<'de> for ScenarioReport {
             name: String,
             passed: bool,
             #[serde(default)]
+            clock: Option<String>,
+            #[serde(default)]
             steps: Vec<Value>,
             #[serde(default)]
             first_failure: Option<Value>,
@@ -48,6 +53,7 @@ impl<'de> Deserialize<'de> for ScenarioReport {
         Ok(Self {
             name: typed.name,
             passed: typed.passed,
+            clock: typed.clock,
             steps: typed.steps,
             // `null` and absent mean the same: nothing failed.
             first_failure: typed.first_failure.filter(|f| !f.is_null()),

@@ -10,8 +10,7 @@ use crate::api::clock::NewClock;
 use crate::domain::apps::AppError;
 use crate::domain::clock::{Clock, ClockError, DEFAULT_CLOCK};
 
-/// What an app's `clock` field asks for when it is created.
-pub const NEW_CLOCK: &str = "new";
+pub use crate::api::clock::NEW_CLOCK;
 
 impl Sandbox {
     /// Creates a clock with a fresh id (`clk_` + 16 hex digits).

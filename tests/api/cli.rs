@@ -1,4 +1,5 @@
-//! The client verbs of the binary: `scenario run`, `trigger`, `sign`, `health`, `conformance`.
+//! The client verbs of the binary: `scenario run`, `trigger`, `sign`, `health`, `conformance`;
+//! `clock` in `cli/clock.rs`.
 
 use std::process::{Output, Stdio};
 
@@ -6,6 +7,8 @@ use serde_json::Value;
 use tokio::process::Command;
 
 use crate::helpers::{APP_ID, spawn_app, vectors};
+
+mod clock;
 
 const BIN: &str = env!("CARGO_BIN_EXE_chinaums-mock");
 
@@ -139,6 +142,16 @@ async fn scenario_run_with_server_runs_against_that_sandbox() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let report = json_out(&out);
     assert_eq!(report["sandboxStart"], "2026-11-25T12:00:00+08:00");
+    let run_clock = report["clock"].as_str().unwrap_or_default();
+    assert!(
+        run_clock.starts_with("clk_"),
+        "a clock of its own: {report}"
+    );
+    let default = app.get("/__mock/clock").await.json();
+    assert_eq!(
+        default["now"], "2026-11-25T12:00:00+08:00",
+        "the default clock stays"
+    );
     let app_id = report["steps"][0]["output"]["appId"]
         .as_str()
         .unwrap_or_default();

@@ -1,8 +1,10 @@
 //! The sandbox embedded in a Rust test: `MockServer` start-up, builder, seeds, shutdown and
-//! isolation; the typed control client (`embedding/client.rs`, `embedding/scripting.rs`); the
+//! isolation; the typed control client (`embedding/client.rs`, `embedding/clocks.rs`,
+//! `embedding/scripting.rs`); the
 //! merchant handler example (`embedding/merchant.rs`).
 
 mod client;
+mod clocks;
 mod merchant;
 mod scripting;
 

@@ -1,17 +1,21 @@
-//! Scenarios run by the server against itself: the fixtures pass, broken ones explain why.
+//! Scenarios run by the server against itself: the fixtures pass, broken ones explain why; each
+//! run on a clock of its own (`scenarios/own_clock.rs`).
 
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 
-async fn run(app: &TestApp, body: Value) -> Value {
+mod busy_tenants;
+mod own_clock;
+
+pub(crate) async fn run(app: &TestApp, body: Value) -> Value {
     let r = app.post_json("/__mock/scenarios/run", &body).await;
     assert_eq!(r.status, 200, "{}", r.text);
     r.json()
 }
 
 #[track_caller]
-fn assert_passed(report: &Value) {
+pub(crate) fn assert_passed(report: &Value) {
     assert_eq!(report["passed"], true, "{report:#}");
     assert_eq!(report["firstFailure"], Value::Null);
 }

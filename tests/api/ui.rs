@@ -28,6 +28,9 @@ async fn the_dashboard_is_an_html_page_with_the_elements_a_test_can_find() {
         r#"id="authorizations-body""#,
         r#"id="notifications-body""#,
         r#"id="journal-body""#,
+        r#"id="clocks-body""#,
+        r#"id="clock-advance-form""#,
+        r#"id="clock-create-form""#,
     ] {
         assert!(r.text.contains(id), "{id} missing from the page");
     }
@@ -36,6 +39,7 @@ async fn the_dashboard_is_an_html_page_with_the_elements_a_test_can_find() {
         "Notifications 通知",
         "Request journal 请求日志",
         "Clock 时钟",
+        "Clocks 时钟组",
     ] {
         assert!(r.text.contains(heading), "heading {heading:?} missing");
     }
@@ -47,6 +51,7 @@ async fn every_dashboard_file_is_served_with_its_content_type() {
     for (file, content_type, marker) in [
         ("app.js", "text/javascript; charset=utf-8", "/__mock"),
         ("dom.js", "text/javascript; charset=utf-8", "export"),
+        ("clocks.js", "text/javascript; charset=utf-8", "/clocks"),
         ("style.css", "text/css; charset=utf-8", "--sans"),
         ("favicon.svg", "image/svg+xml", "<svg"),
     ] {

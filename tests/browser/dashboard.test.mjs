@@ -208,6 +208,32 @@ async function main() {
     await page.locator('#clock-now', { hasText: '2026-11-25 12:00:15' }).waitFor();
   });
 
+  await check('the clocks panel lists the default clock, creates a frozen one and advances it alone', async () => {
+    const row = (id) => page.locator(`[data-testid="clock-row"][data-clock-id="${id}"]`);
+    await row('default').waitFor();
+    assert((await row('default').innerText()).includes('2026-11-25 12:00:15'), 'default clock row');
+    await page.getByTestId('clock-create-name').fill('browser job');
+    await page.getByTestId('clock-create-now').fill('2026-11-26T08:00:00+08:00');
+    await page.getByTestId('clock-create-frozen').check();
+    await page.getByTestId('clock-create-button').click();
+    const created = page.locator('[data-testid="clock-row"]', { hasText: 'browser job' });
+    await created.waitFor();
+    const id = await created.getAttribute('data-clock-id');
+    assert(id && id.startsWith('clk_'), `created clock id: ${id}`);
+    assert(await created.getAttribute('data-frozen') === 'true', 'the new clock stands still');
+    assert((await created.innerText()).includes('2026-11-26 08:00:00'), 'the new clock starts at its now');
+    await page.locator(`#clock-advance-id option[value="${id}"]`).waitFor({ state: 'attached' });
+    await page.getByTestId('clock-advance-id').selectOption(id);
+    await page.getByTestId('clock-advance-seconds').fill('3600');
+    await page.getByTestId('clock-advance-button').click();
+    await created.locator('[data-testid="clock-row-now"]', { hasText: '2026-11-26 09:00:00' }).waitFor();
+    await page.locator('#clock-now', { hasText: '2026-11-25 12:00:15' }).waitFor();
+    assert((await row('default').innerText()).includes('2026-11-25 12:00:15'), 'the default clock did not move');
+    const onIt = await control(base, 'POST', '/apps', { clock: id, name: 'on the browser clock' });
+    await appRow(onIt.appId).getByTestId('app-clock').filter({ hasText: id }).waitFor();
+    assert((await appRow(APP_ID).getByTestId('app-clock').innerText()) === 'default', 'the demo app is on default');
+  });
+
   await check('Close sends the close notification and the authorisation turns CLOSED', async () => {
     await page.locator('[data-testid="authorization-row"][data-state="OPEN"]').getByTestId('close-button').click();
     const card = notification('PAYSCORE.USER_CLOSE_SERVICE');

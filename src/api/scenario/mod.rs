@@ -3,9 +3,11 @@
 
 use serde_json::{Map, Value};
 
+mod kinds;
 pub mod refs;
 
-use refs::{check_syntax, is_whole_reference};
+pub use kinds::{Field, Kind, Ty, check_fields, check_type};
+use refs::check_syntax;
 
 /// A parsed, checked scenario.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,8 +18,46 @@ pub struct Scenario {
     pub description: String,
     /// Seeds an in-process sandbox; informational against a running one.
     pub seed: Option<u64>,
+    /// The clock the run follows (`clock`): one of its own unless it names one.
+    pub clock: ScenarioClock,
     /// The steps, in order.
     pub steps: Vec<Step>,
+}
+
+/// The clock a scenario run follows: the one its `advance` steps move, its `createApp` steps
+/// put apps on, and its report's sandbox times come from.
+///
+/// ```
+/// use chinaums_mock::client::scenario::{Scenario, ScenarioClock};
+/// let steps = r#""steps": [{"kind": "advance", "seconds": 60}]"#;
+/// let own = Scenario::from_json(&format!(r#"{{"name": "a", {steps}}}"#))?;
+/// assert_eq!(own.clock, ScenarioClock::Own);
+/// let shared = Scenario::from_json(&format!(r#"{{"name": "b", "clock": "default", {steps}}}"#))?;
+/// assert_eq!(shared.clock, ScenarioClock::Existing("default".into()));
+/// # Ok::<(), chinaums_mock::client::scenario::ScenarioError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ScenarioClock {
+    /// `"new"`, or no `clock` at all: a clock of the run's own, created when it starts at the
+    /// default clock's time (standing still if that one does) and named after the scenario.
+    /// The default clock and every other tenant are left alone; the clock stays after the run
+    /// with the apps on it.
+    #[default]
+    Own,
+    /// `"default"` or a clock's id: the run uses that clock, and moves it for every app on it.
+    Existing(String),
+}
+
+impl ScenarioClock {
+    /// What a scenario's `clock` says: `new` for a clock of the run's own, anything else the
+    /// id of an existing clock.
+    pub fn parse(text: &str) -> Self {
+        if text == crate::api::clock::NEW_CLOCK {
+            ScenarioClock::Own
+        } else {
+            ScenarioClock::Existing(text.to_owned())
+        }
+    }
 }
 
 /// One step: its kind, the name its output is saved under, a label, and its own fields (still
@@ -51,185 +91,6 @@ impl ScenarioError {
             message: message.into(),
         }
     }
-}
-
-/// The type a step field must have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ty {
-    /// A string.
-    Str,
-    /// A non-negative integer.
-    Int,
-    /// A non-negative number.
-    Num,
-    /// A boolean.
-    Bool,
-    /// A JSON object.
-    Obj,
-    /// Any JSON value.
-    Any,
-    /// `{"httpStatus"?: int, "errCode"?: string}`.
-    Expect,
-}
-
-/// One field a step kind accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Field {
-    /// Its JSON name.
-    pub name: &'static str,
-    /// Its type.
-    pub ty: Ty,
-    /// Whether the step needs it.
-    pub required: bool,
-}
-
-const fn req(name: &'static str, ty: Ty) -> Field {
-    Field {
-        name,
-        ty,
-        required: true,
-    }
-}
-
-const fn opt(name: &'static str, ty: Ty) -> Field {
-    Field {
-        name,
-        ty,
-        required: false,
-    }
-}
-
-macro_rules! kinds {
-    ($($variant:ident = $name:literal [$($field:expr),* $(,)?]),* $(,)?) => {
-        /// Every step kind.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum Kind { $(#[doc = $name] $variant),* }
-
-        impl Kind {
-            /// Every kind, in documentation order.
-            pub const ALL: &'static [Kind] = &[$(Kind::$variant),*];
-
-            /// The `kind` value.
-            pub fn name(self) -> &'static str {
-                match self { $(Kind::$variant => $name),* }
-            }
-
-            /// The fields it accepts.
-            pub fn fields(self) -> &'static [Field] {
-                match self { $(Kind::$variant => { const FIELDS: &[Field] = &[$($field),*]; FIELDS }),* }
-            }
-        }
-    };
-}
-
-use Ty::{Any, Bool, Expect, Int, Num, Obj, Str};
-
-kinds! {
-    CreateApp = "createApp" [opt("app", Obj), opt("expect", Expect)],
-    UpdateApp = "updateApp" [req("app", Str), req("patch", Obj), opt("expect", Expect)],
-    Open = "open" [
-        req("app", Str), opt("openId", Str), opt("subOpenId", Str),
-        opt("authorizationCode", Str), opt("callbackUrl", Str), opt("expect", Expect),
-    ],
-    Close = "close" [req("app", Str), req("openId", Str), opt("callbackUrl", Str), opt("expect", Expect)],
-    Advance = "advance" [req("seconds", Num)],
-    SetFault = "setFault" [req("fault", Obj), opt("expect", Expect)],
-    ClearFault = "clearFault" [opt("fault", Str)],
-    Stub = "stub" [req("stub", Obj), opt("expect", Expect)],
-    ClearStub = "clearStub" [opt("stub", Str)],
-    WaitNotification = "waitNotification" [req("notification", Str), opt("status", Str), opt("timeoutMs", Int)],
-    RequestToken = "requestToken" [req("app", Str), opt("signMethod", Str), opt("expect", Expect)],
-    Call = "call" [
-        req("app", Str), opt("method", Str), req("path", Str), opt("body", Any),
-        req("auth", Str), opt("token", Str), opt("expect", Expect),
-    ],
-    ExpectNotification = "expectNotification" [
-        opt("app", Str), opt("openId", Str), opt("eventType", Str), opt("notification", Str),
-        opt("status", Str), opt("attempts", Int), opt("offsets", Any),
-    ],
-    ExpectDeliveries = "expectDeliveries" [req("app", Str), req("count", Int), opt("outcome", Str)],
-    ExpectJournal = "expectJournal" [opt("path", Str), opt("app", Str), opt("outcome", Str), req("count", Int)],
-    ExpectAuthorization = "expectAuthorization" [req("app", Str), req("openId", Str), req("state", Str)],
-    ExpectSink = "expectSink" [req("app", Str), req("count", Int), opt("signValid", Bool), opt("eventType", Str)],
-}
-
-impl Kind {
-    /// The kind called `name`.
-    pub fn parse(name: &str) -> Option<Kind> {
-        Kind::ALL.iter().copied().find(|k| k.name() == name)
-    }
-}
-
-fn type_name(ty: Ty) -> &'static str {
-    match ty {
-        Str => "a string",
-        Int => "a whole number ≥ 0",
-        Num => "a number ≥ 0",
-        Bool => "true or false",
-        Obj | Expect => "an object",
-        Any => "any JSON value",
-    }
-}
-
-/// Checks a value against a type. `lenient` lets a whole `${…}` string stand for any type (its
-/// value is only known when the step runs).
-pub fn check_type(field: &str, ty: Ty, value: &Value, lenient: bool) -> Result<(), String> {
-    if lenient && value.as_str().is_some_and(is_whole_reference) {
-        return Ok(());
-    }
-    let ok = match ty {
-        Str => value.is_string(),
-        Int => value.as_u64().is_some(),
-        Num => value.as_f64().is_some_and(|n| n >= 0.0),
-        Bool => value.is_boolean(),
-        Obj => value.is_object(),
-        Any => true,
-        Expect => {
-            let Some(map) = value.as_object() else {
-                return Err(format!("{field} must be {}", type_name(ty)));
-            };
-            for (k, v) in map {
-                match k.as_str() {
-                    "httpStatus" => check_type("expect.httpStatus", Int, v, lenient)?,
-                    "errCode" => check_type("expect.errCode", Str, v, lenient)?,
-                    other => {
-                        return Err(format!(
-                            "unknown field expect.{other}; expect has httpStatus and errCode"
-                        ));
-                    }
-                }
-            }
-            true
-        }
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(format!("{field} must be {}, not {value}", type_name(ty)))
-    }
-}
-
-/// Checks a step's fields against its kind: no unknown field, every required one present, and
-/// (with `lenient`, references aside) each of the right type.
-pub fn check_fields(kind: Kind, fields: &Map<String, Value>, lenient: bool) -> Result<(), String> {
-    let known = kind.fields();
-    for name in fields.keys() {
-        if !known.iter().any(|f| f.name == name) {
-            let names: Vec<_> = known.iter().map(|f| f.name).collect();
-            return Err(format!(
-                "unknown field {name}; it takes {} (plus as and name)",
-                names.join(", ")
-            ));
-        }
-    }
-    for field in known {
-        match fields.get(field.name) {
-            Some(value) => check_type(field.name, field.ty, value, lenient)?,
-            None if field.required => return Err(format!("missing field {}", field.name)),
-            None => {}
-        }
-    }
-    Ok(())
 }
 
 fn parse_step(index: usize, value: &Value) -> Result<Step, ScenarioError> {
@@ -296,12 +157,14 @@ impl Scenario {
         let Some(map) = value.as_object() else {
             return Err(ScenarioError::top("a scenario must be a JSON object"));
         };
-        if let Some(other) = map
-            .keys()
-            .find(|k| !matches!(k.as_str(), "name" | "description" | "seed" | "steps"))
-        {
+        if let Some(other) = map.keys().find(|k| {
+            !matches!(
+                k.as_str(),
+                "name" | "description" | "seed" | "clock" | "steps"
+            )
+        }) {
             return Err(ScenarioError::top(format!(
-                "unknown field {other}; a scenario has name, description, seed and steps"
+                "unknown field {other}; a scenario has name, description, seed, clock and steps"
             )));
         }
         let name = match map.get("name") {
@@ -319,6 +182,15 @@ impl Scenario {
                 ScenarioError::top("seed must be a whole number from 0 to 2^64-1")
             })?),
         };
+        let clock = match map.get("clock") {
+            None | Some(Value::Null) => ScenarioClock::Own,
+            Some(Value::String(s)) if !s.trim().is_empty() => ScenarioClock::parse(s),
+            Some(_) => {
+                return Err(ScenarioError::top(
+                    "clock must be \"new\" (a clock of the run's own, the default), \"default\" or a clock's id",
+                ));
+            }
+        };
         let Some(steps) = map.get("steps").and_then(Value::as_array) else {
             return Err(ScenarioError::top("steps must be an array of steps"));
         };
@@ -334,6 +206,7 @@ impl Scenario {
             name,
             description,
             seed,
+            clock,
             steps,
         })
     }
@@ -386,6 +259,25 @@ mod tests {
         assert!(e.message.contains("expect.status"), "{e}");
         let e = problem(json!([{ "kind": "open", "app": "${shop.appId" }]));
         assert!(e.message.contains("unterminated"), "{e}");
+    }
+
+    #[test]
+    fn the_clock_is_the_run_s_own_unless_the_scenario_names_one() {
+        let parse = |clock: Value| {
+            Scenario::from_value(&json!({
+                "name": "t", "clock": clock, "steps": [{ "kind": "advance", "seconds": 1 }],
+            }))
+            .map(|s| s.clock)
+        };
+        assert_eq!(parse(Value::Null), Ok(ScenarioClock::Own));
+        assert_eq!(parse(json!("new")), Ok(ScenarioClock::Own));
+        assert_eq!(
+            parse(json!("clk_0123456789abcdef")),
+            Ok(ScenarioClock::Existing("clk_0123456789abcdef".into()))
+        );
+        let e = parse(json!(7)).err();
+        assert!(e.is_some_and(|e| e.message.contains("clock must be")));
+        assert!(parse(json!(" ")).is_err());
     }
 
     #[test]

@@ -11,14 +11,10 @@ use crate::api::payscore::AuthorizationFilter;
 use crate::api::scenario::Kind;
 use crate::client::{ClientError, Control, NotificationFilter};
 
-/// Makes every attempt that is due now and waits for those in flight (an advance by 0), so an
-/// expectation sees the deliveries the previous steps set off.
+/// Makes every attempt that is due now on the run's clock and waits for those in flight (an
+/// advance by 0), so an expectation sees the deliveries the previous steps set off.
 async fn settle<C: Control>(ctx: &Ctx<'_, C>) -> Result<(), String> {
-    ctx.control
-        .advance_secs(0.0)
-        .await
-        .map(drop)
-        .map_err(|e| failed("POST /__mock/clock/advance", &e))
+    ctx.advance(0.0).await.map(drop)
 }
 
 /// The JSON the control API answers for `value`, which the expectations read.

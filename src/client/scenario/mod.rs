@@ -16,6 +16,7 @@
 //! ```
 
 pub(crate) mod client;
+pub(crate) mod clock;
 pub(crate) mod expect;
 pub(crate) mod outcome;
 
@@ -24,7 +25,7 @@ pub(crate) mod runner;
 pub(crate) mod steps;
 
 pub use crate::api::scenario::refs::{Bindings, is_whole_reference};
-pub use crate::api::scenario::{Field, Kind, Scenario, ScenarioError, Step, Ty};
+pub use crate::api::scenario::{Field, Kind, Scenario, ScenarioClock, ScenarioError, Step, Ty};
 pub use client::{Gateway, Reply, describe, query, segment};
 pub use report::{Failure, Report, StepReport};
 pub use runner::{run, run_with};

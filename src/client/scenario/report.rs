@@ -21,7 +21,7 @@ pub struct StepReport {
     /// Present (true) when an earlier step failed and this one did not run.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub skipped: bool,
-    /// Sandbox time when it started.
+    /// The run's clock when it started.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
     /// Sandbox seconds it took (an advance takes its seconds).
@@ -58,13 +58,16 @@ pub struct Report {
     pub name: String,
     /// Whether every step passed.
     pub passed: bool,
+    /// The id of the clock the run followed (its own, unless the scenario named one); `null`
+    /// when the run could not start.
+    pub clock: Option<String>,
     /// Every step, run or skipped.
     pub steps: Vec<StepReport>,
     /// The first failure, or `null`.
     pub first_failure: Option<Failure>,
-    /// Sandbox time at the start.
+    /// The run's clock at the start.
     pub sandbox_start: Option<String>,
-    /// Sandbox time at the end.
+    /// The run's clock at the end.
     pub sandbox_end: Option<String>,
     /// Real milliseconds the whole run took.
     pub real_ms: u64,
@@ -74,11 +77,12 @@ impl Report {
     /// A readable report: one line per step, the failure spelled out.
     pub fn to_text(&self) -> String {
         let mut out = format!(
-            "scenario {}: {} ({} steps, {} ms; sandbox {} → {})\n",
+            "scenario {}: {} ({} steps, {} ms; clock {}, sandbox {} → {})\n",
             self.name,
             if self.passed { "PASSED" } else { "FAILED" },
             self.steps.len(),
             self.real_ms,
+            self.clock.as_deref().unwrap_or("?"),
             self.sandbox_start.as_deref().unwrap_or("?"),
             self.sandbox_end.as_deref().unwrap_or("?"),
         );

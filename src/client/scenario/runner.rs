@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::client::Gateway;
-use super::outcome::failed;
+use super::clock::RunClock;
 use super::report::{Failure, Report, StepReport};
 use super::steps::{Args, Ctx, execute};
 use crate::api::scenario::refs::Bindings;
@@ -61,21 +61,25 @@ pub async fn run(scenario: &Scenario, base_url: &str) -> Report {
             let control = ControlClient::with_http_client(base_url, gateway.http().clone());
             run_with(scenario, &control, &gateway).await
         }
-        Err(e) => unreachable_report(scenario, e, Instant::now()),
+        Err(e) => not_started(scenario, e, Instant::now()),
     }
 }
 
 /// Runs a scenario with its control steps through `control` (a [`ControlClient`], or the
 /// server's own sandbox in process) and its gateway steps through `gateway`.
+///
+/// The run follows a clock of its own unless the scenario names one
+/// ([`ScenarioClock`](crate::api::scenario::ScenarioClock)); the report's `clock` names it.
 pub async fn run_with<C: Control>(scenario: &Scenario, control: &C, gateway: &Gateway) -> Report {
     let started = Instant::now();
-    let now = || async {
-        control
-            .clock()
-            .await
-            .map(|clock| clock.now)
-            .map_err(|e| failed("GET /__mock/clock", &e))
+    let clock = match RunClock::start(scenario, control).await {
+        Ok(clock) => clock,
+        Err(e) => {
+            let message = format!("the run's clock could not be set up: {e}");
+            return not_started(scenario, message, started);
+        }
     };
+    let now = || clock.now(control);
     let mut bindings = Bindings::new(gateway.base());
     let mut reports = Vec::with_capacity(scenario.steps.len());
     let mut first_failure = None;
@@ -104,10 +108,11 @@ pub async fn run_with<C: Control>(scenario: &Scenario, control: &C, gateway: &Ga
                     control,
                     gateway,
                     bindings: &bindings,
+                    clock: &clock,
                 };
                 run_step(&ctx, step).await
             }
-            Err(e) => Err(format!("cannot read the sandbox clock: {e}")),
+            Err(e) => Err(format!("cannot read the run's clock: {e}")),
         };
         report.real_ms = Some(millis(step_start));
         match result {
@@ -140,6 +145,7 @@ pub async fn run_with<C: Control>(scenario: &Scenario, control: &C, gateway: &Ga
     Report {
         name: scenario.name.clone(),
         passed: first_failure.is_none(),
+        clock: Some(clock.id().to_owned()),
         steps: reports,
         first_failure,
         sandbox_start,
@@ -148,7 +154,8 @@ pub async fn run_with<C: Control>(scenario: &Scenario, control: &C, gateway: &Ga
     }
 }
 
-fn unreachable_report(scenario: &Scenario, message: String, started: Instant) -> Report {
+/// A run that could not start: the first step fails with `message`, the others are skipped.
+fn not_started(scenario: &Scenario, message: String, started: Instant) -> Report {
     let steps: Vec<StepReport> = scenario
         .steps
         .iter()
@@ -163,6 +170,7 @@ fn unreachable_report(scenario: &Scenario, message: String, started: Instant) ->
     Report {
         name: scenario.name.clone(),
         passed: false,
+        clock: None,
         first_failure: scenario.steps.first().map(|s| Failure {
             index: 0,
             kind: s.kind.name(),

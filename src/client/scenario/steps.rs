@@ -6,8 +6,10 @@ use reqwest::Method;
 use serde_json::{Map, Value, json};
 
 use super::client::{Gateway, Reply};
+use super::clock::{RunClock, read};
 use super::expect::{self, describe_state};
 use super::outcome::{answered, check, cleared, failed, field, said};
+use crate::api::app::AppSpec;
 use crate::api::scenario::Kind;
 use crate::api::scenario::refs::Bindings;
 use crate::client::{ClientError, Control, WaitFor};
@@ -50,6 +52,8 @@ pub struct Ctx<'a, C> {
     pub gateway: &'a Gateway,
     /// Earlier outputs.
     pub bindings: &'a Bindings,
+    /// The clock the run follows.
+    pub clock: &'a RunClock,
 }
 
 impl<C: Control> Ctx<'_, C> {
@@ -62,23 +66,23 @@ impl<C: Control> Ctx<'_, C> {
             .to_owned()
     }
 
-    /// The app's record.
-    async fn app_key(&self, app_id: &str) -> Result<String, String> {
-        self.control
+    /// What a merchant's client signs with: the app's key, and the time of the app's clock as
+    /// the gateway's `yyyyMMddHHmmss`.
+    async fn signing(&self, app_id: &str) -> Result<(String, String), String> {
+        let app = self
+            .control
             .app(app_id)
             .await
-            .map(|app| app.app_key)
-            .map_err(|e| format!("cannot read app {app_id}: {}", said(&e)))
+            .map_err(|e| format!("cannot read app {app_id}: {}", said(&e)))?;
+        let clock = read(self.control, &app.clock).await?;
+        Ok((app.app_key, format_compact(clock.now)))
     }
 
-    /// The sandbox's time as the gateway's `yyyyMMddHHmmss`.
-    async fn timestamp(&self) -> Result<String, String> {
-        let clock = self
-            .control
-            .clock()
-            .await
-            .map_err(|e| failed("GET /__mock/clock", &e))?;
-        Ok(format_compact(clock.now))
+    /// Moves the run's clock forward (by 0: makes the attempts due now), making every attempt
+    /// due on the way for the apps on it.
+    pub async fn advance(&self, seconds: f64) -> Result<Value, String> {
+        let (what, answer) = self.clock.advance(self.control, seconds).await;
+        answered(&what, answer, None, 200)
     }
 }
 
@@ -104,8 +108,8 @@ pub async fn request_token<C: Control>(
         "SHA1" => TokenSignMethod::Sha1,
         other => return Err(format!("signMethod must be SHA256 or SHA1, not {other:?}")),
     };
-    let key = ctx.app_key(app_id).await?;
-    let (timestamp, nonce) = (ctx.timestamp().await?, nonce());
+    let (key, timestamp) = ctx.signing(app_id).await?;
+    let nonce = nonce();
     let body = json!({
         "appId": app_id,
         "timestamp": timestamp,
@@ -167,8 +171,8 @@ async fn call<C: Control>(ctx: &Ctx<'_, C>, args: &Args) -> Result<Value, String
             ));
         }
         "bodySig" => {
-            let key = ctx.app_key(&app_id).await?;
-            let (timestamp, nonce) = (ctx.timestamp().await?, nonce());
+            let (key, timestamp) = ctx.signing(&app_id).await?;
+            let nonce = nonce();
             let signature = open_body_signature(&app_id, &timestamp, &nonce, &body, &key);
             headers.push((
                 "authorization",
@@ -241,7 +245,10 @@ pub async fn execute<C: Control>(
     let control = ctx.control;
     match kind {
         Kind::CreateApp => {
-            let spec = field(args, "app")?;
+            let mut spec: AppSpec = field(args, "app")?;
+            if spec.clock.is_none() {
+                spec.clock = ctx.clock.for_new_apps().map(str::to_owned);
+            }
             answered(
                 "POST /__mock/apps",
                 control.create_app(spec).await,
@@ -279,8 +286,7 @@ pub async fn execute<C: Control>(
         }
         Kind::Advance => {
             let seconds = args.value("seconds").and_then(Value::as_f64).unwrap_or(0.0);
-            let what = "POST /__mock/clock/advance";
-            answered(what, control.advance_secs(seconds).await, None, 200)
+            ctx.advance(seconds).await
         }
         Kind::SetFault => {
             let spec = field(args, "fault")?;

@@ -13,8 +13,7 @@ use tokio::sync::watch;
 use super::Clock;
 use crate::domain::apps::AppRegistry;
 
-/// The id of the instance's own clock, which every app is on unless it asks for another.
-pub const DEFAULT_CLOCK: &str = "default";
+pub use crate::api::clock::DEFAULT_CLOCK;
 
 /// Why a clock could not be created, found or deleted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -218,6 +217,10 @@ impl Clocks {
     }
 
     /// A receiver told whenever any clock of the registry is moved or set.
+    #[allow(
+        dead_code,
+        reason = "for a dispatcher that watches every clock; today's subscribes to the default clock's (the same channel)"
+    )]
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.inner.default.subscribe()
     }

@@ -66,8 +66,13 @@ async fn create(
     Ok(HttpResponse::Created().json(create_clock(&state, &spec)?))
 }
 
+/// One clock as the control API shows it.
+pub(super) fn clock_view(state: &Sandbox, id: &str) -> Result<ClockView, ControlError> {
+    Ok(state.clocks.find(id)?.view())
+}
+
 async fn get(path: Path<String>, state: Data<Sandbox>) -> Result<HttpResponse, ControlError> {
-    Ok(HttpResponse::Ok().json(state.clocks.find(&path)?.view()))
+    Ok(HttpResponse::Ok().json(clock_view(&state, &path)?))
 }
 
 async fn set(

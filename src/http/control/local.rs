@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use actix_web::ResponseError;
 
-use super::{ControlError, clock, faults, journal, notify, payscore, stubs};
+use super::{ControlError, clock, clocks, faults, journal, notify, payscore, stubs};
 use crate::api::app::{App, AppSpec};
-use crate::api::clock::{Advanced, ClockView};
+use crate::api::clock::{Advanced, ClockView, DEFAULT_CLOCK, NewClock};
 use crate::api::fault::{Fault, FaultSpec};
 use crate::api::journal::{Entry, RequestFilter};
 use crate::api::notification::Notification;
@@ -41,7 +41,21 @@ impl Control for InProcess<'_> {
     }
 
     async fn advance_secs(&self, seconds: f64) -> Answer<Advanced> {
-        clock::advance_by(self.0, crate::domain::clock::DEFAULT_CLOCK, seconds)
+        clock::advance_by(self.0, DEFAULT_CLOCK, seconds)
+            .await
+            .map_err(refused)
+    }
+
+    async fn create_clock(&self, spec: NewClock) -> Answer<ClockView> {
+        clocks::create_clock(self.0, &spec).map_err(refused)
+    }
+
+    async fn clock_by_id(&self, id: &str) -> Answer<ClockView> {
+        clocks::clock_view(self.0, id).map_err(refused)
+    }
+
+    async fn advance_clock_secs(&self, id: &str, seconds: f64) -> Answer<Advanced> {
+        clock::advance_by(self.0, id, seconds)
             .await
             .map_err(refused)
     }
@@ -183,6 +197,44 @@ mod tests {
             (err.status(), err.code()),
             (Some(400), Some("VALIDATION_FAILED"))
         );
+    }
+
+    #[tokio::test]
+    async fn a_clock_created_in_process_moves_alone_and_refusals_match_the_routes() {
+        let state = sandbox();
+        let local = InProcess(&state);
+        let before = local.clock().await.expect("the default clock");
+        let spec = NewClock {
+            name: Some("scenario".into()),
+            now: Some(before.now),
+            frozen: Some(true),
+        };
+        let created = local.create_clock(spec).await.expect("created");
+        assert!(created.id.starts_with("clk_"), "{}", created.id);
+        let advanced = local
+            .advance_clock_secs(&created.id, 90.0)
+            .await
+            .expect("advanced");
+        assert_eq!((advanced.now - before.now).num_seconds(), 90);
+        let read = local.clock_by_id(&created.id).await.expect("read");
+        assert_eq!(read.now, advanced.now);
+        assert_eq!(read.name.as_deref(), Some("scenario"));
+        let default = local.clock().await.expect("the default clock");
+        assert!(
+            (default.now - before.now).num_seconds() < 5,
+            "the default stays"
+        );
+
+        let err = local.clock_by_id("clk_missing").await.expect_err("unknown");
+        assert_eq!(
+            (err.status(), err.code()),
+            (Some(404), Some("CLOCK_NOT_FOUND"))
+        );
+        let err = local
+            .advance_clock_secs(&created.id, -1.0)
+            .await
+            .expect_err("negative");
+        assert_eq!(err.code(), Some("VALIDATION_FAILED"));
     }
 
     #[tokio::test]

@@ -18,7 +18,7 @@ pub(crate) const ROUTES: Group = Group::new(
     &[
         Route::get("/scenarios", |r| r.to(list)).summary("Fixture scenarios"),
         Route::post("/scenarios/run", |r| r.to(run_one))
-            .summary("Run a scenario, get a report")
+            .summary("Run a scenario on a clock of its own, get a report")
             .json(SchemaRef::Named("ScenarioRun")),
     ],
 );

@@ -1,6 +1,6 @@
 //! `GET /__mock/ui`: a live dashboard of the sandbox — apps, Pay Score authorisations,
-//! notifications with every delivery attempt, the request journal and the clock — with buttons
-//! for the common control actions.
+//! notifications with every delivery attempt, the request journal, the default clock and every
+//! other clock — with buttons for the common control actions.
 //!
 //! The page is plain HTML, CSS and JavaScript embedded in the binary; it polls the JSON control
 //! API, so it needs nothing from the network and shows exactly what a test would see.
@@ -59,6 +59,11 @@ pub const ASSETS: &[Asset] = &[
         "app.js",
         "text/javascript; charset=utf-8",
         include_bytes!("assets/app.js"),
+    ),
+    asset(
+        "clocks.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("assets/clocks.js"),
     ),
     asset(
         "dom.js",

@@ -12,7 +12,7 @@ use crate::config::{Config, FixtureSource};
 use crate::domain::fixtures::load_apps;
 use crate::server::Application;
 
-/// An instant for the sandbox clock: a chrono time, or RFC 3339 text checked when the server
+/// An instant for the default clock: a chrono time, or RFC 3339 text checked when the server
 /// starts.
 ///
 /// ```
@@ -78,7 +78,7 @@ impl From<String> for StartTime {
 /// every field of [`Config`].
 ///
 /// Defaults: `127.0.0.1` on a free port, the embedded fixtures, seed
-/// [`MockServer::DEFAULT_SEED`], the system clock, one HTTP worker thread, and the
+/// [`MockServer::DEFAULT_SEED`], a default clock on system time, one HTTP worker thread, and the
 /// [`NotifySettings`] defaults (form bodies, SHA256, the ChinaUMS ladder).
 ///
 /// ```
@@ -180,8 +180,10 @@ impl MockServerBuilder {
         self
     }
 
-    /// Starts the clock standing still at `at` (a `DateTime` or RFC 3339 text); it moves only
-    /// when the test advances or sets it.
+    /// Starts the default clock standing still at `at` (a `DateTime` or RFC 3339 text); it
+    /// moves only when the test advances or sets it. The fixture apps and every app created
+    /// without a `clock` are on it; clocks created later start where their creator says (see
+    /// [`MockServer`]'s "Tests sharing one server").
     ///
     /// ```
     /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -200,7 +202,7 @@ impl MockServerBuilder {
         self
     }
 
-    /// Starts the clock at `at` and lets it run with wall time from there.
+    /// Starts the default clock at `at` and lets it run with wall time from there.
     ///
     /// ```
     /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {

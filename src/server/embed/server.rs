@@ -16,8 +16,8 @@ use crate::server::AppHandle;
 /// server and the notification workers.
 ///
 /// [`MockServer::start`] uses the embedded fixtures (the two public demo apps), the seed
-/// [`MockServer::DEFAULT_SEED`] and the system clock; [`MockServer::builder`] changes any of
-/// them.
+/// [`MockServer::DEFAULT_SEED`] and a default clock that follows the system clock;
+/// [`MockServer::builder`] changes any of them.
 ///
 /// ```
 /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -28,6 +28,42 @@ use crate::server::AppHandle;
 /// // point the merchant's ChinaUMS client at `server.uri()` with `app`'s credentials …
 /// let token = server.client().token(&app).await?;
 /// assert_eq!(token.len(), 32);
+/// # Ok(()) }
+/// ```
+///
+/// # Tests sharing one server
+///
+/// The fixture apps, and every app created without a `clock`, are on the default clock, the
+/// one the builder's [`frozen_at`](MockServerBuilder::frozen_at) and
+/// [`starting_at`](MockServerBuilder::starting_at) set and [`ControlClient::advance`] moves.
+/// Tests that share one server (a `static`, a server per test binary) can each create an app
+/// on a clock of its own instead — `"new"`, or a clock made with
+/// [`ControlClient::create_clock`] to start frozen at a chosen time — and move that clock
+/// alone: the other tests' tokens, notifications and retries do not see the time pass.
+///
+/// ```
+/// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::time::Duration;
+/// use chinaums_mock::api::{app::AppSpec, clock::NewClock};
+/// use chinaums_mock::MockServer;
+///
+/// let server = MockServer::builder().frozen_at("2026-11-25T12:00:00+08:00").start().await?;
+/// let client = server.client();
+///
+/// // An app with a clock of its own, running from wall time, deleted with the app:
+/// let app = client.create_app(AppSpec { clock: Some("new".into()), ..AppSpec::default() }).await?;
+/// client.advance_clock(&app.clock, Duration::from_secs(3601)).await?; // its tokens expire
+///
+/// // A clock standing still at the default clock's time, for the apps of one test:
+/// let now = client.clock().await?.now;
+/// let clock = client
+///     .create_clock(NewClock { now: Some(now), frozen: Some(true), ..NewClock::default() })
+///     .await?;
+/// let shop = client.create_app(AppSpec { clock: Some(clock.id.clone()), ..AppSpec::default() }).await?;
+/// assert_eq!(shop.clock, clock.id);
+/// client.advance_clock(&clock.id, Duration::from_secs(60)).await?;
+///
+/// assert_eq!(client.clock().await?.now, now, "the default clock stood still");
 /// # Ok(()) }
 /// ```
 pub struct MockServer {
@@ -56,7 +92,7 @@ impl MockServer {
     pub const DEFAULT_SEED: u64 = 42;
 
     /// Starts a sandbox with the defaults: embedded fixtures, seed
-    /// [`DEFAULT_SEED`](Self::DEFAULT_SEED), the system clock.
+    /// [`DEFAULT_SEED`](Self::DEFAULT_SEED), a default clock on system time.
     ///
     /// ```
     /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {

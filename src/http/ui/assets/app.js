@@ -3,6 +3,9 @@
 import {
   ApiError, api, badge, dash, empty, h, mono, orDash, snippet, table, time,
 } from '/__mock/ui/dom.js';
+import {
+  offsetText, renderClockChoices, renderClocks, wireClocks,
+} from '/__mock/ui/clocks.js';
 
 const POLL_MS = 1000;
 const LIMIT = 50;
@@ -64,9 +67,7 @@ function renderClock(clock) {
   frozen.className = `badge ${clock.frozen ? 'frozen' : 'running'}`;
   frozen.dataset.frozen = String(clock.frozen);
   const s = clock.offsetSeconds;
-  const abs = Math.abs(s);
-  const human = abs >= 86400 ? `${(abs / 86400).toFixed(1)} d` : abs >= 3600 ? `${(abs / 3600).toFixed(1)} h` : `${abs} s`;
-  $('clock-offset').textContent = `offsetSeconds ${s} (${s < 0 ? '−' : '+'}${human} from wall time)`;
+  $('clock-offset').textContent = `offsetSeconds ${s} (${offsetText(s)} from wall time)`;
 }
 
 function notifySummary(n) {
@@ -95,6 +96,7 @@ function renderApps(data) {
       h('td', {}, mono(a.appId)),
       h('td', { class: 'name' }, a.name),
       h('td', {}, mono(a.mid)),
+      h('td', { 'data-testid': 'app-clock' }, mono(a.clock || 'default')),
       h('td', { class: 'url' }, orDash(a.callbackUrl, (u) => mono(u))),
       h('td', { class: 'actions', rowspan: 2 }, h('button', {
         type: 'button',
@@ -107,9 +109,9 @@ function renderApps(data) {
       }, 'Open 开通'))),
     h('tr', { class: 'sub' },
       h('td', { class: 'key' }, 'notify'),
-      h('td', { colspan: 3 }, notifySummary(a.notify || {})))));
+      h('td', { colspan: 4 }, notifySummary(a.notify || {})))));
   $('apps-body').replaceChildren(h('table', { class: 'apps' },
-    h('thead', {}, h('tr', {}, ['appId', 'name', 'mid', 'callbackUrl', ''].map((c) => h('th', {}, c)))),
+    h('thead', {}, h('tr', {}, ['appId', 'name', 'mid', 'clock', 'callbackUrl', ''].map((c) => h('th', {}, c)))),
     bodies));
 }
 
@@ -272,8 +274,9 @@ async function poll() {
   const app = $('app-filter').value;
   const byApp = app ? `appId=${encodeURIComponent(app)}&` : '';
   try {
-    const [clock, apps, auths, notes, reqs] = await Promise.all([
+    const [clock, clocks, apps, auths, notes, reqs] = await Promise.all([
       api('GET', '/clock'),
+      api('GET', '/clocks'),
       api('GET', '/apps'),
       api('GET', `/payscore/authorizations?${byApp}`),
       api('GET', `/notifications?${byApp}limit=${LIMIT}`),
@@ -281,6 +284,8 @@ async function poll() {
     ]);
     update('clock', clock, renderClock);
     update('apps', apps, renderApps);
+    update('clocks', { clocks: clocks.clocks, apps: apps.apps }, renderClocks);
+    update('clock-choices', { clocks: clocks.clocks.map((c) => ({ id: c.id, name: c.name })) }, renderClockChoices);
     update('authorizations', auths, renderAuthorizations);
     update('notifications', notes, renderNotifications);
     update('journal', reqs, renderJournal);
@@ -336,6 +341,7 @@ document.addEventListener('DOMContentLoaded', () => {
       return `Reset: back to the fixtures (${r.apps} apps)`;
     });
   });
+  wireClocks(act);
   $('error-dismiss').addEventListener('click', hideError);
   $('live-toggle').addEventListener('change', refresh);
   $('app-filter').addEventListener('change', () => {
