@@ -15,27 +15,27 @@ use crate::api::app::{AppSpec, NotifySettings};
 use crate::api::fault::{FaultAction, FaultSpec, FaultTarget};
 use crate::api::notification::Outcome;
 use crate::domain::apps::build_app;
-use crate::domain::clock::Clock;
+use crate::domain::clock::{Clock, DEFAULT_CLOCK};
 use crate::domain::notify::{Delivery, Filter, WireResult};
 use crate::protocol::events::payscore::{PayScoreEvent, Subject, Transition};
 
 /// Answers each delivery with the next scripted outcome (then `Delivered`), and keeps what it
 /// was asked to send.
 #[derive(Default)]
-struct Scripted {
+pub(super) struct Scripted {
     answers: Mutex<VecDeque<Outcome>>,
     sent: Mutex<Vec<Delivery>>,
 }
 
 impl Scripted {
-    fn answering(outcomes: &[Outcome]) -> Arc<Self> {
+    pub fn answering(outcomes: &[Outcome]) -> Arc<Self> {
         Arc::new(Self {
             answers: Mutex::new(outcomes.iter().copied().collect()),
             sent: Mutex::default(),
         })
     }
 
-    fn sent(&self) -> Vec<Delivery> {
+    pub fn sent(&self) -> Vec<Delivery> {
         self.sent.lock().clone()
     }
 }
@@ -65,62 +65,98 @@ impl Transport for Scripted {
     }
 }
 
-struct Bench {
-    engine: NotifyEngine,
-    clock: Arc<Clock>,
-    apps: Arc<AppRegistry>,
-    faults: Arc<FaultStore>,
-    transport: Arc<Scripted>,
+pub(super) struct Bench<T = Scripted> {
+    pub engine: Arc<NotifyEngine>,
+    pub clock: Arc<Clock>,
+    pub clocks: Clocks,
+    pub apps: Arc<AppRegistry>,
+    pub faults: Arc<FaultStore>,
+    pub transport: Arc<T>,
+    rng: Mutex<StdRng>,
 }
 
-const APP: &str = "10037e6f66f2d0f901672aa27d690006";
+pub(super) const APP: &str = "10037e6f66f2d0f901672aa27d690006";
 
-fn start() -> DateTime<Utc> {
+pub(super) fn start() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-25T12:00:00+08:00")
         .map(|t| t.with_timezone(&Utc))
         .expect("a valid time")
 }
 
 fn bench(transport: Arc<Scripted>, callback_url: Option<&str>) -> Bench {
+    let bench = bench_with(transport, 8, 8);
+    bench.add_app(APP, DEFAULT_CLOCK, callback_url);
+    bench
+}
+
+/// An engine with no apps yet, the default clock frozen at [`start`], at most `global`
+/// attempts at once and `per_app` of one app.
+pub(super) fn bench_with<T: Transport>(
+    transport: Arc<T>,
+    global: usize,
+    per_app: usize,
+) -> Bench<T> {
     let clock = Arc::new(Clock::system());
     clock.set(Some(start()), Some(true));
     let apps = Arc::new(AppRegistry::default());
-    let mut rng = StdRng::seed_from_u64(7);
-    let spec = AppSpec {
-        app_id: Some(APP.to_owned()),
-        callback_url: Some(callback_url.map(str::to_owned)),
-        ..AppSpec::default()
-    };
-    let app = build_app(&spec, &NotifySettings::default(), None, &mut rng).expect("app");
-    apps.insert(app).expect("insert");
     let faults = Arc::new(FaultStore::default());
+    let clocks = Clocks::new(Arc::clone(&clock), Arc::clone(&apps));
     let engine = NotifyEngine::new(
         &EngineSettings {
-            max_in_flight: 8,
+            max_in_flight: global,
+            max_in_flight_per_app: per_app,
             retention: 100,
             first_event_number: 10_000,
         },
         EngineDeps {
-            clocks: Clocks::new(Arc::clone(&clock), Arc::clone(&apps)),
+            clocks: clocks.clone(),
             apps: Arc::clone(&apps),
             faults: Arc::clone(&faults),
-            rng: Arc::new(Mutex::new(rng)),
+            rng: Arc::new(Mutex::new(StdRng::seed_from_u64(7))),
             callback_allow: Vec::new(),
             transport: Arc::clone(&transport) as Arc<dyn Transport>,
         },
     );
     Bench {
-        engine,
+        engine: Arc::new(engine),
         clock,
+        clocks,
         apps,
         faults,
         transport,
+        rng: Mutex::new(StdRng::seed_from_u64(7)),
     }
 }
 
-impl Bench {
-    fn notify(&self, open_id: &str) -> Notification {
-        let app = self.apps.get(APP).expect("the app");
+impl<T> Bench<T> {
+    /// Adds the app `app_id` on the clock `clock`, sending to `callback_url`.
+    pub fn add_app(&self, app_id: &str, clock: &str, callback_url: Option<&str>) {
+        let spec = AppSpec {
+            app_id: Some(app_id.to_owned()),
+            callback_url: Some(callback_url.map(str::to_owned)),
+            ..AppSpec::default()
+        };
+        let mut app = build_app(
+            &spec,
+            &NotifySettings::default(),
+            None,
+            &mut *self.rng.lock(),
+        )
+        .expect("app");
+        app.clock = clock.to_owned();
+        self.apps.insert(app).expect("insert");
+    }
+
+    /// A new clock, frozen at [`start`].
+    pub fn add_clock(&self, id: &str) -> Arc<Clock> {
+        self.clocks
+            .create(id.to_owned(), None, Some(start()), true)
+            .expect("a new clock")
+    }
+
+    /// A notification of `app_id` about `open_id`, due now in the app's time.
+    pub fn notify_for(&self, app_id: &str, open_id: &str) -> Notification {
+        let app = self.apps.get(app_id).expect("the app");
         let event = PayScoreEvent {
             transition: Transition::Open,
             subject: Subject {
@@ -129,13 +165,18 @@ impl Bench {
                 authorization_code: "AUTH1",
             },
         };
-        let n = self.engine.emit(&app, &event, None, self.clock.now());
+        let now = self.clocks.of_app(app_id).now();
+        self.engine.emit(&app, &event, None, now)
+    }
+
+    fn notify(&self, open_id: &str) -> Notification {
+        let n = self.notify_for(APP, open_id);
         assert_eq!(n.event_type, "PAYSCORE.USER_OPEN_SERVICE");
         assert_eq!(n.open_id, open_id);
         n
     }
 
-    fn status(&self, id: &str) -> Status {
+    pub fn status(&self, id: &str) -> Status {
         self.engine.get(id).expect("the notification").status
     }
 }
@@ -178,7 +219,10 @@ async fn a_rejected_attempt_is_retried_on_the_ladder_in_sandbox_time() {
     // Not due yet: a step now sends nothing.
     assert_eq!(bench.engine.deliver_due().await.attempts, 0);
 
-    let report = bench.engine.advance(Duration::seconds(15)).await;
+    let report = bench
+        .engine
+        .advance(DEFAULT_CLOCK, Duration::seconds(15))
+        .await;
 
     assert_eq!(report.attempts, 1);
     assert_eq!(bench.status(&n.id), Status::Delivered);
@@ -197,7 +241,10 @@ async fn the_ladder_gives_up_exactly_when_the_app_says() {
 
     let report = bench
         .engine
-        .advance(Duration::seconds(i64::try_from(give_up).expect("small")))
+        .advance(
+            DEFAULT_CLOCK,
+            Duration::seconds(i64::try_from(give_up).expect("small")),
+        )
         .await;
 
     assert_eq!(report.exhausted, 1);

@@ -77,7 +77,7 @@ pub(super) async fn advance_by(state: &Sandbox, seconds: f64) -> Result<Advanced
     {
         return Err(ControlError::Validation(OFF_THE_WIRE.into()));
     }
-    let report = state.notify.advance(by).await;
+    let report = state.notify.advance(state.clock.id(), by).await;
     let clock = state.clock.view();
     tracing::info!(seconds, now = %rfc3339_beijing(clock.now), attempts = report.attempts, "advanced clock");
     Ok(Advanced {
