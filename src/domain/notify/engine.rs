@@ -306,5 +306,11 @@ impl NotifyEngine {
 }
 
 #[cfg(test)]
+#[path = "engine_clock_tests.rs"]
+mod clock_tests;
+#[cfg(test)]
+#[path = "engine_fair_tests.rs"]
+mod fair_tests;
+#[cfg(test)]
 #[path = "engine_tests.rs"]
 mod tests;

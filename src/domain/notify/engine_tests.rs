@@ -1,6 +1,6 @@
 //! The engine driven step by step, with a scripted transport and a frozen clock: no HTTP.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
@@ -63,6 +63,83 @@ impl Transport for Scripted {
             }
         })
     }
+}
+
+/// Never answers a delivery to a host whose name starts with `hang` (a merchant that accepts
+/// and never answers), answers any other `SUCCESS` at once; counts attempts being sent per
+/// host, and the most ever seen at once.
+#[derive(Default)]
+pub(super) struct Hanging {
+    hosts: Mutex<HashMap<String, (usize, usize)>>,
+}
+
+impl Hanging {
+    /// Attempts to `host` being sent now.
+    pub fn in_flight(&self, host: &str) -> usize {
+        self.hosts.lock().get(host).map_or(0, |h| h.0)
+    }
+
+    /// The most attempts to `host` ever sent at once.
+    pub fn most(&self, host: &str) -> usize {
+        self.hosts.lock().get(host).map_or(0, |h| h.1)
+    }
+
+    /// Waits (up to 5 s) until `n` attempts to `host` are being sent.
+    pub async fn until_in_flight(&self, host: &str, n: usize) {
+        for _ in 0..500 {
+            if self.in_flight(host) >= n {
+                return;
+            }
+            tokio::time::sleep(StdDuration::from_millis(10)).await;
+        }
+        panic!("{n} attempts to {host} never were in flight");
+    }
+}
+
+/// One attempt being sent by [`Hanging`], counted off when it ends or is dropped.
+struct Sent<'a>(&'a Hanging, String);
+
+impl Drop for Sent<'_> {
+    fn drop(&mut self) {
+        if let Some(h) = self.0.hosts.lock().get_mut(&self.1) {
+            h.0 -= 1;
+        }
+    }
+}
+
+impl Transport for Hanging {
+    fn send(&self, delivery: Delivery) -> BoxFuture<'_, WireResult> {
+        let host = url::Url::parse(&delivery.url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_default();
+        {
+            let mut hosts = self.hosts.lock();
+            let h = hosts.entry(host.clone()).or_default();
+            h.0 += 1;
+            h.1 = h.1.max(h.0);
+        }
+        Box::pin(async move {
+            let sent = Sent(self, host);
+            if sent.1.starts_with("hang") {
+                std::future::pending::<()>().await;
+            }
+            WireResult {
+                http_status: Some(200),
+                response_body: Some("SUCCESS".to_owned()),
+                error: None,
+                outcome: Outcome::Delivered,
+                duration: StdDuration::ZERO,
+            }
+        })
+    }
+}
+
+/// Runs the engine's dispatcher until the returned sender is dropped or set.
+pub(super) fn dispatching<T>(bench: &Bench<T>) -> tokio::sync::watch::Sender<bool> {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(Arc::clone(&bench.engine).run_dispatcher(stopped));
+    stop
 }
 
 pub(super) struct Bench<T = Scripted> {
@@ -358,4 +435,20 @@ async fn removing_an_app_drops_its_notifications() {
     assert!(bench.engine.get(&n.id).is_none());
     assert!(bench.engine.list(&Filter::default(), 10).is_empty());
     assert_eq!(bench.engine.deliver_due().await.attempts, 0);
+}
+
+#[tokio::test]
+async fn a_waiter_hears_when_its_notification_is_removed_with_its_app() {
+    let bench = bench(Scripted::answering(&[]), Some("http://merchant.test/cb"));
+    let n = bench.notify("o1");
+    let waiter = bench.engine.wait_until(
+        &n.id,
+        |n| n.status == Status::Delivered,
+        StdDuration::from_secs(5),
+    );
+    let (waited, ()) = tokio::join!(waiter, async {
+        tokio::task::yield_now().await;
+        bench.engine.remove_app(APP);
+    });
+    assert!(waited.is_none(), "gone");
 }

@@ -119,7 +119,8 @@ impl NotifyEngine {
                 _ = tokio::time::sleep(wait) => {}
                 _ = self.wake.notified() => {}
                 _ = clock_changes.changed() => {}
-                _ = shutdown.changed() => {}
+                // A dropped sender means nobody can stop us any more: stop now.
+                changed = shutdown.changed() => if changed.is_err() { break },
             }
         }
     }
