@@ -15,6 +15,7 @@ mod clock;
 mod conformance;
 mod embedding;
 mod embedding_scenarios;
+mod fair_delivery;
 mod faults;
 mod helpers;
 mod independent_client;
