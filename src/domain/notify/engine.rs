@@ -312,5 +312,8 @@ mod clock_tests;
 #[path = "engine_fair_tests.rs"]
 mod fair_tests;
 #[cfg(test)]
+#[path = "engine_test_support.rs"]
+mod test_support;
+#[cfg(test)]
 #[path = "engine_tests.rs"]
 mod tests;

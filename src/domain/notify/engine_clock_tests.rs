@@ -6,7 +6,7 @@ use std::time::Duration as StdDuration;
 
 use chrono::Duration;
 
-use super::tests::{Hanging, Scripted, bench_with, dispatching, start};
+use super::test_support::{Hanging, Scripted, bench_with, dispatching, start};
 use crate::api::notification::{Outcome, Status};
 use crate::domain::clock::DEFAULT_CLOCK;
 

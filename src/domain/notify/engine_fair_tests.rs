@@ -8,7 +8,7 @@ use std::time::{Duration as StdDuration, Instant};
 
 use chrono::Duration;
 
-use super::tests::{Hanging, Scripted, bench_with, dispatching};
+use super::test_support::{Hanging, Scripted, bench_with, dispatching};
 use crate::api::notification::Status;
 use crate::domain::clock::DEFAULT_CLOCK;
 
