@@ -232,6 +232,8 @@ impl NotifyEngine {
             store.remove_app(app_id);
             self.lanes.lock().drop_waiting(|job| job.app_id == app_id);
         }
+        // Its clock may be deleted next.
+        self.prune_turns();
         self.quieted();
         self.waiters.wake_all();
     }
@@ -253,6 +255,7 @@ impl NotifyEngine {
         }
         self.event_number
             .store(first_event_number, Ordering::Relaxed);
+        self.prune_turns();
         self.quieted();
         self.waiters.wake_all();
     }
@@ -297,6 +300,14 @@ impl NotifyEngine {
                 turn
             }
         }
+    }
+
+    /// Forgets the turns nobody holds or waits for, so clocks created and deleted by the
+    /// thousand leave nothing behind. A turn in use is kept (the map holds one reference).
+    fn prune_turns(&self) {
+        self.turns
+            .lock()
+            .retain(|_, turn| Arc::strong_count(turn) > 1);
     }
 
     /// What deliveries go out through.

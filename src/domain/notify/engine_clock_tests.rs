@@ -172,3 +172,16 @@ async fn a_restored_pending_notification_is_queued_again_on_its_app_s_clock() {
     );
     assert_eq!(bench.status(&a.id), Status::Delivered);
 }
+
+#[tokio::test]
+async fn a_clock_whose_apps_are_removed_leaves_no_turn_behind() {
+    let bench = bench_with(Scripted::answering(&[]), 8, 8);
+    bench.add_clock("clk_a");
+    bench.add_app(A, "clk_a", Some("http://a.test/cb"));
+    bench.engine.advance("clk_a", Duration::seconds(1)).await;
+    assert!(bench.engine.turns.lock().contains_key("clk_a"));
+
+    bench.engine.remove_app(A);
+
+    assert!(!bench.engine.turns.lock().contains_key("clk_a"));
+}

@@ -10,7 +10,9 @@ use chrono::{DateTime, Utc};
 /// Something the engine must do at a given sandbox time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Kind {
+    /// The next attempt is due.
     Attempt,
+    /// The ladder is over and the give-up time has come: the notification is exhausted.
     GiveUp,
 }
 
@@ -18,9 +20,13 @@ pub(super) enum Kind {
 /// the old one is dropped when it reaches the head and no longer matches the notification.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct Due {
+    /// When, in the time of the queue's clock.
     pub at: DateTime<Utc>,
+    /// Push order: entries due at the same time come out in the order they went in.
     pub seq: u64,
+    /// What is due.
     pub kind: Kind,
+    /// The notification.
     pub id: String,
 }
 
@@ -34,6 +40,7 @@ pub(super) struct Queues {
 }
 
 impl Queues {
+    /// Queues `kind` for the notification `id` at `at` on `clock`.
     pub fn push(&mut self, clock: &Arc<str>, at: DateTime<Utc>, kind: Kind, id: &str) {
         self.pushes += 1;
         self.seq += 1;
@@ -52,6 +59,7 @@ impl Queues {
         }
     }
 
+    /// The earliest entry on `clock`, live or not.
     pub fn peek(&self, clock: &str) -> Option<&Due> {
         self.heaps
             .get(clock)
@@ -59,6 +67,7 @@ impl Queues {
             .map(|Reverse(d)| d)
     }
 
+    /// Takes the earliest entry on `clock`; a clock left with none is forgotten.
     pub fn pop(&mut self, clock: &str) -> Option<Due> {
         let heap = self.heaps.get_mut(clock)?;
         let due = heap.pop().map(|Reverse(d)| d);
@@ -81,6 +90,7 @@ impl Queues {
         self.heaps.retain(|_, heap| !heap.is_empty());
     }
 
+    /// Entries pushed so far.
     pub fn pushes(&self) -> u64 {
         self.pushes
     }
