@@ -64,6 +64,9 @@ pub struct Config {
     pub callback_url: Option<String>,
     /// Delivery attempts in flight at once, at most.
     pub max_in_flight: usize,
+    /// Delivery attempts of one app in flight at once, at most; when `max_in_flight` is
+    /// contended, apps take turns.
+    pub max_in_flight_per_app: usize,
     /// Settled notifications kept; older ones are dropped first.
     pub notification_retention: usize,
     /// Pay Score authorisation records kept across the sandbox; beyond it the least recently
@@ -103,6 +106,7 @@ impl Default for Config {
             notify_defaults: NotifySettings::default(),
             callback_url: None,
             max_in_flight: 64,
+            max_in_flight_per_app: 8,
             notification_retention: 10_000,
             authorization_retention: 10_000,
             journal_retention: 1000,

@@ -95,6 +95,9 @@ pub struct ServeArgs {
     /// Delivery attempts in flight at once, at most.
     #[arg(long, env = "CHINAUMS_MOCK_MAX_IN_FLIGHT", default_value_t = 64)]
     pub max_in_flight: usize,
+    /// Delivery attempts of one app in flight at once, at most; apps take turns for the rest.
+    #[arg(long, env = "CHINAUMS_MOCK_MAX_IN_FLIGHT_PER_APP", default_value_t = 8)]
+    pub max_in_flight_per_app: usize,
     /// Settled notifications kept in memory; the oldest settled go first.
     #[arg(
         long,
@@ -185,6 +188,7 @@ impl ServeArgs {
             },
             callback_url: self.callback_url.clone(),
             max_in_flight: self.max_in_flight,
+            max_in_flight_per_app: self.max_in_flight_per_app,
             notification_retention: self.notification_retention,
             authorization_retention: self.authorization_retention,
             journal_retention: self.journal_retention,

@@ -75,6 +75,7 @@ impl Sandbox {
         let notify = Arc::new(NotifyEngine::new(
             &EngineSettings {
                 max_in_flight: config.max_in_flight,
+                max_in_flight_per_app: config.max_in_flight_per_app,
                 retention: config.notification_retention,
                 first_event_number,
             },

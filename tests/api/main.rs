@@ -16,6 +16,7 @@ mod clocks;
 mod conformance;
 mod embedding;
 mod embedding_scenarios;
+mod fair_delivery;
 mod faults;
 mod helpers;
 mod independent_client;

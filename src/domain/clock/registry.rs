@@ -217,10 +217,6 @@ impl Clocks {
     }
 
     /// A receiver told whenever any clock of the registry is moved or set.
-    #[allow(
-        dead_code,
-        reason = "for a dispatcher that watches every clock; today's subscribes to the default clock's (the same channel)"
-    )]
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.inner.default.subscribe()
     }

@@ -112,8 +112,7 @@ impl NotifyEngine {
                 delayed_by,
             }),
             (_, _, found) => {
-                self.store.lock().park(job);
-                self.touch();
+                self.update(|store| store.park(job));
                 if found.is_some() {
                     tracing::info!(id = %job.id, app_id = %job.app_id, "notification waits for a callback URL");
                 }
@@ -128,14 +127,12 @@ impl NotifyEngine {
             NotificationEffect::Delay { delay_seconds } => {
                 let secs = i64::try_from(delay_seconds).unwrap_or(i64::MAX / 2);
                 let at = self.now(job) + Duration::seconds(secs);
-                self.store.lock().defer(job, at, &fault.id);
-                self.touch();
+                self.update(|store| store.defer(job, at, &fault.id));
+                self.wake_dispatcher();
             }
             NotificationEffect::OutOfOrder => {
-                let held = self.store.lock().hold(job, &fault.id);
-                if held {
-                    self.touch();
-                } else {
+                let held = self.update(|store| store.hold(job, &fault.id));
+                if !held {
                     self.send_and_record(job, &prepared, prepared.body.clone(), id)
                         .await;
                 }
@@ -176,9 +173,7 @@ impl NotifyEngine {
     }
 
     async fn send_and_record(&self, job: &Job, p: &Prepared, body: String, fault: Option<String>) {
-        let Ok(_permit) = self.permits.acquire().await else {
-            return;
-        };
+        // The lanes bound how many attempts run at once; no permit is needed here.
         let timeout = StdDuration::from_millis(p.plan.timeout_ms);
         let sent_at = self.now(job);
         let wire = self
@@ -238,17 +233,15 @@ impl NotifyEngine {
             },
             fault,
         };
-        let planned = {
-            let mut store = self.store.lock();
+        let planned = self.update(|store| {
             let before = store.pushes();
             if store.record(job, attempt, now) {
                 store.enforce_retention(self.retention);
             }
             store.pushes() != before
-        };
-        // Waiters always hear of the attempt; the dispatcher only when a retry (or a released
-        // sibling) was queued — a delivered notification plans nothing it must wake up for.
-        self.announce();
+        });
+        // The notification's waiters hear of the attempt; the dispatcher only when a retry (or
+        // a released sibling) was queued — a delivered notification plans nothing new.
         if planned {
             self.wake_dispatcher();
         }

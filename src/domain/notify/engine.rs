@@ -1,17 +1,21 @@
-//! The notification engine: creates notifications and keeps them (here), sends due attempts on
-//! its own in real time or step by step when the clock is advanced, and lets tests wait for
-//! outcomes (`run.rs`); saves, restores and drains (`snapshot.rs`).
+//! The notification engine: creates notifications and keeps them (here); takes due attempts off
+//! each clock's queue in real time and starts them fairly (`dispatch.rs`); steps a clock
+//! forward (`advance.rs`); makes one more attempt on demand and lets callers wait for an
+//! outcome (`run.rs`); saves, restores and drains (`snapshot.rs`).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
 use rand::rngs::StdRng;
-use tokio::sync::{Notify, Semaphore, watch};
+use tokio::sync::{Notify, watch};
 
 use super::deliver::Transport;
+use super::lanes::Lanes;
 use super::store::{Filter, Store};
+use super::waiters::Waiters;
 use crate::api::notification::{DeliveryPlan, Notification, Status};
 use crate::domain::apps::{App, AppRegistry};
 use crate::domain::clock::Clocks;
@@ -20,6 +24,8 @@ use crate::protocol::encode::encode;
 use crate::protocol::events::NotificationEvent;
 use crate::protocol::timefmt::format_compact;
 
+mod advance;
+mod dispatch;
 mod run;
 mod snapshot;
 pub use run::RedeliverError;
@@ -30,6 +36,8 @@ pub use snapshot::EngineSnapshot;
 pub struct EngineSettings {
     /// Attempts sent at once, at most.
     pub max_in_flight: usize,
+    /// Attempts of one app sent at once, at most; apps take turns for the rest.
+    pub max_in_flight_per_app: usize,
     /// Settled notifications kept, at most.
     pub retention: usize,
     /// First number of the `EV-…` id counter.
@@ -70,16 +78,24 @@ pub struct NewNotification<'a> {
 }
 
 /// One instance's notifications and their delivery.
+///
+/// Lock order: `store` before `lanes`; neither is held across an await.
 pub struct NotifyEngine {
     pub(super) store: Mutex<Store>,
-    pub(super) changed: watch::Sender<u64>,
+    /// Due attempts waiting for their turn, and those being sent.
+    pub(super) lanes: Mutex<Lanes>,
+    /// Long-poll waiters, by notification.
+    pub(super) waiters: Waiters,
+    /// Bumped when a clock has nothing outstanding any more or nothing at all is being sent:
+    /// what advances and the shutdown drain wait for.
+    pub(super) quiet: watch::Sender<u64>,
     pub(super) wake: Notify,
-    /// Set when the dispatcher has been woken and has not yet looked at the queue, so a burst
+    /// Set when the dispatcher has been woken and has not yet looked at the queues, so a burst
     /// of changes wakes it once.
     wake_pending: AtomicBool,
-    pub(super) dispatch: tokio::sync::Mutex<()>,
-    pub(super) busy: watch::Sender<usize>,
-    pub(super) permits: Arc<Semaphore>,
+    /// One turn per clock: whoever takes a clock's due attempts (the dispatcher, an advance)
+    /// holds it, so an advance steps its clock alone while other clocks are served.
+    turns: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     pub(super) deps: EngineDeps,
     pub(super) retention: usize,
     seq: AtomicU64,
@@ -106,12 +122,15 @@ impl NotifyEngine {
     pub fn new(settings: &EngineSettings, deps: EngineDeps) -> Self {
         Self {
             store: Mutex::new(Store::default()),
-            changed: watch::channel(0).0,
+            lanes: Mutex::new(Lanes::new(
+                settings.max_in_flight,
+                settings.max_in_flight_per_app,
+            )),
+            waiters: Waiters::default(),
+            quiet: watch::channel(0).0,
             wake: Notify::new(),
             wake_pending: AtomicBool::new(false),
-            dispatch: tokio::sync::Mutex::new(()),
-            busy: watch::channel(0).0,
-            permits: Arc::new(Semaphore::new(settings.max_in_flight.max(1))),
+            turns: Mutex::default(),
             deps,
             retention: settings.retention,
             seq: AtomicU64::new(0),
@@ -147,7 +166,8 @@ impl NotifyEngine {
         self.create(app, new, now)
     }
 
-    /// Creates a notification from fields already made and queues its first attempt for `now`.
+    /// Creates a notification from fields already made and queues its first attempt for `now`
+    /// on the app's clock.
     pub fn create(&self, app: &App, new: NewNotification<'_>, now: DateTime<Utc>) -> Notification {
         let notify = &app.notify;
         let encoded = encode(new.fields, notify.format, notify.sign_type, &app.md5_key);
@@ -179,8 +199,10 @@ impl NotifyEngine {
             scheduled_attempts: 0,
             seq: self.seq.fetch_add(1, Ordering::Relaxed),
         };
-        self.store.lock().insert(n.clone(), now);
-        self.touch();
+        let clock = self.deps.clocks.of_app(&app.app_id);
+        self.store.lock().insert(n.clone(), now, clock.id());
+        // Nobody can wait for a notification that did not exist: only the dispatcher hears.
+        self.wake_dispatcher();
         n
     }
 
@@ -198,47 +220,60 @@ impl NotifyEngine {
     /// time).
     pub fn callback_set(&self, app_id: &str) {
         let now = self.deps.clocks.of_app(app_id).now();
-        if self.store.lock().unpark_app(app_id, now) > 0 {
-            self.touch();
+        if self.update(|store| store.unpark_app(app_id, now)) > 0 {
+            self.wake_dispatcher();
         }
     }
 
-    /// Drops an app's notifications.
+    /// Drops an app's notifications, and its attempts waiting to be sent.
     pub fn remove_app(&self, app_id: &str) {
-        self.store.lock().remove_app(app_id);
-        self.touch();
+        {
+            let mut store = self.store.lock();
+            store.remove_app(app_id);
+            self.lanes.lock().drop_waiting(|job| job.app_id == app_id);
+        }
+        // Its clock may be deleted next.
+        self.prune_turns();
+        self.quieted();
+        self.waiters.wake_all();
     }
 
     /// Releases the notifications an out-of-order fault holds (the fault is gone).
     pub fn release_held(&self, fault: &str) {
         let clocks = &self.deps.clocks;
-        if self
-            .store
-            .lock()
-            .release_held(fault, |app| clocks.of_app(app).now())
-            > 0
-        {
-            self.touch();
+        if self.update(|store| store.release_held(fault, |app| clocks.of_app(app).now())) > 0 {
+            self.wake_dispatcher();
         }
     }
 
     /// Drops every notification and restarts the id counter at `first_event_number`.
     pub fn reset(&self, first_event_number: u64) {
-        self.store.lock().clear();
+        {
+            let mut store = self.store.lock();
+            store.clear();
+            self.lanes.lock().drop_waiting(|_| true);
+        }
         self.event_number
             .store(first_event_number, Ordering::Relaxed);
-        self.touch();
+        self.prune_turns();
+        self.quieted();
+        self.waiters.wake_all();
     }
 
-    /// Announces a change to waiters and wakes the dispatcher.
-    pub(super) fn touch(&self) {
-        self.announce();
-        self.wake_dispatcher();
+    /// Runs `change` on the store, then wakes the waiters of the notifications it touched.
+    pub(super) fn update<R>(&self, change: impl FnOnce(&mut Store) -> R) -> R {
+        let (result, touched) = {
+            let mut store = self.store.lock();
+            let result = change(&mut store);
+            (result, store.take_touched())
+        };
+        self.waiters.wake(&touched);
+        result
     }
 
-    /// Tells waiters (`wait_until`) that something changed.
-    pub(super) fn announce(&self) {
-        self.changed.send_modify(|n| *n = n.wrapping_add(1));
+    /// Tells advances and the drain to look at the counts again.
+    pub(super) fn quieted(&self) {
+        self.quiet.send_modify(|n| *n = n.wrapping_add(1));
     }
 
     /// Makes the dispatcher look at the queue again (once, however many changes come before it
@@ -249,9 +284,30 @@ impl NotifyEngine {
         }
     }
 
-    /// Attempts being sent right now.
+    /// Attempts being sent right now (waiting ones not counted), redeliveries included.
     pub fn in_flight(&self) -> usize {
-        self.store.lock().in_flight()
+        self.lanes.lock().sending()
+    }
+
+    /// The turn of the clock `id`: held by whoever takes its due attempts.
+    pub(super) fn turn(&self, id: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut turns = self.turns.lock();
+        match turns.get(id) {
+            Some(turn) => Arc::clone(turn),
+            None => {
+                let turn = Arc::new(tokio::sync::Mutex::new(()));
+                turns.insert(id.to_owned(), Arc::clone(&turn));
+                turn
+            }
+        }
+    }
+
+    /// Forgets the turns nobody holds or waits for, so clocks created and deleted by the
+    /// thousand leave nothing behind. A turn in use is kept (the map holds one reference).
+    fn prune_turns(&self) {
+        self.turns
+            .lock()
+            .retain(|_, turn| Arc::strong_count(turn) > 1);
     }
 
     /// What deliveries go out through.
@@ -260,6 +316,15 @@ impl NotifyEngine {
     }
 }
 
+#[cfg(test)]
+#[path = "engine_clock_tests.rs"]
+mod clock_tests;
+#[cfg(test)]
+#[path = "engine_fair_tests.rs"]
+mod fair_tests;
+#[cfg(test)]
+#[path = "engine_test_support.rs"]
+mod test_support;
 #[cfg(test)]
 #[path = "engine_tests.rs"]
 mod tests;

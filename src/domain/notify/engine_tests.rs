@@ -1,143 +1,22 @@
 //! The engine driven step by step, with a scripted transport and a frozen clock: no HTTP.
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
-use chrono::{DateTime, Duration, Utc};
-use futures_util::future::BoxFuture;
-use parking_lot::Mutex;
-use rand::SeedableRng;
-use rand::rngs::StdRng;
+use chrono::Duration;
 
+use super::test_support::{APP, Bench, Scripted, bench_with, start};
 use super::*;
-use crate::api::app::{AppSpec, NotifySettings};
+use crate::api::app::NotifySettings;
 use crate::api::fault::{FaultAction, FaultSpec, FaultTarget};
 use crate::api::notification::Outcome;
-use crate::domain::apps::build_app;
-use crate::domain::clock::Clock;
-use crate::domain::notify::{Delivery, Filter, WireResult};
-use crate::protocol::events::payscore::{PayScoreEvent, Subject, Transition};
-
-/// Answers each delivery with the next scripted outcome (then `Delivered`), and keeps what it
-/// was asked to send.
-#[derive(Default)]
-struct Scripted {
-    answers: Mutex<VecDeque<Outcome>>,
-    sent: Mutex<Vec<Delivery>>,
-}
-
-impl Scripted {
-    fn answering(outcomes: &[Outcome]) -> Arc<Self> {
-        Arc::new(Self {
-            answers: Mutex::new(outcomes.iter().copied().collect()),
-            sent: Mutex::default(),
-        })
-    }
-
-    fn sent(&self) -> Vec<Delivery> {
-        self.sent.lock().clone()
-    }
-}
-
-impl Transport for Scripted {
-    fn send(&self, delivery: Delivery) -> BoxFuture<'_, WireResult> {
-        self.sent.lock().push(delivery);
-        let outcome = self
-            .answers
-            .lock()
-            .pop_front()
-            .unwrap_or(Outcome::Delivered);
-        let (status, body) = match outcome {
-            Outcome::Delivered => (Some(200), Some("SUCCESS".to_owned())),
-            Outcome::Rejected => (Some(500), Some("FAILED".to_owned())),
-            _ => (None, None),
-        };
-        Box::pin(async move {
-            WireResult {
-                http_status: status,
-                response_body: body,
-                error: None,
-                outcome,
-                duration: StdDuration::ZERO,
-            }
-        })
-    }
-}
-
-struct Bench {
-    engine: NotifyEngine,
-    clock: Arc<Clock>,
-    apps: Arc<AppRegistry>,
-    faults: Arc<FaultStore>,
-    transport: Arc<Scripted>,
-}
-
-const APP: &str = "10037e6f66f2d0f901672aa27d690006";
-
-fn start() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-11-25T12:00:00+08:00")
-        .map(|t| t.with_timezone(&Utc))
-        .expect("a valid time")
-}
+use crate::domain::clock::DEFAULT_CLOCK;
+use crate::domain::notify::Filter;
 
 fn bench(transport: Arc<Scripted>, callback_url: Option<&str>) -> Bench {
-    let clock = Arc::new(Clock::system());
-    clock.set(Some(start()), Some(true));
-    let apps = Arc::new(AppRegistry::default());
-    let mut rng = StdRng::seed_from_u64(7);
-    let spec = AppSpec {
-        app_id: Some(APP.to_owned()),
-        callback_url: Some(callback_url.map(str::to_owned)),
-        ..AppSpec::default()
-    };
-    let app = build_app(&spec, &NotifySettings::default(), None, &mut rng).expect("app");
-    apps.insert(app).expect("insert");
-    let faults = Arc::new(FaultStore::default());
-    let engine = NotifyEngine::new(
-        &EngineSettings {
-            max_in_flight: 8,
-            retention: 100,
-            first_event_number: 10_000,
-        },
-        EngineDeps {
-            clocks: Clocks::new(Arc::clone(&clock), Arc::clone(&apps)),
-            apps: Arc::clone(&apps),
-            faults: Arc::clone(&faults),
-            rng: Arc::new(Mutex::new(rng)),
-            callback_allow: Vec::new(),
-            transport: Arc::clone(&transport) as Arc<dyn Transport>,
-        },
-    );
-    Bench {
-        engine,
-        clock,
-        apps,
-        faults,
-        transport,
-    }
-}
-
-impl Bench {
-    fn notify(&self, open_id: &str) -> Notification {
-        let app = self.apps.get(APP).expect("the app");
-        let event = PayScoreEvent {
-            transition: Transition::Open,
-            subject: Subject {
-                open_id,
-                sub_open_id: "",
-                authorization_code: "AUTH1",
-            },
-        };
-        let n = self.engine.emit(&app, &event, None, self.clock.now());
-        assert_eq!(n.event_type, "PAYSCORE.USER_OPEN_SERVICE");
-        assert_eq!(n.open_id, open_id);
-        n
-    }
-
-    fn status(&self, id: &str) -> Status {
-        self.engine.get(id).expect("the notification").status
-    }
+    let bench = bench_with(transport, 8, 8);
+    bench.add_app(APP, DEFAULT_CLOCK, callback_url);
+    bench
 }
 
 #[tokio::test]
@@ -178,7 +57,10 @@ async fn a_rejected_attempt_is_retried_on_the_ladder_in_sandbox_time() {
     // Not due yet: a step now sends nothing.
     assert_eq!(bench.engine.deliver_due().await.attempts, 0);
 
-    let report = bench.engine.advance("default", Duration::seconds(15)).await;
+    let report = bench
+        .engine
+        .advance(DEFAULT_CLOCK, Duration::seconds(15))
+        .await;
 
     assert_eq!(report.attempts, 1);
     assert_eq!(bench.status(&n.id), Status::Delivered);
@@ -198,7 +80,7 @@ async fn the_ladder_gives_up_exactly_when_the_app_says() {
     let report = bench
         .engine
         .advance(
-            "default",
+            DEFAULT_CLOCK,
             Duration::seconds(i64::try_from(give_up).expect("small")),
         )
         .await;
@@ -314,4 +196,20 @@ async fn removing_an_app_drops_its_notifications() {
     assert!(bench.engine.get(&n.id).is_none());
     assert!(bench.engine.list(&Filter::default(), 10).is_empty());
     assert_eq!(bench.engine.deliver_due().await.attempts, 0);
+}
+
+#[tokio::test]
+async fn a_waiter_hears_when_its_notification_is_removed_with_its_app() {
+    let bench = bench(Scripted::answering(&[]), Some("http://merchant.test/cb"));
+    let n = bench.notify("o1");
+    let waiter = bench.engine.wait_until(
+        &n.id,
+        |n| n.status == Status::Delivered,
+        StdDuration::from_secs(5),
+    );
+    let (waited, ()) = tokio::join!(waiter, async {
+        tokio::task::yield_now().await;
+        bench.engine.remove_app(APP);
+    });
+    assert!(waited.is_none(), "gone");
 }

@@ -3,8 +3,10 @@
 pub(crate) mod attempt;
 pub(crate) mod deliver;
 pub(crate) mod engine;
+pub(crate) mod lanes;
 pub(crate) mod schedule;
 pub(crate) mod store;
+pub(crate) mod waiters;
 
 pub use crate::api::notification::{Notification, Outcome, Status};
 pub use crate::protocol::encode::{Encoded, encode};

@@ -1,31 +1,19 @@
-//! Notifications of one instance, their due queue, and the retention bound.
+//! Notifications of one instance, their due queues (one per clock), and the retention bound.
 
-use std::cmp::Reverse;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
 use super::schedule::next_offset;
 use crate::api::notification::{Attempt, Notification, Outcome, Status};
+use crate::domain::clock::DEFAULT_CLOCK;
+use queue::{Due, Kind, Queues};
 
 mod held;
+mod queue;
 mod snapshot;
-
-/// Something the dispatcher must do at a given sandbox time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Kind {
-    Attempt,
-    GiveUp,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct Due {
-    at: DateTime<Utc>,
-    seq: u64,
-    kind: Kind,
-    id: String,
-}
 
 /// An attempt taken off the queue, to be sent.
 #[derive(Debug, Clone)]
@@ -42,6 +30,8 @@ pub struct Job {
     pub redelivery: bool,
     /// An extra copy (a fault's duplicate): recorded, but not a step on the ladder.
     pub extra: bool,
+    /// The clock of the notification's app, whose time the attempt was due in.
+    pub clock: Arc<str>,
 }
 
 /// Filters of `GET /__mock/notifications`.
@@ -62,37 +52,59 @@ pub struct Store {
     by_id: HashMap<String, Notification>,
     order: BTreeMap<u64, String>,
     settled: VecDeque<String>,
-    queue: BinaryHeap<Reverse<Due>>,
-    queue_seq: u64,
+    queue: Queues,
+    /// The clock each app is on (an app never changes clock), so a retry planned deep inside
+    /// the store goes to the right queue.
+    app_clocks: HashMap<String, Arc<str>>,
     in_flight: HashMap<String, u32>,
     /// Ids held back by an out-of-order fault, so a recorded attempt need not scan every
     /// notification for siblings to release.
     held: HashSet<String>,
-    /// Queue entries added so far: tells whether an operation planned anything new.
-    pushes: u64,
     /// Planned time and ladder count of each scheduled attempt in flight, so a snapshot taken
     /// meanwhile can put the attempt back on the queue.
     flights: HashMap<String, (DateTime<Utc>, u32)>,
+    /// Notifications changed since the engine last asked: it wakes their waiters only.
+    touched: Vec<String>,
 }
 
 impl Store {
-    fn push(&mut self, at: DateTime<Utc>, kind: Kind, id: &str) {
-        self.pushes += 1;
-        self.queue_seq += 1;
-        self.queue.push(Reverse(Due {
-            at,
-            seq: self.queue_seq,
-            kind,
-            id: id.to_owned(),
-        }));
+    /// The clock the notification's app is on.
+    fn clock_of(&self, app_id: &str) -> Arc<str> {
+        self.app_clocks
+            .get(app_id)
+            .cloned()
+            .unwrap_or_else(|| Arc::from(DEFAULT_CLOCK))
     }
 
-    /// Adds a new notification whose first attempt is due at `at`.
-    pub fn insert(&mut self, mut n: Notification, at: DateTime<Utc>) {
+    fn push(&mut self, at: DateTime<Utc>, kind: Kind, id: &str) {
+        let clock = match self.by_id.get(id) {
+            Some(n) => self.clock_of(&n.app_id),
+            None => return,
+        };
+        self.queue.push(&clock, at, kind, id);
+    }
+
+    /// Notes that the notification changed, for its waiters.
+    fn touch(&mut self, id: &str) {
+        self.touched.push(id.to_owned());
+    }
+
+    /// The notifications changed since the last call (possibly repeated).
+    pub fn take_touched(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.touched)
+    }
+
+    /// Adds a new notification whose first attempt is due at `at` in the time of `clock`, the
+    /// clock its app is on.
+    pub fn insert(&mut self, mut n: Notification, at: DateTime<Utc>, clock: &str) {
         n.next_attempt_at = Some(at);
-        self.push(at, Kind::Attempt, &n.id);
-        self.order.insert(n.seq, n.id.clone());
-        self.by_id.insert(n.id.clone(), n);
+        let id = n.id.clone();
+        if self.app_clocks.get(&n.app_id).is_none_or(|c| &**c != clock) {
+            self.app_clocks.insert(n.app_id.clone(), Arc::from(clock));
+        }
+        self.order.insert(n.seq, id.clone());
+        self.by_id.insert(id.clone(), n);
+        self.push(at, Kind::Attempt, &id);
     }
 
     pub fn get(&self, id: &str) -> Option<&Notification> {
@@ -120,8 +132,8 @@ impl Store {
     }
 
     /// Is the queue entry still what the notification expects?
-    fn is_live(&self, due: &Due) -> bool {
-        let Some(n) = self.by_id.get(&due.id) else {
+    fn is_live(by_id: &HashMap<String, Notification>, due: &Due) -> bool {
+        let Some(n) = by_id.get(&due.id) else {
             return false;
         };
         if n.status != Status::Pending {
@@ -133,33 +145,39 @@ impl Store {
         }
     }
 
-    fn drop_stale_head(&mut self) {
-        while let Some(Reverse(head)) = self.queue.peek() {
-            if self.is_live(head) {
+    fn drop_stale_head(&mut self, clock: &str) {
+        while let Some(head) = self.queue.peek(clock) {
+            if Self::is_live(&self.by_id, head) {
                 break;
             }
-            self.queue.pop();
+            self.queue.pop(clock);
         }
     }
 
-    /// The earliest live due time.
-    pub fn next_due(&mut self) -> Option<DateTime<Utc>> {
-        self.drop_stale_head();
-        self.queue.peek().map(|Reverse(d)| d.at)
+    /// The earliest live due time on `clock`.
+    pub fn next_due(&mut self, clock: &str) -> Option<DateTime<Utc>> {
+        self.drop_stale_head(clock);
+        self.queue.peek(clock).map(|d| d.at)
     }
 
-    /// Takes every attempt due at or before `now` off the queue (marking them in flight) and
-    /// exhausts every notification whose give-up time has come.
-    pub fn take_due(&mut self, now: DateTime<Utc>) -> (Vec<Job>, usize) {
+    /// The clocks something may be due on.
+    pub fn queued_clocks(&self) -> Vec<Arc<str>> {
+        self.queue.clocks()
+    }
+
+    /// Takes every attempt due on `clock` at or before `now` off its queue (marking them in
+    /// flight) and exhausts every notification whose give-up time has come. Jobs come in due
+    /// order.
+    pub fn take_due(&mut self, clock: &str, now: DateTime<Utc>) -> (Vec<Job>, usize) {
         let mut jobs = Vec::new();
         let mut exhausted = 0;
         loop {
-            self.drop_stale_head();
-            match self.queue.peek() {
-                Some(Reverse(head)) if head.at <= now => {}
+            self.drop_stale_head(clock);
+            match self.queue.peek(clock) {
+                Some(head) if head.at <= now => {}
                 _ => break,
             }
-            let Some(Reverse(due)) = self.queue.pop() else {
+            let Some(due) = self.queue.pop(clock) else {
                 break;
             };
             match due.kind {
@@ -169,6 +187,7 @@ impl Store {
                         n.settled_at = Some(due.at);
                         exhausted += 1;
                     }
+                    self.touch(&due.id);
                     self.settle(&due.id);
                 }
                 Kind::Attempt => {
@@ -188,21 +207,24 @@ impl Store {
         scheduled_at: DateTime<Utc>,
         redelivery: bool,
     ) -> Option<Job> {
+        let clock = self.clock_of(&self.by_id.get(id)?.app_id);
         let n = self.by_id.get_mut(id)?;
         if !redelivery {
             n.next_attempt_at = None;
             self.flights
                 .insert(id.to_owned(), (scheduled_at, n.scheduled_attempts));
         }
-        *self.in_flight.entry(id.to_owned()).or_default() += 1;
-        Some(Job {
+        let job = Job {
             id: n.id.clone(),
             app_id: n.app_id.clone(),
             callback_url: n.callback_url.clone(),
             scheduled_at,
             redelivery,
             extra: false,
-        })
+            clock,
+        };
+        *self.in_flight.entry(id.to_owned()).or_default() += 1;
+        Some(job)
     }
 
     fn finish_flight(&mut self, id: &str) {
@@ -220,6 +242,7 @@ impl Store {
         self.finish_flight(&job.id);
         if let Some(n) = self.by_id.get_mut(&job.id) {
             n.awaiting_callback_url = true;
+            self.touch(&job.id);
         }
     }
 
@@ -230,6 +253,7 @@ impl Store {
         let Some(n) = self.by_id.get_mut(&job.id) else {
             return false;
         };
+        self.touched.push(job.id.clone());
         n.awaiting_callback_url = false;
         n.delayed_by_fault = None;
         let delivered = attempt.outcome == Outcome::Delivered;
@@ -286,13 +310,17 @@ impl Store {
         false
     }
 
-    /// Drops every notification of an app.
+    /// Drops every notification of an app, and its queue entries.
     pub fn remove_app(&mut self, app_id: &str) {
         self.by_id.retain(|_, n| n.app_id != app_id);
         let by_id = &self.by_id;
         self.order.retain(|_, id| by_id.contains_key(id));
         self.settled.retain(|id| by_id.contains_key(id));
         self.held.retain(|id| by_id.contains_key(id));
+        // Purged now rather than found stale later: the app's clock may be deleted next, and
+        // nothing would look at its queue again.
+        self.queue.retain(|due| by_id.contains_key(&due.id));
+        self.app_clocks.remove(app_id);
     }
 
     /// Drops everything.
@@ -312,8 +340,9 @@ impl Store {
             if let Entry::Occupied(entry) = self.by_id.entry(id) {
                 if entry.get().status.is_settled() {
                     let seq = entry.get().seq;
-                    entry.remove();
+                    let (id, _) = entry.remove_entry();
                     self.order.remove(&seq);
+                    self.touched.push(id);
                 }
             }
         }
@@ -325,7 +354,7 @@ impl Store {
 
     /// Queue entries added since the store was created or cleared.
     pub fn pushes(&self) -> u64 {
-        self.pushes
+        self.queue.pushes()
     }
 
     /// How many notifications are held.
@@ -333,7 +362,8 @@ impl Store {
         self.by_id.len()
     }
 
-    /// How many attempts are being sent right now.
+    #[cfg(test)]
+    /// How many attempts are taken and not yet over (waiting for their turn or being sent).
     pub fn in_flight(&self) -> usize {
         self.in_flight.values().map(|c| *c as usize).sum()
     }

@@ -28,8 +28,10 @@ impl NotifyEngine {
         }
     }
 
-    /// Replaces everything with a snapshot's content. Pending notifications are queued at
-    /// their next attempt time (one already past goes out at once) and the dispatcher is woken.
+    /// Replaces everything with a snapshot's content. Pending notifications are queued on
+    /// their app's clock at their next attempt time (one already past goes out at once) and
+    /// the dispatcher is woken. Attempts waiting to be sent are dropped: the snapshot plans
+    /// its own.
     pub fn restore(&self, snapshot: EngineSnapshot) {
         let after_last = snapshot
             .notifications
@@ -37,16 +39,28 @@ impl NotifyEngine {
             .map(|n| n.seq.saturating_add(1))
             .max()
             .unwrap_or(0);
-        self.store.lock().restore(snapshot.notifications);
+        let clocks = &self.deps.clocks;
+        {
+            let mut store = self.store.lock();
+            store.restore(snapshot.notifications, |app| {
+                clocks.of_app(app).id().to_owned()
+            });
+            self.lanes.lock().drop_waiting(|_| true);
+        }
         self.event_number
             .store(snapshot.next_event_number, Ordering::Relaxed);
         self.seq
             .store(snapshot.next_seq.max(after_last), Ordering::Relaxed);
-        self.touch();
+        self.quieted();
+        self.waiters.wake_all();
+        self.wake_dispatcher();
     }
 
-    /// Waits, at most `timeout`, until no attempt is being sent. Returns whether none is.
+    /// For shutdown: starts no more attempts, then waits, at most `timeout`, until none is
+    /// being sent. Returns whether none is. Attempts still waiting for their turn stay planned
+    /// (a snapshot saves them at their due time).
     pub async fn drain(&self, timeout: StdDuration) -> bool {
+        self.lanes.lock().pause();
         tokio::time::timeout(timeout, self.idle()).await.is_ok()
     }
 }

@@ -14,6 +14,7 @@ impl Store {
             n.next_attempt_at = Some(at);
             n.delayed_by_fault = Some(fault.to_owned());
             self.push(at, Kind::Attempt, &job.id);
+            self.touch(&job.id);
         }
     }
 
@@ -42,6 +43,7 @@ impl Store {
             n.held_by_fault = Some(fault.to_owned());
             n.next_attempt_at = None;
             self.held.insert(job.id.clone());
+            self.touch(&job.id);
         }
         true
     }
@@ -57,6 +59,7 @@ impl Store {
             n.held_by_fault = None;
             n.next_attempt_at = Some(now);
             self.push(now, Kind::Attempt, &id);
+            self.touched.push(id);
         }
     }
 
@@ -100,7 +103,7 @@ impl Store {
         count
     }
 
-    /// Puts every parked notification of an app back on the queue at `now`.
+    /// Puts every parked notification of an app back on its clock's queue at `now`.
     pub fn unpark_app(&mut self, app_id: &str, now: DateTime<Utc>) -> usize {
         let ids: Vec<String> = self
             .by_id
@@ -116,6 +119,7 @@ impl Store {
                 n.next_attempt_at = Some(now);
             }
             self.push(now, Kind::Attempt, id);
+            self.touch(id);
         }
         ids.len()
     }

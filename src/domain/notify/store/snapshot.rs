@@ -1,5 +1,7 @@
 //! Saving and restoring a store: what is planned survives, attempts in flight included.
 
+use std::sync::Arc;
+
 use super::{Kind, Notification, Status, Store};
 
 impl Store {
@@ -26,27 +28,41 @@ impl Store {
             .collect()
     }
 
-    /// Replaces everything with `notifications` (oldest first) and queues what is planned:
-    /// the next attempt at its time, or the give-up. Parked and held ones wait as before.
-    pub fn restore(&mut self, notifications: Vec<Notification>) {
+    /// Replaces everything with `notifications` (oldest first) and queues what is planned on
+    /// the clock `clock_of` says each app is on: the next attempt at its time, or the give-up.
+    /// Parked and held ones wait as before.
+    pub fn restore(&mut self, notifications: Vec<Notification>, clock_of: impl Fn(&str) -> String) {
         self.clear();
         let mut settled = Vec::new();
         for mut n in notifications {
-            if n.status.is_settled() {
+            if !self.app_clocks.contains_key(&n.app_id) {
+                let clock: Arc<str> = Arc::from(clock_of(&n.app_id));
+                self.app_clocks.insert(n.app_id.clone(), clock);
+            }
+            // In the map before its entries are pushed, which look it up.
+            let id = n.id.clone();
+            let seq = n.seq;
+            let plan = if n.status.is_settled() {
                 settled.push((n.settled_at, n.seq, n.id.clone()));
+                None
             } else if n.held_by_fault.is_none() && !n.awaiting_callback_url {
                 match (n.next_attempt_at, n.give_up_at) {
-                    (Some(at), _) => self.push(at, Kind::Attempt, &n.id),
-                    (None, Some(at)) => self.push(at, Kind::GiveUp, &n.id),
+                    (Some(at), _) => Some((at, Kind::Attempt)),
+                    (None, Some(at)) => Some((at, Kind::GiveUp)),
                     // Nothing planned and nothing to wait for: try again at once.
                     (None, None) => {
                         n.next_attempt_at = Some(n.created_at);
-                        self.push(n.created_at, Kind::Attempt, &n.id);
+                        Some((n.created_at, Kind::Attempt))
                     }
                 }
+            } else {
+                None
+            };
+            self.order.insert(seq, id.clone());
+            self.by_id.insert(id.clone(), n);
+            if let Some((at, kind)) = plan {
+                self.push(at, kind, &id);
             }
-            self.order.insert(n.seq, n.id.clone());
-            self.by_id.insert(n.id.clone(), n);
         }
         settled.sort();
         self.settled = settled.into_iter().map(|(_, _, id)| id).collect();
@@ -100,11 +116,11 @@ mod tests {
     }
 
     #[test]
-    fn an_attempt_in_flight_is_saved_as_still_planned_and_queued_again() {
+    fn an_attempt_in_flight_is_saved_as_still_planned_and_queued_again_on_its_app_s_clock() {
         let t0 = DateTime::<Utc>::UNIX_EPOCH;
         let mut store = Store::default();
-        store.insert(notification("EV-1", t0), t0);
-        let (jobs, _) = store.take_due(t0 + Duration::seconds(1));
+        store.insert(notification("EV-1", t0), t0, "clk_a");
+        let (jobs, _) = store.take_due("clk_a", t0 + Duration::seconds(1));
         assert_eq!(jobs.len(), 1);
         assert_eq!(store.get("EV-1").and_then(|n| n.next_attempt_at), None);
 
@@ -112,9 +128,10 @@ mod tests {
         assert_eq!(saved[0].next_attempt_at, Some(t0), "planned as before");
 
         let mut restored = Store::default();
-        restored.restore(saved);
-        assert_eq!(restored.next_due(), Some(t0));
-        let (jobs, _) = restored.take_due(t0 + Duration::seconds(1));
+        restored.restore(saved, |_| "clk_a".to_owned());
+        assert_eq!(restored.next_due("default"), None, "on its app's clock");
+        assert_eq!(restored.next_due("clk_a"), Some(t0));
+        let (jobs, _) = restored.take_due("clk_a", t0 + Duration::seconds(1));
         assert_eq!(
             jobs.iter().map(|j| j.scheduled_at).collect::<Vec<_>>(),
             [t0]
@@ -132,9 +149,9 @@ mod tests {
         parked.awaiting_callback_url = true;
         parked.seq = 1;
         let mut store = Store::default();
-        store.restore(vec![exhausting, parked]);
-        assert_eq!(store.next_due(), Some(t0 + Duration::seconds(60)));
-        let (jobs, exhausted) = store.take_due(t0 + Duration::seconds(3600));
+        store.restore(vec![exhausting, parked], |_| "default".to_owned());
+        assert_eq!(store.next_due("default"), Some(t0 + Duration::seconds(60)));
+        let (jobs, exhausted) = store.take_due("default", t0 + Duration::seconds(3600));
         assert!(jobs.is_empty());
         assert_eq!(exhausted, 1);
         assert_eq!(store.get("EV-2").map(|n| n.status), Some(Status::Pending));
