@@ -78,7 +78,6 @@ async fn every_built_in_scenario_passes_three_times_while_other_tenants_are_busy
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs a notification engine that makes only the attempts due on the clock advanced"]
 async fn every_built_in_scenario_passes_while_another_tenant_advances_its_own_clock() {
     built_in_scenarios_pass_beside(true).await;
 }
