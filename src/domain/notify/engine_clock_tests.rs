@@ -66,15 +66,7 @@ async fn a_frozen_clock_s_due_notification_is_not_sent_by_the_dispatcher_while_a
     // Clock A runs from 100 ms before the retry; clock B stands still 15 s before its own.
     let retry = start() + Duration::seconds(15);
     clock_a.set(Some(retry - Duration::milliseconds(100)), Some(false));
-    let (delivered, _) = bench
-        .engine
-        .wait_until(
-            &a.id,
-            |n| n.status == Status::Delivered,
-            StdDuration::from_secs(5),
-        )
-        .await
-        .expect("kept");
+    let delivered = bench.delivered(&a.id).await;
     assert!(delivered, "A's retry went out when clock A reached it");
 
     tokio::time::sleep(StdDuration::from_millis(200)).await;
@@ -123,15 +115,7 @@ async fn the_dispatcher_serves_clock_b_while_an_advance_of_clock_a_waits_for_its
     bench.transport.until_in_flight("hang.test", 1).await;
 
     let b = bench.notify_for(B, "o2");
-    let (delivered, _) = bench
-        .engine
-        .wait_until(
-            &b.id,
-            |n| n.status == Status::Delivered,
-            StdDuration::from_secs(5),
-        )
-        .await
-        .expect("kept");
+    let delivered = bench.delivered(&b.id).await;
 
     assert!(delivered);
     assert!(

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration as StdDuration, Instant};
+use std::time::Duration as StdDuration;
 
 use chrono::Duration;
 
@@ -27,24 +27,11 @@ async fn a_hanging_app_keeps_at_most_its_share_in_flight_and_another_app_s_notif
     }
     bench.transport.until_in_flight("hang.test", 8).await;
 
-    let started = Instant::now();
     let other = bench.notify_for(OTHER, "x");
-    let (delivered, _) = bench
-        .engine
-        .wait_until(
-            &other.id,
-            |n| n.status == Status::Delivered,
-            StdDuration::from_secs(5),
-        )
-        .await
-        .expect("kept");
+    let delivered = bench.delivered(&other.id).await;
 
+    // The hanging attempts never end: delivered at all means it did not wait behind them.
     assert!(delivered);
-    assert!(
-        started.elapsed() < StdDuration::from_secs(2),
-        "took {:?}",
-        started.elapsed()
-    );
     assert_eq!(bench.transport.most("hang.test"), 8);
     assert_eq!(bench.engine.in_flight(), 8, "only the hanging ones");
 }

@@ -240,6 +240,19 @@ impl<T> Bench<T> {
         self.engine.emit(&app, &event, None, now)
     }
 
+    /// Waits (up to 5 s of real time) for the notification to be delivered; whether it was.
+    pub async fn delivered(&self, id: &str) -> bool {
+        let waited = self
+            .engine
+            .wait_until(
+                id,
+                |n| n.status == Status::Delivered,
+                std::time::Duration::from_secs(5),
+            )
+            .await;
+        waited.expect("the notification is kept").0
+    }
+
     pub fn notify(&self, open_id: &str) -> Notification {
         let n = self.notify_for(APP, open_id);
         assert_eq!(n.event_type, "PAYSCORE.USER_OPEN_SERVICE");
