@@ -72,7 +72,10 @@ fn busy_state() -> Sandbox {
         0,
     );
     let id = state.notify.next_event_id(now);
-    let fields = [("id", id.clone()), ("eventType", "PAYSCORE.X".to_owned())];
+    let fields = [
+        ("id".into(), id.clone()),
+        ("eventType".into(), "PAYSCORE.X".to_owned()),
+    ];
     state.notify.create(
         &app,
         NewNotification {

@@ -67,8 +67,8 @@ pub struct Encoded {
 
 /// Encodes `fields` (in sending order; `resource` among them as compact JSON text) with the
 /// app's format and signature. `signType` and `sign` are appended unless signing is `NONE`.
-pub fn encode(
-    fields: &[(&str, String)],
+pub fn encode<K: AsRef<str>>(
+    fields: &[(K, String)],
     format: NotifyFormat,
     signing: NotifySigning,
     md5_key: &str,
@@ -76,7 +76,7 @@ pub fn encode(
     let mut all: Vec<(&str, String)> = fields
         .iter()
         .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| (*k, v.clone()))
+        .map(|(k, v)| (k.as_ref(), v.clone()))
         .collect();
     if let Some(sign_type) = signing.sign_type() {
         all.push(("signType", sign_type.as_str().to_owned()));

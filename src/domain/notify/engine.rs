@@ -21,7 +21,7 @@ use crate::domain::apps::{App, AppRegistry};
 use crate::domain::clock::Clocks;
 use crate::domain::faults::FaultStore;
 use crate::protocol::encode::encode;
-use crate::protocol::events::NotificationEvent;
+use crate::protocol::events::{Field, NotificationEvent};
 use crate::protocol::timefmt::format_compact;
 
 mod advance;
@@ -72,7 +72,7 @@ pub struct NewNotification<'a> {
     /// The user it is about.
     pub open_id: &'a str,
     /// Top-level fields in sending order, nested parts as compact JSON text.
-    pub fields: &'a [(&'a str, String)],
+    pub fields: &'a [Field],
     /// A callback URL for this notification only.
     pub callback_url: Option<String>,
 }

@@ -4,9 +4,22 @@
 //! Adding a kind: a file here implementing the trait, a sandbox use case that creates it, a
 //! control route, a client method and a scenario step (docs/architecture.md).
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 
 pub mod payscore;
+
+/// One top-level field of a notification: its name and its value as sent. Names are owned or
+/// borrowed because some are made per notification (netpay's random two-letter field).
+///
+/// ```
+/// use chinaums_mock::protocol::events::Field;
+/// let fixed: Field = ("mid".into(), "898201612345678".to_owned());
+/// let random: Field = (String::from("Aq").into(), "tndP".to_owned());
+/// assert_eq!((fixed.0.as_ref(), random.0.as_ref()), ("mid", "Aq"));
+/// ```
+pub type Field = (Cow<'static, str>, String);
 
 /// The merchant's identifiers a notification carries, taken from its app.
 #[derive(Debug, Clone, Copy)]
@@ -41,10 +54,5 @@ pub trait NotificationEvent {
 
     /// The top-level fields in sending order, nested parts as compact JSON text; `sign` and
     /// `signType` are added when it is signed.
-    fn fields(
-        &self,
-        id: &str,
-        merchant: &Merchant<'_>,
-        at: DateTime<Utc>,
-    ) -> Vec<(&'static str, String)>;
+    fn fields(&self, id: &str, merchant: &Merchant<'_>, at: DateTime<Utc>) -> Vec<Field>;
 }

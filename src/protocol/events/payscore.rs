@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{Merchant, NotificationEvent};
+use super::{Field, Merchant, NotificationEvent};
 use crate::protocol::timefmt::{format_compact, rfc3339_beijing};
 
 /// Which transition a notification reports.
@@ -140,13 +140,11 @@ impl NotificationEvent for PayScoreEvent<'_> {
         self.subject.open_id
     }
 
-    fn fields(
-        &self,
-        id: &str,
-        merchant: &Merchant<'_>,
-        at: DateTime<Utc>,
-    ) -> Vec<(&'static str, String)> {
+    fn fields(&self, id: &str, merchant: &Merchant<'_>, at: DateTime<Utc>) -> Vec<Field> {
         event_fields(id, merchant, self.subject, self.transition, at)
+            .into_iter()
+            .map(|(k, v)| (k.into(), v))
+            .collect()
     }
 }
 
