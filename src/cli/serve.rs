@@ -68,7 +68,7 @@ pub struct ServeArgs {
     /// Default notification body format: form or json.
     #[arg(long, env = "CHINAUMS_MOCK_NOTIFY_FORMAT", default_value = "form", value_parser = parse_setting::<NotifyFormat>)]
     pub notify_format: NotifyFormat,
-    /// Default notification signature: SHA256, MD5 or NONE.
+    /// Default notification signature: SHA256, MD5, MD5_LEGACY (MD5 without signType) or NONE.
     #[arg(long, env = "CHINAUMS_MOCK_NOTIFY_SIGN_TYPE", default_value = "SHA256", value_parser = parse_setting::<NotifySigning>)]
     pub notify_sign_type: NotifySigning,
     /// Default acknowledgement rule: chinaums (2xx + body SUCCESS) or http2xx.

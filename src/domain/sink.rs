@@ -99,11 +99,14 @@ fn fields_of(body: &[u8], content_type: &str) -> Result<Fields, String> {
 }
 
 /// Judges a notification as a correct merchant would: a present `sign` must match under the
-/// app's signature type; an unsigned one is accepted only when the app sends unsigned ones.
+/// hash its `signType` names — MD5 when it has none, as legacy channels send — and that hash
+/// must be the app's; an unsigned one is accepted only when the app sends unsigned ones. The
+/// receipt's id is the notification's `id`, else its `notifyId` (netpay).
 ///
 /// ```text
 /// id=EV-1&eventType=X              from an app that sends unsigned ones  →  no problem
 /// id=EV-1&signType=SHA256&sign=00  from an app that signs with SHA256    →  sign not valid
+/// notifyId=…&sign=<MD5>            from an app that signs with MD5       →  no problem
 /// ```
 pub fn judge(body: &[u8], content_type: &str, md5_key: &str, signing: NotifySigning) -> Verdict {
     let (format, fields) = match fields_of(body, content_type) {
@@ -124,7 +127,10 @@ pub fn judge(body: &[u8], content_type: &str, md5_key: &str, signing: NotifySign
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.clone())
     };
-    let (id, event_type) = (field("id"), field("eventType"));
+    let (id, event_type) = (
+        field("id").or_else(|| field("notifyId")),
+        field("eventType"),
+    );
     let verdict = |sign_valid, problem| Verdict {
         id: id.clone(),
         event_type: event_type.clone(),
@@ -138,20 +144,26 @@ pub fn judge(body: &[u8], content_type: &str, md5_key: &str, signing: NotifySign
             _ => verdict(None, Some("the notification carries no sign".into())),
         };
     };
-    let declared = field("signType").unwrap_or_else(|| "SHA256".into());
-    let sign_type = match declared.as_str() {
-        "SHA256" => NotifySignType::Sha256,
-        "MD5" => NotifySignType::Md5,
-        other => {
+    let declared = field("signType");
+    let sign_type = match declared.as_deref() {
+        // Legacy channels leave signType out and sign with MD5.
+        None => NotifySignType::Md5,
+        Some("SHA256") => NotifySignType::Sha256,
+        Some("MD5") => NotifySignType::Md5,
+        Some(other) => {
             return verdict(Some(false), Some(format!("unknown signType {other:?}")));
         }
     };
     if let Some(expected) = signing.sign_type() {
         if expected != sign_type {
+            let said = declared.map_or_else(
+                || "no signType (legacy MD5)".to_owned(),
+                |d| format!("signType {d}"),
+            );
             return verdict(
                 Some(false),
                 Some(format!(
-                    "signType {declared}, but the app signs with {}",
+                    "{said}, but the app signs with {}",
                     expected.as_str()
                 )),
             );
@@ -249,6 +261,59 @@ mod tests {
             NotifySigning::None,
         );
         assert_eq!(accepted.problem, None);
+    }
+
+    #[test]
+    fn a_notification_without_sign_type_is_checked_as_md5() {
+        let legacy = encode(
+            &fields(),
+            NotifyFormat::Form,
+            NotifySigning::Md5Legacy,
+            "k1",
+        );
+        for signing in [NotifySigning::Md5Legacy, NotifySigning::Md5] {
+            let v = judge(legacy.body.as_bytes(), legacy.content_type, "k1", signing);
+            assert_eq!((v.sign_valid, v.problem), (Some(true), None), "{signing:?}");
+        }
+        let declared = encode(&fields(), NotifyFormat::Form, NotifySigning::Md5, "k1");
+        let v = judge(
+            declared.body.as_bytes(),
+            declared.content_type,
+            "k1",
+            NotifySigning::Md5Legacy,
+        );
+        assert_eq!(v.problem, None, "signType=MD5 is the same hash");
+        let v = judge(
+            legacy.body.as_bytes(),
+            legacy.content_type,
+            "k1",
+            NotifySigning::Sha256,
+        );
+        assert_eq!(v.sign_valid, Some(false));
+        assert!(v.problem.is_some_and(|p| p.contains("no signType")));
+    }
+
+    #[test]
+    fn a_netpay_notification_is_recorded_by_its_notify_id() {
+        let fields = vec![
+            (
+                "notifyId",
+                "e82a0275-f767-4f77-90c2-614c91222275".to_owned(),
+            ),
+            ("status", "TRADE_SUCCESS".to_owned()),
+        ];
+        let sent = encode(&fields, NotifyFormat::Form, NotifySigning::Sha256, "k1");
+        let v = judge(
+            sent.body.as_bytes(),
+            sent.content_type,
+            "k1",
+            NotifySigning::Sha256,
+        );
+        assert_eq!(
+            v.id.as_deref(),
+            Some("e82a0275-f767-4f77-90c2-614c91222275")
+        );
+        assert_eq!(v.problem, None);
     }
 
     #[test]

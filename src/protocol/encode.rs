@@ -34,16 +34,39 @@ pub enum NotifySigning {
     /// No `signType` and no `sign`.
     #[serde(rename = "NONE")]
     None,
+    /// No `signType`, and a `sign` of upper-case hex MD5: what legacy channels send. A
+    /// notification without `signType` is MD5-signed.
+    #[serde(rename = "MD5_LEGACY")]
+    Md5Legacy,
 }
 
 impl NotifySigning {
     /// The hash to sign with, if any.
+    ///
+    /// ```
+    /// use chinaums_mock::protocol::encode::NotifySigning;
+    /// use chinaums_mock::protocol::signing::NotifySignType;
+    /// assert_eq!(NotifySigning::Md5Legacy.sign_type(), Some(NotifySignType::Md5));
+    /// assert_eq!(NotifySigning::None.sign_type(), None);
+    /// ```
     pub fn sign_type(self) -> Option<NotifySignType> {
         match self {
             NotifySigning::Sha256 => Some(NotifySignType::Sha256),
-            NotifySigning::Md5 => Some(NotifySignType::Md5),
+            NotifySigning::Md5 | NotifySigning::Md5Legacy => Some(NotifySignType::Md5),
             NotifySigning::None => None,
         }
+    }
+
+    /// Whether a signed notification says how: a `signType` field, sent and signed. Legacy MD5
+    /// leaves it out.
+    ///
+    /// ```
+    /// use chinaums_mock::protocol::encode::NotifySigning;
+    /// assert!(NotifySigning::Sha256.declares_sign_type());
+    /// assert!(!NotifySigning::Md5Legacy.declares_sign_type());
+    /// ```
+    pub fn declares_sign_type(self) -> bool {
+        matches!(self, NotifySigning::Sha256 | NotifySigning::Md5)
     }
 }
 
@@ -66,7 +89,8 @@ pub struct Encoded {
 }
 
 /// Encodes `fields` (in sending order; `resource` among them as compact JSON text) with the
-/// app's format and signature. `signType` and `sign` are appended unless signing is `NONE`.
+/// app's format and signature. `signType` and `sign` are appended unless signing is `NONE`;
+/// with `MD5_LEGACY`, `sign` alone.
 pub fn encode<K: AsRef<str>>(
     fields: &[(K, String)],
     format: NotifyFormat,
@@ -79,7 +103,9 @@ pub fn encode<K: AsRef<str>>(
         .map(|(k, v)| (k.as_ref(), v.clone()))
         .collect();
     if let Some(sign_type) = signing.sign_type() {
-        all.push(("signType", sign_type.as_str().to_owned()));
+        if signing.declares_sign_type() {
+            all.push(("signType", sign_type.as_str().to_owned()));
+        }
         let sign = notify_sign(&all, sign_type, md5_key);
         all.push(("sign", sign));
     }
@@ -119,6 +145,7 @@ pub fn encode<K: AsRef<str>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::signing::NotifySignType;
 
     fn vector_fields() -> (Vec<(&'static str, String)>, serde_json::Value) {
         let v = crate::protocol::vectors();
@@ -177,6 +204,24 @@ mod tests {
     }
 
     #[test]
+    fn legacy_md5_sends_no_sign_type_and_signs_md5_without_it() {
+        let (fields, v) = vector_fields();
+        let key = v["credentials"]["md5Key"].as_str().unwrap_or_default();
+        let legacy = encode(&fields, NotifyFormat::Form, NotifySigning::Md5Legacy, key);
+        assert!(!legacy.body.contains("signType"), "{}", legacy.body);
+        let sign = legacy.payload["sign"].as_str().unwrap_or_default();
+        assert_eq!(sign, notify_sign(&fields, NotifySignType::Md5, key));
+        assert_eq!(sign.len(), 32);
+        assert!(legacy.body.ends_with(&format!("&sign={sign}")));
+        let md5 = encode(&fields, NotifyFormat::Form, NotifySigning::Md5, key);
+        assert_ne!(
+            md5.payload["sign"].as_str(),
+            Some(sign),
+            "signType=MD5 is signed"
+        );
+    }
+
+    #[test]
     fn unsigned_notifications_carry_no_sign_fields_and_empty_fields_are_left_out() {
         let mut fields = vector_fields().0;
         fields.push(("extra", String::new()));
@@ -225,6 +270,7 @@ mod properties {
             NotifySigning::Sha256,
             NotifySigning::Md5,
             NotifySigning::None,
+            NotifySigning::Md5Legacy,
         ])
     }
 
@@ -252,7 +298,7 @@ mod properties {
             .filter(|(_, v)| !v.is_empty())
             .map(|(k, v)| ((*k).to_owned(), v.clone()))
             .collect();
-        if let Some(t) = signing.sign_type() {
+        if let Some(t) = signing.sign_type().filter(|_| signing.declares_sign_type()) {
             out.push(("signType".into(), t.as_str().into()));
         }
         out

@@ -120,6 +120,30 @@ async fn each_sign_type_and_format_is_sent_as_documented_and_verifies_independen
 }
 
 #[tokio::test]
+async fn a_legacy_md5_app_sends_no_sign_type_and_an_md5_sign_that_verifies_independently() {
+    let app = spawn_app().await;
+    let receiver = Receiver::start(MD5_KEY).await;
+    for (i, format) in ["form", "json"].into_iter().enumerate() {
+        let notify = json!({"format": format, "signType": "MD5_LEGACY"});
+        app.set_callback(APP_ID, &receiver.url(), notify.clone())
+            .await;
+        app.open(json!({ "appId": APP_ID })).await;
+        let got = receiver.wait_for(i + 1, WAIT).await.remove(i);
+        assert!(!got.fields.contains_key("signType"), "{notify}");
+        let sign = &got.fields["sign"];
+        assert_eq!((sign.len(), sign.clone()), (32, sign.to_ascii_uppercase()));
+        assert_eq!(
+            got.sign_valid,
+            Some(true),
+            "{notify}: {:?}",
+            got.signed_string
+        );
+    }
+    let shown = app.get(&format!("/__mock/apps/{APP_ID}")).await.json();
+    assert_eq!(shown["notify"]["signType"], "MD5_LEGACY");
+}
+
+#[tokio::test]
 async fn a_notification_without_a_callback_waits_until_one_is_set() {
     let app = spawn_app().await;
     let id = app.opened_id(QR_APP_ID).await;

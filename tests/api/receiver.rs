@@ -292,7 +292,8 @@ fn decode(
         pairs.join("&") + md5_key
     });
     let expected = signed_string.as_ref().and_then(|s| {
-        match fields.get("signType").map_or("SHA256", String::as_str) {
+        // No signType: a legacy channel, MD5.
+        match fields.get("signType").map_or("MD5", String::as_str) {
             "SHA256" => Some(hex::encode_upper(Sha256::digest(s.as_bytes()))),
             "MD5" => Some(hex::encode_upper(Md5::digest(s.as_bytes()))),
             _ => None, // unknown signType: no sign can be valid

@@ -302,7 +302,7 @@ impl ToolRequest {
 
     /// The fields in the order given (objects and arrays as their compact JSON text, the way a
     /// JSON-format notification signs `resource`), and the hash: `signType`, else the fields'
-    /// own `signType`, else SHA256.
+    /// own `signType`, else MD5 (a notification without `signType` is a legacy MD5 one).
     fn notify_inputs(
         &mut self,
         rule: Rule,
@@ -333,7 +333,7 @@ impl ToolRequest {
             None => fields
                 .iter()
                 .find(|(k, _)| k == "signType")
-                .and_then(|(_, v)| parse(v))
+                .map_or(Some(NotifySignType::Md5), |(_, v)| parse(v))
                 .unwrap_or(NotifySignType::Sha256),
         };
         Ok((fields, sign_type))

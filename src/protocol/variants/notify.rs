@@ -59,11 +59,21 @@ pub(crate) fn notify_variants(
         NotifySignType::Sha256 => (NotifySignType::Md5, "SHA256"),
         NotifySignType::Md5 => (NotifySignType::Sha256, "MD5"),
     };
-    out.push(Variant::of_encoding(
+    let legacy = sign_type == NotifySignType::Md5 && !kept.iter().any(|(k, _)| *k == "signType");
+    let hint = if legacy {
+        format!(
+            "the sign is {} of the right string, but there is no signType, which means MD5 \
+             (legacy channels): hash with MD5, or send signType={0} and sign it too",
+            other.as_str()
+        )
+    } else {
         format!(
             "the sign is {} of the right string, but signType is {declared}: hash with {declared}",
             other.as_str()
-        ),
+        )
+    };
+    out.push(Variant::of_encoding(
+        hint,
         matches(&notify_hash(other, &canonical)),
     ));
     if kept.iter().any(|(k, _)| *k == "signType") {

@@ -70,6 +70,24 @@ fn an_md5_sign_declared_as_sha256_is_recognised() {
 }
 
 #[test]
+fn a_sha256_sign_on_a_notification_without_sign_type_is_told_it_means_md5() {
+    let f = fields(&[("a", "1")]);
+    let d = diagnose_notify(
+        &f,
+        MD5_KEY,
+        NotifySignType::Md5,
+        &sha256_of(&format!("a=1{MD5_KEY}")),
+        None,
+    );
+    assert!(!d.signature_matches());
+    assert!(
+        has(&d, "there is no signType, which means MD5"),
+        "{:?}",
+        d.hints
+    );
+}
+
+#[test]
 fn sign_type_left_out_and_sign_included_are_recognised() {
     let f = fields(&[("a", "1"), ("signType", "SHA256"), ("sign", "ABC")]);
     let d = notify_diag(&f, &sha256_of(&format!("a=1{MD5_KEY}")));
