@@ -113,6 +113,42 @@ pub fn rfc3339_beijing(t: DateTime<Utc>) -> String {
     }
 }
 
+/// Formats an instant as `yyyy-MM-dd HH:mm:ss` in Beijing time, netpay's form (`payTime`,
+/// `createTime`).
+///
+/// ```
+/// use chinaums_mock::protocol::timefmt::{datetime_beijing, parse_compact};
+/// let t = parse_compact("20220621171304").unwrap();
+/// assert_eq!(datetime_beijing(t), "2022-06-21 17:13:04");
+/// ```
+pub fn datetime_beijing(t: DateTime<Utc>) -> String {
+    t.with_timezone(&BEIJING)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// The calendar day of an instant in Beijing time: the day a payment settles.
+///
+/// ```
+/// use chinaums_mock::protocol::timefmt::{date_beijing, parse_compact};
+/// let t = parse_compact("20220621235959").unwrap();
+/// assert_eq!(date_beijing(t).to_string(), "2022-06-21");
+/// ```
+pub fn date_beijing(t: DateTime<Utc>) -> NaiveDate {
+    t.with_timezone(&BEIJING).date_naive()
+}
+
+/// Formats a calendar day as `yyyy-MM-dd` (`settleDate`, `billDate`).
+///
+/// ```
+/// use chinaums_mock::protocol::timefmt::format_date;
+/// let d = chrono::NaiveDate::from_ymd_opt(2018, 2, 13).unwrap();
+/// assert_eq!(format_date(d), "2018-02-13");
+/// ```
+pub fn format_date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
 /// Keeps error messages short when a client sends something huge.
 fn truncate(s: &str) -> String {
     s.chars().take(40).collect()
@@ -168,6 +204,14 @@ mod tests {
             parse_compact("20260230120000"),
             Err(TimestampError::Calendar(_))
         ));
+    }
+
+    #[test]
+    fn netpay_times_and_dates_are_beijing_ones_across_midnight() {
+        let t = parse_compact("20220622000001").expect("valid");
+        assert_eq!(t.to_rfc3339(), "2022-06-21T16:00:01+00:00");
+        assert_eq!(datetime_beijing(t), "2022-06-22 00:00:01");
+        assert_eq!(format_date(date_beijing(t)), "2022-06-22");
     }
 
     #[test]
