@@ -4,6 +4,8 @@ use fake::Fake;
 use fake::faker::company::zh_cn::CompanyName;
 use rand::RngExt;
 
+use crate::protocol::events::netpay::RandomField;
+
 const HEX: &[u8] = b"0123456789abcdef";
 const DIGITS: &[u8] = b"0123456789";
 const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -67,6 +69,74 @@ pub fn merchant_name<R: RngExt + ?Sized>(rng: &mut R) -> String {
     CompanyName().fake_with_rng(rng)
 }
 
+/// ASCII letters, both cases.
+const LETTERS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// ChinaUMS's random extra field of a netpay notification: two letters and four letters, each
+/// letter upper or lower case (`ns=cyuT`, `UV=AIZq`).
+///
+/// ```
+/// use rand::SeedableRng;
+/// let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+/// let field = chinaums_mock::protocol::generate::random_field(&mut rng);
+/// assert_eq!((field.name.len(), field.value.len()), (2, 4));
+/// assert!(field.name.chars().chain(field.value.chars()).all(|c| c.is_ascii_alphabetic()));
+/// ```
+pub fn random_field<R: RngExt + ?Sized>(rng: &mut R) -> RandomField {
+    RandomField::new(chars(rng, LETTERS, 2), chars(rng, LETTERS, 4))
+}
+
+/// A random (version 4) UUID, lowercase with dashes: a netpay `notifyId`.
+///
+/// ```
+/// use rand::SeedableRng;
+/// let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+/// let id = chinaums_mock::protocol::generate::notify_id(&mut rng);
+/// assert_eq!((id.len(), &id[14..15], &id[8..9]), (36, "4", "-"));
+/// ```
+pub fn notify_id<R: RngExt + ?Sized>(rng: &mut R) -> String {
+    let mut bytes = rng.random::<[u8; 16]>();
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex = crate::protocol::signing::lower_hex(&bytes);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+/// 32 lowercase hex: a netpay `mchntUuid`.
+pub fn mchnt_uuid<R: RngExt + ?Sized>(rng: &mut R) -> String {
+    chars(rng, HEX, 32)
+}
+
+/// 11 digits and `N`: a netpay `seqId` (`01120706230N`).
+pub fn seq_id<R: RngExt + ?Sized>(rng: &mut R) -> String {
+    format!("{}N", chars(rng, DIGITS, 11))
+}
+
+/// `4200` + 24 digits: a WeChat Pay `targetOrderId`.
+pub fn wechat_order_id<R: RngExt + ?Sized>(rng: &mut R) -> String {
+    format!("4200{}", chars(rng, DIGITS, 24))
+}
+
+/// Whether `id` is a lowercase version-4 UUID: 8-4-4-4-12 hex, `4` first in the third group,
+/// `8`–`b` first in the fourth.
+#[cfg(test)]
+pub(crate) fn is_uuid_v4(id: &str) -> bool {
+    let groups: Vec<&str> = id.split('-').collect();
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && id
+            .bytes()
+            .all(|b| b == b'-' || b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && groups[2].starts_with('4')
+        && groups[3].starts_with(['8', '9', 'a', 'b'])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,6 +164,21 @@ mod tests {
     }
 
     #[test]
+    fn netpay_values_have_the_realistic_shapes() {
+        let mut rng = StdRng::seed_from_u64(3);
+        let id = notify_id(&mut rng);
+        assert!(is_uuid_v4(&id), "{id}");
+        let u = mchnt_uuid(&mut rng);
+        assert!(u.len() == 32 && u.bytes().all(|b| HEX.contains(&b)));
+        let seq = seq_id(&mut rng);
+        assert!(seq.len() == 12 && seq.ends_with('N'));
+        assert!(seq[..11].bytes().all(|b| b.is_ascii_digit()));
+        let order = wechat_order_id(&mut rng);
+        assert!(order.len() == 28 && order.starts_with("4200"));
+        assert!(order.bytes().all(|b| b.is_ascii_digit()));
+    }
+
+    #[test]
     fn the_same_seed_generates_the_same_values() {
         let a: Vec<String> = {
             let mut rng = StdRng::seed_from_u64(42);
@@ -104,5 +189,44 @@ mod tests {
             vec![hex32(&mut rng), mid(&mut rng), merchant_name(&mut rng)]
         };
         assert_eq!(a, b);
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn every_random_field_is_two_letters_named_and_four_letters_long(seed in any::<u64>()) {
+            let field = random_field(&mut StdRng::seed_from_u64(seed));
+            prop_assert_eq!(field.name.len(), 2);
+            prop_assert_eq!(field.value.len(), 4);
+            prop_assert!(field.name.bytes().chain(field.value.bytes()).all(|b| b.is_ascii_alphabetic()));
+        }
+
+        #[test]
+        fn every_notify_id_is_a_version_4_uuid(seed in any::<u64>()) {
+            let id = notify_id(&mut StdRng::seed_from_u64(seed));
+            prop_assert!(is_uuid_v4(&id), "{}", id);
+        }
+    }
+
+    #[test]
+    fn random_field_names_come_in_both_cases() {
+        let mut rng = StdRng::seed_from_u64(9);
+        let names: Vec<String> = (0..200).map(|_| random_field(&mut rng).name).collect();
+        let has = |f: fn(&u8) -> bool| names.iter().any(|n| n.as_bytes().iter().any(f));
+        assert!(has(u8::is_ascii_uppercase) && has(u8::is_ascii_lowercase));
+        assert!(
+            names
+                .iter()
+                .any(|n| n.as_bytes()[0].is_ascii_uppercase()
+                    != n.as_bytes()[1].is_ascii_uppercase())
+        );
     }
 }

@@ -20,3 +20,18 @@ pub(crate) fn vectors() -> serde_json::Value {
     )))
     .expect("the reference vectors parse")
 }
+
+/// The real notifications (`tests/data/real-notifications.json`), each signed with a published
+/// demo md5Key, that the protocol's unit tests reproduce.
+#[cfg(test)]
+pub(crate) fn real_notifications() -> Vec<serde_json::Value> {
+    let file: serde_json::Value = serde_json::from_str(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/real-notifications.json"
+    )))
+    .expect("the real notifications parse");
+    file["notifications"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}

@@ -1,5 +1,7 @@
 //! The kinds of notification the platform sends to merchants, one file each, behind one trait:
 //! the engine creates, encodes, signs and delivers any [`NotificationEvent`] the same way.
+//! Pay Score authorisations are in `payscore`; the netpay payment result, refund and QR bill
+//! payment in `netpay/`.
 //!
 //! Adding a kind: a file here implementing the trait, a sandbox use case that creates it, a
 //! control route, a client method and a scenario step (docs/architecture.md).
@@ -8,6 +10,7 @@ use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
 
+pub mod netpay;
 pub mod payscore;
 
 /// One top-level field of a notification: its name and its value as sent. Names are owned or
