@@ -213,3 +213,37 @@ async fn a_waiter_hears_when_its_notification_is_removed_with_its_app() {
     });
     assert!(waited.is_none(), "gone");
 }
+
+#[tokio::test]
+async fn a_netpay_notification_is_resent_byte_for_byte_with_the_notify_id_of_its_creation() {
+    use crate::protocol::events::netpay::PaymentNotice;
+    let bench = bench(
+        Scripted::answering(&[Outcome::Rejected]),
+        Some("http://merchant.test/cb"),
+    );
+    let app = bench.apps.get(APP).expect("the app");
+    let notice = PaymentNotice::published();
+    let n = bench.engine.emit(&app, &notice, None, start());
+    assert_eq!(n.event_type, "NETPAY.PAYMENT");
+    assert_eq!(n.payload["notifyId"], notice.notify_id.as_str());
+    assert_eq!(n.payload["ns"], "cyuT");
+
+    bench.engine.deliver_due().await;
+    bench
+        .engine
+        .advance(DEFAULT_CLOCK, Duration::seconds(15))
+        .await;
+    bench
+        .engine
+        .redeliver(&n.id, None)
+        .await
+        .expect("redelivered");
+
+    let sent = bench.transport.sent();
+    assert_eq!(sent.len(), 3, "the first, a retry and a redelivery");
+    for delivery in &sent {
+        assert_eq!(delivery.body, n.body);
+    }
+    let id = format!("notifyId={}", notice.notify_id);
+    assert!(n.body.contains(&id), "{}", n.body);
+}
