@@ -24,10 +24,8 @@ async fn the_fixture_apps_are_the_public_demo_credentials() {
     assert_eq!(apps[0]["tid"], "88880001");
     assert_eq!(apps[1]["mid"], QR_MID);
     assert_eq!(apps[1]["instMid"], "QRPAYDEFAULT");
-    assert_eq!(
-        apps[0]["md5Key"],
-        "impARTxrQcfwmRijpDNCw6hPxaWCddKEpYxjaKXDhCaTCXJ6"
-    );
+    assert_eq!(apps[0]["md5Key"], MD5_KEY);
+    assert_eq!(apps[1]["md5Key"], QR_MD5_KEY);
 }
 
 #[tokio::test]

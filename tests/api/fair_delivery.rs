@@ -91,7 +91,7 @@ async fn another_app_is_delivered_while_a_hanging_merchant_holds_its_share_of_at
     }
     hanging.until_accepted(3).await;
 
-    let merchant = Receiver::start(MD5_KEY).await;
+    let merchant = Receiver::start(QR_MD5_KEY).await;
     app.set_callback(QR_APP_ID, &merchant.url(), Value::Null)
         .await;
     let mut others = Vec::new();

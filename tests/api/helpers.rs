@@ -291,8 +291,11 @@ pub fn order_body(mid: &str) -> String {
     )
 }
 
-/// The fixture apps' communication key.
+/// The communication key of the fixture app `APP_ID` (mid 898201612345678).
 pub const MD5_KEY: &str = "impARTxrQcfwmRijpDNCw6hPxaWCddKEpYxjaKXDhCaTCXJ6";
+/// The communication key of the fixture app `QR_APP_ID` (mid 898340149000005): the one that
+/// signs that merchant's real notifications (tests/data/real-notifications.json).
+pub const QR_MD5_KEY: &str = "fcAmtnx7MwismjWNhNKdHC44mNXtnEQeJkRrhKJwyrW2ysRR";
 
 impl TestApp {
     pub async fn patch_json(&self, path: &str, body: &Value) -> Reply {

@@ -156,7 +156,7 @@ async fn a_notification_without_a_callback_waits_until_one_is_set() {
         .post_json(&format!("/__mock/notifications/{id}/redeliver"), &json!({}))
         .await;
     r.assert_control(409, "NO_CALLBACK_URL");
-    let receiver = Receiver::start(MD5_KEY).await;
+    let receiver = Receiver::start(QR_MD5_KEY).await;
     app.set_callback(QR_APP_ID, &receiver.url(), Value::Null)
         .await;
     let n = app.wait_status(&id, "delivered").await;
@@ -167,7 +167,7 @@ async fn a_notification_without_a_callback_waits_until_one_is_set() {
 #[tokio::test]
 async fn a_per_notification_callback_overrides_the_apps() {
     let app = spawn_app().await;
-    let receiver = Receiver::start(MD5_KEY).await;
+    let receiver = Receiver::start(QR_MD5_KEY).await;
     let opened = app
         .open(json!({ "appId": QR_APP_ID, "callbackUrl": receiver.url() }))
         .await;
