@@ -28,6 +28,7 @@ mod openapi;
 mod payscore;
 mod persistence;
 mod persistence_golden;
+mod real_notifications;
 mod receiver;
 mod reset;
 mod robustness;
