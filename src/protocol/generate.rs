@@ -110,6 +110,15 @@ pub fn notify_id<R: RngExt + ?Sized>(rng: &mut R) -> String {
 }
 
 /// 32 lowercase hex: a netpay `mchntUuid`.
+///
+/// ```
+/// use rand::SeedableRng;
+/// use chinaums_mock::protocol::generate::{mchnt_uuid, seq_id, wechat_order_id};
+/// let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+/// assert_eq!(mchnt_uuid(&mut rng).len(), 32);
+/// assert!(seq_id(&mut rng).ends_with('N'));
+/// assert!(wechat_order_id(&mut rng).starts_with("4200"));
+/// ```
 pub fn mchnt_uuid<R: RngExt + ?Sized>(rng: &mut R) -> String {
     chars(rng, HEX, 32)
 }
