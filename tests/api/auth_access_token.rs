@@ -64,6 +64,20 @@ async fn a_token_used_for_another_apps_merchant_is_rejected() {
 }
 
 #[tokio::test]
+async fn another_apps_merchant_inside_a_data_wrapper_is_rejected_too() {
+    let app = spawn_app().await;
+    let qr = app.token(QR_APP_ID, QR_APP_KEY).await;
+    let wrapped = format!(r#"{{"data":{}}}"#, order_body(MID));
+    let r = app.call_with_token("/v1/netpay/close", &qr, &wrapped).await;
+    r.assert_gateway(401, "APP_MISMATCH");
+    // Its own merchant, wrapped, is served.
+    let own = format!(r#"{{"data":{}}}"#, order_body(QR_MID));
+    app.call_with_token("/v1/netpay/close", &qr, &own)
+        .await
+        .assert_served_as(QR_APP_ID);
+}
+
+#[tokio::test]
 async fn unknown_tokens_and_tokens_of_deleted_apps_are_invalid() {
     let app = spawn_app().await;
     let r = app

@@ -226,7 +226,16 @@ mod reference {
         template: &Value,
         inner: &mut TemplateContext<'_, '_, R>,
     ) -> Rendered {
-        let body = serde_json::from_slice(inner.body.bytes()).unwrap_or(Value::Null);
+        let body = match serde_json::from_slice(inner.body.bytes()) {
+            // `{"data": {…}}` is read as the object inside.
+            Ok(Value::Object(mut map))
+                if map.len() == 1 && map.get("data").is_some_and(Value::is_object) =>
+            {
+                map.remove("data").unwrap_or(Value::Null)
+            }
+            Ok(value) => value,
+            Err(_) => Value::Null,
+        };
         let app = serde_json::to_value(inner.app).unwrap_or(Value::Null);
         let rendered = render(template, &mut Ctx { body, app, inner });
         let err_code = rendered
@@ -308,6 +317,9 @@ fn request_body() -> impl Strategy<Value = &'static str> {
     prop::sample::select(vec![
         r#"{"a":"A","b":{"a":[1,{"x":null}]},"n":null,"s":"q\"\u0001"}"#,
         r#"{"a":1,"a":"second","b":{"a":2,"a":{"z":1,"z":2}}}"#,
+        r#"{"data":{"a":"inner","s":"\u0041"}}"#,
+        r#"{"data":{"a":"first"},"data":{"b":{"a":[2]}}}"#,
+        r#"{"data":"{\"a\":1}"}"#,
         r#"[1,2]"#,
         r#""text""#,
         "a=1&b=2",
