@@ -39,11 +39,6 @@ impl<'a> RequestBody<'a> {
         }
     }
 
-    /// The bytes as received.
-    pub fn bytes(&self) -> &'a [u8] {
-        self.bytes
-    }
-
     /// The body as text (lossy UTF-8).
     pub fn text(&self) -> &str {
         self.text

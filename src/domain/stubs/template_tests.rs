@@ -231,7 +231,7 @@ mod reference {
         template: &Value,
         inner: &mut TemplateContext<'_, '_, R>,
     ) -> Rendered {
-        let body = match serde_json::from_slice(inner.body.bytes()) {
+        let body = match serde_json::from_str(inner.body.text()) {
             // `{"data": {…}}` is read as the object inside.
             Ok(Value::Object(mut map))
                 if map.len() == 1 && map.get("data").is_some_and(Value::is_object) =>

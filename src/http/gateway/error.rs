@@ -1,9 +1,11 @@
 //! The gateway's errors, in ChinaUMS's own shapes.
 //!
 //! The token endpoint answers `{"errCode", "errInfo"}` like the real one; business paths answer
-//! `{"errCode", "errMsg"}`. Where the public record shows a code (`1000`, `BAD_SIGN`,
-//! `ABNORMAL_REQUEST_TIME`, `NO_SERVICE`) the sandbox uses it; the rest are the sandbox's own and
-//! are listed in the README's error table.
+//! `{"errCode", "errMsg"}`: with an HTTP error when the gateway itself refuses the call (its
+//! credentials, [`AuthError`]; a path the platform does not have, [`no_service`]), with HTTP
+//! 200 when the business layer does ([`BusinessError`]). Where the public record shows a code
+//! (`1000`, `BAD_SIGN`, `ABNORMAL_REQUEST_TIME`, `NO_SERVICE`, `BAD_REQUEST`, `NO_MERCHANT`) the
+//! sandbox uses it; the rest are the sandbox's own. Every code is in the README's error table.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
@@ -179,14 +181,6 @@ pub enum AuthError {
         /// The allowed window.
         window_secs: u64,
     },
-    /// The body names a merchant that belongs to another app.
-    #[error("认证失败：商户号{mid}不属于该应用（appId={app_id}）")]
-    AppMismatch {
-        /// The mid in the body.
-        mid: String,
-        /// The authenticated app.
-        app_id: String,
-    },
     /// The body is larger than the limit.
     #[error("请求报文过大：超过{0}字节")]
     TooLarge(usize),
@@ -209,7 +203,6 @@ impl AuthError {
             AuthError::BadSign => "BAD_SIGN",
             AuthError::TimestampUnparsable => "INVALID_TIMESTAMP",
             AuthError::AbnormalRequestTime { .. } => "ABNORMAL_REQUEST_TIME",
-            AuthError::AppMismatch { .. } => "APP_MISMATCH",
             AuthError::TooLarge(_) | AuthError::Unreadable => "BAD_REQUEST",
         }
     }
@@ -255,6 +248,56 @@ impl ResponseError for AuthError {
                 err_code: self.code(),
                 err_msg: &msg,
                 err_info: Some(&msg),
+            })
+    }
+}
+
+/// Why the platform refuses an authenticated business call for what its members say. The real
+/// platform answers these at the business layer: HTTP 200 with `{"errCode", "errMsg"}`, never
+/// `认证失败` (clients that see it fetch a new token, which would not help).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BusinessError {
+    /// A member is missing or malformed.
+    #[error("参数不合法: {field} {reason}")]
+    BadRequest {
+        /// The member, as the request names it.
+        field: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The body's `mid` is a merchant of another app.
+    #[error("商户号{mid}不属于该应用（appId={app_id}）")]
+    NoMerchant {
+        /// The mid in the body.
+        mid: String,
+        /// The authenticated app (never the other one: tenants do not learn of each other).
+        app_id: String,
+    },
+}
+
+impl BusinessError {
+    /// The `errCode`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            BusinessError::BadRequest { .. } => "BAD_REQUEST",
+            BusinessError::NoMerchant { .. } => "NO_MERCHANT",
+        }
+    }
+}
+
+impl ResponseError for BusinessError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::OK
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let msg = self.to_string();
+        HttpResponse::build(self.status_code())
+            .content_type(JSON_UTF8)
+            .json(BusinessErrorBody {
+                err_code: self.code(),
+                err_msg: &msg,
+                err_info: None,
             })
     }
 }

@@ -13,7 +13,6 @@ use super::error::AuthError;
 use crate::api::journal::TimestampWindow;
 use crate::domain::apps::App;
 use crate::domain::clock::Clock;
-use crate::domain::stubs::RequestBody;
 use crate::domain::tokens::TokenLookup;
 use crate::protocol::signing::open_body_signature_matches;
 use crate::protocol::timefmt::parse_compact;
@@ -53,46 +52,55 @@ pub struct AuthContext {
     pub method: AuthMethod,
     /// For a signed timestamp: which time it matched.
     pub window: Option<TimestampWindow>,
+    /// OPEN-FORM-PARAM: the decoded `content`, which carries the request's members in place of
+    /// a body.
+    pub content: Option<String>,
+}
+
+impl AuthContext {
+    /// The bytes holding the request's members: the form's `content`, else the body.
+    pub fn members<'a>(&'a self, body: &'a [u8]) -> &'a [u8] {
+        self.content.as_deref().map_or(body, str::as_bytes)
+    }
 }
 
 /// The app a request is authenticated as, or why it is not.
 ///
 /// `body` is the exact bytes received: OPEN-BODY-SIG covers them, never a re-serialisation.
-/// Read as JSON here (for its `mid`), it is not read again when a stub answers.
+/// Only the credentials are judged here; what the members say (whose `mid`) is the business
+/// layer's question.
 pub fn authenticate(
     state: &Sandbox,
     req: &HttpRequest,
-    body: &RequestBody<'_>,
+    body: &[u8],
 ) -> Result<AuthContext, AuthError> {
     match req.headers().get(AUTHORIZATION) {
         Some(value) => {
             let value = value.to_str().map_err(|_| {
                 AuthError::MalformedAuthorization("header is not visible ASCII".into())
             })?;
-            let ctx = match parse_authorization(value).map_err(header_error)? {
-                Credentials::AccessToken(token) => by_token(state, &token)?,
+            match parse_authorization(value).map_err(header_error)? {
+                Credentials::AccessToken(token) => by_token(state, &token),
                 Credentials::BodySig(params) => {
-                    let (app, window) = by_signature(state, &params, body.bytes())?;
-                    AuthContext {
+                    let (app, window) = by_signature(state, &params, body)?;
+                    Ok(AuthContext {
                         app,
                         method: AuthMethod::BodySig,
                         window: Some(window),
-                    }
+                        content: None,
+                    })
                 }
-            };
-            check_merchant(state, &ctx.app, body)?;
-            Ok(ctx)
+            }
         }
         None => match form_params(req.query_string())? {
             Some((params, content)) => {
                 let (app, window) = by_signature(state, &params, content.as_bytes())?;
-                let ctx = AuthContext {
+                Ok(AuthContext {
                     app,
                     method: AuthMethod::FormParam,
                     window: Some(window),
-                };
-                check_merchant(state, &ctx.app, &RequestBody::new(content.as_bytes()))?;
-                Ok(ctx)
+                    content: Some(content),
+                })
             }
             None => Err(AuthError::MissingAuthorization),
         },
@@ -118,6 +126,7 @@ fn by_token(state: &Sandbox, token: &str) -> Result<AuthContext, AuthError> {
                 app,
                 method: AuthMethod::AccessToken,
                 window: None,
+                content: None,
             })
             .ok_or(AuthError::UnknownToken),
         TokenLookup::Expired(_) => Err(AuthError::ExpiredToken),
@@ -215,27 +224,4 @@ pub(crate) fn form_params(query: &str) -> Result<Option<(SignedParams, String)>,
         signature: take(3)?,
     };
     Ok(Some((params, take(4)?)))
-}
-
-/// A token or signature proves which app is calling; a `mid` in the body that belongs to a
-/// different app means the caller mixed up its credentials.
-fn check_merchant(state: &Sandbox, app: &App, content: &RequestBody<'_>) -> Result<(), AuthError> {
-    let Some(mid) = content
-        .json()
-        .and_then(|j| j.get("mid"))
-        .and_then(|m| m.as_str())
-    else {
-        return Ok(());
-    };
-    if mid == app.mid {
-        return Ok(());
-    }
-    let owners = state.apps.owners_of_mid(mid);
-    if !owners.is_empty() && !owners.contains(&app.app_id) {
-        return Err(AuthError::AppMismatch {
-            mid: mid.to_owned(),
-            app_id: app.app_id.clone(),
-        });
-    }
-    Ok(())
 }
