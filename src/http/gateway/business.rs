@@ -85,12 +85,13 @@ async fn serve(state: &Sandbox, req: &HttpRequest, bytes: &[u8], draft: &mut Dra
             if let Some(scheme) = scheme_tried(req) {
                 draft.scheme(&scheme);
             }
-            tracing::info!(method = %req.method(), path = %req.path(), code = e.code(), reason = %e, "rejected business call");
+            let reason = e.reason();
+            tracing::info!(method = %req.method(), path = %req.path(), code = e.code(), reason = %reason, "rejected business call");
             let diagnosis = match e {
                 AuthError::BadSign => super::diagnosis::business(state, req, bytes),
                 _ => None,
             };
-            draft.rejected(e.to_string(), diagnosis);
+            draft.rejected(reason, diagnosis);
             return Served {
                 err_code: Some(e.code().to_owned()),
                 response: e.error_response(),

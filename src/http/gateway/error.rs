@@ -170,11 +170,15 @@ pub enum AuthError {
     /// The signature does not match.
     #[error("认证失败：签名错误")]
     BadSign,
-    /// The timestamp is not `yyyyMMddHHmmss`.
-    #[error("认证失败：Timestamp解析失败")]
+    /// The timestamp is not `yyyyMMddHHmmss`: `1000`, as the real gateway answers.
+    #[error("Timestamp解析失败")]
     TimestampUnparsable,
+    /// OPEN-FORM-PARAM `content` spells a space `%20`. The real test gateway expects Java
+    /// `URLEncoder` encoding (space as `+`) and answers this with its timestamp error.
+    #[error("Timestamp解析失败")]
+    ContentSpaceAsPercent20,
     /// The timestamp is too far from sandbox time.
-    #[error("请求时间异常：与服务器时间相差{skew_secs}秒，超出允许的±{window_secs}秒")]
+    #[error("认证失败：请求时间异常：与服务器时间相差{skew_secs}秒，超出允许的±{window_secs}秒")]
     AbnormalRequestTime {
         /// Distance from sandbox time.
         skew_secs: i64,
@@ -201,9 +205,25 @@ impl AuthError {
             AuthError::SupersededToken(_) => "TOKEN_SUPERSEDED",
             AuthError::UnknownApp => "INVALID_APPID",
             AuthError::BadSign => "BAD_SIGN",
-            AuthError::TimestampUnparsable => "INVALID_TIMESTAMP",
+            AuthError::TimestampUnparsable | AuthError::ContentSpaceAsPercent20 => "1000",
             AuthError::AbnormalRequestTime { .. } => "ABNORMAL_REQUEST_TIME",
             AuthError::TooLarge(_) | AuthError::Unreadable => "BAD_REQUEST",
+        }
+    }
+}
+
+impl AuthError {
+    /// Why, for the journal and the log: the message, or where the answer is the real gateway's
+    /// terse one, what actually went wrong.
+    pub fn reason(&self) -> String {
+        match self {
+            AuthError::TimestampUnparsable => {
+                "Timestamp解析失败: the timestamp is not yyyyMMddHHmmss (Beijing time)".into()
+            }
+            AuthError::ContentSpaceAsPercent20 => {
+                "Timestamp解析失败: content is percent-encoded with %20 for a space; ChinaUMS expects + (Java URLEncoder)".into()
+            }
+            other => other.to_string(),
         }
     }
 }
@@ -236,6 +256,9 @@ impl ResponseError for AuthError {
         match self {
             AuthError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AuthError::Unreadable => StatusCode::BAD_REQUEST,
+            AuthError::TimestampUnparsable | AuthError::ContentSpaceAsPercent20 => {
+                StatusCode::PRECONDITION_FAILED
+            }
             _ => StatusCode::UNAUTHORIZED,
         }
     }

@@ -191,7 +191,9 @@ pub fn check_window(
 }
 
 /// Reads `?authorization=OPEN-FORM-PARAM&appId=…&timestamp=…&nonce=…&content=…&signature=…`.
-/// `Ok(None)` when the query does not use OPEN-FORM-PARAM at all.
+/// `Ok(None)` when the query does not use OPEN-FORM-PARAM at all. A `content` that spells a space
+/// `%20` is refused as the real test gateway refuses it: it expects Java `URLEncoder` form
+/// encoding (a space is `+`), so the raw query is looked at before it is decoded.
 pub(crate) fn form_params(query: &str) -> Result<Option<(SignedParams, String)>, AuthError> {
     let mut auth = None;
     let mut fields: [Option<String>; 5] = Default::default();
@@ -210,6 +212,9 @@ pub(crate) fn form_params(query: &str) -> Result<Option<(SignedParams, String)>,
         }
         Some(_) => {}
     }
+    if raw_content(query).is_some_and(|raw| raw.contains("%20")) {
+        return Err(AuthError::ContentSpaceAsPercent20);
+    }
     let mut take = |i: usize| match fields[i].take() {
         Some(v) if !v.is_empty() || i == 4 => Ok(v),
         _ => Err(AuthError::MalformedAuthorization(format!(
@@ -224,4 +229,52 @@ pub(crate) fn form_params(query: &str) -> Result<Option<(SignedParams, String)>,
         signature: take(3)?,
     };
     Ok(Some((params, take(4)?)))
+}
+
+/// The first `content` parameter of a query as it was sent, still percent-encoded (the one the
+/// decoded reading keeps, too).
+fn raw_content(query: &str) -> Option<&str> {
+    query.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let (decoded, _) = url::form_urlencoded::parse(key.as_bytes()).next()?;
+        decoded.eq_ignore_ascii_case("content").then_some(value)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_raw_content_is_the_first_content_parameter_still_encoded() {
+        assert_eq!(
+            raw_content("a=1&content=%7B%22a%22%3A%22x+y%22%7D&content=2"),
+            Some("%7B%22a%22%3A%22x+y%22%7D")
+        );
+        assert_eq!(raw_content("Content=x%20y"), Some("x%20y"));
+        assert_eq!(raw_content("%63ontent=x"), Some("x"));
+        assert_eq!(raw_content("contents=x&content"), Some(""));
+        assert_eq!(raw_content("a=content"), None);
+    }
+
+    #[test]
+    fn a_content_with_a_space_as_percent_20_is_refused_and_as_plus_is_read() {
+        let query = |content: &str| {
+            format!(
+                "authorization=OPEN-FORM-PARAM&appId=a&timestamp=20261125120000&nonce=n&signature=s&content={content}"
+            )
+        };
+        assert_eq!(
+            form_params(&query("%7B%22a%22%3A%22x%20y%22%7D")).map(|p| p.is_some()),
+            Err(AuthError::ContentSpaceAsPercent20)
+        );
+        let read = form_params(&query("%7B%22a%22%3A%22x+y%22%7D"));
+        assert_eq!(
+            read.ok().flatten().map(|(_, c)| c),
+            Some(r#"{"a":"x y"}"#.to_owned())
+        );
+        // Only content is held to it; a query without OPEN-FORM-PARAM is none of its business.
+        assert!(form_params("content=x%20y").is_ok_and(|p| p.is_none()));
+        assert!(form_params(&format!("{}&extra=x%20y", query("%7B%7D"))).is_ok());
+    }
 }
