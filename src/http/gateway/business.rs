@@ -170,6 +170,8 @@ fn refused(e: BusinessError, ctx: &AuthContext) -> Served {
 }
 
 /// The error a gateway fault answers with; without a message of its own it names the fault.
+/// At HTTP 200 it is a business error (`errCode`, `errMsg`); at an HTTP error status it stands
+/// for the gateway's own refusal, which also carries the text in `errInfo`.
 fn fault_answer(
     id: &str,
     http_status: u16,
@@ -185,7 +187,7 @@ fn fault_answer(
             .json(BusinessErrorBody {
                 err_code: &code,
                 err_msg: &msg,
-                err_info: None,
+                err_info: (status != StatusCode::OK).then_some(msg.as_str()),
             });
     if let Ok(value) = HeaderValue::from_str(&ctx.app.app_id) {
         response
