@@ -336,3 +336,7 @@ pub fn no_service(method: &str, path: &str) -> HttpResponse {
             err_info: None,
         })
 }
+
+#[cfg(test)]
+#[path = "error_table_tests.rs"]
+mod table_tests;
