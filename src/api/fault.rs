@@ -46,7 +46,8 @@ pub struct FaultSpec {
     pub app_id: Option<String>,
     /// Gateway only: this exact path, or a prefix ending in `*`.
     pub path: Option<String>,
-    /// Error: HTTP status (default 500 gateway, 412 token).
+    /// Error: HTTP status (default 412 token; 200 gateway, a business error as the real
+    /// platform answers it; 400–599, and 200 for the gateway).
     pub http_status: Option<u16>,
     /// Error: `errCode` (default `INTERNAL_ERROR` gateway, `9200` token).
     pub err_code: Option<String>,
@@ -167,7 +168,7 @@ pub enum FaultEffect {
 pub enum CallEffect {
     /// Answer this error instead of serving the call.
     Error {
-        /// HTTP status (defaulted: 412 token, 500 gateway).
+        /// HTTP status (defaulted: 412 token, 200 gateway).
         http_status: u16,
         /// `errCode` (defaulted: `9200` token, `INTERNAL_ERROR` gateway).
         err_code: String,
@@ -249,7 +250,7 @@ impl FaultSpec {
         let effect = match (self.target, self.action) {
             (Token, Error) => Ok(FaultEffect::Token(self.error(412, "9200"))),
             (Token, Delay) => self.call_delay().map(FaultEffect::Token),
-            (Gateway, Error) => Ok(FaultEffect::Gateway(self.error(500, "INTERNAL_ERROR"))),
+            (Gateway, Error) => Ok(FaultEffect::Gateway(self.error(200, "INTERNAL_ERROR"))),
             (Gateway, Delay) => self.call_delay().map(FaultEffect::Gateway),
             (Notification, Delay) => match self.delay_seconds {
                 Some(delay_seconds) => Ok(NotificationEffect::Delay { delay_seconds }),
@@ -288,8 +289,16 @@ impl FaultSpec {
         if self.probability.is_some_and(|p| !(0.0..=1.0).contains(&p)) {
             return Err(InvalidFault("probability must be between 0 and 1".into()));
         }
-        if self.http_status.is_some_and(|s| !(400..=599).contains(&s)) {
-            return Err(InvalidFault("httpStatus must be 400 to 599".into()));
+        // A gateway fault may also answer 200: a business error, as the real platform answers
+        // its services' refusals.
+        let business = |s: u16| s == 200 && self.target == FaultTarget::Gateway;
+        if self
+            .http_status
+            .is_some_and(|s| !(400..=599).contains(&s) && !business(s))
+        {
+            return Err(InvalidFault(
+                "httpStatus must be 400 to 599 (or 200 for a gateway fault)".into(),
+            ));
         }
         if self.delay_ms.is_some_and(|ms| ms > 60_000) {
             return Err(InvalidFault("delayMs must be at most 60000".into()));

@@ -56,7 +56,8 @@ wire_names! {
         Ok = "ok",
         /// Authentication failed.
         AuthFailed = "auth_failed",
-        /// Malformed before authentication could be judged.
+        /// Malformed before authentication could be judged, or authenticated and refused for
+        /// what its members say (`BAD_REQUEST`, `NO_MERCHANT`: HTTP 200, as business errors).
         BadRequest = "bad_request",
         /// A fault answered.
         Fault = "fault",

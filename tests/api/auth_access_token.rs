@@ -51,16 +51,32 @@ async fn the_token_decides_which_app_is_calling() {
 }
 
 #[tokio::test]
-async fn a_token_used_for_another_apps_merchant_is_rejected() {
+async fn a_token_used_for_another_apps_merchant_is_refused_as_a_business_error() {
     let app = spawn_app().await;
     let qr = app.token(QR_APP_ID, QR_APP_KEY).await;
     let r = app
         .call_with_token("/v1/netpay/close", &qr, &order_body(MID))
         .await;
-    r.assert_gateway(401, "APP_MISMATCH");
-    assert!(r.text.contains("认证失败"));
+    r.assert_gateway(200, "NO_MERCHANT");
+    // The token is fine: nothing tells the client to fetch another.
+    assert!(!r.text.contains("认证失败"), "{}", r.text);
+    assert!(r.json().get("errInfo").is_none(), "{}", r.text);
     // The message names only the caller's own app, never the other tenant.
     assert!(r.text.contains(QR_APP_ID) && !r.text.contains(APP_ID));
+}
+
+#[tokio::test]
+async fn another_apps_merchant_inside_a_data_wrapper_is_rejected_too() {
+    let app = spawn_app().await;
+    let qr = app.token(QR_APP_ID, QR_APP_KEY).await;
+    let wrapped = format!(r#"{{"data":{}}}"#, order_body(MID));
+    let r = app.call_with_token("/v1/netpay/close", &qr, &wrapped).await;
+    r.assert_gateway(200, "NO_MERCHANT");
+    // Its own merchant, wrapped, is served.
+    let own = format!(r#"{{"data":{}}}"#, order_body(QR_MID));
+    app.call_with_token("/v1/netpay/close", &qr, &own)
+        .await
+        .assert_served_as(QR_APP_ID);
 }
 
 #[tokio::test]

@@ -58,7 +58,9 @@ async fn a_gateway_fault_can_target_one_app_and_one_path() {
     let qr = app.token(QR_APP_ID, QR_APP_KEY).await;
     let main = app.token(APP_ID, APP_KEY).await;
     let r = app.call_with_token("/v1/netpay/close", &qr, "{}").await;
-    r.assert_gateway(500, "TARGET_FAIL");
+    // A business error, as the real platform answers it: HTTP 200, errCode and errMsg.
+    r.assert_gateway(200, "TARGET_FAIL");
+    assert!(r.json().get("errInfo").is_none(), "{}", r.text);
     assert!(
         r.headers.get("x-chinaums-mock-app-id").is_some(),
         "the call was authenticated first"
@@ -73,6 +75,19 @@ async fn a_gateway_fault_can_target_one_app_and_one_path() {
     app.call_with_token("/v1/netpay/close", "0000", "{}")
         .await
         .assert_gateway(401, "INVALID_TOKEN");
+}
+
+#[tokio::test]
+async fn a_gateway_fault_with_an_error_status_answers_as_the_gateway_layer_with_err_info() {
+    let app = spawn_app().await;
+    add_fault(&app, json!({"target": "gateway", "action": "error", "httpStatus": 412, "errCode": "9200", "errMsg": "系统繁忙"})).await;
+    let token = app.token(APP_ID, APP_KEY).await;
+    let r = app.call_with_token("/v1/netpay/query", &token, "{}").await;
+    r.assert_gateway(412, "9200");
+    assert_eq!(
+        (r.json()["errInfo"].as_str(), r.json()["errMsg"].as_str()),
+        (Some("系统繁忙"), Some("系统繁忙"))
+    );
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@ mod authorization_retention;
 mod authorization_retention_state;
 mod bench_tenants;
 mod binary;
+mod business_errors;
 mod business_paths;
 mod chaos;
 mod cli;

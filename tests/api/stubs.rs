@@ -226,3 +226,61 @@ async fn stubs_can_be_listed_removed_and_refused_when_malformed() {
         .await
         .assert_served_as(APP_ID);
 }
+
+#[tokio::test]
+async fn a_body_wrapped_in_data_is_matched_and_echoed_by_its_inner_members() {
+    let app = spawn_app().await;
+    add_stub(
+        &app,
+        json!({
+            "path": "/v1/netpay/refund", "bodyJson": {"merOrderId": "R1"},
+            "response": {"body": {"errCode": "SUCCESS", "merOrderId": "{{request.body.merOrderId}}", "refundAmount": "{{request.body.refundAmount}}"}}
+        }),
+    )
+    .await;
+    let token = app.token(APP_ID, APP_KEY).await;
+    let r = app
+        .call_with_token(
+            "/v1/netpay/refund",
+            &token,
+            &format!(r#"{{"data":{{"mid":"{MID}","merOrderId":"R1","refundAmount":50}}}}"#),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        r.json(),
+        json!({"errCode": "SUCCESS", "merOrderId": "R1", "refundAmount": 50})
+    );
+}
+
+#[tokio::test]
+async fn members_the_request_lacks_are_left_out_of_the_answer_not_echoed_empty() {
+    let app = spawn_app().await;
+    let token = app.token(APP_ID, APP_KEY).await;
+    let r = app
+        .call_with_token(
+            "/v1/netpay/wx/unified-order",
+            &token,
+            &format!(r#"{{"mid":"{MID}","merOrderId":"3194202611251200002","totalAmount":1}}"#),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let b = r.json();
+    assert_eq!(b["merOrderId"], "3194202611251200002");
+    for lacking in ["srcReserve", "tid", "instMid"] {
+        assert!(b.get(lacking).is_none(), "{lacking}: {}", r.text);
+    }
+    // Sent, it is echoed.
+    let r = app
+        .call_with_token(
+            "/v1/netpay/wx/unified-order",
+            &token,
+            &format!(r#"{{"mid":"{MID}","tid":"88880001","srcReserve":"r1"}}"#),
+        )
+        .await;
+    assert_eq!(
+        (r.json()["srcReserve"].as_str(), r.json()["tid"].as_str()),
+        (Some("r1"), Some("88880001"))
+    );
+    assert!(r.json().get("merOrderId").is_none(), "{}", r.text);
+}

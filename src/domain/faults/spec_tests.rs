@@ -51,7 +51,7 @@ fn a_token_fault_takes_only_error_or_delay() {
 #[test]
 fn a_gateway_fault_takes_only_error_or_delay() {
     for (action, effect) in [
-        ("error", error(500, "INTERNAL_ERROR")),
+        ("error", error(200, "INTERNAL_ERROR")),
         ("delay", CallEffect::Delay { delay_ms: 5 }),
     ] {
         let added = spec(json!({"target": "gateway", "action": action, "delayMs": 5}));
@@ -155,8 +155,14 @@ fn parameters_out_of_range_are_refused_and_their_limits_accepted() {
             json!({"probability": 1.5}),
             "probability must be between 0 and 1",
         ),
-        (json!({"httpStatus": 399}), "httpStatus must be 400 to 599"),
-        (json!({"httpStatus": 600}), "httpStatus must be 400 to 599"),
+        (
+            json!({"httpStatus": 399}),
+            "httpStatus must be 400 to 599 (or 200 for a gateway fault)",
+        ),
+        (
+            json!({"httpStatus": 600}),
+            "httpStatus must be 400 to 599 (or 200 for a gateway fault)",
+        ),
         (json!({"delayMs": 60_001}), "delayMs must be at most 60000"),
         (
             json!({"delaySeconds": 31_536_001}),
@@ -178,6 +184,23 @@ fn parameters_out_of_range_are_refused_and_their_limits_accepted() {
 }
 
 #[test]
+fn only_a_gateway_fault_may_answer_200_as_a_business_error() {
+    let with_200 = |target: &str| json!({"target": target, "action": "error", "httpStatus": 200});
+    assert_eq!(
+        spec(with_200("gateway")).effect(),
+        Ok(FaultEffect::Gateway(error(200, "INTERNAL_ERROR")))
+    );
+    assert_eq!(
+        refusal(with_200("token")),
+        "httpStatus must be 400 to 599 (or 200 for a gateway fault)"
+    );
+    assert_eq!(
+        refusal(json!({"target": "gateway", "action": "error", "httpStatus": 201})),
+        "httpStatus must be 400 to 599 (or 200 for a gateway fault)"
+    );
+}
+
+#[test]
 fn the_first_problem_is_the_one_reported() {
     // Action before parameters, parameters before a missing delay.
     assert_eq!(
@@ -192,7 +215,7 @@ fn the_first_problem_is_the_one_reported() {
     );
     assert_eq!(
         refusal(json!({"target": "gateway", "action": "delay", "httpStatus": 700})),
-        "httpStatus must be 400 to 599"
+        "httpStatus must be 400 to 599 (or 200 for a gateway fault)"
     );
 }
 
@@ -219,7 +242,7 @@ fn error_faults_show_their_defaults_and_keep_what_was_given() {
         .expect("valid");
     assert_eq!(
         (gateway.http_status, gateway.err_code.as_deref()),
-        (Some(500), Some("INTERNAL_ERROR"))
+        (Some(200), Some("INTERNAL_ERROR"))
     );
     let given = store
         .add(spec(json!({"target": "gateway", "action": "error", "httpStatus": 503, "errCode": "BUSY", "errMsg": "忙"})))

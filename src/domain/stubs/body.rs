@@ -3,6 +3,10 @@
 //! all look at the same body, and a [`serde_json::Value`] tree (an ordered hash map per object,
 //! every string copied) costs more than the rest of the call.
 //!
+//! Some SDKs wrap the members in one object, `{"data": {…}}` ("needDataTag"). The wrapper is
+//! taken off here, once, so every reader of members (the `mid` check, stub matching, templates,
+//! services) sees the inner object; the bytes and the text stay as received.
+//!
 //! [`Json`] reads exactly what `serde_json::from_slice::<Value>` reads and refuses exactly what
 //! it refuses (same parser, same visitor calls); its strings borrow from the body where they
 //! have no escapes, and an object is a list in arrival order. Where an object repeats a name,
@@ -35,23 +39,33 @@ impl<'a> RequestBody<'a> {
         }
     }
 
-    /// The bytes as received.
-    pub fn bytes(&self) -> &'a [u8] {
-        self.bytes
-    }
-
     /// The body as text (lossy UTF-8).
     pub fn text(&self) -> &str {
         self.text
             .get_or_init(|| String::from_utf8_lossy(self.bytes))
     }
 
-    /// The body as JSON (read once, on first use); `None` when it is not JSON, e.g. a form
-    /// body such as `a=1`.
+    /// The request's members as JSON (read once, on first use): the body, or the object a
+    /// `{"data": {…}}` body wraps. `None` when the body is not JSON, e.g. a form body such as
+    /// `a=1`.
     pub fn json(&self) -> Option<&Json<'a>> {
         self.json
-            .get_or_init(|| serde_json::from_slice(self.bytes).ok())
+            .get_or_init(|| serde_json::from_slice(self.bytes).ok().map(unwrap_data))
             .as_ref()
+    }
+}
+
+/// The object inside `{"data": {…}}`; any other value as it is. The wrapper is an object whose
+/// only name is `data` (repeated, the last one counts, as everywhere) holding an object.
+fn unwrap_data(json: Json<'_>) -> Json<'_> {
+    match json {
+        Json::Object(mut members)
+            if members.iter().all(|(k, _)| k == "data")
+                && matches!(members.last(), Some((_, Json::Object(_)))) =>
+        {
+            members.pop().map_or(Json::Null, |(_, inner)| inner)
+        }
+        other => other,
     }
 }
 

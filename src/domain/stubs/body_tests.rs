@@ -154,3 +154,45 @@ fn a_json_body_answers_its_fields_and_a_form_body_has_no_json() {
     assert_eq!(mid, Some("898201612345678"));
     assert!(RequestBody::new(b"a=1").json().is_none());
 }
+
+#[test]
+fn a_body_wrapped_in_data_is_read_as_the_object_inside() {
+    let body = RequestBody::new(br#"{"data":{"mid":"898201612345678","totalAmount":1}}"#);
+    let json = body.json().expect("json");
+    assert_eq!(
+        json.get("mid").and_then(Json::as_str),
+        Some("898201612345678")
+    );
+    assert!(json.equals(&json!({"mid": "898201612345678", "totalAmount": 1})));
+    // The bytes and the text stay as received.
+    assert!(body.text().starts_with(r#"{"data":"#));
+    // A repeated wrapper counts its last value, as any repeated name does.
+    let body = RequestBody::new(br#"{"data":{"mid":"1"},"data":{"mid":"2"}}"#);
+    assert_eq!(
+        body.json()
+            .and_then(|j| j.get("mid"))
+            .and_then(Json::as_str),
+        Some("2")
+    );
+}
+
+#[test]
+fn data_beside_other_members_or_holding_no_object_is_an_ordinary_member() {
+    for text in [
+        r#"{"data":{"mid":"1"},"mid":"2"}"#,
+        r#"{"data":"{\"mid\":\"1\"}"}"#,
+        r#"{"data":[{"mid":"1"}]}"#,
+        r#"{"data":{"mid":"1"},"data":null}"#,
+        r#"{}"#,
+    ] {
+        let body = RequestBody::new(text.as_bytes());
+        let value: Value = serde_json::from_str(text).expect("json");
+        assert!(body.json().is_some_and(|j| j.equals(&value)), "{text}");
+    }
+    // Only the outermost wrapper comes off.
+    let body = RequestBody::new(br#"{"data":{"data":{"mid":"1"}}}"#);
+    assert!(
+        body.json()
+            .is_some_and(|j| j.equals(&json!({"data": {"mid": "1"}})))
+    );
+}

@@ -86,12 +86,12 @@ impl Expr {
             Expr::Body(path) => {
                 let body: &'a Json<'a> = match ctx.body.json() {
                     Some(json) => json,
-                    None => return Out::EMPTY,
+                    None => return Out::Missing,
                 };
                 return path
                     .iter()
                     .try_fold(body, |v, key| v.get(key))
-                    .map_or(Out::EMPTY, Out::Body);
+                    .map_or(Out::Missing, Out::Body);
             }
             Expr::App(path) => return app_field(ctx.app, path).unwrap_or(Out::EMPTY),
             Expr::Random(alphabet, n) => random_chars(ctx.rng, alphabet, *n),
@@ -137,6 +137,9 @@ pub(super) enum Out<'a> {
     Body(&'a Json<'a>),
     /// Any other value.
     Value(Value),
+    /// A request member the request lacks: the answer leaves out the member or element it
+    /// would have been, and inside a longer string it is empty text.
+    Missing,
 }
 
 impl<'a> Out<'a> {
@@ -149,6 +152,7 @@ impl<'a> Out<'a> {
             Out::Text(text) => Some(text),
             Out::Body(json) => json.as_str(),
             Out::Value(value) => value.as_str(),
+            Out::Missing => Some(""),
         }
     }
 
@@ -165,6 +169,10 @@ impl<'a> Out<'a> {
             }
             Out::Body(json) => serde_json::to_writer(out, json),
             Out::Value(value) => serde_json::to_writer(out, value),
+            Out::Missing => {
+                out.extend_from_slice(b"\"\"");
+                Ok(())
+            }
         };
     }
 
@@ -190,6 +198,7 @@ impl<'a> Out<'a> {
             Out::Text(text) => Value::String(text.into_owned()),
             Out::Body(json) => json.to_value(),
             Out::Value(value) => value,
+            Out::Missing => Value::String(String::new()),
         }
     }
 }

@@ -9,7 +9,10 @@
 //! | `random.digits N` / `random.hex N` / `random.alnum N` | generated characters (seeded) |
 //!
 //! A string that is exactly one expression takes the value's JSON type (a number stays a
-//! number); anything unknown renders as an empty string.
+//! number). When it names a request member the request lacks, the answer leaves out the member
+//! (or array element) it stands for, never echoing `""`: the real platform omits what it was not
+//! sent. Inside a longer string a missing member is empty text; anything unknown renders as an
+//! empty string.
 //!
 //! A stub's body is compiled once, when the stub is added ([`Template::compile`]): the parts
 //! without templates are written as JSON then and copied on every call, and every expression is
@@ -183,6 +186,7 @@ impl Template {
             Node::Literal(_, Value::String(s)) => Rendered::Text(s.clone()),
             Node::Str(s) => match eval_str(s, ctx, &mut clock) {
                 Out::Text(text) => Rendered::Text(text.into_owned()),
+                Out::Missing => Rendered::Text(String::new()),
                 Out::Body(Json::String(text)) => Rendered::Text(text.to_string()),
                 Out::Value(Value::String(text)) => Rendered::Text(text),
                 Out::Body(Json::Null) | Out::Value(Value::Null) => Rendered::Empty,
@@ -192,27 +196,14 @@ impl Template {
                         Out::Value(v) => {
                             v.get("errCode").and_then(Value::as_str).map(str::to_owned)
                         }
-                        Out::Text(_) => None,
+                        Out::Text(_) | Out::Missing => None,
                     },
                     body: other.to_json(),
                 },
             },
             Node::Object(members) => {
                 let mut out = Vec::with_capacity(1024);
-                let mut err_code = None;
-                out.push(b'{');
-                for (i, m) in members.iter().enumerate() {
-                    if i > 0 {
-                        out.push(b',');
-                    }
-                    out.extend_from_slice(m.prefix.as_bytes());
-                    if self.err_code_at == Some(i) {
-                        err_code = write_err_code(&m.node, ctx, &mut clock, &mut out);
-                    } else {
-                        write_node(&m.node, ctx, &mut clock, &mut out);
-                    }
-                }
-                out.push(b'}');
+                let err_code = write_object(members, self.err_code_at, ctx, &mut clock, &mut out);
                 Rendered::Json {
                     body: out,
                     err_code,
@@ -242,28 +233,50 @@ impl Template {
     }
 }
 
-/// Writes the top-level `errCode` member and returns it when it is a string.
-fn write_err_code<R: RngExt + ?Sized>(
-    node: &Node,
+/// Writes an object, leaving out the members whose request member is missing, and returns the
+/// member at `err_code_at` (the top level's `errCode`) when it is a string.
+fn write_object<R: RngExt + ?Sized>(
+    members: &[Member],
+    err_code_at: Option<usize>,
     ctx: &mut TemplateContext<'_, '_, R>,
     clock: &mut Clock,
     out: &mut Vec<u8>,
 ) -> Option<String> {
-    match node {
-        Node::Str(s) => {
-            let value = eval_str(s, ctx, clock);
-            let code = value.as_str().map(str::to_owned);
-            value.write_json(out);
-            code
+    let mut err_code = None;
+    let mut first = true;
+    out.push(b'{');
+    for (i, m) in members.iter().enumerate() {
+        let value = match &m.node {
+            Node::Str(s) => Some(eval_str(s, ctx, clock)),
+            _ => None,
+        };
+        if matches!(value, Some(Out::Missing)) {
+            continue;
         }
-        other => {
-            write_node(other, ctx, clock, out);
-            match other {
-                Node::Literal(_, v) => v.as_str().map(str::to_owned),
-                _ => None,
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        out.extend_from_slice(m.prefix.as_bytes());
+        let code = match value {
+            Some(value) => {
+                value.write_json(out);
+                value.as_str().map(str::to_owned)
             }
+            None => {
+                write_node(&m.node, ctx, clock, out);
+                match &m.node {
+                    Node::Literal(_, v) => v.as_str().map(str::to_owned),
+                    _ => None,
+                }
+            }
+        };
+        if err_code_at == Some(i) {
+            err_code = code;
         }
     }
+    out.push(b'}');
+    err_code
 }
 
 fn write_node<R: RngExt + ?Sized>(
@@ -277,24 +290,28 @@ fn write_node<R: RngExt + ?Sized>(
         Node::Str(s) => eval_str(s, ctx, clock).write_json(out),
         Node::Array(items) => {
             out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
+            let mut first = true;
+            for item in items {
+                let value = match item {
+                    Node::Str(s) => Some(eval_str(s, ctx, clock)),
+                    _ => None,
+                };
+                if matches!(value, Some(Out::Missing)) {
+                    continue;
+                }
+                if !first {
                     out.push(b',');
                 }
-                write_node(item, ctx, clock, out);
+                first = false;
+                match value {
+                    Some(value) => value.write_json(out),
+                    None => write_node(item, ctx, clock, out),
+                }
             }
             out.push(b']');
         }
         Node::Object(members) => {
-            out.push(b'{');
-            for (i, m) in members.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                out.extend_from_slice(m.prefix.as_bytes());
-                write_node(&m.node, ctx, clock, out);
-            }
-            out.push(b'}');
+            write_object(members, None, ctx, clock, out);
         }
     }
 }
@@ -308,15 +325,34 @@ fn node_value<R: RngExt + ?Sized>(
     match node {
         Node::Literal(_, value) => value.clone(),
         Node::Str(s) => eval_str(s, ctx, clock).into_value(),
-        Node::Array(items) => {
-            Value::Array(items.iter().map(|n| node_value(n, ctx, clock)).collect())
-        }
+        Node::Array(items) => Value::Array(
+            items
+                .iter()
+                .filter_map(|n| present_value(n, ctx, clock))
+                .collect(),
+        ),
         Node::Object(members) => Value::Object(
             members
                 .iter()
-                .map(|m| (m.name.clone(), node_value(&m.node, ctx, clock)))
+                .filter_map(|m| Some((m.name.clone(), present_value(&m.node, ctx, clock)?)))
                 .collect(),
         ),
+    }
+}
+
+/// A member's or an element's value; `None` when its request member is missing.
+#[cfg(test)]
+fn present_value<R: RngExt + ?Sized>(
+    node: &Node,
+    ctx: &mut TemplateContext<'_, '_, R>,
+    clock: &mut Clock,
+) -> Option<Value> {
+    match node {
+        Node::Str(s) => match eval_str(s, ctx, clock) {
+            Out::Missing => None,
+            out => Some(out.into_value()),
+        },
+        other => Some(node_value(other, ctx, clock)),
     }
 }
 
@@ -350,3 +386,7 @@ pub fn render<R: RngExt + ?Sized>(value: &Value, ctx: &mut TemplateContext<'_, '
 #[cfg(test)]
 #[path = "template_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "template_missing_tests.rs"]
+mod missing_tests;

@@ -1,5 +1,5 @@
-//! Every other `/v{N}/…` path: authenticate, let faults act, then answer from a stub or with
-//! `NO_SERVICE`. Each request lands in the journal.
+//! Every other `/v{N}/…` path: authenticate, check the members, let faults act, then answer
+//! from a stub or with `NO_SERVICE`. Each request lands in the journal.
 
 use std::time::Duration;
 
@@ -9,7 +9,8 @@ use actix_web::web::{Data, Payload};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 
 use super::auth::{AuthContext, authenticate};
-use super::error::{AuthError, BusinessErrorBody, JSON_UTF8, no_service};
+use super::error::{AuthError, BusinessError, BusinessErrorBody, JSON_UTF8, no_service};
+use super::members;
 use crate::api::journal::RequestOutcome;
 use crate::domain::faults::{CallEffect, Fired};
 use crate::domain::journal::Draft;
@@ -44,7 +45,7 @@ pub async fn handle(req: HttpRequest, payload: Payload, state: Data<Sandbox>) ->
         }
         Ok(body) => {
             draft.body(&body);
-            serve(&state, &req, &RequestBody::new(&body), &mut draft).await
+            serve(&state, &req, &body, &mut draft).await
         }
     };
     let status = served.response.status().as_u16();
@@ -76,25 +77,21 @@ fn scheme_tried(req: &HttpRequest) -> Option<String> {
     }
 }
 
-async fn serve(
-    state: &Sandbox,
-    req: &HttpRequest,
-    body: &RequestBody<'_>,
-    draft: &mut Draft,
-) -> Served {
-    let ctx = match authenticate(state, req, body) {
+async fn serve(state: &Sandbox, req: &HttpRequest, bytes: &[u8], draft: &mut Draft) -> Served {
+    let ctx = match authenticate(state, req, bytes) {
         Ok(ctx) => ctx,
         Err(e) => {
             // An accepted call records the scheme it used instead.
             if let Some(scheme) = scheme_tried(req) {
                 draft.scheme(&scheme);
             }
-            tracing::info!(method = %req.method(), path = %req.path(), code = e.code(), reason = %e, "rejected business call");
+            let reason = e.reason();
+            tracing::info!(method = %req.method(), path = %req.path(), code = e.code(), reason = %reason, "rejected business call");
             let diagnosis = match e {
-                AuthError::BadSign => super::diagnosis::business(state, req, body.bytes()),
+                AuthError::BadSign => super::diagnosis::business(state, req, bytes),
                 _ => None,
             };
-            draft.rejected(e.to_string(), diagnosis);
+            draft.rejected(reason, diagnosis);
             return Served {
                 err_code: Some(e.code().to_owned()),
                 response: e.error_response(),
@@ -110,6 +107,11 @@ async fn serve(
     draft.scheme(ctx.method.as_str());
     draft.accepted();
     tracing::info!(app_id = %ctx.app.app_id, method = %req.method(), path = %req.path(), scheme = ctx.method.as_str(), "authenticated business call");
+    // The request's members: the body, or an OPEN-FORM-PARAM's `content`.
+    let body = &RequestBody::new(ctx.members(bytes));
+    if let Err(e) = members::check(state, &ctx.app, body) {
+        return refused(e, &ctx);
+    }
     let fault = {
         let mut rng = state.rng.lock();
         state
@@ -150,7 +152,26 @@ async fn serve(
     served
 }
 
+/// A business error: HTTP 200, as the real platform answers what its services refuse.
+fn refused(e: BusinessError, ctx: &AuthContext) -> Served {
+    tracing::info!(app_id = %ctx.app.app_id, code = e.code(), reason = %e, "refused business call");
+    let mut response = e.error_response();
+    if let Ok(value) = HeaderValue::from_str(&ctx.app.app_id) {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static(APP_HEADER), value);
+    }
+    Served {
+        response,
+        err_code: Some(e.code().to_owned()),
+        answered_by: "error".into(),
+        outcome: RequestOutcome::BadRequest,
+    }
+}
+
 /// The error a gateway fault answers with; without a message of its own it names the fault.
+/// At HTTP 200 it is a business error (`errCode`, `errMsg`); at an HTTP error status it stands
+/// for the gateway's own refusal, which also carries the text in `errInfo`.
 fn fault_answer(
     id: &str,
     http_status: u16,
@@ -166,7 +187,7 @@ fn fault_answer(
             .json(BusinessErrorBody {
                 err_code: &code,
                 err_msg: &msg,
-                err_info: None,
+                err_info: (status != StatusCode::OK).then_some(msg.as_str()),
             });
     if let Ok(value) = HeaderValue::from_str(&ctx.app.app_id) {
         response

@@ -1,9 +1,11 @@
 //! The gateway's errors, in ChinaUMS's own shapes.
 //!
 //! The token endpoint answers `{"errCode", "errInfo"}` like the real one; business paths answer
-//! `{"errCode", "errMsg"}`. Where the public record shows a code (`1000`, `BAD_SIGN`,
-//! `ABNORMAL_REQUEST_TIME`, `NO_SERVICE`) the sandbox uses it; the rest are the sandbox's own and
-//! are listed in the README's error table.
+//! `{"errCode", "errMsg"}`: with an HTTP error when the gateway itself refuses the call (its
+//! credentials, [`AuthError`]; a path the platform does not have, [`no_service`]), with HTTP
+//! 200 when the business layer does ([`BusinessError`]). Where the public record shows a code
+//! (`1000`, `BAD_SIGN`, `ABNORMAL_REQUEST_TIME`, `NO_SERVICE`, `BAD_REQUEST`, `NO_MERCHANT`) the
+//! sandbox uses it; the rest are the sandbox's own. Every code is in the README's error table.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
@@ -168,24 +170,20 @@ pub enum AuthError {
     /// The signature does not match.
     #[error("认证失败：签名错误")]
     BadSign,
-    /// The timestamp is not `yyyyMMddHHmmss`.
-    #[error("认证失败：Timestamp解析失败")]
+    /// The timestamp is not `yyyyMMddHHmmss`: `1000`, as the real gateway answers.
+    #[error("Timestamp解析失败")]
     TimestampUnparsable,
+    /// OPEN-FORM-PARAM `content` spells a space `%20`. The real test gateway expects Java
+    /// `URLEncoder` encoding (space as `+`) and answers this with its timestamp error.
+    #[error("Timestamp解析失败")]
+    ContentSpaceAsPercent20,
     /// The timestamp is too far from sandbox time.
-    #[error("请求时间异常：与服务器时间相差{skew_secs}秒，超出允许的±{window_secs}秒")]
+    #[error("认证失败：请求时间异常：与服务器时间相差{skew_secs}秒，超出允许的±{window_secs}秒")]
     AbnormalRequestTime {
         /// Distance from sandbox time.
         skew_secs: i64,
         /// The allowed window.
         window_secs: u64,
-    },
-    /// The body names a merchant that belongs to another app.
-    #[error("认证失败：商户号{mid}不属于该应用（appId={app_id}）")]
-    AppMismatch {
-        /// The mid in the body.
-        mid: String,
-        /// The authenticated app.
-        app_id: String,
     },
     /// The body is larger than the limit.
     #[error("请求报文过大：超过{0}字节")]
@@ -207,10 +205,25 @@ impl AuthError {
             AuthError::SupersededToken(_) => "TOKEN_SUPERSEDED",
             AuthError::UnknownApp => "INVALID_APPID",
             AuthError::BadSign => "BAD_SIGN",
-            AuthError::TimestampUnparsable => "INVALID_TIMESTAMP",
+            AuthError::TimestampUnparsable | AuthError::ContentSpaceAsPercent20 => "1000",
             AuthError::AbnormalRequestTime { .. } => "ABNORMAL_REQUEST_TIME",
-            AuthError::AppMismatch { .. } => "APP_MISMATCH",
             AuthError::TooLarge(_) | AuthError::Unreadable => "BAD_REQUEST",
+        }
+    }
+}
+
+impl AuthError {
+    /// Why, for the journal and the log: the message, or where the answer is the real gateway's
+    /// terse one, what actually went wrong.
+    pub fn reason(&self) -> String {
+        match self {
+            AuthError::TimestampUnparsable => {
+                "Timestamp解析失败: the timestamp is not yyyyMMddHHmmss (Beijing time)".into()
+            }
+            AuthError::ContentSpaceAsPercent20 => {
+                "Timestamp解析失败: content is percent-encoded with %20 for a space; ChinaUMS expects + (Java URLEncoder)".into()
+            }
+            other => other.to_string(),
         }
     }
 }
@@ -243,6 +256,9 @@ impl ResponseError for AuthError {
         match self {
             AuthError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AuthError::Unreadable => StatusCode::BAD_REQUEST,
+            AuthError::TimestampUnparsable | AuthError::ContentSpaceAsPercent20 => {
+                StatusCode::PRECONDITION_FAILED
+            }
             _ => StatusCode::UNAUTHORIZED,
         }
     }
@@ -259,6 +275,56 @@ impl ResponseError for AuthError {
     }
 }
 
+/// Why the platform refuses an authenticated business call for what its members say. The real
+/// platform answers these at the business layer: HTTP 200 with `{"errCode", "errMsg"}`, never
+/// `认证失败` (clients that see it fetch a new token, which would not help).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BusinessError {
+    /// A member is missing or malformed.
+    #[error("参数不合法: {field} {reason}")]
+    BadRequest {
+        /// The member, as the request names it.
+        field: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The body's `mid` is a merchant of another app.
+    #[error("商户号{mid}不属于该应用（appId={app_id}）")]
+    NoMerchant {
+        /// The mid in the body.
+        mid: String,
+        /// The authenticated app (never the other one: tenants do not learn of each other).
+        app_id: String,
+    },
+}
+
+impl BusinessError {
+    /// The `errCode`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            BusinessError::BadRequest { .. } => "BAD_REQUEST",
+            BusinessError::NoMerchant { .. } => "NO_MERCHANT",
+        }
+    }
+}
+
+impl ResponseError for BusinessError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::OK
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let msg = self.to_string();
+        HttpResponse::build(self.status_code())
+            .content_type(JSON_UTF8)
+            .json(BusinessErrorBody {
+                err_code: self.code(),
+                err_msg: &msg,
+                err_info: None,
+            })
+    }
+}
+
 /// The answer to an authenticated call that nothing serves.
 pub fn no_service(method: &str, path: &str) -> HttpResponse {
     let msg = format!("服务不存在：{method} {path}（沙箱中没有为该路径配置应答）");
@@ -270,3 +336,7 @@ pub fn no_service(method: &str, path: &str) -> HttpResponse {
             err_info: None,
         })
 }
+
+#[cfg(test)]
+#[path = "error_table_tests.rs"]
+mod table_tests;

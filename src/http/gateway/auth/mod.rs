@@ -13,7 +13,6 @@ use super::error::AuthError;
 use crate::api::journal::TimestampWindow;
 use crate::domain::apps::App;
 use crate::domain::clock::Clock;
-use crate::domain::stubs::RequestBody;
 use crate::domain::tokens::TokenLookup;
 use crate::protocol::signing::open_body_signature_matches;
 use crate::protocol::timefmt::parse_compact;
@@ -53,46 +52,55 @@ pub struct AuthContext {
     pub method: AuthMethod,
     /// For a signed timestamp: which time it matched.
     pub window: Option<TimestampWindow>,
+    /// OPEN-FORM-PARAM: the decoded `content`, which carries the request's members in place of
+    /// a body.
+    pub content: Option<String>,
+}
+
+impl AuthContext {
+    /// The bytes holding the request's members: the form's `content`, else the body.
+    pub fn members<'a>(&'a self, body: &'a [u8]) -> &'a [u8] {
+        self.content.as_deref().map_or(body, str::as_bytes)
+    }
 }
 
 /// The app a request is authenticated as, or why it is not.
 ///
 /// `body` is the exact bytes received: OPEN-BODY-SIG covers them, never a re-serialisation.
-/// Read as JSON here (for its `mid`), it is not read again when a stub answers.
+/// Only the credentials are judged here; what the members say (whose `mid`) is the business
+/// layer's question.
 pub fn authenticate(
     state: &Sandbox,
     req: &HttpRequest,
-    body: &RequestBody<'_>,
+    body: &[u8],
 ) -> Result<AuthContext, AuthError> {
     match req.headers().get(AUTHORIZATION) {
         Some(value) => {
             let value = value.to_str().map_err(|_| {
                 AuthError::MalformedAuthorization("header is not visible ASCII".into())
             })?;
-            let ctx = match parse_authorization(value).map_err(header_error)? {
-                Credentials::AccessToken(token) => by_token(state, &token)?,
+            match parse_authorization(value).map_err(header_error)? {
+                Credentials::AccessToken(token) => by_token(state, &token),
                 Credentials::BodySig(params) => {
-                    let (app, window) = by_signature(state, &params, body.bytes())?;
-                    AuthContext {
+                    let (app, window) = by_signature(state, &params, body)?;
+                    Ok(AuthContext {
                         app,
                         method: AuthMethod::BodySig,
                         window: Some(window),
-                    }
+                        content: None,
+                    })
                 }
-            };
-            check_merchant(state, &ctx.app, body)?;
-            Ok(ctx)
+            }
         }
         None => match form_params(req.query_string())? {
             Some((params, content)) => {
                 let (app, window) = by_signature(state, &params, content.as_bytes())?;
-                let ctx = AuthContext {
+                Ok(AuthContext {
                     app,
                     method: AuthMethod::FormParam,
                     window: Some(window),
-                };
-                check_merchant(state, &ctx.app, &RequestBody::new(content.as_bytes()))?;
-                Ok(ctx)
+                    content: Some(content),
+                })
             }
             None => Err(AuthError::MissingAuthorization),
         },
@@ -118,6 +126,7 @@ fn by_token(state: &Sandbox, token: &str) -> Result<AuthContext, AuthError> {
                 app,
                 method: AuthMethod::AccessToken,
                 window: None,
+                content: None,
             })
             .ok_or(AuthError::UnknownToken),
         TokenLookup::Expired(_) => Err(AuthError::ExpiredToken),
@@ -182,7 +191,9 @@ pub fn check_window(
 }
 
 /// Reads `?authorization=OPEN-FORM-PARAM&appId=…&timestamp=…&nonce=…&content=…&signature=…`.
-/// `Ok(None)` when the query does not use OPEN-FORM-PARAM at all.
+/// `Ok(None)` when the query does not use OPEN-FORM-PARAM at all. A `content` that spells a space
+/// `%20` is refused as the real test gateway refuses it: it expects Java `URLEncoder` form
+/// encoding (a space is `+`), so the raw query is looked at before it is decoded.
 pub(crate) fn form_params(query: &str) -> Result<Option<(SignedParams, String)>, AuthError> {
     let mut auth = None;
     let mut fields: [Option<String>; 5] = Default::default();
@@ -201,6 +212,9 @@ pub(crate) fn form_params(query: &str) -> Result<Option<(SignedParams, String)>,
         }
         Some(_) => {}
     }
+    if raw_content(query).is_some_and(|raw| raw.contains("%20")) {
+        return Err(AuthError::ContentSpaceAsPercent20);
+    }
     let mut take = |i: usize| match fields[i].take() {
         Some(v) if !v.is_empty() || i == 4 => Ok(v),
         _ => Err(AuthError::MalformedAuthorization(format!(
@@ -217,25 +231,50 @@ pub(crate) fn form_params(query: &str) -> Result<Option<(SignedParams, String)>,
     Ok(Some((params, take(4)?)))
 }
 
-/// A token or signature proves which app is calling; a `mid` in the body that belongs to a
-/// different app means the caller mixed up its credentials.
-fn check_merchant(state: &Sandbox, app: &App, content: &RequestBody<'_>) -> Result<(), AuthError> {
-    let Some(mid) = content
-        .json()
-        .and_then(|j| j.get("mid"))
-        .and_then(|m| m.as_str())
-    else {
-        return Ok(());
-    };
-    if mid == app.mid {
-        return Ok(());
+/// The first `content` parameter of a query as it was sent, still percent-encoded (the one the
+/// decoded reading keeps, too).
+fn raw_content(query: &str) -> Option<&str> {
+    query.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let (decoded, _) = url::form_urlencoded::parse(key.as_bytes()).next()?;
+        decoded.eq_ignore_ascii_case("content").then_some(value)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_raw_content_is_the_first_content_parameter_still_encoded() {
+        assert_eq!(
+            raw_content("a=1&content=%7B%22a%22%3A%22x+y%22%7D&content=2"),
+            Some("%7B%22a%22%3A%22x+y%22%7D")
+        );
+        assert_eq!(raw_content("Content=x%20y"), Some("x%20y"));
+        assert_eq!(raw_content("%63ontent=x"), Some("x"));
+        assert_eq!(raw_content("contents=x&content"), Some(""));
+        assert_eq!(raw_content("a=content"), None);
     }
-    let owners = state.apps.owners_of_mid(mid);
-    if !owners.is_empty() && !owners.contains(&app.app_id) {
-        return Err(AuthError::AppMismatch {
-            mid: mid.to_owned(),
-            app_id: app.app_id.clone(),
-        });
+
+    #[test]
+    fn a_content_with_a_space_as_percent_20_is_refused_and_as_plus_is_read() {
+        let query = |content: &str| {
+            format!(
+                "authorization=OPEN-FORM-PARAM&appId=a&timestamp=20261125120000&nonce=n&signature=s&content={content}"
+            )
+        };
+        assert_eq!(
+            form_params(&query("%7B%22a%22%3A%22x%20y%22%7D")).map(|p| p.is_some()),
+            Err(AuthError::ContentSpaceAsPercent20)
+        );
+        let read = form_params(&query("%7B%22a%22%3A%22x+y%22%7D"));
+        assert_eq!(
+            read.ok().flatten().map(|(_, c)| c),
+            Some(r#"{"a":"x y"}"#.to_owned())
+        );
+        // Only content is held to it; a query without OPEN-FORM-PARAM is none of its business.
+        assert!(form_params("content=x%20y").is_ok_and(|p| p.is_none()));
+        assert!(form_params(&format!("{}&extra=x%20y", query("%7B%7D"))).is_ok());
     }
-    Ok(())
 }
