@@ -113,6 +113,32 @@ pub fn rfc3339_beijing(t: DateTime<Utc>) -> String {
     }
 }
 
+/// Formats an instant as netpay's `yyyy-MM-dd HH:mm:ss` in Beijing time (`payTime`,
+/// `createTime`, `responseTimestamp`).
+///
+/// ```
+/// use chinaums_mock::protocol::timefmt::{format_dashed, parse_compact};
+/// let t = parse_compact("20261125120005").unwrap();
+/// assert_eq!(format_dashed(t), "2026-11-25 12:00:05");
+/// ```
+pub fn format_dashed(t: DateTime<Utc>) -> String {
+    t.with_timezone(&BEIJING)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// Formats an instant's Beijing date as `yyyy-MM-dd` (`settleDate`, `billDate`).
+///
+/// ```
+/// use chinaums_mock::protocol::timefmt::{format_date, parse_compact};
+/// // 16:30 UTC is already the next day in Beijing.
+/// let t = parse_compact("20261126003000").unwrap();
+/// assert_eq!(format_date(t), "2026-11-26");
+/// ```
+pub fn format_date(t: DateTime<Utc>) -> String {
+    t.with_timezone(&BEIJING).format("%Y-%m-%d").to_string()
+}
+
 /// Keeps error messages short when a client sends something huge.
 fn truncate(s: &str) -> String {
     s.chars().take(40).collect()
