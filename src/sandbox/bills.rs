@@ -82,7 +82,7 @@ impl Sandbox {
     pub fn bill_by_code(&self, app: &App, qr_code_id: &str) -> Result<Bill, OrderError> {
         match self.orders.cashier(qr_code_id) {
             Some(crate::domain::orders::Cashier::Bill(bill)) if bill.app_id == app.app_id => {
-                Ok(bill)
+                Ok(*bill)
             }
             _ => Err(OrderError::BillNotFound {
                 bill_no: qr_code_id.to_owned(),

@@ -73,7 +73,7 @@ fn qr_and_h5_orders_are_new_and_open_a_cashier_page() {
         );
         let token = url.rsplit('/').next().unwrap_or_default();
         assert!(
-            matches!(state.orders.cashier(token), Some(crate::domain::orders::Cashier::Order(o)) if o == order)
+            matches!(state.orders.cashier(token), Some(crate::domain::orders::Cashier::Order(o)) if *o == order)
         );
     }
 }

@@ -44,10 +44,10 @@ impl Entry for Bill {
 /// What a cashier page shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cashier {
-    /// An H5 order.
-    Order(Order),
+    /// An H5 or Alipay QR order.
+    Order(Box<Order>),
     /// A QR bill.
-    Bill(Bill),
+    Bill(Box<Bill>),
 }
 
 /// Which record a cashier token opens.
@@ -309,11 +309,11 @@ impl OrderStore {
             CashierRef::Order { app_id, number } => inner
                 .orders
                 .get(app_id, number)
-                .cloned()
-                .map(Cashier::Order),
-            CashierRef::Bill { app_id, number } => {
-                inner.bills.get(app_id, number).cloned().map(Cashier::Bill)
-            }
+                .map(|o| Cashier::Order(Box::new(o.clone()))),
+            CashierRef::Bill { app_id, number } => inner
+                .bills
+                .get(app_id, number)
+                .map(|b| Cashier::Bill(Box::new(b.clone()))),
         }
     }
 
