@@ -4,6 +4,7 @@ pub mod auth;
 mod business;
 mod diagnosis;
 pub mod error;
+mod netpay;
 mod token;
 mod token_request;
 
