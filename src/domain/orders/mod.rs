@@ -2,6 +2,8 @@
 //! the state machine of one order.
 
 pub(crate) mod bills;
+#[cfg(test)]
+mod bills_tests;
 pub(crate) mod book;
 pub(crate) mod error;
 pub(crate) mod machine;
