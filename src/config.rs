@@ -79,7 +79,8 @@ pub struct Config {
     pub order_retention: usize,
     /// Gateway requests kept in the journal.
     pub journal_retention: usize,
-    /// When set, every `/__mock` route but health (and the dashboard's static files) requires
+    /// When set, every `/__mock` route but health (and the dashboard's static files, the built-in
+    /// sink's `POST` and the cashier pages) requires
     /// `Authorization: Bearer <token>`.
     pub admin_token: Option<String>,
     /// When set, the control API is served on this port only, apart from the gateway.
