@@ -25,6 +25,9 @@ use serde::{Deserialize, Serialize};
 use crate::api::notification::Notification;
 use crate::api::time;
 
+mod bill;
+pub use bill::{Bill, BillFilter, BillList, BillPaid, BillStatus};
+
 wire_names! {
     /// An order's `status`.
     pub enum OrderStatus {
@@ -67,20 +70,6 @@ wire_names! {
         Processing = "PROCESSING",
         /// The platform does not know.
         Unknown = "UNKNOWN",
-    }
-}
-
-wire_names! {
-    /// A QR bill's `billStatus`.
-    pub enum BillStatus {
-        /// Not paid yet.
-        Unpaid = "UNPAID",
-        /// Paid.
-        Paid = "PAID",
-        /// Paid and fully refunded.
-        Refund = "REFUND",
-        /// Closed unpaid.
-        Closed = "CLOSED",
     }
 }
 
@@ -208,8 +197,20 @@ impl Order {
     /// Fen refunded so far (failed refunds left out).
     ///
     /// ```
-    /// # use chinaums_mock::api::order::Order;
-    /// # fn f(order: &Order) { let _ = order.refunded(); }
+    /// use chinaums_mock::api::order::{Order, OrderStatus};
+    /// let order: Order = serde_json::from_value(serde_json::json!({
+    ///     "appId": "a", "mid": "898201612345678", "merOrderId": "M1",
+    ///     "path": "/v1/netpay/wx/unified-order", "instMid": "MINIDEFAULT", "totalAmount": 100,
+    ///     "status": "TRADE_SUCCESS", "createdAt": "2026-11-25T12:00:00+08:00",
+    ///     "updatedAt": "2026-11-25T12:00:10+08:00",
+    ///     "refunds": [{"refundOrderId": "R1", "refundAmount": 30, "refundStatus": "SUCCESS",
+    ///                  "refundTargetOrderId": "5030", "refundPayTime": "2026-11-25T12:00:10+08:00",
+    ///                  "refundSettleDate": "2026-11-25"}]
+    /// }))?;
+    /// assert_eq!((order.refunded(), order.refundable()), (30, 70));
+    /// assert_eq!(order.refund("R1").map(|r| r.refund_amount), Some(30));
+    /// assert!(order.refund("R2").is_none());
+    /// # Ok::<(), serde_json::Error>(())
     /// ```
     pub fn refunded(&self) -> u64 {
         self.refunds
@@ -219,7 +220,8 @@ impl Order {
             .sum()
     }
 
-    /// Fen that can still be refunded: the paid amount less refunds (0 unless paid).
+    /// Fen that can still be refunded: the paid amount less refunds (0 unless paid); see
+    /// [`Order::refunded`] for an example.
     pub fn refundable(&self) -> u64 {
         match self.status {
             OrderStatus::TradeSuccess | OrderStatus::TradeRefund => {
@@ -229,57 +231,12 @@ impl Order {
         }
     }
 
-    /// The refund with this `refundOrderId`.
+    /// The refund with this `refundOrderId` (example at [`Order::refunded`]).
     pub fn refund(&self, refund_order_id: &str) -> Option<&Refund> {
         self.refunds
             .iter()
             .find(|r| r.refund_order_id == refund_order_id)
     }
-}
-
-/// A C-scan-B QR bill (`bills/get-qrcode`): a code a payer scans and pays once.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Bill {
-    /// The app that created it.
-    pub app_id: String,
-    /// Merchant number.
-    pub mid: String,
-    /// Terminal number, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tid: Option<String>,
-    /// Institution merchant type (`QRPAYDEFAULT`).
-    pub inst_mid: String,
-    /// The merchant's bill number, unique per app.
-    pub bill_no: String,
-    /// `yyyy-MM-dd`, as sent or the creation date.
-    pub bill_date: String,
-    /// The merchant's description, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bill_desc: Option<String>,
-    /// Fen.
-    pub total_amount: u64,
-    /// Where it stands.
-    pub bill_status: BillStatus,
-    /// The code's id.
-    pub qr_code_id: String,
-    /// What the code encodes: the sandbox's cashier page for this bill.
-    pub bill_qr_code: String,
-    /// Created, in the app's sandbox time.
-    #[serde(with = "time::beijing")]
-    pub created_at: DateTime<Utc>,
-    /// Last changed.
-    #[serde(with = "time::beijing")]
-    pub updated_at: DateTime<Utc>,
-    /// The order of its payment (`billNo` + `0`), once paid.
-    #[serde(default)]
-    pub mer_order_id: Option<String>,
-    /// Where the bill notification goes.
-    #[serde(default)]
-    pub notify_url: Option<String>,
-    /// The notifications this bill caused.
-    #[serde(default)]
-    pub notifications: Vec<String>,
 }
 
 /// The outcome a payer gives a payment.
@@ -336,17 +293,6 @@ pub struct OrderPaid {
     pub notification: Option<Notification>,
 }
 
-/// What a bill's payment answers: the bill, the order of its payment, and its notification.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct BillPaid {
-    /// The bill after the payment.
-    pub bill: Bill,
-    /// The order of the payment (none when it failed).
-    pub order: Option<Order>,
-    /// The bill notification, when one was created.
-    pub notification: Option<Notification>,
-}
-
 /// Filters of `GET /__mock/orders`; every one optional.
 ///
 /// ```
@@ -372,31 +318,6 @@ pub struct OrderFilter {
     pub limit: Option<usize>,
 }
 
-/// Filters of `GET /__mock/bills`; every one optional.
-///
-/// ```
-/// use chinaums_mock::api::order::{BillFilter, BillStatus};
-/// let f: BillFilter = serde_json::from_value(serde_json::json!({"status": "UNPAID"}))?;
-/// assert_eq!(f.status, Some(BillStatus::Unpaid));
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BillFilter {
-    /// Only this app's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
-    /// Only this bill.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bill_no: Option<String>,
-    /// Only in this status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<BillStatus>,
-    /// At most this many, newest first (default 100).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<usize>,
-}
-
 /// What `GET /__mock/orders` answers.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -405,15 +326,5 @@ pub struct OrderList {
     pub orders: Vec<Order>,
     /// Orders and bills dropped by the retention bound (`--order-retention`) since start or the
     /// last reset.
-    pub dropped: u64,
-}
-
-/// What `GET /__mock/bills` answers.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct BillList {
-    /// Matching bills, newest first.
-    pub bills: Vec<Bill>,
-    /// Orders and bills dropped by the retention bound since start or the last reset.
     pub dropped: u64,
 }

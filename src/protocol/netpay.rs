@@ -37,6 +37,12 @@ pub enum Product {
 }
 
 /// The channel of an H5 cashier order.
+///
+/// ```
+/// use chinaums_mock::protocol::netpay::{H5Channel, Product};
+/// assert_eq!(Product::of_path("/v1/netpay/qmf/h5-pay"), Some(Product::H5(H5Channel::Qmf)));
+/// assert_eq!(Product::H5(H5Channel::Acp).target_sys(), "ACP");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum H5Channel {
     /// `trade/h5-pay`: Alipay.
@@ -50,6 +56,11 @@ pub enum H5Channel {
 }
 
 /// The paths that create WeChat, Alipay and UnionPay orders (answered as JSON).
+///
+/// ```
+/// use chinaums_mock::protocol::netpay::{CREATE_PATHS, Product};
+/// assert!(CREATE_PATHS.iter().all(|p| Product::of_path(p).is_some()));
+/// ```
 pub const CREATE_PATHS: &[&str] = &[
     "/v1/netpay/wx/unified-order",
     "/v1/netpay/wx/mini-pre-order",
