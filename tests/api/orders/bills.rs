@@ -193,6 +193,12 @@ async fn bills_are_listed_and_an_unknown_bill_is_no_order_or_404() {
     assert_eq!(list["bills"][0]["billNo"], "3194B4");
     let one = shop.app.get("/__mock/bills/3194B4").await.json();
     assert_eq!(one["appId"], QR_APP_ID);
+    assert_eq!(one["billQRCode"], list["bills"][0]["billQRCode"]);
+    assert!(
+        one["billQRCode"]
+            .as_str()
+            .is_some_and(|u| u.contains("/__mock/cashier/"))
+    );
     assert_refused(
         &shop
             .qr_call("/v1/netpay/bills/query", bill("3194NONE", json!({})))

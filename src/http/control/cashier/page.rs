@@ -74,18 +74,18 @@ pub(super) fn render(
 ) -> String {
     let (label, number, mid, amount, mut details) = match item {
         Cashier::Order(order) => {
-            let mut details = vec![row("下单时间", &format_dashed(order.created_at))];
+            let mut details = vec![row("下单时间 Created", &format_dashed(order.created_at))];
             if let Some(desc) = &order.order_desc {
-                details.push(row("商品", desc));
+                details.push(row("商品 Item", desc));
             }
             if let Some(sys) = &order.target_sys {
-                details.push(row("支付渠道", sys));
+                details.push(row("支付渠道 Channel", sys));
             }
             if let Some(at) = order.pay_time {
-                details.push(row("支付时间", &format_dashed(at)));
+                details.push(row("支付时间 Paid", &format_dashed(at)));
             }
             (
-                "订单号",
+                "订单号 Order",
                 &order.mer_order_id,
                 &order.mid,
                 order.total_amount,
@@ -93,12 +93,12 @@ pub(super) fn render(
             )
         }
         Cashier::Bill(bill) => {
-            let mut details = vec![row("账单日期", &bill.bill_date)];
+            let mut details = vec![row("账单日期 Date", &bill.bill_date)];
             if let Some(desc) = &bill.bill_desc {
-                details.push(row("账单说明", desc));
+                details.push(row("账单说明 Item", desc));
             }
             (
-                "账单号",
+                "账单号 Bill",
                 &bill.bill_no,
                 &bill.mid,
                 bill.total_amount,
@@ -107,7 +107,7 @@ pub(super) fn render(
         }
     };
     if let Some(Notice::Refused(reason)) = &notice {
-        details.push(row("未完成", reason));
+        details.push(row("未完成 Refused", reason));
     }
     let mut body = String::new();
     if notice == Some(Notice::Cancelled) && payable(item) {
@@ -151,7 +151,7 @@ pub(super) fn not_found(token: &str) -> String {
     fill(&[
         ("merchant", "chinaums-mock".into()),
         ("amount", "—".into()),
-        ("numberLabel", "页面".into()),
+        ("numberLabel", "页面 Page".into()),
         ("number", escape(token)),
         ("mid", "—".into()),
         ("status", "NOT_FOUND".into()),
