@@ -91,14 +91,17 @@ impl Sandbox {
 
     /// A merchant creates an order (or repeats the create of one): recorded as `NEW_ORDER` or
     /// `WAIT_BUYER_PAY` with the wallet parameters its product answers with, and a cashier
-    /// page for an order that waits for a scan (H5, Alipay QR). The same number with the same amount answers the order on record;
-    /// another amount is `DUP_ORDER`.
+    /// page for an order that waits for a scan (H5, Alipay QR). The same number with the same
+    /// amount for the same product answers the order on record; anything else under that
+    /// number is `DUP_ORDER`.
     pub fn create_order(&self, app: &App, new: NewOrder) -> Result<Order, OrderError> {
         let product = Product::of_path(&new.path)
             .ok_or_else(|| OrderError::Invalid(format!("{} creates no order", new.path)))?;
         // A repeated create answers the order on record without generating anything.
         if let Ok(existing) = self.orders.order(&app.app_id, &new.mer_order_id) {
-            if existing.total_amount == new.total_amount && existing.path == new.path {
+            if existing.total_amount == new.total_amount
+                && Product::of_path(&existing.path) == Some(product)
+            {
                 return Ok(existing);
             }
         }

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 
 use super::error::OrderError;
 use crate::api::order::{Order, OrderStatus, Refund, RefundStatus};
+use crate::protocol::netpay::Product;
 
 /// What the platform records of a successful payment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,10 +55,12 @@ pub struct RefundFacts {
     pub settle_date: String,
 }
 
-/// Whether a create of `new` may answer with `existing` (the same number): the same amount
-/// from the same path is the same order; anything else is a duplicate number.
+/// Whether a create of `new` may answer with `existing` (the same number): the same amount for
+/// the same product (`wx/unified-order` and `wx/mini-pre-order` are one; so are the poslink
+/// versions) is the same order; anything else is a duplicate number.
 pub fn same_order(existing: &Order, new: &Order) -> Result<(), OrderError> {
-    if existing.total_amount == new.total_amount && existing.path == new.path {
+    let product = |o: &Order| Product::of_path(&o.path);
+    if existing.total_amount == new.total_amount && product(existing) == product(new) {
         return Ok(());
     }
     Err(OrderError::Duplicate {

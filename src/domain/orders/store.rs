@@ -151,7 +151,7 @@ impl OrderStore {
     }
 
     /// Records a new order, or answers the one already under its number when it is the same
-    /// order (same amount, same path); a different one under that number is a duplicate.
+    /// order (same amount, same product); a different one under that number is a duplicate.
     pub fn create(&self, order: Order) -> Result<Order, OrderError> {
         let mut inner = self.inner.lock();
         if let Some(existing) = inner.orders.get(&order.app_id, &order.mer_order_id) {

@@ -124,6 +124,12 @@ fn creating_the_same_order_twice_answers_the_first_and_a_changed_amount_is_a_dup
         store.create(other_path).is_err(),
         "another product is another order"
     );
+    let mut same_product = order("a", "M1", 100);
+    same_product.path = "/v1/netpay/wx/mini-pre-order".into();
+    assert!(
+        store.create(same_product).is_ok(),
+        "the same product by its other path"
+    );
     assert_eq!(store.len(), (1, 0));
 }
 
