@@ -1,23 +1,9 @@
 //! The H5 cashier: OPEN-FORM-PARAM GET answers 302 to the sandbox's cashier page, where a
 //! person pays or cancels.
 
-use chinaums_mock::protocol::signing::open_body_signature;
 use serde_json::{Value, json};
 
 use super::*;
-
-/// The query of an OPEN-FORM-PARAM call signing `content`.
-fn form_query(content: &str) -> Vec<(&'static str, String)> {
-    let sig = open_body_signature(APP_ID, VECTOR_TS, "n1", content.as_bytes(), APP_KEY);
-    vec![
-        ("authorization", "OPEN-FORM-PARAM".to_owned()),
-        ("appId", APP_ID.to_owned()),
-        ("timestamp", VECTOR_TS.to_owned()),
-        ("nonce", "n1".to_owned()),
-        ("content", content.to_owned()),
-        ("signature", sig),
-    ]
-}
 
 fn h5_order(number: &str) -> Value {
     json!({

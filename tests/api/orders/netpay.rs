@@ -290,3 +290,25 @@ async fn a_user_stub_still_wins_over_the_simulation_and_the_journal_names_who_an
         .await
         .assert_served_as(APP_ID);
 }
+
+#[tokio::test]
+async fn a_call_signed_with_open_form_param_is_the_content_it_signed() {
+    let shop = shop().await;
+    shop.order("3194FP1", 5).await;
+    let content = about("3194FP1").to_string();
+    let r = shop
+        .app
+        .send(
+            shop.app
+                .client
+                .post(shop.app.url("/v1/netpay/query"))
+                .query(&form_query(&content)),
+        )
+        .await;
+    assert_eq!(
+        (r.code().as_str(), r.json()["status"].as_str()),
+        ("SUCCESS", Some("WAIT_BUYER_PAY")),
+        "{}",
+        r.text
+    );
+}

@@ -10,7 +10,6 @@ use super::{Answer, Call, orders};
 use crate::api::app::App;
 use crate::api::order::Order;
 use crate::domain::stubs::RequestBody;
-use crate::http::gateway::auth::form_params;
 use crate::sandbox::Sandbox;
 
 /// Creates the order (or finds the same one) and redirects to its cashier page; a refused
@@ -21,22 +20,12 @@ pub(super) fn create(
     body: &RequestBody<'_>,
     app: &App,
 ) -> Answer {
-    // OPEN-FORM-PARAM signs `content`: that is the request. A call authenticated otherwise
-    // sends its members as the body.
-    let content = form_params(req.query_string())
-        .ok()
-        .flatten()
-        .map(|(_, content)| content);
     let call = Call {
         state,
         app,
         path: req.path(),
     };
-    let created = match content {
-        Some(content) => created(&call, &RequestBody::new(content.as_bytes())),
-        None => created(&call, body),
-    };
-    match created {
+    match created(&call, body) {
         Ok(order) => match order.cashier_url {
             Some(url) => Answer {
                 response: HttpResponse::Found()

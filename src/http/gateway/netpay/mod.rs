@@ -19,6 +19,7 @@ use serde_json::{Map, Value};
 use super::error::JSON_UTF8;
 use crate::api::app::App;
 use crate::domain::stubs::RequestBody;
+use crate::http::gateway::auth::form_params;
 use crate::protocol::netpay::{CREATE_PATHS, Product};
 use crate::sandbox::Sandbox;
 pub use request::{Fields, Refusal};
@@ -32,13 +33,24 @@ pub struct Answer {
 }
 
 /// The simulation's answer to an authenticated call of `app`, or `None` for a path (or method)
-/// it does not serve.
+/// it does not serve. A call authenticated with OPEN-FORM-PARAM is the `content` it signed.
 pub fn answer(
     state: &Sandbox,
     req: &HttpRequest,
     body: &RequestBody<'_>,
     app: &App,
 ) -> Option<Answer> {
+    let signed = form_params(req.query_string())
+        .ok()
+        .flatten()
+        .map(|(_, content)| content);
+    match signed {
+        Some(content) => serve(state, req, &RequestBody::new(content.as_bytes()), app),
+        None => serve(state, req, body, app),
+    }
+}
+
+fn serve(state: &Sandbox, req: &HttpRequest, body: &RequestBody<'_>, app: &App) -> Option<Answer> {
     let path = req.path();
     if matches!(Product::of_path(path), Some(Product::H5(_))) {
         return (req.method() == Method::GET || req.method() == Method::POST)
