@@ -292,7 +292,7 @@ REPORT=$WORK/report.md
   echo "|---|---|---|---|---|---|---|"
   echo "| 1 | token \`POST /v1/token/access\`, req/s | $(fmt "$SB_T_RPS" 0) | bare actix-web $(fmt "$BA_T_RPS" 0) | $(fmt "$(num "$SB_T_RPS / $BA_T_RPS")" 2) | — | — |"
   echo "| 1 | token, p50 / p99 latency | $(fmt "$(num "$SB_T_P50/1000")" 2) / $(fmt "$(num "$SB_T_P99/1000")" 2) ms | bare $(fmt "$(num "$BA_T_P50/1000")" 2) / $(fmt "$(num "$BA_T_P99/1000")" 2) ms | $(fmt "$(num "$SB_T_P50 / $BA_T_P50")" 2) / $(fmt "$(num "$SB_T_P99 / $BA_T_P99")" 2) | — | — |"
-  echo "| 1 | OPEN-BODY-SIG \`POST /v1/netpay/wx/unified-order\` (fixture stub), req/s | $(fmt "$SB_S_RPS" 0) | bare actix-web $(fmt "$BA_O_RPS" 0) | $(fmt "$(num "$SB_S_RPS / $BA_O_RPS")" 2) | — | — |"
+  echo "| 1 | OPEN-BODY-SIG \`POST /v1/netpay/wx/unified-order\` (netpay simulation), req/s | $(fmt "$SB_S_RPS" 0) | bare actix-web $(fmt "$BA_O_RPS" 0) | $(fmt "$(num "$SB_S_RPS / $BA_O_RPS")" 2) | — | — |"
   echo "| 1 | OPEN-BODY-SIG, p50 / p99 latency | $(fmt "$(num "$SB_S_P50/1000")" 2) / $(fmt "$(num "$SB_S_P99/1000")" 2) ms | bare $(fmt "$(num "$BA_O_P50/1000")" 2) / $(fmt "$(num "$BA_O_P99/1000")" 2) ms | $(fmt "$(num "$SB_S_P50 / $BA_O_P50")" 2) / $(fmt "$(num "$SB_S_P99 / $BA_O_P99")" 2) | — | — |"
   echo "| 2 | token vs WireMock, req/s | $(fmt "$SB_T_RPS" 0) | WireMock $(fmt "$WM_T_RPS" 0) | $(fmt "$(num "$SB_T_RPS / $WM_T_RPS")" 1)× | — | — |"
   echo "| 2 | token vs WireMock, p99 latency | $(fmt "$(num "$SB_T_P99/1000")" 2) ms | WireMock $(fmt "$(num "$WM_T_P99/1000")" 2) ms (p50 $(fmt "$(num "$WM_T_P50/1000")" 2)) | $(fmt "$(num "$SB_T_P99 / $WM_T_P99")" 3) | ≤ 0.25 | $(verdict "$SB_T_P99 <= $WM_T_P99 / 4") |"

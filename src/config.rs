@@ -73,9 +73,14 @@ pub struct Config {
     /// changed closed one goes first, then the least recently changed open one. 0 keeps no
     /// closed authorisation (a close drops the record) and never drops an open one.
     pub authorization_retention: usize,
+    /// Netpay orders kept across the sandbox, and as many QR bills; beyond it the least
+    /// recently changed settled one (paid, closed, refunded) goes first, then the least
+    /// recently changed unpaid one. 0 keeps unpaid ones only (a record goes when it settles).
+    pub order_retention: usize,
     /// Gateway requests kept in the journal.
     pub journal_retention: usize,
-    /// When set, every `/__mock` route but health (and the dashboard's static files) requires
+    /// When set, every `/__mock` route but health (and the dashboard's static files, the built-in
+    /// sink's `POST` and the cashier pages) requires
     /// `Authorization: Bearer <token>`.
     pub admin_token: Option<String>,
     /// When set, the control API is served on this port only, apart from the gateway.
@@ -109,6 +114,7 @@ impl Default for Config {
             max_in_flight_per_app: 8,
             notification_retention: 10_000,
             authorization_retention: 10_000,
+            order_retention: 10_000,
             journal_retention: 1000,
             admin_token: None,
             admin_port: None,

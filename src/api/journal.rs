@@ -95,7 +95,8 @@ pub struct ResponseRecord {
     /// `errCode` of the answer, if any.
     #[serde(default)]
     pub err_code: Option<String>,
-    /// `token`, `stub:<id>`, `fault:<id>`, `no_service` or `error`.
+    /// `token`, `stub:<id>`, `simulation` (the netpay orders), `fault:<id>`, `no_service` or
+    /// `error`.
     pub answered_by: String,
 }
 

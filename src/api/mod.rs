@@ -54,6 +54,7 @@ pub mod fault;
 pub mod health;
 pub mod journal;
 pub mod notification;
+pub mod order;
 pub mod payscore;
 pub mod scenario;
 pub mod sink;

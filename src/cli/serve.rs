@@ -113,6 +113,10 @@ pub struct ServeArgs {
         default_value_t = 10_000
     )]
     pub authorization_retention: usize,
+    /// Netpay orders kept, and as many QR bills; the least recently changed settled ones
+    /// (paid, closed, refunded) go first, then unpaid ones. 0 keeps unpaid ones only.
+    #[arg(long, env = "CHINAUMS_MOCK_ORDER_RETENTION", default_value_t = 10_000)]
+    pub order_retention: usize,
     /// Gateway requests kept in the request journal; the oldest go first.
     #[arg(long, env = "CHINAUMS_MOCK_JOURNAL_RETENTION", default_value_t = 1000)]
     pub journal_retention: usize,
@@ -191,6 +195,7 @@ impl ServeArgs {
             max_in_flight_per_app: self.max_in_flight_per_app,
             notification_retention: self.notification_retention,
             authorization_retention: self.authorization_retention,
+            order_retention: self.order_retention,
             journal_retention: self.journal_retention,
             admin_token: self.admin_token.clone().filter(|t| !t.is_empty()),
             admin_port: self.admin_port,

@@ -108,8 +108,10 @@ impl ControlClient {
     /// ```
     /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # let server = chinaums_mock::MockServer::start().await?;
-    /// let stubs = server.client().stubs().await?;
-    /// assert!(stubs.iter().any(|s| s.fixture && s.path == "/v1/netpay/wx/unified-order"));
+    /// let client = server.client();
+    /// client.add_stub(&serde_json::json!({"path": "/v1/netpay/refund", "response": {}})).await?;
+    /// let stubs = client.stubs().await?;
+    /// assert!(stubs.iter().any(|s| !s.fixture && s.path == "/v1/netpay/refund"));
     /// # Ok(()) }
     /// ```
     pub async fn stubs(&self) -> Result<Vec<Stub>, ClientError> {

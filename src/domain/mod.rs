@@ -7,6 +7,7 @@ pub mod faults;
 pub mod fixtures;
 pub mod journal;
 pub mod notify;
+pub mod orders;
 pub mod payscore;
 pub mod sink;
 pub mod stubs;

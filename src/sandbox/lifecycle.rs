@@ -45,27 +45,29 @@ impl Sandbox {
         Ok(())
     }
 
-    /// Removes an app and everything that belongs to it: tokens, authorisations,
-    /// notifications, faults, stubs, and the clock made for it. True when the app existed.
+    /// Removes an app and everything that belongs to it: tokens, authorisations, orders and
+    /// bills, notifications, faults, stubs, and the clock made for it. True when the app existed.
     pub fn remove_app(&self, app_id: &str) -> bool {
         let removed = self.apps.remove(app_id).is_some();
         self.drop_own_clock(app_id);
         self.tokens.revoke_app(app_id);
         self.payscore.remove_app(app_id);
+        self.orders.remove_app(app_id);
         self.notify.remove_app(app_id);
         self.faults.clear(Some(app_id));
         self.stubs.clear(Some(app_id));
         removed
     }
 
-    /// Everything back as at start: apps, tokens, authorisations, notifications, faults, stubs,
-    /// the journal, the sink, the clocks (the default one back at its start, the others gone)
-    /// and the generator.
+    /// Everything back as at start: apps, tokens, authorisations, orders and bills,
+    /// notifications, faults, stubs, the journal, the sink, the clocks (the default one back at
+    /// its start, the others gone) and the generator.
     pub fn reset_all(&self) -> Result<(), SeedError> {
         self.apps.clear();
         self.clocks.clear();
         self.tokens.clear();
         self.payscore.clear();
+        self.orders.clear();
         self.faults.clear(None);
         self.stubs.clear(None);
         self.journal.clear();
@@ -85,7 +87,8 @@ impl Sandbox {
     }
 
     /// One app back to its fixture definition (or gone, when it is not a fixture app), with its
-    /// tokens, authorisations, notifications, faults, stubs and journal entries dropped.
+    /// tokens, authorisations, orders, bills, notifications, faults, stubs and journal entries
+    /// dropped.
     pub fn reset_app(&self, app_id: &str) -> Result<AppReset, SeedError> {
         let fixture = load_apps(&self.config.fixtures)?
             .into_iter()

@@ -1,15 +1,19 @@
 //! The sandbox service: one instance's stores, and every use case that spans them (seed,
-//! reset, remove an app and all it owns, open/close an authorisation, give an app a callback
-//! URL, delete a fault, take a notification at the sink). No globals: two instances in one
-//! process never share.
+//! reset, remove an app and all it owns, open/close an authorisation, create/pay/refund/close an
+//! order or a QR bill, give an app a callback URL, delete a fault, take a notification at the
+//! sink). No globals: two instances in one process never share.
 
+mod bills;
 mod clocks;
 mod lifecycle;
+mod orders;
 mod payscore;
 mod sink;
 mod tenants;
 
+pub use bills::{BillChange, NewBill};
 pub use lifecycle::{AppReset, SeedError};
+pub use orders::{NewOrder, PayError};
 pub use payscore::PayScoreError;
 
 use std::sync::Arc;
@@ -26,6 +30,7 @@ use crate::domain::clock::{Clock, Clocks};
 use crate::domain::faults::FaultStore;
 use crate::domain::journal::Journal;
 use crate::domain::notify::{CallbackClient, EngineDeps, EngineSettings, NotifyEngine};
+use crate::domain::orders::OrderStore;
 use crate::domain::payscore::PayScoreStore;
 use crate::domain::stubs::StubStore;
 use crate::domain::tokens::TokenStore;
@@ -49,6 +54,8 @@ pub struct Sandbox {
     pub tokens: TokenStore,
     /// Pay Score authorisations.
     pub payscore: PayScoreStore,
+    /// Netpay orders and QR bills.
+    pub orders: OrderStore,
     /// Notifications and their delivery.
     pub notify: Arc<NotifyEngine>,
     /// Faults.
@@ -91,6 +98,7 @@ impl Sandbox {
         ));
         let tokens = TokenStore::new(config.max_tokens_per_app);
         let payscore = PayScoreStore::new(config.authorization_retention);
+        let orders = OrderStore::new(config.order_retention);
         let journal = Journal::new(config.journal_retention);
         Self {
             config,
@@ -101,6 +109,7 @@ impl Sandbox {
             apps,
             tokens,
             payscore,
+            orders,
             notify,
             faults,
             stubs: StubStore::default(),

@@ -79,7 +79,9 @@ fn seeding_loads_the_fixture_apps_and_stubs() {
     let state = sandbox();
     assert!(state.apps.contains(FIXTURE_APP));
     assert!(state.apps.len() >= 2);
-    assert!(!state.stubs.list().is_empty());
+    let embedded = crate::domain::stubs::load_stubs(&crate::config::FixtureSource::Embedded)
+        .expect("the embedded stubs load");
+    assert_eq!(state.stubs.list().len(), embedded.len());
 }
 
 #[test]

@@ -5,7 +5,7 @@ async fn a_valid_token_authenticates_and_an_unserved_path_answers_no_service() {
     let app = spawn_app().await;
     let token = app.token(APP_ID, APP_KEY).await;
     let r = app
-        .call_with_token("/v1/netpay/wx/app-pre-order", &token, &order_body(MID))
+        .call_with_token("/v1/netpay/wx/app-pre-query", &token, &order_body(MID))
         .await;
     r.assert_served_as(APP_ID);
     let body = r.json();
@@ -13,11 +13,11 @@ async fn a_valid_token_authenticates_and_an_unserved_path_answers_no_service() {
         body["errMsg"]
             .as_str()
             .unwrap_or_default()
-            .contains("/v1/netpay/wx/app-pre-order")
+            .contains("/v1/netpay/wx/app-pre-query")
     );
     // Other versions and deeper paths are business paths too.
     let r = app
-        .call_with_token("/v2/poslink/transaction/pay", &token, "{}")
+        .call_with_token("/v3/poslink/transaction/pay", &token, "{}")
         .await;
     r.assert_served_as(APP_ID);
 }
@@ -36,7 +36,7 @@ async fn every_header_variant_real_clients_send_is_accepted() {
         let r = app
             .call_with_header("/v1/netpay/close", &header, "{}")
             .await;
-        r.assert_served_as(APP_ID);
+        r.assert_authenticated_as(APP_ID);
     }
 }
 
@@ -47,7 +47,7 @@ async fn the_token_decides_which_app_is_calling() {
     let r = app
         .call_with_token("/v1/netpay/close", &qr, &order_body(QR_MID))
         .await;
-    r.assert_served_as(QR_APP_ID);
+    r.assert_authenticated_as(QR_APP_ID);
 }
 
 #[tokio::test]

@@ -67,10 +67,10 @@ async fn a_gateway_fault_can_target_one_app_and_one_path() {
     );
     app.call_with_token("/v2/poslink/transaction/pay", &qr, "{}")
         .await
-        .assert_served_as(QR_APP_ID);
+        .assert_authenticated_as(QR_APP_ID);
     app.call_with_token("/v1/netpay/close", &main, "{}")
         .await
-        .assert_served_as(APP_ID);
+        .assert_authenticated_as(APP_ID);
     // Authentication still comes first: a bad token is an auth failure, not the fault.
     app.call_with_token("/v1/netpay/close", "0000", "{}")
         .await

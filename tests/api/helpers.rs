@@ -135,6 +135,23 @@ impl Reply {
         assert_eq!(header, Some(app_id));
     }
 
+    /// Asserts a call authenticated as `app_id`, whatever then answered it (the netpay
+    /// simulation, a stub, `NO_SERVICE`).
+    #[track_caller]
+    pub fn assert_authenticated_as(&self, app_id: &str) {
+        assert!(
+            matches!(self.status, 200 | 404),
+            "{} {}",
+            self.status,
+            self.text
+        );
+        let header = self
+            .headers
+            .get("x-chinaums-mock-app-id")
+            .and_then(|v| v.to_str().ok());
+        assert_eq!(header, Some(app_id), "{}", self.text);
+    }
+
     /// The `error.code` of a control error.
     pub fn control_code(&self) -> String {
         self.json()["error"]["code"]

@@ -87,7 +87,8 @@ async fn a_body_signed_by_an_independent_client_authenticates() {
             body,
         )
         .await;
-    r.assert_gateway(404, "NO_SERVICE");
+    r.assert_gateway(200, "SUCCESS");
+    assert_eq!(r.json()["billNo"], "31940000201");
     assert_eq!(
         r.headers
             .get("x-chinaums-mock-app-id")

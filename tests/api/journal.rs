@@ -6,8 +6,12 @@ use crate::helpers::*;
 async fn every_gateway_request_is_journaled_newest_first_with_its_verdict() {
     let app = spawn_app().await;
     let token = app.token(APP_ID, APP_KEY).await;
-    app.call_with_token("/v1/netpay/close", &token, r#"{"mid":"898201612345678"}"#)
-        .await;
+    app.call_with_token(
+        "/v1/netpay/wx/app-pre-query",
+        &token,
+        r#"{"mid":"898201612345678"}"#,
+    )
+    .await;
     app.call_with_token("/v1/netpay/close", "bad-token-value", "{}")
         .await;
     app.post_raw("/v1/token/access", "application/json", "not json")

@@ -26,6 +26,7 @@ mod journal;
 mod notification_rules;
 mod notifications;
 mod openapi;
+mod orders;
 mod payscore;
 mod persistence;
 mod persistence_golden;

@@ -42,6 +42,11 @@ async fn the_netpay_mini_program_flow_works_out_of_the_box() {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json"))
     );
+    // The payer pays, and the query tells.
+    let paid = app
+        .post_json("/__mock/orders/3194202611251200001/pay", &json!({}))
+        .await;
+    assert_eq!(paid.status, 200, "{}", paid.text);
     let query = r#"{"requestTimestamp":"2026-11-25 12:00:05","mid":"898201612345678","tid":"88880001","instMid":"MINIDEFAULT","merOrderId":"3194202611251200001"}"#;
     let q = app
         .call_with_body_sig("/v1/netpay/query", APP_ID, APP_KEY, query)
@@ -85,11 +90,11 @@ async fn a_stub_answers_with_its_status_body_headers_and_only_for_matching_calls
     // Other body, other app, other method: not this stub.
     app.call_with_token("/v1/netpay/refund", &token, r#"{"merOrderId":"R2"}"#)
         .await
-        .assert_served_as(APP_ID);
+        .assert_authenticated_as(APP_ID);
     let qr = app.token(QR_APP_ID, QR_APP_KEY).await;
     app.call_with_token("/v1/netpay/refund", &qr, r#"{"merOrderId":"R1"}"#)
         .await
-        .assert_served_as(QR_APP_ID);
+        .assert_authenticated_as(QR_APP_ID);
     let got = app
         .get(&format!(
             "/__mock/stubs/{}",
@@ -119,16 +124,18 @@ async fn a_sequence_of_answers_and_times_script_a_flaky_service() {
     let mut statuses = Vec::new();
     for _ in 0..4 {
         let r = app.call_with_token("/v1/netpay/query", &token, "{}").await;
-        statuses.push(r.json()["status"].as_str().unwrap_or_default().to_owned());
+        let b = r.json();
+        statuses.push(b["status"].as_str().unwrap_or(&r.code()).to_owned());
     }
-    // Two answers in order, the last repeats, and after 3 matches the fixture stub answers again.
+    // Two answers in order, the last repeats, and after 3 matches the netpay simulation answers
+    // again (a query naming no order is a bad request).
     assert_eq!(
         statuses,
         [
             "WAIT_BUYER_PAY",
             "TRADE_SUCCESS",
             "TRADE_SUCCESS",
-            "TRADE_SUCCESS"
+            "BAD_REQUEST"
         ]
     );
     let journal = app
@@ -146,12 +153,9 @@ async fn a_sequence_of_answers_and_times_script_a_flaky_service() {
                 .to_owned()
         })
         .collect();
-    assert_eq!(
-        answered[0], "stub:stb-2",
-        "the fixture stubs are stb-1 (unified order) and stb-2 (query)"
-    );
+    assert_eq!(answered[0], "simulation", "{answered:?}");
     assert!(
-        answered[1..].iter().all(|a| a == "stub:stb-3"),
+        answered[1..].iter().all(|a| a == "stub:stb-1"),
         "{answered:?}"
     );
 }
@@ -181,7 +185,8 @@ async fn text_answers_error_statuses_and_prefix_paths_are_supported() {
 async fn stubs_can_be_listed_removed_and_refused_when_malformed() {
     let app = spawn_app().await;
     let listed = app.get("/__mock/stubs").await.json();
-    assert_eq!(listed["stubs"].as_array().map(Vec::len), Some(2));
+    // No fixture stub ships: the netpay simulation answers the netpay paths.
+    assert_eq!(listed["stubs"].as_array().map(Vec::len), Some(0));
     assert!(
         listed["stubs"]
             .as_array()
@@ -224,7 +229,43 @@ async fn stubs_can_be_listed_removed_and_refused_when_malformed() {
     let token = app.token(APP_ID, APP_KEY).await;
     app.call_with_token("/v1/netpay/query", &token, "{}")
         .await
-        .assert_served_as(APP_ID);
+        .assert_authenticated_as(APP_ID);
+}
+
+#[tokio::test]
+async fn fixture_stubs_from_a_directory_answer_and_come_back_on_reset() {
+    let dir = std::env::temp_dir().join(format!(
+        "chinaums-mock-fixture-stubs-{}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(
+        dir.join("apps.json"),
+        include_str!("../../fixtures/apps.json"),
+    )
+    .expect("apps written");
+    let stubs = json!({"stubs": [{
+        "path": "/v1/netpay/query",
+        "response": {"body": {"errCode": "SUCCESS", "status": "TRADE_SUCCESS"}}
+    }]});
+    std::fs::write(dir.join("stubs.json"), stubs.to_string()).expect("stubs written");
+    let fixtures = chinaums_mock::FixtureSource::Dir(dir.clone());
+    let app = spawn_app_with(|c| c.fixtures = fixtures).await;
+    let listed = app.get("/__mock/stubs").await.json();
+    assert_eq!(listed["stubs"][0]["fixture"], true, "{listed}");
+    let token = app.token(APP_ID, APP_KEY).await;
+    let query = app.call_with_token("/v1/netpay/query", &token, "{}").await;
+    assert_eq!(
+        query.json()["status"],
+        "TRADE_SUCCESS",
+        "the fixture stub wins"
+    );
+    app.send(app.client.delete(app.url("/__mock/stubs"))).await;
+    assert_eq!(app.get("/__mock/stubs").await.json()["stubs"], json!([]));
+    app.post_json("/__mock/reset", &Value::Null).await;
+    let back = app.get("/__mock/stubs").await.json();
+    assert_eq!(back["stubs"].as_array().map(Vec::len), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test]

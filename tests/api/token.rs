@@ -107,18 +107,18 @@ async fn an_eleventh_token_invalidates_the_oldest_and_only_that_one() {
     );
     for token in &tokens[1..] {
         let r = app.call_with_token("/v1/netpay/close", token, &body).await;
-        assert_eq!(r.code(), "NO_SERVICE", "{}", r.text);
+        assert_eq!(r.code(), "NO_ORDER", "{}", r.text);
     }
     // Another app's cap is its own.
     let qr = app.token(QR_APP_ID, QR_APP_KEY).await;
     let r = app
         .call_with_token("/v1/netpay/close", &qr, &order_body(QR_MID))
         .await;
-    assert_eq!(r.code(), "NO_SERVICE");
+    assert_eq!(r.code(), "NO_ORDER");
     let r = app
         .call_with_token("/v1/netpay/close", &tokens[1], &body)
         .await;
-    assert_eq!(r.code(), "NO_SERVICE");
+    assert_eq!(r.code(), "NO_ORDER");
 }
 
 #[tokio::test]
@@ -128,7 +128,7 @@ async fn a_token_lives_exactly_its_lifetime_on_the_sandbox_clock() {
     let body = order_body(MID);
     assert_eq!(app.advance(3599.0).await.status, 200);
     let r = app.call_with_token("/v1/netpay/close", &token, &body).await;
-    assert_eq!(r.code(), "NO_SERVICE", "{}", r.text);
+    assert_eq!(r.code(), "NO_ORDER", "{}", r.text);
     app.advance(2.0).await;
     let r = app.call_with_token("/v1/netpay/close", &token, &body).await;
     r.assert_gateway(401, "TOKEN_EXPIRED");

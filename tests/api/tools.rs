@@ -100,7 +100,7 @@ async fn a_header_from_the_sign_tool_is_accepted_by_the_gateway() {
     assert!(nonce.len() == 32 && nonce.bytes().all(|b| b.is_ascii_hexdigit()));
     app.call_with_header("/v1/netpay/wx/app-pre-order", &s(&out, "header"), &body)
         .await
-        .assert_served_as(APP_ID);
+        .assert_authenticated_as(APP_ID);
 }
 
 #[tokio::test]

@@ -300,6 +300,40 @@ async function main() {
     await notification(APP_ID).first().waitFor();
   });
 
+  await check('a QR bill\'s code opens the cashier page, where Pay pays the bill', async () => {
+    const timestamp = '20261125120020';
+    const nonce = randomUUID();
+    const signature = createHash('sha256').update(APP_ID + timestamp + nonce + APP_KEY).digest('hex');
+    const token = await fetch(`${base}/v1/token/access`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ appId: APP_ID, timestamp, nonce, signMethod: 'SHA256', signature }),
+    }).then((r) => r.json());
+    const bill = await fetch(`${base}/v1/netpay/bills/get-qrcode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `OPEN-ACCESS-TOKEN AccessToken=${token.accessToken}` },
+      body: JSON.stringify({ mid: '898201612345678', billNo: '3194BROWSER1', totalAmount: 288, billDesc: '停车费' }),
+    }).then((r) => r.json());
+    assert(bill.errCode === 'SUCCESS', `get-qrcode: ${JSON.stringify(bill)}`);
+    const cashier = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    cashier.setDefaultTimeout(WAIT_MS);
+    const pageErrors = [];
+    cashier.on('pageerror', (e) => pageErrors.push(e.message));
+    const res = await cashier.goto(bill.billQRCode);
+    assert(res && res.status() === 200, `the cashier page answered ${res && res.status()}`);
+    const card = await cashier.getByTestId('cashier').innerText();
+    for (const want of ['银商测试商户（网付APP/小程序）', '¥2.88', '3194BROWSER1', '停车费', 'UNPAID']) {
+      assert(card.includes(want), `the cashier page lacks ${want}: ${card}`);
+    }
+    await cashier.getByTestId('pay').click();
+    await cashier.locator('[data-testid="result"]', { hasText: '支付成功' }).waitFor();
+    assert(await cashier.getByTestId('pay').count() === 0, 'the Pay button is still there');
+    const shown = await control(base, 'GET', '/bills/3194BROWSER1');
+    assert(shown.billStatus === 'PAID', `the bill is ${shown.billStatus}`);
+    assert(pageErrors.length === 0, pageErrors.join('\n'));
+    await cashier.close();
+  });
+
   await check('Reset, once confirmed, brings back the fixtures and the start time', async () => {
     await page.getByTestId('reset-button').click();
     await page.locator('#clock-now', { hasText: '2026-11-25 12:00:00' }).waitFor();

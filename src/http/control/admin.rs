@@ -11,14 +11,16 @@ use subtle::ConstantTimeEq;
 
 use crate::sandbox::Sandbox;
 
-/// Paths that stay open: the health check (for orchestrators) and the dashboard's static files
-/// (they hold no data; the page sends the token itself).
+/// Paths that stay open: the health check (for orchestrators), the dashboard's static files
+/// (they hold no data; the page sends the token itself) and the cashier pages.
 fn is_public(method: &actix_web::http::Method, path: &str) -> bool {
     path == "/__mock/health"
         || path == "/__mock/ui"
         || path.starts_with("/__mock/ui/")
         // The built-in merchant receives the sandbox's own notifications.
         || (method == actix_web::http::Method::POST && path.starts_with("/__mock/sink/"))
+        // A cashier page is a link to one order or bill, behind an unguessable token.
+        || super::cashier::is_cashier_path(path)
 }
 
 /// Whether `header` is `Bearer <expected>`, compared in constant time.

@@ -2,6 +2,7 @@
 
 mod admin;
 pub(crate) mod apps;
+mod cashier;
 mod clock;
 mod clocks;
 mod conformance;
@@ -12,6 +13,7 @@ mod json;
 pub(crate) mod local;
 pub(crate) mod notify;
 pub mod openapi;
+pub(crate) mod orders;
 pub(crate) mod payscore;
 mod reset;
 pub mod route;
@@ -46,6 +48,8 @@ pub const GROUPS: &[Group] = &[
     clocks::ROUTES,
     reset::ROUTES,
     payscore::ROUTES,
+    orders::ROUTES,
+    cashier::ROUTES,
     notify::ROUTES,
     faults::ROUTES,
     stubs::ROUTES,

@@ -1,5 +1,5 @@
 //! Every other `/v{N}/…` path: authenticate, check the members, let faults act, then answer
-//! from a stub or with `NO_SERVICE`. Each request lands in the journal.
+//! from a stub, the netpay simulation or with `NO_SERVICE`. Each request lands in the journal.
 
 use std::time::Duration;
 
@@ -136,11 +136,20 @@ async fn serve(state: &Sandbox, req: &HttpRequest, bytes: &[u8], draft: &mut Dra
         .find(req.method().as_str(), req.path(), &ctx.app.app_id, body);
     let mut served = match stub {
         Some(m) => stub_answer(state, req, body, &ctx, m).await,
-        None => Served {
-            response: no_service(req.method().as_str(), req.path()),
-            err_code: Some("NO_SERVICE".into()),
-            answered_by: "no_service".into(),
-            outcome: RequestOutcome::NoService,
+        // No stub: the netpay simulation, for the paths it serves.
+        None => match super::netpay::answer(state, req, body, &ctx.app) {
+            Some(sim) => Served {
+                response: sim.response,
+                err_code: sim.err_code,
+                answered_by: "simulation".into(),
+                outcome: RequestOutcome::Ok,
+            },
+            None => Served {
+                response: no_service(req.method().as_str(), req.path()),
+                err_code: Some("NO_SERVICE".into()),
+                answered_by: "no_service".into(),
+                outcome: RequestOutcome::NoService,
+            },
         },
     };
     if let Ok(value) = HeaderValue::from_str(&ctx.app.app_id) {

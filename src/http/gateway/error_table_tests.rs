@@ -209,7 +209,10 @@ fn every_answer_code_is_in_the_readme_table_with_its_status_and_layer() {
 #[test]
 fn every_row_of_the_readme_table_is_an_answer_with_the_message_it_shows() {
     let answers = answers();
-    for (code, status, layer, start) in readme_rows() {
+    // The netpay simulation's rows (`service`) are checked against its answers by the order
+    // tests, not against the gateway's error types.
+    let rows = readme_rows().into_iter().filter(|r| r.2 != "service");
+    for (code, status, layer, start) in rows {
         let same: Vec<_> = answers
             .iter()
             .filter(|a| (a.0.as_str(), a.1, a.2) == (code.as_str(), status, layer.as_str()))

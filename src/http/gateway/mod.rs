@@ -5,6 +5,7 @@ mod business;
 mod diagnosis;
 pub mod error;
 mod members;
+mod netpay;
 mod token;
 mod token_request;
 

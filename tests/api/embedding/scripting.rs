@@ -145,7 +145,7 @@ async fn the_client_adds_lists_removes_and_clears_stubs() {
     let listed = c.stubs().await.expect("listed");
     let mine = listed.iter().find(|s| s.id == stub.id).expect("listed");
     assert_eq!(mine.hits, 1);
-    assert!(listed.iter().any(|s| s.fixture));
+    assert!(listed.iter().all(|s| !s.fixture), "no fixture stub ships");
 
     let other = c
         .add_stub(

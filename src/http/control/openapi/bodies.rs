@@ -75,6 +75,8 @@ pub fn request_schemas() -> Vec<(&'static str, Value)> {
             ),
         ),
         ("Redeliver", object(&[], json!({ "callbackUrl": url() }))),
+        // The cashier page's buttons post an empty form.
+        ("CashierForm", object(&[], json!({}))),
         (
             "ConformanceRun",
             object(

@@ -1,0 +1,209 @@
+//! A book of records (orders, or bills) by app and number, in creation order, bounded by a
+//! retention count: beyond it the least recently changed settled record goes first, then the
+//! least recently changed open one.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// What the book needs to know of a record.
+pub(super) trait Entry {
+    /// The app it belongs to.
+    fn app_id(&self) -> &str;
+    /// Its number, unique within the app.
+    fn number(&self) -> &str;
+    /// Whether nothing more is expected of it (paid, closed, refunded): such records go first.
+    fn settled(&self) -> bool;
+}
+
+/// A record and the number of its last change.
+#[derive(Debug)]
+struct Slot<T> {
+    item: T,
+    changed: u64,
+}
+
+/// Records by creation number (newest last), with an index by app and number and the order of
+/// their last changes, kept apart for settled and open ones.
+#[derive(Debug)]
+pub(super) struct Book<T> {
+    slots: BTreeMap<u64, Slot<T>>,
+    /// appId → number → creation number.
+    index: HashMap<String, HashMap<String, u64>>,
+    /// `(change, creation number)` of open records, least recently changed first.
+    open: BTreeSet<(u64, u64)>,
+    /// The same for settled ones.
+    settled: BTreeSet<(u64, u64)>,
+    next_id: u64,
+    next_change: u64,
+}
+
+impl<T> Default for Book<T> {
+    fn default() -> Self {
+        Self {
+            slots: BTreeMap::new(),
+            index: HashMap::new(),
+            open: BTreeSet::new(),
+            settled: BTreeSet::new(),
+            next_id: 0,
+            next_change: 0,
+        }
+    }
+}
+
+impl<T: Entry> Book<T> {
+    /// Records kept.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    fn id(&self, app_id: &str, number: &str) -> Option<u64> {
+        self.index.get(app_id)?.get(number).copied()
+    }
+
+    /// The record of `app_id` with this number.
+    pub fn get(&self, app_id: &str, number: &str) -> Option<&T> {
+        let id = self.id(app_id, number)?;
+        self.slots.get(&id).map(|s| &s.item)
+    }
+
+    /// The apps holding a record with this number.
+    pub fn holders(&self, number: &str) -> Vec<String> {
+        let mut apps: Vec<String> = self
+            .index
+            .iter()
+            .filter(|(_, numbers)| numbers.contains_key(number))
+            .map(|(app, _)| app.clone())
+            .collect();
+        apps.sort_unstable();
+        apps
+    }
+
+    /// Changes a record; whatever `change` does counts as its most recent change.
+    pub fn update<R>(
+        &mut self,
+        app_id: &str,
+        number: &str,
+        change: impl FnOnce(&mut T) -> R,
+    ) -> Option<R> {
+        let id = self.id(app_id, number)?;
+        let slot = self.slots.get_mut(&id)?;
+        let was_settled = slot.item.settled();
+        let out = change(&mut slot.item);
+        let previous = (slot.changed, id);
+        self.next_change += 1;
+        slot.changed = self.next_change;
+        let now_settled = slot.item.settled();
+        if was_settled {
+            self.settled.remove(&previous);
+        } else {
+            self.open.remove(&previous);
+        }
+        let change = self.next_change;
+        self.queue(now_settled).insert((change, id));
+        Some(out)
+    }
+
+    fn queue(&mut self, settled: bool) -> &mut BTreeSet<(u64, u64)> {
+        if settled {
+            &mut self.settled
+        } else {
+            &mut self.open
+        }
+    }
+
+    /// Adds a record (its app and number must be free); it is the newest and the most
+    /// recently changed.
+    pub fn insert(&mut self, item: T) {
+        self.next_id += 1;
+        self.next_change += 1;
+        let id = self.next_id;
+        self.index
+            .entry(item.app_id().to_owned())
+            .or_default()
+            .insert(item.number().to_owned(), id);
+        let settled = item.settled();
+        let change = self.next_change;
+        self.queue(settled).insert((change, id));
+        self.slots.insert(
+            id,
+            Slot {
+                item,
+                changed: self.next_change,
+            },
+        );
+    }
+
+    /// Removes the record of `app_id` with this number.
+    pub fn remove(&mut self, app_id: &str, number: &str) -> Option<T> {
+        let id = self.id(app_id, number)?;
+        self.remove_id(id)
+    }
+
+    fn remove_id(&mut self, id: u64) -> Option<T> {
+        let slot = self.slots.remove(&id)?;
+        let key = (slot.changed, id);
+        self.open.remove(&key);
+        self.settled.remove(&key);
+        if let Some(numbers) = self.index.get_mut(slot.item.app_id()) {
+            numbers.remove(slot.item.number());
+            if numbers.is_empty() {
+                self.index.remove(slot.item.app_id());
+            }
+        }
+        Some(slot.item)
+    }
+
+    /// Drops records beyond `retention`, settled ones first, each kind least recently changed
+    /// first, never the record changed last (the one the caller just made or changed) while
+    /// the bound is above 0; with a bound of 0 only settled ones go (open ones stay until they
+    /// settle). Answers the records that went.
+    pub fn enforce(&mut self, retention: usize) -> Vec<T> {
+        let mut dropped = Vec::new();
+        while self.len() > retention {
+            let last = self.next_change;
+            let spare = |(changed, _): &&(u64, u64)| retention == 0 || *changed != last;
+            let next = self
+                .settled
+                .iter()
+                .find(spare)
+                .or_else(|| {
+                    (retention > 0)
+                        .then(|| self.open.iter().find(spare))
+                        .flatten()
+                })
+                .copied();
+            let Some((_, id)) = next else {
+                break;
+            };
+            dropped.extend(self.remove_id(id));
+        }
+        dropped
+    }
+
+    /// Every record matching `keep`, newest first, at most `limit`.
+    pub fn newest_first(&self, limit: usize, mut keep: impl FnMut(&T) -> bool) -> Vec<&T> {
+        self.slots
+            .values()
+            .rev()
+            .map(|s| &s.item)
+            .filter(|item| keep(item))
+            .take(limit)
+            .collect()
+    }
+
+    /// Every record, oldest first.
+    pub fn oldest_first(&self) -> impl Iterator<Item = &T> {
+        self.slots.values().map(|s| &s.item)
+    }
+
+    /// Drops an app's records and answers them.
+    pub fn remove_app(&mut self, app_id: &str) -> Vec<T> {
+        let ids: Vec<u64> = self
+            .index
+            .get(app_id)
+            .map(|numbers| numbers.values().copied().collect())
+            .unwrap_or_default();
+        ids.into_iter()
+            .filter_map(|id| self.remove_id(id))
+            .collect()
+    }
+}

@@ -1,0 +1,17 @@
+//! Netpay orders and QR bills (netpay.md §2): the store, bounded by `--order-retention`, and
+//! the state machine of one order.
+
+pub(crate) mod bills;
+#[cfg(test)]
+mod bills_tests;
+pub(crate) mod book;
+pub(crate) mod error;
+pub(crate) mod machine;
+pub(crate) mod snapshot;
+pub(crate) mod store;
+#[cfg(test)]
+mod tests;
+
+pub use error::OrderError;
+pub use machine::{Payment, RefundDraft, RefundFacts};
+pub use store::{Cashier, OrderStore};

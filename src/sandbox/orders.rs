@@ -1,0 +1,396 @@
+//! Netpay use cases (netpay.md §2): a merchant creates, refunds, closes and voids orders
+//! through the gateway; a payer pays them through the control API or the cashier page. Every
+//! time is the app's own sandbox time; every generated value comes from the instance's
+//! generator.
+
+use chrono::{DateTime, Utc};
+
+use super::Sandbox;
+use crate::api::app::App;
+use crate::api::order::{Order, OrderPaid, OrderStatus, PayOutcome, PayRequest, Refund};
+use crate::domain::apps::AppError;
+use crate::domain::orders::machine::split_amount;
+use crate::domain::orders::{OrderError, Payment, RefundDraft, RefundFacts};
+use crate::protocol::generate::{
+    buyer_id, hex32, merchant_order_id, platform_order_id, refund_target_order_id, seq_id,
+    target_order_id, wallet_request,
+};
+use crate::protocol::netpay::Product;
+use crate::protocol::timefmt::{date_beijing, datetime_beijing, format_date};
+
+/// Why a payer's payment was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PayError {
+    /// The named app does not exist.
+    #[error(transparent)]
+    App(#[from] AppError),
+    /// No such order or bill, several, not payable, or amounts that do not add up.
+    #[error(transparent)]
+    Order(#[from] OrderError),
+}
+
+/// An order as the merchant's create request describes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewOrder {
+    /// The create path (it names the product).
+    pub path: String,
+    /// Merchant number.
+    pub mid: String,
+    /// Terminal number.
+    pub tid: Option<String>,
+    /// Institution merchant type (default: the product's).
+    pub inst_mid: Option<String>,
+    /// The merchant's number for it.
+    pub mer_order_id: String,
+    /// Fen.
+    pub total_amount: u64,
+    /// Where the payment notification goes.
+    pub notify_url: Option<String>,
+    /// Where the H5 cashier sends the payer back.
+    pub return_url: Option<String>,
+    /// Description.
+    pub order_desc: Option<String>,
+    /// Attached data.
+    pub attached_data: Option<String>,
+    /// Reserved field.
+    pub src_reserve: Option<String>,
+}
+
+/// What a payment notification reports (netpay.md §3), gathered from a paid order and its app.
+/// The payment-result notification kind is built from these; until it exists no payment
+/// notification is sent (see [`Sandbox::pay_order`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentFacts {
+    /// Where it goes: the order's `notifyUrl`, else the app's callback URL.
+    pub notify_url: Option<String>,
+    /// The fields as the notification carries them (`payTime`, `createTime` as
+    /// `yyyy-MM-dd HH:mm:ss`; amounts in fen; members the order lacks left out).
+    pub fields: Vec<(&'static str, String)>,
+}
+
+/// `现金支付0.01元。`: how a notification's `billFunds` describes the payment.
+fn bill_funds(buyer_pay: u64, coupon: u64) -> String {
+    let yuan = |fen: u64| format!("{}.{:02}", fen / 100, fen % 100);
+    if coupon == 0 {
+        format!("现金支付{}元。", yuan(buyer_pay))
+    } else {
+        format!("现金支付{}元，优惠{}元。", yuan(buyer_pay), yuan(coupon))
+    }
+}
+
+impl Sandbox {
+    /// The app's time now.
+    fn now_of(&self, app: &App) -> DateTime<Utc> {
+        self.clock_of(&app.app_id).now()
+    }
+
+    /// The cashier page's URL for a token.
+    pub fn cashier_url(&self, token: &str) -> String {
+        format!("{}/__mock/cashier/{token}", self.control_url)
+    }
+
+    /// A merchant creates an order (or repeats the create of one): recorded as `NEW_ORDER` or
+    /// `WAIT_BUYER_PAY` with the wallet parameters its product answers with, and a cashier
+    /// page for an order that waits for a scan (H5, Alipay QR). The same number with the same
+    /// amount for the same product answers the order on record; anything else under that
+    /// number is `DUP_ORDER`.
+    pub fn create_order(&self, app: &App, new: NewOrder) -> Result<Order, OrderError> {
+        let product = Product::of_path(&new.path)
+            .ok_or_else(|| OrderError::Invalid(format!("{} creates no order", new.path)))?;
+        // A repeated create answers the order on record without generating anything.
+        if let Ok(existing) = self.orders.order(&app.app_id, &new.mer_order_id) {
+            if existing.total_amount == new.total_amount
+                && Product::of_path(&existing.path) == Some(product)
+            {
+                return Ok(existing);
+            }
+        }
+        let now = self.now_of(app);
+        let (wallet, cashier, platform) = {
+            let mut rng = self.rng.lock();
+            let wallet = product
+                .wallet()
+                .map(|(kind, _)| wallet_request(&mut *rng, kind, &app.sub_app_id, now));
+            let cashier = product.awaits_scan().then(|| hex32(&mut *rng));
+            let platform = (product == Product::Poslink).then(|| platform_order_id(&mut *rng, now));
+            (wallet, cashier, platform)
+        };
+        let order = Order {
+            app_id: app.app_id.clone(),
+            mid: new.mid,
+            mer_order_id: new.mer_order_id,
+            tid: new.tid,
+            inst_mid: new
+                .inst_mid
+                .unwrap_or_else(|| product.inst_mid().to_owned()),
+            total_amount: new.total_amount,
+            status: if product.awaits_scan() {
+                OrderStatus::NewOrder
+            } else {
+                OrderStatus::WaitBuyerPay
+            },
+            created_at: now,
+            updated_at: now,
+            pay_time: None,
+            target_order_id: None,
+            target_sys: None,
+            seq_id: None,
+            settle_date: None,
+            buyer_id: None,
+            buyer_pay_amount: None,
+            coupon_amount: None,
+            notify_url: new.notify_url,
+            return_url: new.return_url,
+            order_desc: new.order_desc,
+            attached_data: new.attached_data,
+            src_reserve: new.src_reserve,
+            bill_no: None,
+            platform_order_id: platform,
+            cashier_url: cashier.map(|token| self.cashier_url(&token)),
+            wallet_request: wallet,
+            path: new.path,
+            refunds: Vec::new(),
+            notifications: Vec::new(),
+        };
+        self.orders.create(order)
+    }
+
+    /// The order of `app` with this number.
+    pub fn app_order(&self, app: &App, mer_order_id: &str) -> Result<Order, OrderError> {
+        self.orders.order(&app.app_id, mer_order_id)
+    }
+
+    /// The order of `app` a B-scan-C call names: by the merchant's number, else by the
+    /// platform's (`originalOrderId`).
+    pub fn poslink_order(
+        &self,
+        app: &App,
+        merchant_order_id: Option<&str>,
+        original_order_id: Option<&str>,
+    ) -> Result<Order, OrderError> {
+        if let Some(number) = merchant_order_id {
+            return self.app_order(app, number);
+        }
+        let number = original_order_id.unwrap_or_default();
+        self.orders
+            .find_where(&app.app_id, |o| {
+                o.platform_order_id.as_deref() == Some(number)
+            })
+            .ok_or_else(|| OrderError::NotFound {
+                mer_order_id: number.to_owned(),
+                dropped: self.orders.dropped(),
+            })
+    }
+
+    /// The facts of a payment made now for an order of `product`, from the payer's request.
+    pub(super) fn payment(
+        &self,
+        product: Option<Product>,
+        total: u64,
+        request: &PayRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Payment, OrderError> {
+        let (buyer_pay_amount, coupon_amount) =
+            split_amount(total, request.buyer_pay_amount, request.coupon_amount)?;
+        let target_sys = match &request.target_sys {
+            Some(sys) if sys.trim().is_empty() || sys.len() > 32 => {
+                return Err(OrderError::Invalid(
+                    "targetSys must be 1 to 32 characters, e.g. WXPay or Alipay 2.0".into(),
+                ));
+            }
+            Some(sys) => sys.clone(),
+            None => product.map_or("WXPay", Product::target_sys).to_owned(),
+        };
+        let mut rng = self.rng.lock();
+        Ok(Payment {
+            pay_time: now,
+            settle_date: format_date(date_beijing(now)),
+            target_order_id: target_order_id(&mut *rng, &target_sys, now),
+            seq_id: seq_id(&mut *rng),
+            buyer_id: request
+                .buyer_id
+                .clone()
+                .unwrap_or_else(|| buyer_id(&mut *rng, &target_sys)),
+            target_sys,
+            buyer_pay_amount,
+            coupon_amount,
+        })
+    }
+
+    /// A payer pays an order (or the payment fails: the order closes). The order is the one
+    /// app's holding the number, or `request.appId`'s.
+    pub fn pay_order(
+        &self,
+        mer_order_id: &str,
+        request: PayRequest,
+    ) -> Result<OrderPaid, PayError> {
+        if let Some(app_id) = &request.app_id {
+            self.app(app_id)?;
+        }
+        let found = self.orders.find(mer_order_id, request.app_id.as_deref())?;
+        let app = self.app(&found.app_id)?;
+        let now = self.now_of(&app);
+        let order = match request.outcome {
+            PayOutcome::Fail => self.orders.fail(&app.app_id, mer_order_id, now)?,
+            PayOutcome::Success => self.orders.pay(&app.app_id, mer_order_id, |order| {
+                self.payment(
+                    Product::of_path(&order.path),
+                    order.total_amount,
+                    &request,
+                    now,
+                )
+            })?,
+        };
+        let notification = match order.status {
+            OrderStatus::TradeSuccess => self.notify_payment(&app, &order),
+            _ => None,
+        };
+        tracing::info!(app_id = %app.app_id, mer_order_id, status = %order.status, "order paid");
+        Ok(OrderPaid {
+            order,
+            notification,
+        })
+    }
+
+    /// The seam of the payment-result notification: what it will report is gathered here, and
+    /// the notification kind of netpay (`protocol/events/`) will turn these facts into
+    /// `notify.emit(…)` and attach its id to the order. Until then no notification is sent.
+    fn notify_payment(
+        &self,
+        app: &App,
+        order: &Order,
+    ) -> Option<crate::api::notification::Notification> {
+        let facts = payment_facts(app, order);
+        tracing::debug!(
+            app_id = %app.app_id,
+            mer_order_id = %order.mer_order_id,
+            fields = facts.fields.len(),
+            "payment facts gathered; payment notifications are not sent yet"
+        );
+        None
+    }
+
+    /// The merchant closes an unpaid order (`close`).
+    pub fn close_order(&self, app: &App, mer_order_id: &str) -> Result<Order, OrderError> {
+        self.orders
+            .close(&app.app_id, mer_order_id, self.now_of(app))
+    }
+
+    /// The merchant voids a B-scan-C payment (`voidpayment`).
+    pub fn void_order(&self, app: &App, mer_order_id: &str) -> Result<Order, OrderError> {
+        self.orders
+            .void(&app.app_id, mer_order_id, self.now_of(app))
+    }
+
+    /// A refund's number: the request's, else one made for the app.
+    pub(super) fn refund_number(&self, app: &App, requested: Option<String>) -> String {
+        requested.unwrap_or_else(|| {
+            merchant_order_id(&mut *self.rng.lock(), &app.msg_src_id, self.now_of(app))
+        })
+    }
+
+    /// What the channel makes of a refund of `order` now.
+    pub(super) fn refund_facts(&self, order: &Order, now: DateTime<Utc>) -> RefundFacts {
+        let sys = order.target_sys.as_deref().unwrap_or("WXPay");
+        let paid = order.target_order_id.as_deref().unwrap_or_default();
+        RefundFacts {
+            refund_target_order_id: refund_target_order_id(&mut *self.rng.lock(), sys, paid, now),
+            at: now,
+            settle_date: format_date(date_beijing(now)),
+        }
+    }
+
+    /// The merchant refunds part or all of a paid order (`refund`); the same `refundOrderId`
+    /// again answers the refund on record.
+    pub fn refund_order(
+        &self,
+        app: &App,
+        mer_order_id: &str,
+        refund_order_id: Option<String>,
+        amount: u64,
+        desc: Option<String>,
+    ) -> Result<(Order, Refund), OrderError> {
+        let now = self.now_of(app);
+        let draft = RefundDraft {
+            refund_order_id: self.refund_number(app, refund_order_id),
+            amount,
+            desc,
+        };
+        self.orders
+            .refund(&app.app_id, mer_order_id, draft, |order| {
+                self.refund_facts(order, now)
+            })
+    }
+
+    /// A B-scan-C payment (`poslink/transaction/pay`): the order is created and paid at once
+    /// (the payer's code is taken as good); repeating it answers the order on record.
+    pub fn poslink_pay(&self, app: &App, new: NewOrder) -> Result<Order, OrderError> {
+        let order = self.create_order(app, new)?;
+        if !order.status.is_unpaid() {
+            return Ok(order);
+        }
+        let now = self.now_of(app);
+        let paid = self.orders.pay(&app.app_id, &order.mer_order_id, |order| {
+            self.payment(
+                Some(Product::Poslink),
+                order.total_amount,
+                &PayRequest::default(),
+                now,
+            )
+        })?;
+        self.notify_payment(app, &paid);
+        Ok(paid)
+    }
+}
+
+/// The facts a payment notification reports for a paid `order` of `app` (netpay.md §3).
+pub fn payment_facts(app: &App, order: &Order) -> PaymentFacts {
+    let mut fields: Vec<(&'static str, String)> = vec![
+        ("mid", order.mid.clone()),
+        ("instMid", order.inst_mid.clone()),
+        ("merOrderId", order.mer_order_id.clone()),
+        ("totalAmount", order.total_amount.to_string()),
+        ("createTime", datetime_beijing(order.created_at)),
+        ("status", order.status.as_str().to_owned()),
+        ("merName", app.name.clone()),
+    ];
+    let buyer_pay = order.buyer_pay_amount.unwrap_or(order.total_amount);
+    let coupon = order.coupon_amount.unwrap_or(0);
+    fields.extend([
+        ("buyerPayAmount", buyer_pay.to_string()),
+        ("invoiceAmount", buyer_pay.to_string()),
+        ("receiptAmount", order.total_amount.to_string()),
+        ("billFunds", bill_funds(buyer_pay, coupon)),
+    ]);
+    if coupon > 0 {
+        fields.push(("couponAmount", coupon.to_string()));
+    }
+    let optional = [
+        ("tid", order.tid.clone()),
+        ("payTime", order.pay_time.map(datetime_beijing)),
+        ("settleDate", order.settle_date.clone()),
+        ("seqId", order.seq_id.clone()),
+        ("targetOrderId", order.target_order_id.clone()),
+        ("targetSys", order.target_sys.clone()),
+        ("buyerId", order.buyer_id.clone()),
+        ("orderDesc", order.order_desc.clone()),
+        ("attachedData", order.attached_data.clone()),
+        ("srcReserve", order.src_reserve.clone()),
+    ];
+    fields.extend(
+        optional
+            .into_iter()
+            .filter_map(|(name, value)| value.map(|v| (name, v))),
+    );
+    PaymentFacts {
+        notify_url: order
+            .notify_url
+            .clone()
+            .or_else(|| app.callback_url.clone()),
+        fields,
+    }
+}
+
+#[cfg(test)]
+#[path = "orders_tests.rs"]
+mod tests;
