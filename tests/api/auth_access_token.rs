@@ -76,7 +76,7 @@ async fn another_apps_merchant_inside_a_data_wrapper_is_rejected_too() {
     let own = format!(r#"{{"data":{}}}"#, order_body(QR_MID));
     app.call_with_token("/v1/netpay/close", &qr, &own)
         .await
-        .assert_served_as(QR_APP_ID);
+        .assert_authenticated_as(QR_APP_ID);
 }
 
 #[tokio::test]

@@ -132,5 +132,5 @@ async fn a_content_encoded_with_percent_20_for_a_space_is_refused_as_the_real_ga
             .query(&query),
     )
     .await
-    .assert_served_as(APP_ID);
+    .assert_authenticated_as(APP_ID);
 }

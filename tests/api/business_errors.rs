@@ -37,7 +37,7 @@ async fn a_mid_sent_as_a_number_is_checked_like_a_string() {
     r.assert_gateway(200, "NO_MERCHANT");
     app.call_with_token("/v1/netpay/close", &qr, &format!(r#"{{"mid":{QR_MID}}}"#))
         .await
-        .assert_served_as(QR_APP_ID);
+        .assert_authenticated_as(QR_APP_ID);
 }
 
 #[tokio::test]

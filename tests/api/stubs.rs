@@ -297,10 +297,24 @@ async fn a_body_wrapped_in_data_is_matched_and_echoed_by_its_inner_members() {
 #[tokio::test]
 async fn members_the_request_lacks_are_left_out_of_the_answer_not_echoed_empty() {
     let app = spawn_app().await;
+    add_stub(
+        &app,
+        json!({
+            "method": "POST", "path": "/v1/netpay/custom/echo",
+            "response": {"status": 200, "body": {
+                "errCode": "SUCCESS",
+                "merOrderId": "{{request.body.merOrderId}}",
+                "srcReserve": "{{request.body.srcReserve}}",
+                "tid": "{{request.body.tid}}",
+                "instMid": "{{request.body.instMid}}"
+            }}
+        }),
+    )
+    .await;
     let token = app.token(APP_ID, APP_KEY).await;
     let r = app
         .call_with_token(
-            "/v1/netpay/wx/unified-order",
+            "/v1/netpay/custom/echo",
             &token,
             &format!(r#"{{"mid":"{MID}","merOrderId":"3194202611251200002","totalAmount":1}}"#),
         )
@@ -314,7 +328,7 @@ async fn members_the_request_lacks_are_left_out_of_the_answer_not_echoed_empty()
     // Sent, it is echoed.
     let r = app
         .call_with_token(
-            "/v1/netpay/wx/unified-order",
+            "/v1/netpay/custom/echo",
             &token,
             &format!(r#"{{"mid":"{MID}","tid":"88880001","srcReserve":"r1"}}"#),
         )

@@ -251,7 +251,7 @@ async fn the_body_mid_must_be_the_calling_apps() {
     let r = shop
         .call("/v1/netpay/wx/unified-order", create(QR_MID, "3194M1", 1))
         .await;
-    r.assert_gateway(401, "APP_MISMATCH");
+    assert_refused(&r, "NO_MERCHANT");
 }
 
 #[tokio::test]
