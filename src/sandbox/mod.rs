@@ -7,6 +7,7 @@ mod bills;
 mod clocks;
 mod lifecycle;
 mod orders;
+mod payments;
 mod payscore;
 mod sink;
 mod tenants;

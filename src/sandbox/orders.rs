@@ -16,7 +16,7 @@ use crate::protocol::generate::{
     target_order_id, wallet_request,
 };
 use crate::protocol::netpay::Product;
-use crate::protocol::timefmt::{date_beijing, datetime_beijing, format_date};
+use crate::protocol::timefmt::{date_beijing, format_date};
 
 /// Why a payer's payment was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -54,28 +54,6 @@ pub struct NewOrder {
     pub attached_data: Option<String>,
     /// Reserved field.
     pub src_reserve: Option<String>,
-}
-
-/// What a payment notification reports (netpay.md §3), gathered from a paid order and its app.
-/// The payment-result notification kind is built from these; until it exists no payment
-/// notification is sent (see [`Sandbox::pay_order`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PaymentFacts {
-    /// Where it goes: the order's `notifyUrl`, else the app's callback URL.
-    pub notify_url: Option<String>,
-    /// The fields as the notification carries them (`payTime`, `createTime` as
-    /// `yyyy-MM-dd HH:mm:ss`; amounts in fen; members the order lacks left out).
-    pub fields: Vec<(&'static str, String)>,
-}
-
-/// `现金支付0.01元。`: how a notification's `billFunds` describes the payment.
-fn bill_funds(buyer_pay: u64, coupon: u64) -> String {
-    let yuan = |fen: u64| format!("{}.{:02}", fen / 100, fen % 100);
-    if coupon == 0 {
-        format!("现金支付{}元。", yuan(buyer_pay))
-    } else {
-        format!("现金支付{}元，优惠{}元。", yuan(buyer_pay), yuan(coupon))
-    }
 }
 
 impl Sandbox {
@@ -245,29 +223,19 @@ impl Sandbox {
             OrderStatus::TradeSuccess => self.notify_payment(&app, &order),
             _ => None,
         };
+        // Read again: the order now names its notification.
+        let order = match notification {
+            Some(_) => self
+                .orders
+                .order(&app.app_id, mer_order_id)
+                .unwrap_or(order),
+            None => order,
+        };
         tracing::info!(app_id = %app.app_id, mer_order_id, status = %order.status, "order paid");
         Ok(OrderPaid {
             order,
             notification,
         })
-    }
-
-    /// The seam of the payment-result notification: what it will report is gathered here, and
-    /// the notification kind of netpay (`protocol/events/`) will turn these facts into
-    /// `notify.emit(…)` and attach its id to the order. Until then no notification is sent.
-    fn notify_payment(
-        &self,
-        app: &App,
-        order: &Order,
-    ) -> Option<crate::api::notification::Notification> {
-        let facts = payment_facts(app, order);
-        tracing::debug!(
-            app_id = %app.app_id,
-            mer_order_id = %order.mer_order_id,
-            fields = facts.fields.len(),
-            "payment facts gathered; payment notifications are not sent yet"
-        );
-        None
     }
 
     /// The merchant closes an unpaid order (`close`).
@@ -338,56 +306,14 @@ impl Sandbox {
                 now,
             )
         })?;
-        self.notify_payment(app, &paid);
-        Ok(paid)
-    }
-}
-
-/// The facts a payment notification reports for a paid `order` of `app` (netpay.md §3).
-pub fn payment_facts(app: &App, order: &Order) -> PaymentFacts {
-    let mut fields: Vec<(&'static str, String)> = vec![
-        ("mid", order.mid.clone()),
-        ("instMid", order.inst_mid.clone()),
-        ("merOrderId", order.mer_order_id.clone()),
-        ("totalAmount", order.total_amount.to_string()),
-        ("createTime", datetime_beijing(order.created_at)),
-        ("status", order.status.as_str().to_owned()),
-        ("merName", app.name.clone()),
-    ];
-    let buyer_pay = order.buyer_pay_amount.unwrap_or(order.total_amount);
-    let coupon = order.coupon_amount.unwrap_or(0);
-    fields.extend([
-        ("buyerPayAmount", buyer_pay.to_string()),
-        ("invoiceAmount", buyer_pay.to_string()),
-        ("receiptAmount", order.total_amount.to_string()),
-        ("billFunds", bill_funds(buyer_pay, coupon)),
-    ]);
-    if coupon > 0 {
-        fields.push(("couponAmount", coupon.to_string()));
-    }
-    let optional = [
-        ("tid", order.tid.clone()),
-        ("payTime", order.pay_time.map(datetime_beijing)),
-        ("settleDate", order.settle_date.clone()),
-        ("seqId", order.seq_id.clone()),
-        ("targetOrderId", order.target_order_id.clone()),
-        ("targetSys", order.target_sys.clone()),
-        ("buyerId", order.buyer_id.clone()),
-        ("orderDesc", order.order_desc.clone()),
-        ("attachedData", order.attached_data.clone()),
-        ("srcReserve", order.src_reserve.clone()),
-    ];
-    fields.extend(
-        optional
-            .into_iter()
-            .filter_map(|(name, value)| value.map(|v| (name, v))),
-    );
-    PaymentFacts {
-        notify_url: order
-            .notify_url
-            .clone()
-            .or_else(|| app.callback_url.clone()),
-        fields,
+        match self.notify_payment(app, &paid) {
+            // Read again: the order now names its notification.
+            Some(_) => Ok(self
+                .orders
+                .order(&app.app_id, &paid.mer_order_id)
+                .unwrap_or(paid)),
+            None => Ok(paid),
+        }
     }
 }
 

@@ -91,7 +91,13 @@ fn a_payment_has_realistic_values_at_the_apps_own_time() {
     clock.advance(Duration::hours(30));
     let paid = pay(&state, "M1").expect("paid");
     let order = paid.order;
-    assert!(paid.notification.is_none(), "no payment notifications yet");
+    let n = paid.notification.expect("a payment notification");
+    assert_eq!(order.notifications, [n.id.clone()]);
+    assert_eq!(
+        n.created_at,
+        noon() + Duration::hours(30),
+        "in the app's time"
+    );
     assert_eq!(order.status, OrderStatus::TradeSuccess);
     assert_eq!(order.pay_time, Some(noon() + Duration::hours(30)));
     assert_eq!(order.settle_date.as_deref(), Some("2026-11-26"));
@@ -266,7 +272,7 @@ fn a_b_scan_c_payment_is_paid_at_once_and_can_be_voided() {
 }
 
 #[test]
-fn a_payment_notification_will_report_the_paid_orders_facts() {
+fn a_paid_order_sends_its_payment_notification_with_the_orders_facts_to_its_notify_url() {
     let state = sandbox();
     let app = state.app(APP).expect("the fixture app");
     let mut new = new_order("/v1/netpay/wx/unified-order", "M1", 100);
@@ -277,29 +283,34 @@ fn a_payment_notification_will_report_the_paid_orders_facts() {
         coupon_amount: Some(1),
         ..PayRequest::default()
     };
-    let order = state.pay_order("M1", request).expect("paid").order;
-    let facts = payment_facts(&app, &order);
+    let paid = state.pay_order("M1", request).expect("paid");
+    let n = paid.notification.expect("a payment notification");
+    assert_eq!(n.callback_url.as_deref(), Some("http://127.0.0.1:9/notify"));
+    assert_eq!(n.event_type, "NETPAY.PAYMENT");
+    let field = |name: &str| n.payload[name].as_str().map(str::to_owned);
+    assert_eq!(field("payTime").as_deref(), Some("2026-11-25 12:00:00"));
+    assert_eq!(field("status").as_deref(), Some("TRADE_SUCCESS"));
     assert_eq!(
-        facts.notify_url.as_deref(),
-        Some("http://127.0.0.1:9/notify")
+        field("billFunds").as_deref(),
+        Some("现金支付0.99元，优惠0.01元。")
     );
-    let field = |name: &str| {
-        facts
-            .fields
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_str())
-    };
-    assert_eq!(field("payTime"), Some("2026-11-25 12:00:00"));
-    assert_eq!(field("status"), Some("TRADE_SUCCESS"));
-    assert_eq!(field("billFunds"), Some("现金支付0.99元，优惠0.01元。"));
-    assert_eq!(field("couponAmount"), Some("1"));
-    assert_eq!(field("orderDesc"), Some("test"));
+    assert_eq!(field("couponAmount").as_deref(), Some("1"));
+    assert_eq!(field("orderDesc").as_deref(), Some("test"));
+    assert_eq!(field("merOrderId").as_deref(), Some("M1"));
     assert_eq!(
         field("attachedData"),
         None,
         "what the order lacks stays out"
     );
+    assert!(field("notifyId").is_some_and(|id| id.len() == 36));
+    assert!(field("sign").is_some());
+    // The random extra field: one two-letter member besides the named ones.
+    let extra = n
+        .payload
+        .as_object()
+        .map(|o| o.keys().filter(|k| k.len() == 2).count());
+    assert_eq!(extra, Some(1), "{}", n.payload);
+    assert_eq!(paid.order.notifications, [n.id]);
 }
 
 #[test]

@@ -248,6 +248,21 @@ impl OrderStore {
         Ok(order)
     }
 
+    /// Notes a notification the order caused; answers the order after it.
+    pub fn note_notification(
+        &self,
+        app_id: &str,
+        mer_order_id: &str,
+        id: &str,
+    ) -> Result<Order, OrderError> {
+        let mut inner = self.inner.lock();
+        let (order, ()) = inner.change(app_id, mer_order_id, |o| {
+            o.notifications.push(id.to_owned());
+            Ok(())
+        })?;
+        Ok(order)
+    }
+
     /// The payment fails: the unpaid order closes.
     pub fn fail(
         &self,

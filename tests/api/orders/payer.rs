@@ -5,7 +5,7 @@ use serde_json::json;
 use super::*;
 
 #[tokio::test]
-async fn a_payment_through_the_control_api_answers_the_paid_order_and_no_notification_yet() {
+async fn a_payment_through_the_control_api_answers_the_paid_order_and_its_payment_notification() {
     let shop = shop().await;
     shop.order("3194K1", 100).await;
     let r = shop
@@ -16,8 +16,10 @@ async fn a_payment_through_the_control_api_answers_the_paid_order_and_no_notific
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let b = r.json();
-    assert_eq!(b["notification"], serde_json::Value::Null);
+    assert_eq!(b["notification"]["eventType"], "NETPAY.PAYMENT");
+    assert_eq!(b["notification"]["payload"]["merOrderId"], "3194K1");
     let order = &b["order"];
+    assert_eq!(order["notifications"], json!([b["notification"]["id"]]));
     assert_eq!(
         (order["appId"].as_str(), order["mid"].as_str()),
         (Some(APP_ID), Some(MID))
@@ -39,7 +41,6 @@ async fn a_payment_through_the_control_api_answers_the_paid_order_and_no_notific
             .is_some_and(|b| b.starts_with("2088"))
     );
     assert_eq!(order["refunds"], json!([]));
-    assert_eq!(order["notifications"], json!([]));
     let q = shop.call("/v1/netpay/query", about("3194K1")).await.json();
     assert_eq!(
         (q["targetSys"].as_str(), q["couponAmount"].as_i64()),
@@ -211,4 +212,25 @@ async fn removing_the_app_removes_its_orders() {
     );
     let list = shop.app.get("/__mock/orders").await.json();
     assert_eq!(list["orders"], json!([]));
+}
+
+#[tokio::test]
+async fn a_paid_order_s_notification_reaches_the_merchant_signed_and_is_acknowledged() {
+    let shop = shop().await;
+    let sink = shop.app.url(&format!("/__mock/sink/{APP_ID}"));
+    shop.app
+        .set_callback(APP_ID, &sink, serde_json::Value::Null)
+        .await;
+    shop.order("3194K2", 1).await;
+    let b = shop.pay("3194K2", json!({})).await.json();
+    let id = b["notification"]["id"]
+        .as_str()
+        .expect("a notification")
+        .to_owned();
+    let n = shop.app.wait_status(&id, "delivered").await;
+    assert_eq!(n["payload"]["status"], "TRADE_SUCCESS");
+    let received = shop.app.get(&format!("/__mock/sink/{APP_ID}")).await.json();
+    let receipt = &received["received"][0];
+    assert_eq!(receipt["answer"], "SUCCESS", "{received}");
+    assert_eq!(receipt["signValid"], true, "{received}");
 }
