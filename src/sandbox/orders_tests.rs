@@ -92,7 +92,7 @@ fn a_payment_has_realistic_values_at_the_apps_own_time() {
     let paid = pay(&state, "M1").expect("paid");
     let order = paid.order;
     let n = paid.notification.expect("a payment notification");
-    assert_eq!(order.notifications, [n.id.clone()]);
+    assert_eq!(order.notifications, [n.id.as_str()]);
     assert_eq!(
         n.created_at,
         noon() + Duration::hours(30),
