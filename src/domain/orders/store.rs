@@ -263,6 +263,19 @@ impl OrderStore {
         Ok(order)
     }
 
+    /// Applies a transition of the state machine to one order, then the retention bound.
+    fn transition(
+        &self,
+        app_id: &str,
+        mer_order_id: &str,
+        step: impl FnOnce(&mut Order) -> Result<(), OrderError>,
+    ) -> Result<Order, OrderError> {
+        let mut inner = self.inner.lock();
+        let (order, ()) = inner.change(app_id, mer_order_id, step)?;
+        inner.enforce(self.retention);
+        Ok(order)
+    }
+
     /// The payment fails: the unpaid order closes.
     pub fn fail(
         &self,
@@ -270,10 +283,7 @@ impl OrderStore {
         mer_order_id: &str,
         now: DateTime<Utc>,
     ) -> Result<Order, OrderError> {
-        let mut inner = self.inner.lock();
-        let (order, ()) = inner.change(app_id, mer_order_id, |o| machine::fail(o, now))?;
-        inner.enforce(self.retention);
-        Ok(order)
+        self.transition(app_id, mer_order_id, |o| machine::fail(o, now))
     }
 
     /// The merchant closes an unpaid order.
@@ -283,10 +293,7 @@ impl OrderStore {
         mer_order_id: &str,
         now: DateTime<Utc>,
     ) -> Result<Order, OrderError> {
-        let mut inner = self.inner.lock();
-        let (order, ()) = inner.change(app_id, mer_order_id, |o| machine::close(o, now))?;
-        inner.enforce(self.retention);
-        Ok(order)
+        self.transition(app_id, mer_order_id, |o| machine::close(o, now))
     }
 
     /// The merchant voids a B-scan-C payment (see [`machine::void`]).
@@ -296,10 +303,7 @@ impl OrderStore {
         mer_order_id: &str,
         now: DateTime<Utc>,
     ) -> Result<Order, OrderError> {
-        let mut inner = self.inner.lock();
-        let (order, ()) = inner.change(app_id, mer_order_id, |o| machine::void(o, now))?;
-        inner.enforce(self.retention);
-        Ok(order)
+        self.transition(app_id, mer_order_id, |o| machine::void(o, now))
     }
 
     /// The merchant refunds (see [`machine::refund`]); answers the order after it and the
