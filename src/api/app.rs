@@ -36,6 +36,10 @@ pub struct NotifySettings {
     pub give_up_after_seconds: u64,
     /// Per-attempt timeout.
     pub timeout_ms: u64,
+    /// Whether each netpay refund sends a refund notification (`status=TRADE_REFUND`), as
+    /// merchants who asked ChinaUMS for them receive. Off unless set.
+    #[serde(default)]
+    pub refund_notify: bool,
 }
 
 impl Default for NotifySettings {
@@ -47,6 +51,7 @@ impl Default for NotifySettings {
             retry_schedule: DEFAULT_RETRY_SCHEDULE.to_vec(),
             give_up_after_seconds: 24 * 3600,
             timeout_ms: 5000,
+            refund_notify: false,
         }
     }
 }
@@ -116,6 +121,8 @@ pub struct NotifySpec {
     pub give_up_after_seconds: Option<u64>,
     /// See [`NotifySettings::timeout_ms`].
     pub timeout_ms: Option<u64>,
+    /// See [`NotifySettings::refund_notify`].
+    pub refund_notify: Option<bool>,
 }
 
 impl NotifySpec {
@@ -133,6 +140,7 @@ impl NotifySpec {
                 .give_up_after_seconds
                 .unwrap_or(base.give_up_after_seconds),
             timeout_ms: self.timeout_ms.unwrap_or(base.timeout_ms),
+            refund_notify: self.refund_notify.unwrap_or(base.refund_notify),
         }
     }
 }

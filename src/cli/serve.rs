@@ -92,6 +92,10 @@ pub struct ServeArgs {
     /// Default per-attempt timeout in milliseconds.
     #[arg(long, env = "CHINAUMS_MOCK_NOTIFY_TIMEOUT_MS", default_value_t = 5000)]
     pub notify_timeout_ms: u64,
+    /// Default of every app's `notify.refundNotify`: each netpay refund sends a refund
+    /// notification.
+    #[arg(long, env = "CHINAUMS_MOCK_REFUND_NOTIFY")]
+    pub refund_notify: bool,
     /// Delivery attempts in flight at once, at most.
     #[arg(long, env = "CHINAUMS_MOCK_MAX_IN_FLIGHT", default_value_t = 64)]
     pub max_in_flight: usize,
@@ -189,6 +193,7 @@ impl ServeArgs {
                 retry_schedule: self.retry_schedule.clone(),
                 give_up_after_seconds: self.give_up_after_secs,
                 timeout_ms: self.notify_timeout_ms,
+                refund_notify: self.refund_notify,
             },
             callback_url: self.callback_url.clone(),
             max_in_flight: self.max_in_flight,

@@ -284,10 +284,25 @@ impl Sandbox {
             amount,
             desc,
         };
-        self.orders
+        // A repeated refundOrderId answers the refund on record and sends nothing again.
+        let repeated = self
+            .orders
+            .order(&app.app_id, mer_order_id)
+            .is_ok_and(|o| o.refund(&draft.refund_order_id).is_some());
+        let (order, refund) = self
+            .orders
             .refund(&app.app_id, mer_order_id, draft, |order| {
                 self.refund_facts(order, now)
-            })
+            })?;
+        if repeated || self.notify_refund(app, &order, &refund).is_none() {
+            return Ok((order, refund));
+        }
+        // Read again: the order now names its notification.
+        let order = self
+            .orders
+            .order(&app.app_id, mer_order_id)
+            .unwrap_or(order);
+        Ok((order, refund))
     }
 
     /// A B-scan-C payment (`poslink/transaction/pay`): the order is created and paid at once

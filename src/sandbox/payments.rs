@@ -7,8 +7,10 @@ use rand::RngExt;
 use super::Sandbox;
 use crate::api::app::App;
 use crate::api::notification::Notification;
-use crate::api::order::Order;
-use crate::protocol::events::netpay::{PaymentNotice, TradeStatus, cash_bill_funds, yuan};
+use crate::api::order::{Order, Refund};
+use crate::protocol::events::netpay::{
+    PaymentNotice, Refund as RefundPart, RefundNotice, TradeStatus, cash_bill_funds, yuan,
+};
 use crate::protocol::generate::{mchnt_uuid, notify_id, random_field};
 use crate::protocol::timefmt::date_beijing;
 
@@ -88,5 +90,121 @@ impl Sandbox {
         }
         tracing::info!(app_id = %app.app_id, mer_order_id = %order.mer_order_id, id = %n.id, "payment notification");
         Some(n)
+    }
+
+    /// Sends the refund notification of a new refund of `order` when the app asked for them
+    /// (`notify.refundNotify`), and notes it on the order.
+    pub(super) fn notify_refund(
+        &self,
+        app: &App,
+        order: &Order,
+        refund: &Refund,
+    ) -> Option<Notification> {
+        if !app.notify.refund_notify {
+            return None;
+        }
+        let notice = {
+            let mut rng = self.rng.lock();
+            let order_part = payment_notice(app, order, &mut *rng)?;
+            RefundNotice {
+                order: order_part,
+                refund: RefundPart {
+                    refund_order_id: refund.refund_order_id.clone(),
+                    refund_amount: refund.refund_amount,
+                    refund_target_order_id: refund.refund_target_order_id.clone(),
+                    refund_pay_time: refund.refund_pay_time,
+                    refund_settle_date: NaiveDate::parse_from_str(
+                        &refund.refund_settle_date,
+                        "%Y-%m-%d",
+                    )
+                    .unwrap_or_else(|_| date_beijing(refund.refund_pay_time)),
+                },
+            }
+        };
+        let now = self.clock_of(&app.app_id).now();
+        let n = self
+            .notify
+            .emit(app, &notice, order.notify_url.clone(), now);
+        if let Err(e) = self
+            .orders
+            .note_notification(&app.app_id, &order.mer_order_id, &n.id)
+        {
+            tracing::warn!(mer_order_id = %order.mer_order_id, error = %e, "refund notification of an order no longer kept");
+        }
+        tracing::info!(app_id = %app.app_id, mer_order_id = %order.mer_order_id, refund_order_id = %refund.refund_order_id, id = %n.id, "refund notification");
+        Some(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::api::app::{AppSpec, NotifySpec};
+    use crate::api::order::PayRequest;
+    use crate::sandbox::NewOrder;
+    use crate::sandbox::tests::sandbox;
+
+    fn order(number: &str) -> NewOrder {
+        NewOrder {
+            path: "/v1/netpay/wx/unified-order".into(),
+            mer_order_id: number.into(),
+            total_amount: 100,
+            ..NewOrder::default()
+        }
+    }
+
+    #[test]
+    fn a_refund_sends_a_refund_notification_once_when_the_app_asked_for_them() {
+        let state = sandbox();
+        let spec = AppSpec {
+            notify: Some(NotifySpec {
+                refund_notify: Some(true),
+                ..NotifySpec::default()
+            }),
+            ..AppSpec::default()
+        };
+        let app = state.create_app(&spec).expect("an app");
+        let mut new = order("R1");
+        new.mid = app.mid.clone();
+        state.create_order(&app, new).expect("created");
+        state.pay_order("R1", PayRequest::default()).expect("paid");
+
+        let (order, refund) = state
+            .refund_order(&app, "R1", Some("RF1".into()), 30, None)
+            .expect("refunded");
+        assert_eq!(order.notifications.len(), 2, "payment, then refund");
+        let n = state.notify.get(&order.notifications[1]).expect("kept");
+        assert_eq!(n.event_type, "NETPAY.REFUND");
+        assert_eq!(n.payload["status"], "TRADE_REFUND");
+        assert_eq!(n.payload["refundOrderId"], "RF1");
+        assert_eq!(n.payload["refundAmount"], "30");
+        assert_eq!(
+            n.payload["refundTargetOrderId"],
+            refund.refund_target_order_id.as_str()
+        );
+
+        let (again, _) = state
+            .refund_order(&app, "R1", Some("RF1".into()), 30, None)
+            .expect("the same refund");
+        assert_eq!(
+            again.notifications.len(),
+            2,
+            "a repeated refund sends nothing"
+        );
+    }
+
+    #[test]
+    fn without_the_setting_a_refund_sends_no_notification() {
+        let state = sandbox();
+        let app = state
+            .app("10037e6f66f2d0f901672aa27d690006")
+            .expect("the fixture app");
+        let mut new = order("R2");
+        new.mid = app.mid.clone();
+        state.create_order(&app, new).expect("created");
+        state.pay_order("R2", PayRequest::default()).expect("paid");
+        let (order, _) = state
+            .refund_order(&app, "R2", None, 10, None)
+            .expect("refunded");
+        assert_eq!(order.notifications.len(), 1, "the payment's only");
     }
 }

@@ -18,7 +18,8 @@ fn json(path: &Path) -> Value {
 }
 
 /// A state file's JSON without what depends on the wall clock, and without what this version
-/// adds to a 0.1.0 sandbox: every app now names its clock, `default` for a 0.1.0 app.
+/// adds to a 0.1.0 sandbox: every app now names its clock (`default` for a 0.1.0 app) and says
+/// whether it wants refund notifications (not, for a 0.1.0 app).
 fn comparable(mut file: Value) -> Value {
     file["savedAt"] = Value::Null;
     file["clock"]["offsetMs"] = Value::Null;
@@ -26,12 +27,18 @@ fn comparable(mut file: Value) -> Value {
     file
 }
 
-/// Takes `"clock": "default"` out of every app of a list (after checking it is there).
+/// Takes what this version adds to a 0.1.0 app out of every app of a list, after checking it
+/// has the value a 0.1.0 app gets: `"clock": "default"`, `"notify": {"refundNotify": false}`.
 fn without_default_clocks(apps: &mut Value) {
     for app in apps.as_array_mut().into_iter().flatten() {
         if let Some(app) = app.as_object_mut() {
             if app.get("clock").is_some() {
                 assert_eq!(app.remove("clock"), Some(Value::from("default")));
+            }
+            if let Some(notify) = app.get_mut("notify").and_then(Value::as_object_mut) {
+                if notify.get("refundNotify").is_some() {
+                    assert_eq!(notify.remove("refundNotify"), Some(Value::Bool(false)));
+                }
             }
         }
     }
