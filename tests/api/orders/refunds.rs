@@ -154,3 +154,44 @@ async fn a_refund_without_a_refund_order_id_gets_one_of_the_apps_prefix() {
     let id = b["refundOrderId"].as_str().unwrap_or_default();
     assert!(id.starts_with("3194") && id.len() == 28, "{id}");
 }
+
+#[tokio::test]
+async fn with_refund_notify_on_a_refund_reaches_the_merchant_as_a_signed_trade_refund() {
+    // `--refund-notify`: every app's default.
+    let shop = shop_with(|c| c.notify_defaults.refund_notify = true).await;
+    let sink = shop.app.url(&format!("/__mock/sink/{APP_ID}"));
+    shop.app
+        .set_callback(APP_ID, &sink, serde_json::Value::Null)
+        .await;
+    shop.paid("3194RN", 100).await;
+    let r = shop
+        .call("/v1/netpay/refund", refund("3194RN", "3194RNF1", json!(40)))
+        .await;
+    assert_eq!(r.json()["errCode"], "SUCCESS", "{}", r.text);
+
+    let order = shop.app.get("/__mock/orders/3194RN").await.json();
+    let ids = order["notifications"].as_array().expect("ids").clone();
+    assert_eq!(ids.len(), 2, "payment and refund: {order}");
+    let id = ids[1].as_str().expect("an id");
+    let n = shop.app.wait_status(id, "delivered").await;
+    assert_eq!(
+        (
+            &n["eventType"],
+            &n["payload"]["status"],
+            &n["payload"]["refundAmount"]
+        ),
+        (
+            &json!("NETPAY.REFUND"),
+            &json!("TRADE_REFUND"),
+            &json!("40")
+        )
+    );
+    let received = shop.app.get(&format!("/__mock/sink/{APP_ID}")).await.json();
+    let receipts = received["received"].as_array().expect("receipts");
+    assert!(
+        receipts
+            .iter()
+            .all(|r| r["answer"] == "SUCCESS" && r["signValid"] == true),
+        "{received}"
+    );
+}
