@@ -2,12 +2,11 @@
 //! keeps at most its share of attempts in flight, and another app's notifications go out
 //! while those attempts still hang.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 use crate::helpers::*;
 use crate::receiver::Receiver;
@@ -16,7 +15,7 @@ use crate::receiver::Receiver;
 /// connections it holds open.
 struct HangingMerchant {
     url: String,
-    accepted: Arc<AtomicUsize>,
+    accepted: watch::Receiver<usize>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -24,13 +23,12 @@ impl HangingMerchant {
     async fn start() -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let port = listener.local_addr().expect("local address").port();
-        let accepted = Arc::new(AtomicUsize::new(0));
-        let counter = Arc::clone(&accepted);
+        let (counter, accepted) = watch::channel(0);
         let task = tokio::spawn(async move {
             let mut held = Vec::new();
             while let Ok((stream, _)) = listener.accept().await {
-                counter.fetch_add(1, Ordering::SeqCst);
                 held.push(stream);
+                counter.send_replace(held.len());
             }
         });
         Self {
@@ -41,18 +39,19 @@ impl HangingMerchant {
     }
 
     fn accepted(&self) -> usize {
-        self.accepted.load(Ordering::SeqCst)
+        *self.accepted.borrow()
     }
 
     /// Waits (up to 10 s) until `n` connections are held.
     async fn until_accepted(&self, n: usize) {
-        for _ in 0..1000 {
-            if self.accepted() >= n {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        panic!(
+        let mut accepted = self.accepted.clone();
+        let reached = tokio::time::timeout(
+            Duration::from_secs(10),
+            accepted.wait_for(|held| *held >= n),
+        )
+        .await;
+        assert!(
+            matches!(reached, Ok(Ok(_))),
             "only {} of {n} attempts reached the merchant",
             self.accepted()
         );
