@@ -214,10 +214,16 @@ impl Sandbox {
             order
         })?;
         tracing::info!(app_id = %app.app_id, bill_no, "bill paid");
+        let notification = self.notify_bill_payment(&app, &bill, &order);
+        // Read again: the bill now names its notification.
+        let bill = match notification {
+            Some(_) => self.orders.bill(&app.app_id, bill_no).unwrap_or(bill),
+            None => bill,
+        };
         Ok(BillPaid {
             bill,
             order: Some(order),
-            notification: None,
+            notification,
         })
     }
 }

@@ -7,9 +7,10 @@ use rand::RngExt;
 use super::Sandbox;
 use crate::api::app::App;
 use crate::api::notification::Notification;
-use crate::api::order::{Order, Refund};
+use crate::api::order::{Bill, Order, Refund};
 use crate::protocol::events::netpay::{
-    PaymentNotice, Refund as RefundPart, RefundNotice, TradeStatus, cash_bill_funds, yuan,
+    BillNotice, BillPayment, BillStatus, PaymentNotice, Refund as RefundPart, RefundNotice,
+    TradeStatus, cash_bill_funds, yuan,
 };
 use crate::protocol::generate::{mchnt_uuid, notify_id, random_field};
 use crate::protocol::timefmt::date_beijing;
@@ -37,11 +38,7 @@ pub fn payment_notice<R: RngExt + ?Sized>(
     let pay_time = order.pay_time?;
     let buyer_pay = order.buyer_pay_amount.unwrap_or(order.total_amount);
     let coupon = order.coupon_amount.unwrap_or(0);
-    let settle_date = order
-        .settle_date
-        .as_deref()
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .unwrap_or_else(|| date_beijing(pay_time));
+    let settle_date = day(order.settle_date.as_deref(), pay_time);
     Some(PaymentNotice {
         mid: order.mid.clone(),
         tid: order.tid.clone().unwrap_or_default(),
@@ -72,7 +69,84 @@ pub fn payment_notice<R: RngExt + ?Sized>(
     })
 }
 
+/// A `yyyy-MM-dd` date of a record, or the Beijing day of `fallback`.
+fn day(text: Option<&str>, fallback: chrono::DateTime<chrono::Utc>) -> NaiveDate {
+    text.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .unwrap_or_else(|| date_beijing(fallback))
+}
+
+/// What the QR bills notification of a `bill` paid as `order` says (netpay.md §4), with a
+/// fresh `notifyId`, `mchntUuid`, `memberId` and random extra field. `None` for an order that
+/// is not paid.
+pub fn bill_notice<R: RngExt + ?Sized>(
+    app: &App,
+    bill: &Bill,
+    order: &Order,
+    rng: &mut R,
+) -> Option<BillNotice> {
+    let pay_time = order.pay_time?;
+    let buyer_pay = order.buyer_pay_amount.unwrap_or(order.total_amount);
+    let seq_id = order.seq_id.clone().unwrap_or_default();
+    Some(BillNotice {
+        mid: bill.mid.clone(),
+        tid: bill.tid.clone().unwrap_or_default(),
+        inst_mid: bill.inst_mid.clone(),
+        bill_no: bill.bill_no.clone(),
+        bill_date: day(Some(&bill.bill_date), bill.created_at),
+        bill_desc: bill.bill_desc.clone().unwrap_or_default(),
+        bill_qr_code: bill.bill_qr_code.clone(),
+        qr_code_id: bill.qr_code_id.clone(),
+        bill_status: BillStatus::Paid,
+        create_time: bill.created_at,
+        total_amount: bill.total_amount,
+        receipt_amount: bill.total_amount,
+        mer_name: app.name.clone(),
+        member_id: mchnt_uuid(rng),
+        mchnt_uuid: mchnt_uuid(rng),
+        sub_inst: SUB_INST.to_owned(),
+        seq_id: seq_id.clone(),
+        bill_payment: BillPayment {
+            pay_time,
+            pay_seq_id: seq_id,
+            invoice_amount: buyer_pay,
+            settle_date: day(order.settle_date.as_deref(), pay_time),
+            buyer_id: order.buyer_id.clone().unwrap_or_default(),
+            receipt_amount: order.total_amount,
+            total_amount: order.total_amount,
+            buyer_pay_amount: buyer_pay,
+            target_order_id: order.target_order_id.clone().unwrap_or_default(),
+            mer_order_id: order.mer_order_id.clone(),
+            status: TradeStatus::TradeSuccess,
+            target_sys: order.target_sys.clone().unwrap_or_default(),
+            pay_detail: Some(cash_bill_funds(buyer_pay)),
+        },
+        notify_id: notify_id(rng),
+        random_field: random_field(rng),
+    })
+}
+
 impl Sandbox {
+    /// Sends the QR bills notification of a paid bill to its `notifyUrl` (else the app's
+    /// callback URL) and notes it on the bill.
+    pub(super) fn notify_bill_payment(
+        &self,
+        app: &App,
+        bill: &Bill,
+        order: &Order,
+    ) -> Option<Notification> {
+        let notice = bill_notice(app, bill, order, &mut *self.rng.lock())?;
+        let now = self.clock_of(&app.app_id).now();
+        let n = self.notify.emit(app, &notice, bill.notify_url.clone(), now);
+        if let Err(e) = self
+            .orders
+            .note_bill_notification(&app.app_id, &bill.bill_no, &n.id)
+        {
+            tracing::warn!(bill_no = %bill.bill_no, error = %e, "bill notification of a bill no longer kept");
+        }
+        tracing::info!(app_id = %app.app_id, bill_no = %bill.bill_no, id = %n.id, "bill notification");
+        Some(n)
+    }
+
     /// Sends the payment-result notification of a paid order to its `notifyUrl` (else the
     /// app's callback URL) and notes it on the order. `None` for an order that is not paid.
     pub(super) fn notify_payment(&self, app: &App, order: &Order) -> Option<Notification> {
@@ -113,11 +187,10 @@ impl Sandbox {
                     refund_amount: refund.refund_amount,
                     refund_target_order_id: refund.refund_target_order_id.clone(),
                     refund_pay_time: refund.refund_pay_time,
-                    refund_settle_date: NaiveDate::parse_from_str(
-                        &refund.refund_settle_date,
-                        "%Y-%m-%d",
-                    )
-                    .unwrap_or_else(|_| date_beijing(refund.refund_pay_time)),
+                    refund_settle_date: day(
+                        Some(&refund.refund_settle_date),
+                        refund.refund_pay_time,
+                    ),
                 },
             }
         };

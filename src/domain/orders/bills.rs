@@ -127,6 +127,24 @@ impl OrderStore {
         }))
     }
 
+    /// Notes a notification the bill caused; answers the bill after it.
+    pub fn note_bill_notification(
+        &self,
+        app_id: &str,
+        bill_no: &str,
+        id: &str,
+    ) -> Result<Bill, OrderError> {
+        let mut inner = self.inner.lock();
+        let noted = inner.bills.update(app_id, bill_no, |bill| {
+            bill.notifications.push(id.to_owned());
+            Ok(bill.clone())
+        });
+        noted.unwrap_or(Err(OrderError::BillNotFound {
+            bill_no: bill_no.to_owned(),
+            dropped: inner.dropped,
+        }))
+    }
+
     /// The payer pays an unpaid bill: `order` makes the paid order from the bill; it is
     /// recorded and the bill becomes `PAID`.
     pub fn pay_bill(

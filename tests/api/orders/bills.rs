@@ -68,7 +68,15 @@ async fn a_paid_bill_answers_its_payment_and_is_refunded_through_it() {
     let paid = r.json();
     assert_eq!(paid["bill"]["billStatus"], "PAID");
     assert_eq!(paid["order"]["merOrderId"], "3194B20");
-    assert_eq!(paid["notification"], Value::Null);
+    let n = &paid["notification"];
+    assert_eq!(n["eventType"], "NETPAY.BILL_PAYMENT");
+    assert_eq!(n["payload"]["billNo"], "3194B2");
+    assert_eq!(n["payload"]["billStatus"], "PAID");
+    let bill_payment: Value =
+        serde_json::from_str(n["payload"]["billPayment"].as_str().expect("a JSON string"))
+            .expect("JSON");
+    assert_eq!(bill_payment["merOrderId"], "3194B20");
+    assert_eq!(paid["bill"]["notifications"], json!([n["id"]]));
     shop.app
         .post_json("/__mock/bills/3194B2/pay", &json!({}))
         .await
@@ -214,5 +222,34 @@ async fn bills_are_listed_and_an_unknown_bill_is_no_order_or_404() {
     assert_refused(
         &shop.call("/v1/netpay/bills/query", theirs).await,
         "NO_ORDER",
+    );
+}
+
+#[tokio::test]
+async fn a_paid_bill_s_notification_reaches_the_merchant_signed_and_is_acknowledged() {
+    let shop = shop().await;
+    let sink = shop.app.url(&format!("/__mock/sink/{QR_APP_ID}"));
+    shop.app.set_callback(QR_APP_ID, &sink, Value::Null).await;
+    new_bill(&shop, "3194B9", 30).await;
+    let paid = shop
+        .app
+        .post_json("/__mock/bills/3194B9/pay", &json!({}))
+        .await
+        .json();
+    let id = paid["notification"]["id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+    shop.app.wait_status(&id, "delivered").await;
+    let received = shop
+        .app
+        .get(&format!("/__mock/sink/{QR_APP_ID}"))
+        .await
+        .json();
+    let receipt = &received["received"][0];
+    assert_eq!(
+        (&receipt["answer"], &receipt["signValid"]),
+        (&json!("SUCCESS"), &json!(true)),
+        "{received}"
     );
 }
