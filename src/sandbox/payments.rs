@@ -8,6 +8,8 @@ use super::Sandbox;
 use crate::api::app::App;
 use crate::api::notification::Notification;
 use crate::api::order::{Bill, Order, Refund};
+use crate::domain::orders::OrderError;
+use crate::protocol::events::NotificationEvent;
 use crate::protocol::events::netpay::{
     BillNotice, BillPayment, BillStatus, PaymentNotice, Refund as RefundPart, RefundNotice,
     TradeStatus, cash_bill_funds, yuan,
@@ -126,6 +128,25 @@ pub fn bill_notice<R: RngExt + ?Sized>(
 }
 
 impl Sandbox {
+    /// Sends `notice` for `app` (to `url`, else the app's callback URL) at the app's time and
+    /// notes it on the order or bill it is about (`note`). A record the retention bound dropped
+    /// meanwhile is only logged.
+    fn send_netpay(
+        &self,
+        app: &App,
+        notice: &dyn NotificationEvent,
+        url: Option<String>,
+        note: impl FnOnce(&str) -> Result<(), OrderError>,
+    ) -> Notification {
+        let now = self.clock_of(&app.app_id).now();
+        let n = self.notify.emit(app, notice, url, now);
+        if let Err(e) = note(&n.id) {
+            tracing::warn!(id = %n.id, error = %e, "notification of a record no longer kept");
+        }
+        tracing::info!(app_id = %app.app_id, subject = notice.subject(), id = %n.id, kind = notice.event_type(), "netpay notification");
+        n
+    }
+
     /// Sends the QR bills notification of a paid bill to its `notifyUrl` (else the app's
     /// callback URL) and notes it on the bill.
     pub(super) fn notify_bill_payment(
@@ -135,35 +156,26 @@ impl Sandbox {
         order: &Order,
     ) -> Option<Notification> {
         let notice = bill_notice(app, bill, order, &mut *self.rng.lock())?;
-        let now = self.clock_of(&app.app_id).now();
-        let n = self.notify.emit(app, &notice, bill.notify_url.clone(), now);
-        if let Err(e) = self
-            .orders
-            .note_bill_notification(&app.app_id, &bill.bill_no, &n.id)
-        {
-            tracing::warn!(bill_no = %bill.bill_no, error = %e, "bill notification of a bill no longer kept");
-        }
-        tracing::info!(app_id = %app.app_id, bill_no = %bill.bill_no, id = %n.id, "bill notification");
-        Some(n)
+        Some(
+            self.send_netpay(app, &notice, bill.notify_url.clone(), |id| {
+                self.orders
+                    .note_bill_notification(&app.app_id, &bill.bill_no, id)
+                    .map(drop)
+            }),
+        )
     }
 
     /// Sends the payment-result notification of a paid order to its `notifyUrl` (else the
     /// app's callback URL) and notes it on the order. `None` for an order that is not paid.
     pub(super) fn notify_payment(&self, app: &App, order: &Order) -> Option<Notification> {
         let notice = payment_notice(app, order, &mut *self.rng.lock())?;
-        let now = self.clock_of(&app.app_id).now();
-        let n = self
-            .notify
-            .emit(app, &notice, order.notify_url.clone(), now);
-        if let Err(e) = self
-            .orders
-            .note_notification(&app.app_id, &order.mer_order_id, &n.id)
-        {
-            // The order can only be gone if the retention bound dropped it meanwhile.
-            tracing::warn!(mer_order_id = %order.mer_order_id, error = %e, "payment notification of an order no longer kept");
-        }
-        tracing::info!(app_id = %app.app_id, mer_order_id = %order.mer_order_id, id = %n.id, "payment notification");
-        Some(n)
+        Some(
+            self.send_netpay(app, &notice, order.notify_url.clone(), |id| {
+                self.orders
+                    .note_notification(&app.app_id, &order.mer_order_id, id)
+                    .map(drop)
+            }),
+        )
     }
 
     /// Sends the refund notification of a new refund of `order` when the app asked for them
@@ -194,18 +206,13 @@ impl Sandbox {
                 },
             }
         };
-        let now = self.clock_of(&app.app_id).now();
-        let n = self
-            .notify
-            .emit(app, &notice, order.notify_url.clone(), now);
-        if let Err(e) = self
-            .orders
-            .note_notification(&app.app_id, &order.mer_order_id, &n.id)
-        {
-            tracing::warn!(mer_order_id = %order.mer_order_id, error = %e, "refund notification of an order no longer kept");
-        }
-        tracing::info!(app_id = %app.app_id, mer_order_id = %order.mer_order_id, refund_order_id = %refund.refund_order_id, id = %n.id, "refund notification");
-        Some(n)
+        Some(
+            self.send_netpay(app, &notice, order.notify_url.clone(), |id| {
+                self.orders
+                    .note_notification(&app.app_id, &order.mer_order_id, id)
+                    .map(drop)
+            }),
+        )
     }
 }
 
