@@ -22,11 +22,12 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::api::notification::Notification;
 use crate::api::time;
 
 mod bill;
+mod payer;
 pub use bill::{Bill, BillFilter, BillList, BillPaid, BillStatus};
+pub use payer::{OrderPaid, OrderRefunded, PayOutcome, PayRequest, RefundRequest};
 
 wire_names! {
     /// An order's `status`.
@@ -237,60 +238,6 @@ impl Order {
             .iter()
             .find(|r| r.refund_order_id == refund_order_id)
     }
-}
-
-/// The outcome a payer gives a payment.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum PayOutcome {
-    /// Paid: `TRADE_SUCCESS`.
-    #[default]
-    Success,
-    /// The payment failed: the order closes, `TRADE_CLOSED`.
-    Fail,
-}
-
-/// A payer paying an order or a bill: `POST /__mock/orders/{merOrderId}/pay`,
-/// `POST /__mock/bills/{billNo}/pay`. Everything optional.
-///
-/// ```
-/// use chinaums_mock::api::order::{PayOutcome, PayRequest};
-/// let r: PayRequest = serde_json::from_value(serde_json::json!({"couponAmount": 10}))?;
-/// assert_eq!(r.outcome, PayOutcome::Success);
-/// assert_eq!(serde_json::to_value(&PayRequest::default())?, serde_json::json!({"outcome": "success"}));
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct PayRequest {
-    /// The app holding it; needed only when two apps hold the same number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
-    /// Paid or failed.
-    #[serde(default)]
-    pub outcome: PayOutcome,
-    /// The paying channel (default: the product's).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target_sys: Option<String>,
-    /// What the payer pays, fen (default: the total less coupons).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub buyer_pay_amount: Option<u64>,
-    /// What coupons pay, fen (default: the total less the payer's part, else 0).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coupon_amount: Option<u64>,
-    /// The payer (default: generated for the channel).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub buyer_id: Option<String>,
-}
-
-/// What a payment answers: the order after it, and its notification (none yet: the payment
-/// notification comes with the notification kinds of netpay).
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct OrderPaid {
-    /// The order after the payment.
-    pub order: Order,
-    /// The payment notification, when one was created.
-    pub notification: Option<Notification>,
 }
 
 /// Filters of `GET /__mock/orders`; every one optional.

@@ -153,7 +153,7 @@ impl Sandbox {
     }
 
     /// A payer pays a bill: an order `billNo` + `0` is recorded as paid and the bill becomes
-    /// `PAID`. A failed payment leaves the bill unpaid. The bill is the one app's holding the
+    /// `PAID`. A failed or pending payment leaves the bill unpaid. The bill is the one app's holding the
     /// number, or `request.appId`'s.
     pub fn pay_bill(&self, bill_no: &str, request: PayRequest) -> Result<BillPaid, PayError> {
         if let Some(app_id) = &request.app_id {
@@ -168,7 +168,7 @@ impl Sandbox {
             }
             .into());
         }
-        if request.outcome == PayOutcome::Fail {
+        if request.outcome != PayOutcome::Success {
             return Ok(BillPaid {
                 bill,
                 order: None,

@@ -9,6 +9,7 @@ mod lifecycle;
 mod orders;
 mod payments;
 mod payscore;
+mod refunds;
 mod sink;
 mod tenants;
 

@@ -7,13 +7,12 @@ use chrono::{DateTime, Utc};
 
 use super::Sandbox;
 use crate::api::app::App;
-use crate::api::order::{Order, OrderPaid, OrderStatus, PayOutcome, PayRequest, Refund};
+use crate::api::order::{Order, OrderPaid, OrderStatus, PayOutcome, PayRequest};
 use crate::domain::apps::AppError;
 use crate::domain::orders::machine::split_amount;
-use crate::domain::orders::{OrderError, Payment, RefundDraft, RefundFacts};
+use crate::domain::orders::{OrderError, Payment};
 use crate::protocol::generate::{
-    buyer_id, hex32, merchant_order_id, platform_order_id, refund_target_order_id, seq_id,
-    target_order_id, wallet_request,
+    buyer_id, hex32, platform_order_id, seq_id, target_order_id, wallet_request,
 };
 use crate::protocol::netpay::Product;
 use crate::protocol::timefmt::{date_beijing, format_date};
@@ -58,7 +57,7 @@ pub struct NewOrder {
 
 impl Sandbox {
     /// The app's time now.
-    fn now_of(&self, app: &App) -> DateTime<Utc> {
+    pub(super) fn now_of(&self, app: &App) -> DateTime<Utc> {
         self.clock_of(&app.app_id).now()
     }
 
@@ -210,6 +209,7 @@ impl Sandbox {
         let now = self.now_of(&app);
         let order = match request.outcome {
             PayOutcome::Fail => self.orders.fail(&app.app_id, mer_order_id, now)?,
+            PayOutcome::Pending => self.orders.start_paying(&app.app_id, mer_order_id, now)?,
             PayOutcome::Success => self.orders.pay(&app.app_id, mer_order_id, |order| {
                 self.payment(
                     Product::of_path(&order.path),
@@ -248,61 +248,6 @@ impl Sandbox {
     pub fn void_order(&self, app: &App, mer_order_id: &str) -> Result<Order, OrderError> {
         self.orders
             .void(&app.app_id, mer_order_id, self.now_of(app))
-    }
-
-    /// A refund's number: the request's, else one made for the app.
-    pub(super) fn refund_number(&self, app: &App, requested: Option<String>) -> String {
-        requested.unwrap_or_else(|| {
-            merchant_order_id(&mut *self.rng.lock(), &app.msg_src_id, self.now_of(app))
-        })
-    }
-
-    /// What the channel makes of a refund of `order` now.
-    pub(super) fn refund_facts(&self, order: &Order, now: DateTime<Utc>) -> RefundFacts {
-        let sys = order.target_sys.as_deref().unwrap_or("WXPay");
-        let paid = order.target_order_id.as_deref().unwrap_or_default();
-        RefundFacts {
-            refund_target_order_id: refund_target_order_id(&mut *self.rng.lock(), sys, paid, now),
-            at: now,
-            settle_date: format_date(date_beijing(now)),
-        }
-    }
-
-    /// The merchant refunds part or all of a paid order (`refund`); the same `refundOrderId`
-    /// again answers the refund on record.
-    pub fn refund_order(
-        &self,
-        app: &App,
-        mer_order_id: &str,
-        refund_order_id: Option<String>,
-        amount: u64,
-        desc: Option<String>,
-    ) -> Result<(Order, Refund), OrderError> {
-        let now = self.now_of(app);
-        let draft = RefundDraft {
-            refund_order_id: self.refund_number(app, refund_order_id),
-            amount,
-            desc,
-        };
-        // A repeated refundOrderId answers the refund on record and sends nothing again.
-        let repeated = self
-            .orders
-            .order(&app.app_id, mer_order_id)
-            .is_ok_and(|o| o.refund(&draft.refund_order_id).is_some());
-        let (order, refund) = self
-            .orders
-            .refund(&app.app_id, mer_order_id, draft, |order| {
-                self.refund_facts(order, now)
-            })?;
-        if repeated || self.notify_refund(app, &order, &refund).is_none() {
-            return Ok((order, refund));
-        }
-        // Read again: the order now names its notification.
-        let order = self
-            .orders
-            .order(&app.app_id, mer_order_id)
-            .unwrap_or(order);
-        Ok((order, refund))
     }
 
     /// A B-scan-C payment (`poslink/transaction/pay`): the order is created and paid at once

@@ -105,6 +105,17 @@ pub fn pay(order: &mut Order, payment: Payment) -> Result<(), OrderError> {
     Ok(())
 }
 
+/// The payer has scanned or opened the order and not finished: a `NEW_ORDER` waits for the
+/// buyer (`WAIT_BUYER_PAY`); a waiting order stays as it is.
+pub fn start_paying(order: &mut Order, now: DateTime<Utc>) -> Result<(), OrderError> {
+    payable(order)?;
+    if order.status == OrderStatus::NewOrder {
+        order.status = OrderStatus::WaitBuyerPay;
+        order.updated_at = now;
+    }
+    Ok(())
+}
+
 /// The payment fails: an unpaid order closes.
 pub fn fail(order: &mut Order, now: DateTime<Utc>) -> Result<(), OrderError> {
     payable(order)?;

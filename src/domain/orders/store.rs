@@ -286,6 +286,16 @@ impl OrderStore {
         self.transition(app_id, mer_order_id, |o| machine::fail(o, now))
     }
 
+    /// The payer starts paying and does not finish (see [`machine::start_paying`]).
+    pub fn start_paying(
+        &self,
+        app_id: &str,
+        mer_order_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Order, OrderError> {
+        self.transition(app_id, mer_order_id, |o| machine::start_paying(o, now))
+    }
+
     /// The merchant closes an unpaid order.
     pub fn close(
         &self,

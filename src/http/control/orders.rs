@@ -6,7 +6,8 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use crate::api::order::{
-    Bill, BillFilter, BillList, BillPaid, Order, OrderFilter, OrderList, OrderPaid, PayRequest,
+    Bill, BillFilter, BillList, BillPaid, Order, OrderFilter, OrderList, OrderPaid, OrderRefunded,
+    PayRequest, RefundRequest,
 };
 use crate::domain::orders::OrderError;
 use crate::http::control::route::{Group, Route, SchemaRef};
@@ -30,6 +31,10 @@ pub(crate) const ROUTES: Group = Group::new(
             .summary("A payer pays the order (or the payment fails)")
             .json(SchemaRef::of::<PayRequest>())
             .answers(200, Some(SchemaRef::of::<OrderPaid>())),
+        Route::post("/orders/{merOrderId}/refund", |r| r.to(refund))
+            .summary("Refund a paid order, as the merchant's back office would")
+            .json(SchemaRef::of::<RefundRequest>())
+            .answers(200, Some(SchemaRef::of::<OrderRefunded>())),
         Route::get("/bills", |r| r.to(list_bills))
             .summary("QR bills, newest first")
             .answers(200, Some(SchemaRef::of::<BillList>()))
@@ -110,6 +115,19 @@ async fn pay(
     let body: PayRequest = parse_json(&req, payload, &state).await?;
     let paid = state.pay_order(&number, body).map_err(refused_payment)?;
     Ok(HttpResponse::Ok().json(paid))
+}
+
+async fn refund(
+    req: HttpRequest,
+    payload: Payload,
+    number: Path<String>,
+    state: Data<Sandbox>,
+) -> Result<HttpResponse, ControlError> {
+    let body: RefundRequest = parse_json(&req, payload, &state).await?;
+    let refunded = state
+        .refund_by_request(&number, body)
+        .map_err(refused_payment)?;
+    Ok(HttpResponse::Ok().json(refunded))
 }
 
 async fn list_bills(query: Query<BillFilter>, state: Data<Sandbox>) -> HttpResponse {

@@ -234,3 +234,68 @@ async fn a_paid_order_s_notification_reaches_the_merchant_signed_and_is_acknowle
     assert_eq!(receipt["answer"], "SUCCESS", "{received}");
     assert_eq!(receipt["signValid"], true, "{received}");
 }
+
+#[tokio::test]
+async fn a_pending_payment_leaves_the_order_waiting_for_the_buyer_and_sends_nothing() {
+    let shop = shop().await;
+    shop.order("3194P1", 100).await;
+    let b = shop
+        .pay("3194P1", json!({"outcome": "pending"}))
+        .await
+        .json();
+    assert_eq!(b["order"]["status"], "WAIT_BUYER_PAY");
+    assert_eq!(b["notification"], serde_json::Value::Null);
+    let q = shop.call("/v1/netpay/query", about("3194P1")).await.json();
+    assert_eq!(q["status"], "WAIT_BUYER_PAY");
+    let b = shop.pay("3194P1", json!({})).await.json();
+    assert_eq!(b["order"]["status"], "TRADE_SUCCESS", "paid later");
+}
+
+#[tokio::test]
+async fn the_back_office_refunds_the_rest_by_default_and_a_named_amount_when_asked() {
+    let shop = shop().await;
+    shop.paid("3194B1", 100).await;
+    let path = "/__mock/orders/3194B1/refund";
+    let r = shop
+        .app
+        .post_json(
+            path,
+            &json!({"refundAmount": 30, "refundOrderId": "3194BR1"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let b = r.json();
+    assert_eq!(
+        (
+            b["refund"]["refundAmount"].as_i64(),
+            b["refund"]["refundStatus"].as_str()
+        ),
+        (Some(30), Some("SUCCESS"))
+    );
+    assert_eq!(b["order"]["status"], "TRADE_SUCCESS");
+    let again = shop
+        .app
+        .post_json(
+            path,
+            &json!({"refundAmount": 30, "refundOrderId": "3194BR1"}),
+        )
+        .await
+        .json();
+    assert_eq!(
+        again["refund"], b["refund"],
+        "the same number answers the same refund"
+    );
+    let rest = shop.app.post_json(path, &json!({})).await.json();
+    assert_eq!(rest["refund"]["refundAmount"], 70);
+    assert_eq!(rest["order"]["status"], "TRADE_REFUND");
+    shop.app
+        .post_json(path, &json!({"refundAmount": 1}))
+        .await
+        .assert_control(409, "ORDER_CONFLICT");
+    shop.app
+        .post_json("/__mock/orders/3194NONE/refund", &json!({}))
+        .await
+        .assert_control(404, "ORDER_NOT_FOUND");
+    let q = shop.call("/v1/netpay/query", about("3194B1")).await.json();
+    assert_eq!(q["status"], "TRADE_REFUND", "the gateway sees it");
+}

@@ -83,7 +83,7 @@ fn act(state: &Sandbox, token: &str, outcome: PayOutcome) -> HttpResponse {
     };
     let notice = match (done, outcome) {
         (Err(e), _) => page::Notice::Refused(e.to_string()),
-        (Ok(()), PayOutcome::Fail) => page::Notice::Cancelled,
+        (Ok(()), PayOutcome::Fail | PayOutcome::Pending) => page::Notice::Cancelled,
         (Ok(()), PayOutcome::Success) => page::Notice::Paid,
     };
     tracing::info!(app_id = %app_id, ?outcome, "cashier");
