@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use crate::api::app::NotifySettings;
+use crate::api::app::{NotifySettings, PayerSettings};
 
 /// Where the start-up fixtures (apps, and later scenarios and stubs) come from.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -60,6 +60,8 @@ pub struct Config {
     pub clock_frozen: bool,
     /// Notification settings for apps that do not set their own.
     pub notify_defaults: NotifySettings,
+    /// Payer settings for apps that do not set their own.
+    pub payer_defaults: PayerSettings,
     /// Callback URL for fixture apps that have none.
     pub callback_url: Option<String>,
     /// Delivery attempts in flight at once, at most.
@@ -109,6 +111,7 @@ impl Default for Config {
             clock_start: None,
             clock_frozen: false,
             notify_defaults: NotifySettings::default(),
+            payer_defaults: PayerSettings::default(),
             callback_url: None,
             max_in_flight: 64,
             max_in_flight_per_app: 8,

@@ -2,8 +2,10 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+mod payer;
 pub use crate::protocol::encode::{NotifyFormat, NotifySigning};
 use crate::protocol::events::Merchant;
+pub use payer::{PayerSettings, PayerSpec};
 
 /// What counts as an acknowledged delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
@@ -84,6 +86,9 @@ pub struct App {
     pub callback_url: Option<String>,
     /// Notification settings.
     pub notify: NotifySettings,
+    /// What the sandbox's payer does with its orders.
+    #[serde(default)]
+    pub payer: PayerSettings,
     /// The id of the clock the app is on (`default` unless it asked for another): its token
     /// expiry, notification times and retries all follow that clock.
     #[serde(default = "default_clock")]
@@ -175,6 +180,9 @@ pub struct AppSpec {
     pub callback_url: Option<Option<String>>,
     /// See [`App::notify`].
     pub notify: Option<NotifySpec>,
+    /// Payer settings to change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payer: Option<PayerSpec>,
     /// The clock to put a new app on: a clock's id, or `new` for a clock of its own. Absent:
     /// `default`. An app stays on its clock; a PATCH may only repeat it.
     pub clock: Option<String>,

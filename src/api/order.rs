@@ -105,6 +105,13 @@ pub struct Refund {
     /// The merchant's reason, as sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_desc: Option<String>,
+    /// When a `PROCESSING` refund settles, in the app's sandbox time.
+    #[serde(
+        default,
+        with = "time::beijing_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub settles_at: Option<DateTime<Utc>>,
 }
 
 /// An order: what the merchant created, and what the payer and the merchant did to it since.
@@ -183,6 +190,21 @@ pub struct Order {
     /// The page where a person pays or cancels it (H5 orders).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cashier_url: Option<String>,
+    /// When the order closes unless paid: the create's `expireTime`, else the app's
+    /// `payer.orderExpirySeconds` after creation.
+    #[serde(
+        default,
+        with = "time::beijing_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expire_time: Option<DateTime<Utc>>,
+    /// When the app's automatic payer pays it (`payer.autoPaySeconds`), while unpaid.
+    #[serde(
+        default,
+        with = "time::beijing_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_pay_at: Option<DateTime<Utc>>,
     /// The wallet parameters the create answer carried (`miniPayRequest` / `appPayRequest`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wallet_request: Option<BTreeMap<String, String>>,

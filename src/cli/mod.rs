@@ -40,7 +40,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the sandbox (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Run scenario files, against a running sandbox or one started for the run.
     #[command(subcommand)]
     Scenario(ScenarioCommand),
@@ -125,7 +125,7 @@ impl ServerArg {
 
 /// Runs what the command line asks for. Returns the process exit code.
 pub async fn run(cli: Cli) -> i32 {
-    let command = cli.command.unwrap_or(Command::Serve(cli.serve));
+    let command = cli.command.unwrap_or(Command::Serve(Box::new(cli.serve)));
     match command {
         Command::Serve(args) => {
             crate::server::telemetry::init(args.log_format, &args.log_level);

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use clap::Args;
 use serde_json::json;
 
+use crate::api::app::PayerSettings;
 use crate::config::{Config, FixtureSource, LogFormat};
 use crate::domain::apps::{AckMode, NotifyFormat, NotifySettings, NotifySigning};
 use crate::server::Application;
@@ -96,6 +97,14 @@ pub struct ServeArgs {
     /// notification.
     #[arg(long, env = "CHINAUMS_MOCK_REFUND_NOTIFY")]
     pub refund_notify: bool,
+    /// Default of every app's `payer.autoPaySeconds`: pay each new netpay order and QR bill
+    /// by itself this many seconds of sandbox time after it is created.
+    #[arg(long, env = "CHINAUMS_MOCK_AUTO_PAY_SECS", value_parser = clap::value_parser!(u64).range(0..=315_360_000))]
+    pub auto_pay_secs: Option<u64>,
+    /// Default of every app's `payer.orderExpirySeconds`: an unpaid order whose create names
+    /// no `expireTime` closes this many seconds after it was created.
+    #[arg(long, env = "CHINAUMS_MOCK_ORDER_EXPIRY_SECS", default_value_t = 7200, value_parser = clap::value_parser!(u64).range(1..=315_360_000))]
+    pub order_expiry_secs: u64,
     /// Delivery attempts in flight at once, at most.
     #[arg(long, env = "CHINAUMS_MOCK_MAX_IN_FLIGHT", default_value_t = 64)]
     pub max_in_flight: usize,
@@ -194,6 +203,11 @@ impl ServeArgs {
                 give_up_after_seconds: self.give_up_after_secs,
                 timeout_ms: self.notify_timeout_ms,
                 refund_notify: self.refund_notify,
+            },
+            payer_defaults: PayerSettings {
+                auto_pay_seconds: self.auto_pay_secs,
+                order_expiry_seconds: self.order_expiry_secs,
+                ..PayerSettings::default()
             },
             callback_url: self.callback_url.clone(),
             max_in_flight: self.max_in_flight,

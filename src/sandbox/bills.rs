@@ -2,13 +2,15 @@
 //! or closes it while unpaid, refunds it once paid; a payer scans and pays it through the
 //! cashier page or the control API.
 
+use chrono::Duration;
+
 use super::Sandbox;
-use super::orders::PayError;
+use super::orders::{PayError, seconds};
 use crate::api::app::App;
 use crate::api::order::{
     Bill, BillPaid, BillStatus, Order, OrderStatus, PayOutcome, PayRequest, Refund,
 };
-use crate::domain::orders::{OrderError, RefundDraft};
+use crate::domain::orders::OrderError;
 use crate::protocol::generate::qr_code_id;
 use crate::protocol::netpay::Product;
 use crate::protocol::timefmt::{date_beijing, format_date};
@@ -51,7 +53,7 @@ impl Sandbox {
     pub fn create_bill(&self, app: &App, new: NewBill) -> Result<Bill, OrderError> {
         let now = self.clock_of(&app.app_id).now();
         let qr = qr_code_id(&mut *self.rng.lock(), now);
-        self.orders.create_bill(Bill {
+        let bill = self.orders.create_bill(Bill {
             app_id: app.app_id.clone(),
             mid: new.mid,
             tid: new.tid,
@@ -70,9 +72,17 @@ impl Sandbox {
             created_at: now,
             updated_at: now,
             mer_order_id: None,
+            auto_pay_at: app
+                .payer
+                .auto_pay_seconds
+                .map(|s| now + Duration::seconds(seconds(s))),
             notify_url: new.notify_url,
             notifications: Vec::new(),
-        })
+        })?;
+        if bill.auto_pay_at.is_some() {
+            self.wake_payer();
+        }
+        Ok(bill)
     }
 
     /// The bill of `app` with this number.
@@ -141,11 +151,7 @@ impl Sandbox {
         desc: Option<String>,
     ) -> Result<(Bill, Order, Refund), OrderError> {
         let now = self.clock_of(&app.app_id).now();
-        let draft = RefundDraft {
-            refund_order_id: self.refund_number(app, refund_order_id),
-            amount,
-            desc,
-        };
+        let draft = self.refund_draft(app, refund_order_id, amount, desc, None);
         self.orders
             .refund_bill(&app.app_id, bill_no, draft, |order| {
                 self.refund_facts(order, now)
@@ -205,6 +211,8 @@ impl Sandbox {
                 bill_no: Some(bill.bill_no.clone()),
                 platform_order_id: None,
                 cashier_url: None,
+                expire_time: None,
+                auto_pay_at: None,
                 wallet_request: None,
                 refunds: Vec::new(),
                 notifications: Vec::new(),

@@ -112,6 +112,7 @@ impl Sandbox {
             build_app(
                 spec,
                 &self.config.notify_defaults,
+                &self.config.payer_defaults,
                 self.config.callback_url.as_deref(),
                 &mut *rng,
             )?

@@ -7,6 +7,7 @@ mod bills;
 mod clocks;
 mod lifecycle;
 mod orders;
+mod payer;
 mod payments;
 mod payscore;
 mod refunds;
@@ -70,6 +71,8 @@ pub struct Sandbox {
     pub rng: Arc<Mutex<StdRng>>,
     /// What the built-in merchant sink (`/__mock/sink/{appId}`) received.
     pub sink: crate::domain::sink::SinkStore,
+    /// Wakes the payer's real-time worker (see [`Sandbox::run_payer`]).
+    payer_wake: tokio::sync::Notify,
 }
 
 impl Sandbox {
@@ -118,6 +121,7 @@ impl Sandbox {
             journal,
             rng,
             sink: crate::domain::sink::SinkStore::default(),
+            payer_wake: tokio::sync::Notify::new(),
         }
     }
 

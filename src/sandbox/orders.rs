@@ -3,7 +3,7 @@
 //! time is the app's own sandbox time; every generated value comes from the instance's
 //! generator.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use super::Sandbox;
 use crate::api::app::App;
@@ -53,6 +53,15 @@ pub struct NewOrder {
     pub attached_data: Option<String>,
     /// Reserved field.
     pub src_reserve: Option<String>,
+    /// When it closes unless paid (default: the app's `payer.orderExpirySeconds` from now).
+    pub expire_time: Option<DateTime<Utc>>,
+}
+
+/// A setting's seconds as chrono takes them (settings are at most ten years).
+pub(super) fn seconds(s: u64) -> i64 {
+    i64::try_from(s)
+        .unwrap_or(i64::MAX / 1000)
+        .min(i64::MAX / 1000)
 }
 
 impl Sandbox {
@@ -124,12 +133,24 @@ impl Sandbox {
             bill_no: None,
             platform_order_id: platform,
             cashier_url: cashier.map(|token| self.cashier_url(&token)),
+            expire_time: Some(new.expire_time.unwrap_or_else(|| {
+                now + Duration::seconds(seconds(app.payer.order_expiry_seconds))
+            })),
+            auto_pay_at: app
+                .payer
+                .auto_pay_seconds
+                .map(|s| now + Duration::seconds(seconds(s))),
             wallet_request: wallet,
             path: new.path,
             refunds: Vec::new(),
             notifications: Vec::new(),
         };
-        self.orders.create(order)
+        let waits_for_payer = order.auto_pay_at.is_some();
+        let order = self.orders.create(order)?;
+        if waits_for_payer {
+            self.wake_payer();
+        }
+        Ok(order)
     }
 
     /// The order of `app` with this number.

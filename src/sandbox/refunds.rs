@@ -1,17 +1,39 @@
 //! Refunds of paid orders: the merchant's `refund` call and the back office's
 //! `POST /__mock/orders/{merOrderId}/refund`.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
+use super::orders::seconds;
 use super::{PayError, Sandbox};
 use crate::api::app::App;
 use crate::api::notification::Notification;
-use crate::api::order::{Order, OrderRefunded, Refund, RefundRequest};
+use crate::api::order::{Order, OrderRefunded, Refund, RefundRequest, RefundStatus};
 use crate::domain::orders::{OrderError, RefundDraft, RefundFacts};
 use crate::protocol::generate::{merchant_order_id, refund_target_order_id};
 use crate::protocol::timefmt::{date_beijing, format_date};
 
 impl Sandbox {
+    /// A refund as the merchant asks for it: `PROCESSING` (settling the app's
+    /// `payer.refundSettleSeconds` from now) when `status` or else the app's
+    /// `payer.refundStatus` says so.
+    pub(super) fn refund_draft(
+        &self,
+        app: &App,
+        refund_order_id: Option<String>,
+        amount: u64,
+        desc: Option<String>,
+        status: Option<RefundStatus>,
+    ) -> RefundDraft {
+        let processing = status.unwrap_or(app.payer.refund_status) == RefundStatus::Processing;
+        let settle = Duration::seconds(seconds(app.payer.refund_settle_seconds));
+        RefundDraft {
+            refund_order_id: self.refund_number(app, refund_order_id),
+            amount,
+            desc,
+            settles_at: processing.then(|| self.now_of(app) + settle),
+        }
+    }
+
     /// A refund's number: the request's, else one made for the app.
     pub(super) fn refund_number(&self, app: &App, requested: Option<String>) -> String {
         requested.unwrap_or_else(|| {
@@ -40,11 +62,7 @@ impl Sandbox {
         amount: u64,
         desc: Option<String>,
     ) -> Result<(Order, Refund), OrderError> {
-        let draft = RefundDraft {
-            refund_order_id: self.refund_number(app, refund_order_id),
-            amount,
-            desc,
-        };
+        let draft = self.refund_draft(app, refund_order_id, amount, desc, None);
         self.refund_noted(app, mer_order_id, draft)
             .map(|(order, refund, _)| (order, refund))
     }
@@ -67,7 +85,11 @@ impl Sandbox {
             .refund(&app.app_id, mer_order_id, draft, |order| {
                 self.refund_facts(order, now)
             })?;
-        if repeated {
+        // A refund still processing notifies when it settles.
+        if refund.settles_at.is_some() && !repeated {
+            self.wake_payer();
+        }
+        if repeated || refund.settles_at.is_some() {
             return Ok((order, refund, None));
         }
         let Some(notification) = self.notify_refund(app, &order, &refund) else {
@@ -94,11 +116,21 @@ impl Sandbox {
         }
         let found = self.orders.find(mer_order_id, request.app_id.as_deref())?;
         let app = self.app(&found.app_id)?;
-        let draft = RefundDraft {
-            refund_order_id: self.refund_number(&app, request.refund_order_id),
-            amount: request.refund_amount.unwrap_or_else(|| found.refundable()),
-            desc: request.refund_desc,
-        };
+        if request
+            .refund_status
+            .is_some_and(|s| !matches!(s, RefundStatus::Success | RefundStatus::Processing))
+        {
+            return Err(
+                OrderError::Invalid("refundStatus must be SUCCESS or PROCESSING".into()).into(),
+            );
+        }
+        let draft = self.refund_draft(
+            &app,
+            request.refund_order_id,
+            request.refund_amount.unwrap_or_else(|| found.refundable()),
+            request.refund_desc,
+            request.refund_status,
+        );
         let (order, refund, notification) = self.refund_noted(&app, mer_order_id, draft)?;
         Ok(OrderRefunded {
             order,

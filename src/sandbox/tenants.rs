@@ -15,7 +15,13 @@ impl Sandbox {
     pub fn create_app(&self, spec: &AppSpec) -> Result<Arc<App>, AppError> {
         let app = {
             let mut rng = self.rng.lock();
-            build_app(spec, &self.config.notify_defaults, None, &mut *rng)?
+            build_app(
+                spec,
+                &self.config.notify_defaults,
+                &self.config.payer_defaults,
+                None,
+                &mut *rng,
+            )?
         };
         let app = self.insert_app(app)?;
         tracing::info!(app_id = %app.app_id, clock = %app.clock, "created app");

@@ -57,6 +57,7 @@ pub struct Application {
     state: Data<Sandbox>,
     shutdown: Arc<watch::Sender<bool>>,
     dispatcher: JoinHandle<()>,
+    payer: JoinHandle<()>,
     saver: Option<Arc<Saver>>,
     periodic_save: Option<JoinHandle<()>>,
 }
@@ -176,6 +177,7 @@ impl Application {
         let (shutdown, shutdown_rx) = watch::channel(false);
         let dispatcher =
             tokio::spawn(Arc::clone(&state.notify).run_dispatcher(shutdown_rx.clone()));
+        let payer = tokio::spawn(state.clone().into_inner().run_payer(shutdown_rx.clone()));
         let saver = state
             .config
             .state_file
@@ -231,6 +233,7 @@ impl Application {
             state,
             shutdown: Arc::new(shutdown),
             dispatcher,
+            payer,
             saver,
             periodic_save,
         })
@@ -301,6 +304,7 @@ impl Application {
         // The dispatcher stops at once unless it waits for an advance that stopped with the
         // server; either way no new attempt starts after this.
         let _ = tokio::time::timeout(bound, self.dispatcher).await;
+        let _ = tokio::time::timeout(bound, self.payer).await;
         if !self.state.notify.drain(bound).await {
             tracing::warn!(
                 in_flight = self.state.notify.in_flight(),

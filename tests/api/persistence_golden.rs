@@ -28,12 +28,20 @@ fn comparable(mut file: Value) -> Value {
 }
 
 /// Takes what this version adds to a 0.1.0 app out of every app of a list, after checking it
-/// has the value a 0.1.0 app gets: `"clock": "default"`, `"notify": {"refundNotify": false}`.
+/// has the value a 0.1.0 app gets: `"clock": "default"`, `"notify": {"refundNotify": false}`,
+/// the default `"payer"`.
 fn without_default_clocks(apps: &mut Value) {
     for app in apps.as_array_mut().into_iter().flatten() {
         if let Some(app) = app.as_object_mut() {
             if app.get("clock").is_some() {
                 assert_eq!(app.remove("clock"), Some(Value::from("default")));
+            }
+            if let Some(payer) = app.remove("payer") {
+                let default = serde_json::json!({
+                    "autoPayOutcome": "success", "refundStatus": "SUCCESS",
+                    "refundSettleSeconds": 60, "orderExpirySeconds": 7200
+                });
+                assert_eq!(payer, default, "a 0.1.0 app gets the default payer");
             }
             if let Some(notify) = app.get_mut("notify").and_then(Value::as_object_mut) {
                 if notify.get("refundNotify").is_some() {

@@ -72,6 +72,13 @@ pub struct Bill {
     /// The order of its payment (`billNo` + `0`), once paid.
     #[serde(default)]
     pub mer_order_id: Option<String>,
+    /// When the app's automatic payer pays it (`payer.autoPaySeconds`), while unpaid.
+    #[serde(
+        default,
+        with = "time::beijing_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_pay_at: Option<DateTime<Utc>>,
     /// Where the bill notification goes.
     #[serde(default)]
     pub notify_url: Option<String>,

@@ -8,13 +8,14 @@ use rand::RngExt;
 
 use super::AppError;
 use super::validate::check_spec;
-use crate::api::app::{App, AppSpec, NotifySettings};
+use crate::api::app::{App, AppSpec, NotifySettings, PayerSettings};
 use crate::protocol::generate;
 
 /// Builds a whole app from a partial spec, generating every missing value.
 pub fn build_app<R: RngExt + ?Sized>(
     spec: &AppSpec,
     notify_defaults: &NotifySettings,
+    payer_defaults: &PayerSettings,
     default_callback: Option<&str>,
     rng: &mut R,
 ) -> Result<App, AppError> {
@@ -47,6 +48,10 @@ pub fn build_app<R: RngExt + ?Sized>(
             .as_ref()
             .map(|n| n.apply_to(notify_defaults))
             .unwrap_or_else(|| notify_defaults.clone()),
+        payer: spec
+            .payer
+            .as_ref()
+            .map_or_else(|| payer_defaults.clone(), |p| p.apply_to(payer_defaults)),
         clock: spec.clock.clone().unwrap_or_else(|| "default".to_owned()),
     })
 }
@@ -94,6 +99,10 @@ pub fn patch_app(app: &App, spec: &AppSpec) -> Result<App, AppError> {
             .as_ref()
             .map(|n| n.apply_to(&app.notify))
             .unwrap_or_else(|| app.notify.clone()),
+        payer: spec
+            .payer
+            .as_ref()
+            .map_or_else(|| app.payer.clone(), |p| p.apply_to(&app.payer)),
         clock: app.clock.clone(),
     })
 }

@@ -87,6 +87,9 @@ fn check_notify(spec: &NotifySpec) -> Result<(), AppError> {
 
 /// Validates every field the spec sets.
 pub fn check_spec(spec: &AppSpec) -> Result<(), AppError> {
+    if let Some((field, reason)) = spec.payer.as_ref().and_then(|p| p.problem()) {
+        return Err(invalid(field, reason));
+    }
     if let Some(id) = &spec.app_id {
         if !is_app_id(id) {
             return Err(invalid(

@@ -233,6 +233,7 @@ mod tests {
         let mut app = crate::domain::apps::build_app(
             &Default::default(),
             &Default::default(),
+            &Default::default(),
             None,
             &mut rng,
         )

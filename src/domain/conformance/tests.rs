@@ -37,7 +37,14 @@ fn app(format: NotifyFormat, sign_type: NotifySigning) -> App {
         ..NotifySettings::default()
     };
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
-    build_app(&AppSpec::default(), &settings, None, &mut rng).expect("a generated app is valid")
+    build_app(
+        &AppSpec::default(),
+        &settings,
+        &Default::default(),
+        None,
+        &mut rng,
+    )
+    .expect("a generated app is valid")
 }
 
 fn now() -> DateTime<Utc> {

@@ -25,6 +25,7 @@ use crate::protocol::events::{Field, NotificationEvent};
 use crate::protocol::timefmt::format_compact;
 
 mod advance;
+pub use advance::AdvanceReport;
 mod dispatch;
 mod run;
 mod snapshot;

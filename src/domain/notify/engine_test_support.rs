@@ -210,6 +210,7 @@ impl<T> Bench<T> {
         let mut app = build_app(
             &spec,
             &NotifySettings::default(),
+            &Default::default(),
             None,
             &mut *self.rng.lock(),
         )

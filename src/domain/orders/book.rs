@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use chrono::{DateTime, Utc};
+
 /// What the book needs to know of a record.
 pub(super) trait Entry {
     /// The app it belongs to.
@@ -12,6 +14,9 @@ pub(super) trait Entry {
     fn number(&self) -> &str;
     /// Whether nothing more is expected of it (paid, closed, refunded): such records go first.
     fn settled(&self) -> bool;
+    /// When something next falls due on it by itself (an automatic payment, an expiry, a
+    /// refund settling), if anything will.
+    fn due(&self) -> Option<DateTime<Utc>>;
 }
 
 /// A record and the number of its last change.
@@ -32,6 +37,8 @@ pub(super) struct Book<T> {
     open: BTreeSet<(u64, u64)>,
     /// The same for settled ones.
     settled: BTreeSet<(u64, u64)>,
+    /// appId → `(due time, creation number)` of its records that fall due by themselves.
+    dues: HashMap<String, BTreeSet<(DateTime<Utc>, u64)>>,
     next_id: u64,
     next_change: u64,
 }
@@ -43,6 +50,7 @@ impl<T> Default for Book<T> {
             index: HashMap::new(),
             open: BTreeSet::new(),
             settled: BTreeSet::new(),
+            dues: HashMap::new(),
             next_id: 0,
             next_change: 0,
         }
@@ -87,7 +95,9 @@ impl<T: Entry> Book<T> {
         let id = self.id(app_id, number)?;
         let slot = self.slots.get_mut(&id)?;
         let was_settled = slot.item.settled();
+        let was_due = slot.item.due();
         let out = change(&mut slot.item);
+        let now_due = slot.item.due();
         let previous = (slot.changed, id);
         self.next_change += 1;
         slot.changed = self.next_change;
@@ -99,7 +109,56 @@ impl<T: Entry> Book<T> {
         }
         let change = self.next_change;
         self.queue(now_settled).insert((change, id));
+        if was_due != now_due {
+            self.set_due(app_id, id, was_due, now_due);
+        }
         Some(out)
+    }
+
+    /// Moves a record in the index of due times.
+    fn set_due(
+        &mut self,
+        app_id: &str,
+        id: u64,
+        was: Option<DateTime<Utc>>,
+        now: Option<DateTime<Utc>>,
+    ) {
+        if let Some(at) = was {
+            if let Some(set) = self.dues.get_mut(app_id) {
+                set.remove(&(at, id));
+                if set.is_empty() {
+                    self.dues.remove(app_id);
+                }
+            }
+        }
+        if let Some(at) = now {
+            self.dues
+                .entry(app_id.to_owned())
+                .or_default()
+                .insert((at, id));
+        }
+    }
+
+    /// The apps with a record that falls due by itself.
+    pub fn apps_with_dues(&self) -> Vec<String> {
+        self.dues.keys().cloned().collect()
+    }
+
+    /// When the next record of `app_id` falls due by itself.
+    pub fn next_due(&self, app_id: &str) -> Option<DateTime<Utc>> {
+        self.dues.get(app_id)?.first().map(|(at, _)| *at)
+    }
+
+    /// The numbers of the records of `app_id` due at `now`, soonest first.
+    pub fn due_at(&self, app_id: &str, now: DateTime<Utc>) -> Vec<String> {
+        let Some(set) = self.dues.get(app_id) else {
+            return Vec::new();
+        };
+        set.iter()
+            .take_while(|(at, _)| *at <= now)
+            .filter_map(|(_, id)| self.slots.get(id))
+            .map(|s| s.item.number().to_owned())
+            .collect()
     }
 
     fn queue(&mut self, settled: bool) -> &mut BTreeSet<(u64, u64)> {
@@ -123,6 +182,8 @@ impl<T: Entry> Book<T> {
         let settled = item.settled();
         let change = self.next_change;
         self.queue(settled).insert((change, id));
+        let app_id = item.app_id().to_owned();
+        self.set_due(&app_id, id, None, item.due());
         self.slots.insert(
             id,
             Slot {
@@ -143,6 +204,8 @@ impl<T: Entry> Book<T> {
         let key = (slot.changed, id);
         self.open.remove(&key);
         self.settled.remove(&key);
+        let app_id = slot.item.app_id().to_owned();
+        self.set_due(&app_id, id, slot.item.due(), None);
         if let Some(numbers) = self.index.get_mut(slot.item.app_id()) {
             numbers.remove(slot.item.number());
             if numbers.is_empty() {

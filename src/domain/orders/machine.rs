@@ -42,6 +42,8 @@ pub struct RefundDraft {
     pub amount: u64,
     /// The reason, as sent.
     pub desc: Option<String>,
+    /// When it settles, for a refund that answers `PROCESSING`; none settles at once.
+    pub settles_at: Option<DateTime<Utc>>,
 }
 
 /// What the channel makes of a refund.
@@ -182,7 +184,11 @@ pub fn refund(
     let refund = Refund {
         refund_order_id: draft.refund_order_id,
         refund_amount: draft.amount,
-        refund_status: RefundStatus::Success,
+        refund_status: match draft.settles_at {
+            Some(_) => RefundStatus::Processing,
+            None => RefundStatus::Success,
+        },
+        settles_at: draft.settles_at,
         refund_target_order_id: facts.refund_target_order_id,
         refund_pay_time: facts.at,
         refund_settle_date: facts.settle_date,
@@ -190,10 +196,59 @@ pub fn refund(
     };
     order.refunds.push(refund.clone());
     order.updated_at = facts.at;
-    if order.refundable() == 0 {
+    mark_refunded(order);
+    Ok(refund)
+}
+
+/// An order is `TRADE_REFUND` once settled refunds cover all of it.
+fn mark_refunded(order: &mut Order) {
+    let processing = order
+        .refunds
+        .iter()
+        .any(|r| r.refund_status == RefundStatus::Processing);
+    if order.refundable() == 0 && !processing {
         order.status = OrderStatus::TradeRefund;
     }
-    Ok(refund)
+}
+
+/// `PROCESSING` refunds whose time has come settle (`SUCCESS`, paid at `now`); answers the
+/// refunds that did.
+pub fn settle_refunds(order: &mut Order, now: DateTime<Utc>, settle_date: &str) -> Vec<Refund> {
+    let mut settled = Vec::new();
+    for refund in &mut order.refunds {
+        if refund.settles_at.is_some_and(|at| at <= now) {
+            refund.settles_at = None;
+            refund.refund_status = RefundStatus::Success;
+            refund.refund_pay_time = now;
+            settle_date.clone_into(&mut refund.refund_settle_date);
+            settled.push(refund.clone());
+        }
+    }
+    if !settled.is_empty() {
+        order.updated_at = now;
+        mark_refunded(order);
+    }
+    settled
+}
+
+/// The automatic payer's turn: answers whether an unpaid order's automatic payment is due at
+/// `now`, and takes it off the order either way once due (so it is tried once).
+pub fn take_auto_pay(order: &mut Order, now: DateTime<Utc>) -> bool {
+    let due = order.auto_pay_at.is_some_and(|at| at <= now);
+    if due {
+        order.auto_pay_at = None;
+    }
+    due && order.status.is_unpaid()
+}
+
+/// An unpaid order past its `expireTime` closes; answers whether it did.
+pub fn expire(order: &mut Order, now: DateTime<Utc>) -> bool {
+    let due = order.status.is_unpaid() && order.expire_time.is_some_and(|at| at <= now);
+    if due {
+        order.status = OrderStatus::TradeClosed;
+        order.updated_at = now;
+    }
+    due
 }
 
 /// The merchant voids a B-scan-C payment (`voidpayment`): an unpaid order closes; a paid one

@@ -5,6 +5,9 @@ pub(crate) mod bills;
 #[cfg(test)]
 mod bills_tests;
 pub(crate) mod book;
+pub(crate) mod due;
+#[cfg(test)]
+mod due_tests;
 pub(crate) mod error;
 pub(crate) mod machine;
 pub(crate) mod snapshot;

@@ -25,7 +25,16 @@ impl Entry for Order {
         &self.mer_order_id
     }
     fn settled(&self) -> bool {
-        !self.status.is_unpaid()
+        !self.status.is_unpaid() && !self.refunds.iter().any(|r| r.settles_at.is_some())
+    }
+    fn due(&self) -> Option<DateTime<Utc>> {
+        let unpaid = self.status.is_unpaid();
+        let open = [self.auto_pay_at, self.expire_time]
+            .into_iter()
+            .filter(|_| unpaid)
+            .flatten();
+        open.chain(self.refunds.iter().filter_map(|r| r.settles_at))
+            .min()
     }
 }
 
@@ -38,6 +47,10 @@ impl Entry for Bill {
     }
     fn settled(&self) -> bool {
         self.bill_status != BillStatus::Unpaid
+    }
+    fn due(&self) -> Option<DateTime<Utc>> {
+        self.auto_pay_at
+            .filter(|_| self.bill_status == BillStatus::Unpaid)
     }
 }
 

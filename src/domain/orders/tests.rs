@@ -38,6 +38,8 @@ pub(super) fn order(app: &str, number: &str, amount: u64) -> Order {
         bill_no: None,
         platform_order_id: None,
         cashier_url: None,
+        expire_time: None,
+        auto_pay_at: None,
         wallet_request: None,
         refunds: Vec::new(),
         notifications: Vec::new(),
@@ -60,6 +62,7 @@ pub(super) fn bill(app: &str, number: &str, amount: u64) -> Bill {
         created_at: t0(),
         updated_at: t0(),
         mer_order_id: None,
+        auto_pay_at: None,
         notify_url: None,
         notifications: Vec::new(),
     }
@@ -83,6 +86,7 @@ pub(super) fn draft(id: &str, amount: u64) -> RefundDraft {
         refund_order_id: id.into(),
         amount,
         desc: None,
+        settles_at: None,
     }
 }
 

@@ -81,6 +81,7 @@ fn every_app_field_reads_as_it_does_in_the_apps_json() {
         let app = build_app(
             &AppSpec::default(),
             &NotifySettings::default(),
+            &Default::default(),
             callback,
             &mut rng,
         )

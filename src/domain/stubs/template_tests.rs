@@ -11,6 +11,7 @@ pub(super) fn app(callback: Option<&str>) -> App {
     let mut app = build_app(
         &AppSpec::default(),
         &NotifySettings::default(),
+        &Default::default(),
         callback,
         &mut rng,
     )
@@ -32,7 +33,14 @@ fn a_json_answer_renders_with_the_request_s_values_and_its_err_code() {
     }));
     let body = RequestBody::new(br#"{"merOrderId":"M1","totalAmount":88}"#);
     let mut rng = StdRng::seed_from_u64(1);
-    let app = build_app(&Default::default(), &Default::default(), None, &mut rng).unwrap();
+    let app = build_app(
+        &Default::default(),
+        &Default::default(),
+        &Default::default(),
+        None,
+        &mut rng,
+    )
+    .unwrap();
     let mut ctx = TemplateContext {
         body: &body,
         path: "/v1/x",

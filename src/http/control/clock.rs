@@ -81,7 +81,7 @@ pub(super) async fn advance_by(
     if !clock.now().checked_add_signed(by).is_some_and(on_the_wire) {
         return Err(ControlError::Validation(OFF_THE_WIRE.into()));
     }
-    let report = state.notify.advance(clock_id, by).await;
+    let report = state.advance_clock(clock_id, by).await;
     let view = clock.view();
     tracing::info!(clock = clock_id, seconds, now = %rfc3339_beijing(view.now), attempts = report.attempts, "advanced clock");
     Ok(Advanced {

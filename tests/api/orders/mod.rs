@@ -10,6 +10,7 @@ mod bills;
 mod cashier;
 mod netpay;
 mod payer;
+mod payer_settings;
 mod poslink;
 mod refunds;
 

@@ -23,6 +23,7 @@ pub(super) fn new_order(call: &Call<'_>, fields: &Fields<'_, '_>) -> Result<NewO
         order_desc: fields.text("orderDesc")?,
         attached_data: fields.text("attachedData")?,
         src_reserve: fields.text("srcReserve")?,
+        expire_time: fields.time("expireTime")?,
     })
 }
 

@@ -4,6 +4,8 @@ use crate::api::app::App;
 use crate::domain::orders::OrderError;
 use crate::domain::stubs::RequestBody;
 use crate::domain::stubs::body::Json;
+use crate::protocol::timefmt::from_beijing;
+use chrono::{DateTime, NaiveDateTime, Utc};
 
 /// A business refusal: HTTP 200 with `errCode` and a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,6 +114,16 @@ impl<'b, 'a> Fields<'b, 'a> {
             return Err(invalid());
         }
         Ok(Some(fen))
+    }
+
+    /// A time member, `yyyy-MM-dd HH:mm:ss` in Beijing time (as netpay's `expireTime`).
+    pub fn time(&self, name: &str) -> Result<Option<DateTime<Utc>>, Refusal> {
+        let Some(text) = self.text(name)? else {
+            return Ok(None);
+        };
+        NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M:%S")
+            .map(|naive| Some(from_beijing(naive)))
+            .map_err(|_| Refusal::bad_request(name, "格式须为yyyy-MM-dd HH:mm:ss"))
     }
 
     /// An amount that must be there.
