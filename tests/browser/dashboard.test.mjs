@@ -435,7 +435,11 @@ async function main() {
     const card = page.locator(`[data-testid="notification"][data-id="${id}"]`);
     await card.locator('.n-head', { hasText: 'NETPAY.PAYMENT' }).waitFor();
     assert((await card.innerText()).includes(`TRADE_SUCCESS · ${number}`), 'the card does not say which order');
-    assert(await card.evaluate((el) => el.getBoundingClientRect().top < innerHeight && el.getBoundingClientRect().bottom > 0), 'the link did not bring the card into view');
+    // The link scrolls smoothly: wait until the card is in view.
+    await page.waitForFunction((cardId) => {
+      const r = document.getElementById(`notification-${cardId}`).getBoundingClientRect();
+      return r.top < innerHeight && r.bottom > 0;
+    }, id);
     assert(!page.url().includes('#'), 'the link changed the URL');
   });
 
