@@ -41,7 +41,7 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Copy this file and replace the "merchant side" methods with calls into your own code (your
  * ChinaUMS client and your notification endpoint). Everything here is what a real integration does
  * against https://test-api-open.chinaums.com/, except the calls to {@code /__mock/...}, which
- * script the sandbox (callback URL, Pay Score users, the clock).
+ * script the sandbox (callback URL, Pay Score users, the payer, the clock).
  *
  * <p>Run from the repository (any directory inside it): {@code java
  * examples/java/ChinaumsSandboxTest.java}. The sandbox binary is {@code $CHINAUMS_MOCK_BIN},
@@ -93,6 +93,7 @@ public class ChinaumsSandboxTest {
                     t::orderWithBodySig);
             checks.put("a unified order authenticated with an access token succeeds", t::orderWithToken);
             checks.put("Pay Score open and close reach the notify URL with a valid sign", t::openAndClose);
+            checks.put("an order is paid, notified, queried and partly refunded", t::paymentFlow);
             checks.put("a merchant down for two attempts gets the retries at 0, 15 and 30 s", t::merchantDown);
             checks.put("a notification with a forged sign is refused", t::forgedSign);
             for (Map.Entry<String, Check> c : checks.entrySet()) {
@@ -171,6 +172,78 @@ public class ChinaumsSandboxTest {
         List<Delivery> got = assertReceived(closed.str("notification.id"), "PAYSCORE.USER_CLOSE_SERVICE", openId);
         check("USER_CLOSE_SERVICE".equals(Json.at(got.get(got.size() - 1).resource(), "userServiceStatus")),
                 "userServiceStatus: " + got);
+    }
+
+    void paymentFlow() throws Exception {
+        // Refund notifications are an app setting (in production: asked of ChinaUMS).
+        Reply app = sandbox.control("PATCH", "/apps/" + APP_ID, Map.of("notify", Map.of("refundNotify", true)));
+        check(app.status() == 200, "PATCH app: " + app);
+
+        // 1. Your back end creates the order; the mini-program gets miniPayRequest.
+        Map<String, Object> order = unifiedOrder(sandbox.beijingNow(), "oMXJN5fYT4VCfmUQP8nl9oCHXQhM", 1000);
+        String number = (String) order.get("merOrderId");
+        Reply created = call("/v1/netpay/wx/unified-order", order);
+        check(number.equals(created.str("merOrderId")), "merOrderId: " + created);
+
+        // 2. The payer pays (in production: in WeChat).
+        Reply paid = sandbox.control("POST", "/orders/" + number + "/pay", Map.of());
+        check(paid.status() == 200 && "TRADE_SUCCESS".equals(paid.str("order.status")), "pay: " + paid);
+
+        // 3. The payment notification reaches your notify URL, signed with the md5Key.
+        Map<String, String> notice = receivedPaymentNotice(paid.str("notification.id"));
+        check(number.equals(notice.get("merOrderId")), "merOrderId: " + notice);
+        check("TRADE_SUCCESS".equals(notice.get("status")), "status: " + notice);
+        check("1000".equals(notice.get("totalAmount")), "totalAmount: " + notice);
+        check(paid.str("order.targetOrderId").equals(notice.get("targetOrderId")), "targetOrderId: " + notice);
+
+        // 4. Query: the order is paid.
+        Reply query = call("/v1/netpay/query", orderCall(sandbox.beijingNow(), number, Map.of()));
+        check("TRADE_SUCCESS".equals(query.str("status")), "query: " + query);
+        check(((BigDecimal) query.at("totalAmount")).intValue() == 1000, "totalAmount: " + query);
+        check(notice.get("targetOrderId").equals(query.str("targetOrderId")), "targetOrderId: " + query);
+
+        // 5. Refund part of it, with your own refund number.
+        String refundNumber = merchantNumber(sandbox.beijingNow());
+        Reply refund = call("/v1/netpay/refund", orderCall(sandbox.beijingNow(), number,
+                Map.of("refundAmount", 300, "refundOrderId", refundNumber, "refundDesc", "部分退款")));
+        check("SUCCESS".equals(refund.str("refundStatus")), "refund: " + refund);
+        check(refundNumber.equals(refund.str("refundOrderId")), "refundOrderId: " + refund);
+        check(((BigDecimal) refund.at("refundAmount")).intValue() == 300, "refundAmount: " + refund);
+
+        // 6. The refund notification: the order's fields with status TRADE_REFUND, and the refund.
+        Reply shown = sandbox.control("GET", "/orders/" + number, null);
+        List<?> ids = (List<?>) shown.at("notifications");
+        check(shown.status() == 200 && ids.size() == 2, "the payment's and the refund's: " + shown);
+        notice = receivedPaymentNotice((String) ids.get(1));
+        check("TRADE_REFUND".equals(notice.get("status")), "status: " + notice);
+        check(refundNumber.equals(notice.get("refundOrderId")), "refundOrderId: " + notice);
+        check("300".equals(notice.get("refundAmount")), "refundAmount: " + notice);
+
+        // 7. Query again: still paid, 3.00 of 10.00 refunded.
+        query = call("/v1/netpay/query", orderCall(sandbox.beijingNow(), number, Map.of()));
+        check("TRADE_SUCCESS".equals(query.str("status")), "query: " + query);
+        check(((BigDecimal) query.at("refundAmount")).intValue() == 300, "refundAmount: " + query);
+    }
+
+    /** A signed business call (OPEN-BODY-SIG) answering HTTP 200 with errCode SUCCESS. */
+    Reply call(String path, Map<String, Object> request) throws Exception {
+        byte[] body = Json.write(request).getBytes(StandardCharsets.UTF_8);
+        Reply reply = callGateway(path, body, openBodySig(body, sandbox.beijingNow()));
+        check(reply.status() == 200 && "SUCCESS".equals(reply.str("errCode")), path + ": " + reply);
+        return reply;
+    }
+
+    /**
+     * The fields your endpoint received for a netpay notification, once acknowledged. The sandbox
+     * lists it under {@code id}; on the wire it is known by its {@code notifyId}.
+     */
+    Map<String, String> receivedPaymentNotice(String id) throws Exception {
+        String notifyId = (String) waitDelivered(id).at("payload.notifyId");
+        List<Delivery> got = merchant.paymentDeliveries(notifyId);
+        check(!got.isEmpty(), "the handler never saw " + id);
+        Delivery last = got.get(got.size() - 1);
+        check(last.signValid(), "sign invalid: " + last);
+        return last.fields();
     }
 
     void merchantDown() throws Exception {
@@ -291,22 +364,46 @@ public class ChinaumsSandboxTest {
                 + "\", Signature=\"" + signature + "\"";
     }
 
-    /** A WeChat mini-program order (微信小程序支付下单). Sign exactly the bytes you send. */
+    /**
+     * msgSrcId + yyyyMMddHHmmssSSS + 7 random digits, like the SDK demo's order numbers (refunds
+     * are numbered the same way).
+     */
+    static String merchantNumber(OffsetDateTime now) {
+        return MSG_SRC_ID + now.format(DateTimeFormatter.ofPattern("yyyyMMddHHmmssSSS"))
+                + String.format("%07d", RANDOM.nextInt(10_000_000));
+    }
+
+    /** A WeChat mini-program order (微信小程序支付下单) of 1 fen. Sign exactly the bytes you send. */
     static Map<String, Object> unifiedOrder(OffsetDateTime now, String subOpenId) {
+        return unifiedOrder(now, subOpenId, 1);
+    }
+
+    /** A WeChat mini-program order of {@code totalAmount} fen. */
+    static Map<String, Object> unifiedOrder(OffsetDateTime now, String subOpenId, int totalAmount) {
         Map<String, Object> order = new LinkedHashMap<>();
         order.put("requestTimestamp", now.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")));
-        // msgSrcId + yyyyMMddHHmmssSSS + 7 random digits, like the SDK demo's order numbers
-        order.put("merOrderId", MSG_SRC_ID + now.format(DateTimeFormatter.ofPattern("yyyyMMddHHmmssSSS"))
-                + String.format("%07d", RANDOM.nextInt(10_000_000)));
+        order.put("merOrderId", merchantNumber(now));
         order.put("mid", MID);
         order.put("tid", TID);
         order.put("instMid", INST_MID);
-        order.put("totalAmount", 1);
+        order.put("totalAmount", totalAmount);
         order.put("orderDesc", "示例商品");
         order.put("tradeType", "MINI");
         order.put("subAppId", "wx1234567890abcdef");
         order.put("subOpenId", subOpenId);
         return order;
+    }
+
+    /** A call about one order — query (订单查询), refund (退款) — with its own members. */
+    static Map<String, Object> orderCall(OffsetDateTime now, String merOrderId, Map<String, Object> members) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("requestTimestamp", now.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")));
+        request.put("mid", MID);
+        request.put("tid", TID);
+        request.put("instMid", INST_MID);
+        request.put("merOrderId", merOrderId);
+        request.putAll(new TreeMap<>(members));
+        return request;
     }
 
     Reply callGateway(String path, byte[] body, String authorization) throws Exception {
@@ -354,11 +451,21 @@ public class ChinaumsSandboxTest {
             failuresLeft = n;
         }
 
+        /** What arrived of a Pay Score notification (by its {@code id}). */
         synchronized List<Delivery> deliveries(String id) {
             return received.stream().filter(d -> id.equals(d.fields().get("id"))).toList();
         }
 
-        /** The body of your notify URL handler: verify {@code sign}, decode, store, answer. */
+        /** What arrived of a payment or refund notification (by its {@code notifyId}). */
+        synchronized List<Delivery> paymentDeliveries(String notifyId) {
+            return received.stream().filter(d -> notifyId.equals(d.fields().get("notifyId"))).toList();
+        }
+
+        /**
+         * The body of your notify URL handler: verify {@code sign}, decode, store, answer. Pay Score
+         * notifications carry a {@code resource} (JSON text); payment and refund notifications are
+         * flat fields, signed by the same rule.
+         */
         String handle(String body) throws Exception {
             Map<String, String> fields = new LinkedHashMap<>();
             for (String pair : body.split("&")) {
@@ -369,7 +476,7 @@ public class ChinaumsSandboxTest {
             String sign = fields.getOrDefault("sign", "").toUpperCase();
             boolean signValid = MessageDigest.isEqual(notifySign(fields, MD5_KEY).getBytes(StandardCharsets.UTF_8),
                     sign.getBytes(StandardCharsets.UTF_8));
-            Object resource = signValid ? Json.parse(fields.get("resource")) : null;
+            Object resource = signValid && fields.containsKey("resource") ? Json.parse(fields.get("resource")) : null;
             boolean down;
             synchronized (this) {
                 down = signValid && failuresLeft > 0;
@@ -379,7 +486,8 @@ public class ChinaumsSandboxTest {
                 received.add(new Delivery(fields, resource, signValid, down));
             }
             // ChinaUMS stops retrying only on HTTP 2xx with the body SUCCESS. A real handler applies
-            // the event idempotently by `id` (retries repeat it) before it answers SUCCESS.
+            // the event idempotently by `id` (payments: `notifyId`; retries repeat it) before it
+            // answers SUCCESS.
             return signValid && !down ? "SUCCESS" : "FAILED";
         }
 

@@ -4,7 +4,7 @@
 Copy this file into your project and replace the "merchant side" helpers with calls into your own
 code (your ChinaUMS client and your notification endpoint). Everything here is what a real
 integration does against https://test-api-open.chinaums.com/, except the calls to `/__mock/...`,
-which script the sandbox (callback URL, Pay Score users, the clock).
+which script the sandbox (callback URL, Pay Score users, the payer, the clock).
 
 Run it with Python 3.8+ from the repository root (the second form works from anywhere):
 
@@ -187,26 +187,46 @@ def open_body_sig(body, now):
     )
 
 
-def unified_order_body(now, sub_open_id):
+def merchant_number(now):
+    """msgSrcId + yyyyMMddHHmmssSSS + 7 random digits, like the SDK demo's order numbers (refunds
+    are numbered the same way)."""
+    return (
+        MSG_SRC_ID
+        + now.strftime("%Y%m%d%H%M%S")
+        + "%03d" % (now.microsecond // 1000)
+        + "%07d" % random.randrange(10 ** 7)
+    )
+
+
+def unified_order_body(now, sub_open_id, total_amount=1):
     """A WeChat mini-program order (微信小程序支付下单) as a merchant back end sends it. Returns
     the exact bytes: the signature covers the bytes on the wire, so sign what you send."""
     order = {
         "requestTimestamp": now.strftime("%Y-%m-%d %H:%M:%S"),
-        # msgSrcId + yyyyMMddHHmmssSSS + 7 random digits, like the SDK demo's order numbers
-        "merOrderId": MSG_SRC_ID
-        + now.strftime("%Y%m%d%H%M%S")
-        + "%03d" % (now.microsecond // 1000)
-        + "%07d" % random.randrange(10 ** 7),
+        "merOrderId": merchant_number(now),
         "mid": MID,
         "tid": TID,
         "instMid": INST_MID,
-        "totalAmount": 1,
+        "totalAmount": total_amount,  # fen
         "orderDesc": "示例商品",
         "tradeType": "MINI",
         "subAppId": "wx1234567890abcdef",
         "subOpenId": sub_open_id,
     }
     return order, json.dumps(order, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def order_call_body(now, mer_order_id, **members):
+    """The body of a call about one order — query (订单查询), refund (退款) — as exact bytes."""
+    request = {
+        "requestTimestamp": now.strftime("%Y-%m-%d %H:%M:%S"),
+        "mid": MID,
+        "tid": TID,
+        "instMid": INST_MID,
+        "merOrderId": mer_order_id,
+    }
+    request.update(members)
+    return json.dumps(request, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def call_gateway(base_url, path, body, authorization):
@@ -246,11 +266,13 @@ class Merchant:
             self.failures_left = n
 
     def handle(self, body):
-        """The body of your notify URL handler: verify `sign`, decode, store, answer."""
+        """The body of your notify URL handler: verify `sign`, decode, store, answer. Pay Score
+        notifications carry a `resource` (JSON text); payment and refund notifications are flat
+        fields, signed by the same rule."""
         fields = dict(urllib.parse.parse_qsl(body.decode("utf-8"), keep_blank_values=True))
         expected = notify_sign(fields, MD5_KEY)
         sign_valid = hmac.compare_digest(expected, fields.get("sign", "").upper())
-        resource = json.loads(fields["resource"]) if sign_valid else None
+        resource = json.loads(fields["resource"]) if sign_valid and "resource" in fields else None
         with self.lock:
             down = sign_valid and self.failures_left > 0
             if down:
@@ -259,12 +281,19 @@ class Merchant:
                 {"fields": fields, "resource": resource, "sign_valid": sign_valid, "down": down}
             )
         # ChinaUMS stops retrying only on HTTP 2xx with the body SUCCESS. A real handler applies
-        # the event idempotently by `id` (retries repeat it) before it answers SUCCESS.
+        # the event idempotently by `id` (payments: `notifyId`; retries repeat it) before it
+        # answers SUCCESS.
         return "SUCCESS" if sign_valid and not down else "FAILED"
 
     def deliveries(self, notification_id):
+        """What arrived of a Pay Score notification (by its `id`)."""
         with self.lock:
             return [r for r in self.received if r["fields"].get("id") == notification_id]
+
+    def payment_deliveries(self, notify_id):
+        """What arrived of a payment or refund notification (by its `notifyId`)."""
+        with self.lock:
+            return [r for r in self.received if r["fields"].get("notifyId") == notify_id]
 
 
 def start_notify_endpoint(merchant):
@@ -409,6 +438,87 @@ class ChinaumsSandboxTest(unittest.TestCase):
             closed["notification"]["id"], "PAYSCORE.USER_CLOSE_SERVICE", open_id
         )
         self.assertEqual(deliveries[-1]["resource"]["userServiceStatus"], "USER_CLOSE_SERVICE")
+
+    def call(self, path, body):
+        """A signed business call (OPEN-BODY-SIG) answering HTTP 200 with `errCode` SUCCESS."""
+        status, reply = call_gateway(
+            self.sandbox.url, path, body, open_body_sig(body, self.sandbox.beijing_now())
+        )
+        self.assertEqual(status, 200, reply)
+        self.assertEqual(reply["errCode"], "SUCCESS", reply)
+        return reply
+
+    def received_payment_notice(self, notification_id):
+        """The fields your endpoint received for a netpay notification, once acknowledged. The
+        sandbox lists it under `notification_id`; on the wire it is known by its `notifyId`."""
+        notification = self.wait_delivered(notification_id)
+        deliveries = self.merchant.payment_deliveries(notification["payload"]["notifyId"])
+        self.assertTrue(deliveries, "the handler never saw " + notification_id)
+        self.assertTrue(deliveries[-1]["sign_valid"], deliveries[-1]["fields"])
+        return deliveries[-1]["fields"]
+
+    def test_an_order_is_paid_notified_queried_and_partly_refunded(self):
+        # Refund notifications are an app setting (in production: asked of ChinaUMS).
+        status, app = self.sandbox.control(
+            "PATCH", "/apps/" + APP_ID, {"notify": {"refundNotify": True}}
+        )
+        self.assertEqual(status, 200, app)
+
+        # 1. Your back end creates the order; the mini-program gets `miniPayRequest`.
+        order, body = unified_order_body(
+            self.sandbox.beijing_now(), "oMXJN5fYT4VCfmUQP8nl9oCHXQhM", total_amount=1000
+        )
+        number = order["merOrderId"]
+        created = self.call("/v1/netpay/wx/unified-order", body)
+        self.assertEqual(created["merOrderId"], number)
+
+        # 2. The payer pays (in production: in WeChat).
+        status, paid = self.sandbox.control("POST", "/orders/%s/pay" % number, {})
+        self.assertEqual(status, 200, paid)
+        self.assertEqual(paid["order"]["status"], "TRADE_SUCCESS")
+
+        # 3. The payment notification reaches your notify URL, signed with the md5Key.
+        notice = self.received_payment_notice(paid["notification"]["id"])
+        self.assertEqual(notice["merOrderId"], number)
+        self.assertEqual(notice["status"], "TRADE_SUCCESS")
+        self.assertEqual(notice["totalAmount"], "1000")
+        self.assertEqual(notice["targetOrderId"], paid["order"]["targetOrderId"])
+
+        # 4. Query: the order is paid.
+        query = self.call("/v1/netpay/query", order_call_body(self.sandbox.beijing_now(), number))
+        self.assertEqual(query["status"], "TRADE_SUCCESS", query)
+        self.assertEqual(query["totalAmount"], 1000)
+        self.assertEqual(query["targetOrderId"], notice["targetOrderId"])
+
+        # 5. Refund part of it, with your own refund number.
+        refund_number = merchant_number(self.sandbox.beijing_now())
+        refund = self.call(
+            "/v1/netpay/refund",
+            order_call_body(
+                self.sandbox.beijing_now(),
+                number,
+                refundAmount=300,
+                refundOrderId=refund_number,
+                refundDesc="部分退款",
+            ),
+        )
+        self.assertEqual(refund["refundStatus"], "SUCCESS", refund)
+        self.assertEqual(refund["refundOrderId"], refund_number)
+        self.assertEqual(refund["refundAmount"], 300)
+
+        # 6. The refund notification: the order's fields with status TRADE_REFUND, and the refund.
+        status, shown = self.sandbox.control("GET", "/orders/" + number)
+        self.assertEqual(status, 200, shown)
+        self.assertEqual(len(shown["notifications"]), 2, shown)  # the payment's and the refund's
+        notice = self.received_payment_notice(shown["notifications"][-1])
+        self.assertEqual(notice["status"], "TRADE_REFUND")
+        self.assertEqual(notice["refundOrderId"], refund_number)
+        self.assertEqual(notice["refundAmount"], "300")
+
+        # 7. Query again: still paid, 3.00 of 10.00 refunded.
+        query = self.call("/v1/netpay/query", order_call_body(self.sandbox.beijing_now(), number))
+        self.assertEqual(query["status"], "TRADE_SUCCESS", query)
+        self.assertEqual(query["refundAmount"], 300)
 
     def test_a_merchant_down_for_two_attempts_gets_the_retries_at_0_15_and_30_seconds(self):
         self.merchant.fail_next(2)  # the handler answers FAILED twice, then recovers

@@ -31,6 +31,8 @@ async fn the_dashboard_is_an_html_page_with_the_elements_a_test_can_find() {
         r#"id="clocks-body""#,
         r#"id="clock-advance-form""#,
         r#"id="clock-create-form""#,
+        r#"id="orders-body""#,
+        r#"id="bills-body""#,
     ] {
         assert!(r.text.contains(id), "{id} missing from the page");
     }
@@ -40,6 +42,8 @@ async fn the_dashboard_is_an_html_page_with_the_elements_a_test_can_find() {
         "Request journal 请求日志",
         "Clock 时钟",
         "Clocks 时钟组",
+        "Orders 订单",
+        "QR bills 二维码账单",
     ] {
         assert!(r.text.contains(heading), "heading {heading:?} missing");
     }
@@ -52,6 +56,7 @@ async fn every_dashboard_file_is_served_with_its_content_type() {
         ("app.js", "text/javascript; charset=utf-8", "/__mock"),
         ("dom.js", "text/javascript; charset=utf-8", "export"),
         ("clocks.js", "text/javascript; charset=utf-8", "/clocks"),
+        ("orders.js", "text/javascript; charset=utf-8", "/refund"),
         ("style.css", "text/css; charset=utf-8", "--sans"),
         ("favicon.svg", "image/svg+xml", "<svg"),
     ] {

@@ -1,6 +1,7 @@
-//! `GET /__mock/ui`: a live dashboard of the sandbox — apps, Pay Score authorisations,
-//! notifications with every delivery attempt, the request journal, the default clock and every
-//! other clock — with buttons for the common control actions.
+//! `GET /__mock/ui`: a live dashboard of the sandbox — apps, Pay Score authorisations, netpay
+//! orders with their refunds, QR bills, notifications with every delivery attempt, the request
+//! journal, the default clock and every other clock — with buttons for the common control
+//! actions.
 //!
 //! The page is plain HTML, CSS and JavaScript embedded in the binary; it polls the JSON control
 //! API, so it needs nothing from the network and shows exactly what a test would see.
@@ -69,6 +70,11 @@ pub const ASSETS: &[Asset] = &[
         "dom.js",
         "text/javascript; charset=utf-8",
         include_bytes!("assets/dom.js"),
+    ),
+    asset(
+        "orders.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("assets/orders.js"),
     ),
     asset(
         "style.css",

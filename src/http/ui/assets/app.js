@@ -6,6 +6,9 @@ import {
 import {
   offsetText, renderClockChoices, renderClocks, wireClocks,
 } from '/__mock/ui/clocks.js';
+import {
+  notedBy, notificationAnchor, renderBills, renderOrders, wireOrders,
+} from '/__mock/ui/orders.js';
 
 const POLL_MS = 1000;
 const LIMIT = 50;
@@ -76,7 +79,8 @@ function notifySummary(n) {
   return h('div', { class: 'chips' },
     chip('format', n.format), chip('signType', n.signType), chip('ack', n.ack),
     chip('timeoutMs', n.timeoutMs), chip('giveUpAfterSeconds', n.giveUpAfterSeconds),
-    chip('retrySchedule', ladder.length > 6 ? `${ladder.slice(0, 6).join(',')},…` : ladder.join(',')));
+    chip('retrySchedule', ladder.length > 6 ? `${ladder.slice(0, 6).join(',')},…` : ladder.join(',')),
+    n.refundNotify === undefined ? null : chip('refundNotify', n.refundNotify));
 }
 
 function renderApps(data) {
@@ -176,6 +180,14 @@ function attemptRow(t) {
   h('td', { class: 'problem' }, problem || dash()));
 }
 
+// The head line of a netpay notification, which has no `summary`: what it says of which order.
+function netpaySummary(p) {
+  if (!p) return null;
+  if (p.billNo) return [p.billStatus, p.billNo].filter(Boolean).join(' · ');
+  if (p.merOrderId) return [p.status, p.merOrderId, p.refundOrderId].filter(Boolean).join(' · ');
+  return null;
+}
+
 function notificationCard(n) {
   const flags = [
     n.awaitingCallbackUrl ? badge('awaitingCallbackUrl', 'pending') : null,
@@ -186,12 +198,18 @@ function notificationCard(n) {
     open: ui.openDetails.has(n.id),
     ontoggle: (ev) => (ev.currentTarget.open ? ui.openDetails.add(n.id) : ui.openDetails.delete(n.id)),
   }, h('summary', {}, `Fields as sent (${n.contentType})`), payloadFields(n.payload));
-  return h('article', { class: `notification ${n.status}`, 'data-testid': 'notification', dataset: { id: n.id, status: n.status } },
+  const summary = n.payload && (n.payload.summary || netpaySummary(n.payload));
+  return h('article', {
+    class: `notification ${n.status}`,
+    id: notificationAnchor(n.id),
+    'data-testid': 'notification',
+    dataset: { id: n.id, status: n.status },
+  },
     h('div', { class: 'n-head' },
       mono(n.id, 'id'),
       badge(n.status, n.status, 'notification-status'),
       h('span', { class: 'event' }, n.eventType),
-      n.payload && n.payload.summary ? h('span', { class: 'summary' }, n.payload.summary) : null,
+      summary ? h('span', { class: 'summary' }, summary) : null,
       flags,
       h('span', { class: 'spacer' }),
       h('button', {
@@ -223,7 +241,7 @@ function renderNotifications(data) {
   $('notifications-count').textContent = list.length >= LIMIT ? `newest ${LIMIT}` : list.length;
   $('notifications-body').replaceChildren(list.length
     ? h('div', { class: 'notification-list' }, list.map(notificationCard))
-    : empty('No notifications yet: every open and close sends one to the app’s callbackUrl.'));
+    : empty('No notifications yet: every Pay Score open and close, payment, refund and paid bill sends one to the app’s callbackUrl.'));
 }
 
 function renderJournal(data) {
@@ -274,19 +292,25 @@ async function poll() {
   const app = $('app-filter').value;
   const byApp = app ? `appId=${encodeURIComponent(app)}&` : '';
   try {
-    const [clock, clocks, apps, auths, notes, reqs] = await Promise.all([
+    const [clock, clocks, apps, auths, notes, reqs, orders, bills] = await Promise.all([
       api('GET', '/clock'),
       api('GET', '/clocks'),
       api('GET', '/apps'),
       api('GET', `/payscore/authorizations?${byApp}`),
       api('GET', `/notifications?${byApp}limit=${LIMIT}`),
       api('GET', `/requests?${byApp}limit=${LIMIT}`),
+      api('GET', `/orders?${byApp}limit=${LIMIT}`),
+      api('GET', `/bills?${byApp}limit=${LIMIT}`),
     ]);
     update('clock', clock, renderClock);
     update('apps', apps, renderApps);
     update('clocks', { clocks: clocks.clocks, apps: apps.apps }, renderClocks);
     update('clock-choices', { clocks: clocks.clocks.map((c) => ({ id: c.id, name: c.name })) }, renderClockChoices);
     update('authorizations', auths, renderAuthorizations);
+    update('orders', {
+      orders: orders.orders, dropped: orders.dropped, limit: LIMIT, noted: notedBy(orders.orders, notes.notifications),
+    }, renderOrders);
+    update('bills', { bills: bills.bills, limit: LIMIT, noted: notedBy(bills.bills, notes.notifications) }, renderBills);
     update('notifications', notes, renderNotifications);
     update('journal', reqs, renderJournal);
     if (ui.pollError) hideError();
@@ -335,13 +359,14 @@ document.addEventListener('DOMContentLoaded', () => {
     b.addEventListener('click', () => advance(Number(b.dataset.advance), b));
   }
   $('reset-button').addEventListener('click', (ev) => {
-    if (!window.confirm('Reset the sandbox to its fixtures? Apps, authorisations, notifications, faults, stubs, the journal and the clock all go back.')) return;
+    if (!window.confirm('Reset the sandbox to its fixtures? Apps, authorisations, orders, bills, notifications, faults, stubs, the journal and the clock all go back.')) return;
     act(ev.currentTarget, async () => {
       const r = await api('POST', '/reset');
       return `Reset: back to the fixtures (${r.apps} apps)`;
     });
   });
   wireClocks(act);
+  wireOrders(act);
   $('error-dismiss').addEventListener('click', hideError);
   $('live-toggle').addEventListener('change', refresh);
   $('app-filter').addEventListener('change', () => {
