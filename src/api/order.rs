@@ -1,4 +1,4 @@
-//! Netpay orders, their refunds and QR bills, as the control API shows them (netpay.md §2).
+//! Netpay orders, their refunds and QR bills, as the control API shows them (docs/payments.md).
 //! Amounts are integers of fen; times are RFC 3339 in Beijing time.
 //!
 //! ```

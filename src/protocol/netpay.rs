@@ -1,4 +1,4 @@
-//! The netpay products (netpay.md §1): which path creates which kind of order, and what the
+//! The netpay products (docs/payments.md): which path creates which kind of order, and what the
 //! platform makes of it — the institution type (`instMid`), the channel (`targetSys`), whether
 //! the order waits for a scan, and the wallet parameters its answer carries.
 

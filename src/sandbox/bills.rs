@@ -1,4 +1,4 @@
-//! QR bill use cases (netpay.md §1, §4): a merchant makes a code (`bills/get-qrcode`), changes
+//! QR bill use cases (docs/payments.md): a merchant makes a code (`bills/get-qrcode`), changes
 //! or closes it while unpaid, refunds it once paid; a payer scans and pays it through the
 //! cashier page or the control API.
 

@@ -1,4 +1,4 @@
-//! Netpay use cases (netpay.md §2): a merchant creates, refunds, closes and voids orders
+//! Netpay use cases (docs/payments.md): a merchant creates, refunds, closes and voids orders
 //! through the gateway; a payer pays them through the control API or the cashier page. Every
 //! time is the app's own sandbox time; every generated value comes from the instance's
 //! generator.

@@ -1,4 +1,4 @@
-//! The payment-result notification of a paid order (netpay.md §3), sent through the same engine
+//! The payment-result notification of a paid order (docs/payments.md), sent through the same engine
 //! as every other notification: ladder, faults, redelivery, waits and the attempt log.
 
 use chrono::NaiveDate;
@@ -77,7 +77,7 @@ fn day(text: Option<&str>, fallback: chrono::DateTime<chrono::Utc>) -> NaiveDate
         .unwrap_or_else(|| date_beijing(fallback))
 }
 
-/// What the QR bills notification of a `bill` paid as `order` says (netpay.md §4), with a
+/// What the QR bills notification of a `bill` paid as `order` says (docs/payments.md), with a
 /// fresh `notifyId`, `mchntUuid`, `memberId` and random extra field. `None` for an order that
 /// is not paid.
 pub fn bill_notice<R: RngExt + ?Sized>(

@@ -112,6 +112,60 @@ async fn every_flag_can_come_from_the_environment() {
 }
 
 #[tokio::test]
+async fn the_payer_flags_set_every_fixture_apps_payer() {
+    let mut child = sandbox()
+        .args([
+            "--port",
+            "0",
+            "--auto-pay-secs",
+            "5",
+            "--order-expiry-secs",
+            "600",
+        ])
+        .spawn()
+        .expect("binary starts");
+    let url = listening(&mut child).await["url"]
+        .as_str()
+        .expect("url")
+        .to_owned();
+    let apps: Value = reqwest::get(format!("{url}/__mock/apps"))
+        .await
+        .expect("apps")
+        .json()
+        .await
+        .expect("json");
+    let payers: Vec<_> = apps["apps"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|a| {
+            (
+                a["payer"]["autoPaySeconds"].clone(),
+                a["payer"]["orderExpirySeconds"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(payers.len(), 2);
+    assert!(
+        payers
+            .iter()
+            .all(|p| *p == (Value::from(5), Value::from(600))),
+        "{payers:?}"
+    );
+    assert!(terminate(child).await.success());
+    let refused = sandbox()
+        .args(["--port", "0", "--order-expiry-secs", "0"])
+        .output()
+        .await
+        .expect("binary runs");
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "an order that expires at once is refused"
+    );
+}
+
+#[tokio::test]
 async fn invalid_fixtures_stop_the_start_with_a_clear_error() {
     let dir =
         std::env::temp_dir().join(format!("chinaums-mock-bad-fixtures-{}", std::process::id()));

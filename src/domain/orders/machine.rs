@@ -1,4 +1,4 @@
-//! The life of one order (netpay.md §2), as pure transitions:
+//! The life of one order (docs/payments.md), as pure transitions:
 //!
 //! ```text
 //! create ──> NEW_ORDER / WAIT_BUYER_PAY

@@ -1,4 +1,4 @@
-//! Netpay orders and QR bills (netpay.md §2): the store, bounded by `--order-retention`, and
+//! Netpay orders and QR bills (docs/payments.md): the store, bounded by `--order-retention`, and
 //! the state machine of one order.
 
 pub(crate) mod bills;

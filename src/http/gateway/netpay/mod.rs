@@ -1,4 +1,4 @@
-//! The netpay simulation (netpay.md §1): orders, refunds, QR bills, B-scan-C payments and the
+//! The netpay simulation (docs/payments.md): orders, refunds, QR bills, B-scan-C payments and the
 //! H5 cashier, answered from the order store behind the gateway's authentication. It answers
 //! what no stub matched; a path it does not serve answers `NO_SERVICE` as before.
 //!
