@@ -19,7 +19,7 @@ use tokio::sync::watch;
 use super::Sandbox;
 use crate::api::app::App;
 use crate::api::order::{PayOutcome, PayRequest};
-use crate::domain::notify::AdvanceReport;
+use crate::domain::notify::{AdvanceReport, DueWork};
 use crate::protocol::timefmt::{date_beijing, format_date};
 
 /// The longest the real-time worker sleeps before looking again (a clock set forward by hand
@@ -31,25 +31,11 @@ impl Sandbox {
     /// of its apps and every notification attempt due on the way happen at their own sandbox
     /// time, in time order, before this returns. An unknown clock is left alone.
     pub async fn advance_clock(&self, clock_id: &str, by: Duration) -> AdvanceReport {
-        let Some(clock) = self.clocks.get(clock_id) else {
-            return AdvanceReport::default();
+        let work = OnClock {
+            sandbox: self,
+            clock_id,
         };
-        let target = clock.now() + by;
-        let mut report = AdvanceReport::default();
-        loop {
-            self.run_due_on(clock_id, clock.now());
-            let Some(at) = self.next_due_on(clock_id).filter(|at| *at <= target) else {
-                break;
-            };
-            // Attempts due before `at` are made first; the clock stops at `at`.
-            let step = self
-                .notify
-                .advance(clock_id, (at - clock.now()).max(Duration::zero()));
-            add(&mut report, step.await);
-        }
-        let rest = (target - clock.now()).max(Duration::zero());
-        add(&mut report, self.notify.advance(clock_id, rest).await);
-        report
+        self.notify.advance_with(clock_id, by, &work).await
     }
 
     /// When something next falls due by itself for an app on the clock `clock_id`.
@@ -186,7 +172,10 @@ impl Sandbox {
             let clock = self.clock_of(&app_id);
             let now = clock.now();
             if at <= now {
-                self.run_due_of(&app, now);
+                // An advance of this clock holds its turn and makes these happen itself.
+                if let Some(_turn) = self.notify.try_turn(clock.id()) {
+                    self.run_due_of(&app, clock.now());
+                }
             } else if !clock.is_frozen() {
                 let until = (at - now).to_std().unwrap_or(StdDuration::ZERO);
                 wait = wait.min(until);
@@ -196,7 +185,17 @@ impl Sandbox {
     }
 }
 
-fn add(total: &mut AdvanceReport, step: AdvanceReport) {
-    total.attempts += step.attempts;
-    total.exhausted += step.exhausted;
+/// The payer's work on one clock, as an advance of that clock sees it.
+struct OnClock<'a> {
+    sandbox: &'a Sandbox,
+    clock_id: &'a str,
+}
+
+impl DueWork for OnClock<'_> {
+    fn next_due(&self) -> Option<DateTime<Utc>> {
+        self.sandbox.next_due_on(self.clock_id)
+    }
+    fn run_due(&self, now: DateTime<Utc>) {
+        self.sandbox.run_due_on(self.clock_id, now);
+    }
 }

@@ -31,6 +31,11 @@ async fn listening(child: &mut Child) -> Value {
         .unwrap_or_else(|e| panic!("first stdout line is JSON ({e}): {line}"))
 }
 
+async fn get_json(url: &str) -> Value {
+    let answer = reqwest::get(url).await.expect("reachable");
+    answer.json().await.expect("a JSON answer")
+}
+
 async fn terminate(mut child: Child) -> std::process::ExitStatus {
     let pid = child.id().expect("running").to_string();
     let sent = std::process::Command::new("kill")
@@ -87,12 +92,7 @@ async fn every_flag_can_come_from_the_environment() {
         .expect("binary starts");
     let event = listening(&mut child).await;
     let url = event["url"].as_str().expect("url").to_owned();
-    let apps: Value = reqwest::get(format!("{url}/__mock/apps"))
-        .await
-        .expect("apps")
-        .json()
-        .await
-        .expect("json");
+    let apps = get_json(&format!("{url}/__mock/apps")).await;
     let ids: Vec<_> = apps["apps"]
         .as_array()
         .into_iter()
@@ -128,12 +128,7 @@ async fn the_payer_flags_set_every_fixture_apps_payer() {
         .as_str()
         .expect("url")
         .to_owned();
-    let apps: Value = reqwest::get(format!("{url}/__mock/apps"))
-        .await
-        .expect("apps")
-        .json()
-        .await
-        .expect("json");
+    let apps = get_json(&format!("{url}/__mock/apps")).await;
     let payers: Vec<_> = apps["apps"]
         .as_array()
         .into_iter()

@@ -25,7 +25,7 @@ use crate::protocol::events::{Field, NotificationEvent};
 use crate::protocol::timefmt::format_compact;
 
 mod advance;
-pub use advance::AdvanceReport;
+pub use advance::{AdvanceReport, DueWork};
 mod dispatch;
 mod run;
 mod snapshot;
@@ -301,6 +301,13 @@ impl NotifyEngine {
                 turn
             }
         }
+    }
+
+    /// The turn of the clock `id` if nobody holds it: whoever makes other things due on that
+    /// clock happen in real time takes it, so an advance of the clock (which holds it
+    /// throughout) makes them happen in its own order instead.
+    pub fn try_turn(&self, id: &str) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        self.turn(id).try_lock_owned().ok()
     }
 
     /// Forgets the turns nobody holds or waits for, so clocks created and deleted by the

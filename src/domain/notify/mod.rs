@@ -11,6 +11,6 @@ pub(crate) mod waiters;
 pub use crate::api::notification::{Notification, Outcome, Status};
 pub use crate::protocol::encode::{Encoded, encode};
 pub use deliver::{CallbackClient, Delivery, WireResult, callback_allowed};
-pub use engine::{AdvanceReport, EngineSnapshot};
+pub use engine::{AdvanceReport, DueWork, EngineSnapshot};
 pub use engine::{EngineDeps, EngineSettings, NotifyEngine};
 pub use store::Filter;

@@ -18,6 +18,15 @@ async fn shop_paying(payer: Value) -> Shop {
     shop
 }
 
+/// The order's `n`th notification, as the control API shows it.
+async fn notification_of(shop: &Shop, order: &Value, n: usize) -> Value {
+    let id = order["notifications"][n].as_str().expect("a notification");
+    shop.app
+        .get(&format!("/__mock/notifications/{id}"))
+        .await
+        .json()
+}
+
 /// The order's status as the control API shows it (the gateway's token expires as the
 /// clock moves on).
 async fn status(shop: &Shop, number: &str) -> Value {
@@ -44,12 +53,7 @@ async fn the_automatic_payer_pays_a_new_order_after_its_delay_of_sandbox_time_an
         (&json!("TRADE_SUCCESS"), &json!("2026-11-25T12:00:30+08:00"))
     );
     assert!(order.get("autoPayAt").is_none(), "done: {order}");
-    let id = order["notifications"][0].as_str().expect("a notification");
-    let n = shop
-        .app
-        .get(&format!("/__mock/notifications/{id}"))
-        .await
-        .json();
+    let n = notification_of(&shop, &order, 0).await;
     assert_eq!(
         (&n["status"], &n["eventType"]),
         (&json!("delivered"), &json!("NETPAY.PAYMENT"))
@@ -67,12 +71,7 @@ async fn an_advance_across_an_automatic_payment_makes_each_retry_at_its_own_time
     let r = shop.app.advance(60.0).await.json();
     assert_eq!(r["attempts"], 2, "{r}");
     let order = shop.app.get("/__mock/orders/3194A2").await.json();
-    let id = order["notifications"][0].as_str().expect("a notification");
-    let n = shop
-        .app
-        .get(&format!("/__mock/notifications/{id}"))
-        .await
-        .json();
+    let n = notification_of(&shop, &order, 0).await;
     let sent: Vec<&str> = n["attempts"]
         .as_array()
         .expect("attempts")
@@ -233,14 +232,7 @@ async fn a_processing_refund_settles_later_and_only_then_sends_its_refund_notifi
     );
     let order = shop.app.get("/__mock/orders/3194S1").await.json();
     assert_eq!(order["status"], "TRADE_REFUND");
-    let id = order["notifications"][1]
-        .as_str()
-        .expect("the refund notification");
-    let n = shop
-        .app
-        .get(&format!("/__mock/notifications/{id}"))
-        .await
-        .json();
+    let n = notification_of(&shop, &order, 1).await;
     assert_eq!(
         (&n["eventType"], &n["status"]),
         (&json!("NETPAY.REFUND"), &json!("delivered"))

@@ -3,9 +3,7 @@
 
 use std::sync::Arc;
 
-use chrono::Duration;
-#[cfg(test)]
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use super::NotifyEngine;
 
@@ -19,6 +17,27 @@ pub struct AdvanceReport {
     pub exhausted: usize,
 }
 
+/// Other things that fall due on a clock by themselves (the payer's payments, expiries and
+/// refunds settling), which an advance makes happen at their own time among the attempts.
+pub trait DueWork: Send + Sync {
+    /// When the next of them falls due, in the clock's time.
+    fn next_due(&self) -> Option<DateTime<Utc>>;
+    /// Makes everything due at `now` happen (it may create notifications due now).
+    fn run_due(&self, now: DateTime<Utc>);
+}
+
+/// Nothing but notifications.
+#[cfg(test)]
+struct NoWork;
+
+#[cfg(test)]
+impl DueWork for NoWork {
+    fn next_due(&self) -> Option<DateTime<Utc>> {
+        None
+    }
+    fn run_due(&self, _: DateTime<Utc>) {}
+}
+
 impl NotifyEngine {
     /// Moves the clock `clock_id` forward by `by`, making every attempt of its apps that falls
     /// due on the way — retries included — at its own sandbox time, in due order, before
@@ -27,7 +46,19 @@ impl NotifyEngine {
     /// It holds the clock's turn throughout, so the dispatcher leaves that clock to it and
     /// serves the others; it waits only for attempts of apps on this clock (which still share
     /// the global bound with everyone).
+    #[cfg(test)]
     pub async fn advance(self: &Arc<Self>, clock_id: &str, by: Duration) -> AdvanceReport {
+        self.advance_with(clock_id, by, &NoWork).await
+    }
+
+    /// [`NotifyEngine::advance`], with `work` made to happen at its own times on the way too:
+    /// at each stop, `work` runs first, then the attempts due then (including any it created).
+    pub async fn advance_with(
+        self: &Arc<Self>,
+        clock_id: &str,
+        by: Duration,
+        work: &dyn DueWork,
+    ) -> AdvanceReport {
         let Some(clock) = self.deps.clocks.get(clock_id) else {
             return AdvanceReport::default();
         };
@@ -37,12 +68,18 @@ impl NotifyEngine {
         let target = clock.now() + by;
         let mut report = AdvanceReport::default();
         loop {
-            let next = self.store.lock().next_due(clock_id);
+            work.run_due(clock.now());
+            let attempt = self.store.lock().next_due(clock_id);
+            let next = [attempt, work.next_due()].into_iter().flatten().min();
             let Some(at) = next.filter(|at| *at <= target) else {
                 break;
             };
             if at > clock.now() {
                 clock.set(Some(at), None);
+            }
+            if attempt.is_none_or(|a| a > at) {
+                // Only other work is due at this stop: it runs at the top of the loop.
+                continue;
             }
             let (attempts, exhausted) = self.take_due(clock_id, clock.now());
             report.attempts += attempts;
