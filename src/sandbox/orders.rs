@@ -9,14 +9,11 @@ use super::Sandbox;
 use crate::api::app::App;
 use crate::api::order::{Order, OrderPaid, OrderStatus, PayOutcome, PayRequest, Refund};
 use crate::domain::apps::AppError;
+use crate::domain::orders::facts::{payment_facts, refund_facts};
 use crate::domain::orders::machine::split_amount;
 use crate::domain::orders::{OrderError, Payment, RefundDraft, RefundFacts};
-use crate::protocol::generate::{
-    buyer_id, hex32, merchant_order_id, platform_order_id, refund_target_order_id, seq_id,
-    target_order_id, wallet_request,
-};
+use crate::protocol::generate::{hex32, merchant_order_id, platform_order_id, wallet_request};
 use crate::protocol::netpay::Product;
-use crate::protocol::timefmt::{date_beijing, format_date};
 
 /// Why a payer's payment was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -109,26 +106,16 @@ impl Sandbox {
             },
             created_at: now,
             updated_at: now,
-            pay_time: None,
-            target_order_id: None,
-            target_sys: None,
-            seq_id: None,
-            settle_date: None,
-            buyer_id: None,
-            buyer_pay_amount: None,
-            coupon_amount: None,
             notify_url: new.notify_url,
             return_url: new.return_url,
             order_desc: new.order_desc,
             attached_data: new.attached_data,
             src_reserve: new.src_reserve,
-            bill_no: None,
             platform_order_id: platform,
             cashier_url: cashier.map(|token| self.cashier_url(&token)),
             wallet_request: wallet,
             path: new.path,
-            refunds: Vec::new(),
-            notifications: Vec::new(),
+            ..Order::default()
         };
         self.orders.create(order)
     }
@@ -179,20 +166,13 @@ impl Sandbox {
             Some(sys) => sys.clone(),
             None => product.map_or("WXPay", Product::target_sys).to_owned(),
         };
-        let mut rng = self.rng.lock();
-        Ok(Payment {
-            pay_time: now,
-            settle_date: format_date(date_beijing(now)),
-            target_order_id: target_order_id(&mut *rng, &target_sys, now),
-            seq_id: seq_id(&mut *rng),
-            buyer_id: request
-                .buyer_id
-                .clone()
-                .unwrap_or_else(|| buyer_id(&mut *rng, &target_sys)),
+        Ok(payment_facts(
+            &mut *self.rng.lock(),
             target_sys,
-            buyer_pay_amount,
-            coupon_amount,
-        })
+            request.buyer_id.clone(),
+            (buyer_pay_amount, coupon_amount),
+            now,
+        ))
     }
 
     /// A payer pays an order (or the payment fails: the order closes). The order is the one
@@ -259,13 +239,7 @@ impl Sandbox {
 
     /// What the channel makes of a refund of `order` now.
     pub(super) fn refund_facts(&self, order: &Order, now: DateTime<Utc>) -> RefundFacts {
-        let sys = order.target_sys.as_deref().unwrap_or("WXPay");
-        let paid = order.target_order_id.as_deref().unwrap_or_default();
-        RefundFacts {
-            refund_target_order_id: refund_target_order_id(&mut *self.rng.lock(), sys, paid, now),
-            at: now,
-            settle_date: format_date(date_beijing(now)),
-        }
+        refund_facts(&mut *self.rng.lock(), order, now)
     }
 
     /// The merchant refunds part or all of a paid order (`refund`); the same `refundOrderId`

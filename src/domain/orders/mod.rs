@@ -6,7 +6,9 @@ pub(crate) mod bills;
 mod bills_tests;
 pub(crate) mod book;
 pub(crate) mod error;
+pub(crate) mod facts;
 pub(crate) mod machine;
+pub(crate) mod notices;
 pub(crate) mod snapshot;
 pub(crate) mod store;
 #[cfg(test)]
