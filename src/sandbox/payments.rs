@@ -71,7 +71,8 @@ impl Sandbox {
         if !app.notify.refund_notify {
             return None;
         }
-        let notice = refund_notice(app, order, refund, &mut *self.rng.lock())?;
+        let payment = payment_notice(app, order, &mut *self.rng.lock())?;
+        let notice = refund_notice(payment, refund);
         Some(
             self.send_netpay(app, &notice, order.notify_url.clone(), |id| {
                 self.orders

@@ -36,10 +36,20 @@ pub fn payment_notice<R: RngExt + ?Sized>(
     rng: &mut R,
 ) -> Option<PaymentNotice> {
     let pay_time = order.pay_time?;
+    Some(payment_notice_at(app, order, pay_time, rng))
+}
+
+/// [`payment_notice`] of an `order` paid at `pay_time`, for a caller that paid it itself.
+pub fn payment_notice_at<R: RngExt + ?Sized>(
+    app: &App,
+    order: &Order,
+    pay_time: DateTime<Utc>,
+    rng: &mut R,
+) -> PaymentNotice {
     let buyer_pay = order.buyer_pay_amount.unwrap_or(order.total_amount);
     let coupon = order.coupon_amount.unwrap_or(0);
     let settle_date = day(order.settle_date.as_deref(), pay_time);
-    Some(PaymentNotice {
+    PaymentNotice {
         mid: order.mid.clone(),
         tid: order.tid.clone().unwrap_or_default(),
         inst_mid: order.inst_mid.clone(),
@@ -66,7 +76,7 @@ pub fn payment_notice<R: RngExt + ?Sized>(
         src_reserve: order.src_reserve.clone(),
         notify_id: notify_id(rng),
         random_field: random_field(rng),
-    })
+    }
 }
 
 /// A `yyyy-MM-dd` date of a record, or the Beijing day of `fallback`.
@@ -125,17 +135,12 @@ pub fn bill_notice<R: RngExt + ?Sized>(
     })
 }
 
-/// What the refund notification of `refund` of a paid `order` says: the order's payment fields
-/// with `status=TRADE_REFUND`, then the refund's, with a `notifyId` and random extra field of
-/// its own. `None` for an order that is not paid.
-pub fn refund_notice<R: RngExt + ?Sized>(
-    app: &App,
-    order: &Order,
-    refund: &Refund,
-    rng: &mut R,
-) -> Option<RefundNotice> {
-    Some(RefundNotice {
-        order: payment_notice(app, order, rng)?,
+/// What the refund notification of `refund` says: `payment`, the order's payment notice made
+/// for this notification (its own `notifyId` and random extra field), sent with
+/// `status=TRADE_REFUND`, then the refund's fields.
+pub fn refund_notice(payment: PaymentNotice, refund: &Refund) -> RefundNotice {
+    RefundNotice {
+        order: payment,
         refund: RefundPart {
             refund_order_id: refund.refund_order_id.clone(),
             refund_amount: refund.refund_amount,
@@ -143,5 +148,5 @@ pub fn refund_notice<R: RngExt + ?Sized>(
             refund_pay_time: refund.refund_pay_time,
             refund_settle_date: day(Some(&refund.refund_settle_date), refund.refund_pay_time),
         },
-    })
+    }
 }
