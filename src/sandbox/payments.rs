@@ -47,17 +47,26 @@ impl Sandbox {
         )
     }
 
+    /// Sends `notice` about `order` to its `notifyUrl` (else the app's callback URL) and notes
+    /// it on the order.
+    fn send_order_notice(
+        &self,
+        app: &App,
+        order: &Order,
+        notice: &dyn NotificationEvent,
+    ) -> Notification {
+        self.send_netpay(app, notice, order.notify_url.clone(), |id| {
+            self.orders
+                .note_notification(&app.app_id, &order.mer_order_id, id)
+                .map(drop)
+        })
+    }
+
     /// Sends the payment-result notification of a paid order to its `notifyUrl` (else the
     /// app's callback URL) and notes it on the order. `None` for an order that is not paid.
     pub(super) fn notify_payment(&self, app: &App, order: &Order) -> Option<Notification> {
         let notice = payment_notice(app, order, &mut *self.rng.lock())?;
-        Some(
-            self.send_netpay(app, &notice, order.notify_url.clone(), |id| {
-                self.orders
-                    .note_notification(&app.app_id, &order.mer_order_id, id)
-                    .map(drop)
-            }),
-        )
+        Some(self.send_order_notice(app, order, &notice))
     }
 
     /// Sends the refund notification of a new refund of `order` when the app asked for them
@@ -72,14 +81,7 @@ impl Sandbox {
             return None;
         }
         let payment = payment_notice(app, order, &mut *self.rng.lock())?;
-        let notice = refund_notice(payment, refund);
-        Some(
-            self.send_netpay(app, &notice, order.notify_url.clone(), |id| {
-                self.orders
-                    .note_notification(&app.app_id, &order.mer_order_id, id)
-                    .map(drop)
-            }),
-        )
+        Some(self.send_order_notice(app, order, &refund_notice(payment, refund)))
     }
 }
 
