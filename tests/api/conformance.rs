@@ -63,6 +63,31 @@ pub(crate) fn failed(report: &Value) -> Vec<String> {
         .collect()
 }
 
+/// Asserts that the report has exactly the checks `names`, in order, each run and passed, with
+/// a description and the expectation its name says.
+pub(crate) fn assert_every_check_passed(report: &Value, names: &[&str]) {
+    let ran: Vec<String> = verdicts(report).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(ran, names);
+    for check in checks(report) {
+        assert_eq!(check["passed"], true, "{check:#}");
+        assert!(check.get("skippedBecause").is_none());
+        assert!(
+            check["description"]
+                .as_str()
+                .is_some_and(|d| d.ends_with('.'))
+        );
+        let expected = if check["name"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("rejects"))
+        {
+            "rejected"
+        } else {
+            "acknowledged"
+        };
+        assert_eq!(check["expectation"], expected);
+    }
+}
+
 pub(crate) async fn set_notify(app: &TestApp, notify: Value) {
     let r = app
         .patch_json(
@@ -86,26 +111,7 @@ async fn a_merchant_that_verifies_signs_passes_every_check() {
         "without a battery: Pay Score"
     );
     assert_eq!(report["callbackUrl"], merchant.url());
-    let names: Vec<String> = verdicts(&report).into_iter().map(|(n, _)| n).collect();
-    assert_eq!(names, CHECKS);
-    for check in checks(&report) {
-        assert_eq!(check["passed"], true, "{check:#}");
-        assert!(check.get("skippedBecause").is_none());
-        assert!(
-            check["description"]
-                .as_str()
-                .is_some_and(|d| d.ends_with('.'))
-        );
-        let expected = if check["name"]
-            .as_str()
-            .is_some_and(|n| n.starts_with("rejects"))
-        {
-            "rejected"
-        } else {
-            "acknowledged"
-        };
-        assert_eq!(check["expectation"], expected);
-    }
+    assert_every_check_passed(&report, &CHECKS);
     let counts: Vec<usize> = checks(&report)
         .iter()
         .map(|c| c["requests"].as_array().map_or(0, Vec::len))

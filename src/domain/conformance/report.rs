@@ -150,7 +150,7 @@ impl Report {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     #[test]
@@ -161,7 +161,8 @@ mod tests {
         assert!(!Expectation::Rejected.is_met_by(&[]));
     }
 
-    fn record(acknowledged: bool) -> ProbeRecord {
+    /// A 200 answer, `SUCCESS` when `acknowledged`, else `FAILED`.
+    pub(in crate::domain::conformance) fn record(acknowledged: bool) -> ProbeRecord {
         ProbeRecord {
             notification_id: "EV-2026112512000010000".into(),
             http_status: Some(200),

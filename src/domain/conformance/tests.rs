@@ -72,6 +72,15 @@ pub(super) fn sign_verifies(app: &App, probe: &Probe) -> bool {
     sign == Some(notify_sign(&pairs, hash, &app.md5_key).as_str())
 }
 
+/// Asserts that `check` is skipped because the app does not sign.
+pub(super) fn assert_skipped_as_unsigned(planned: &[PlannedCheck], check: Check) {
+    let plan = planned.iter().find(|p| p.check == check).map(|p| &p.plan);
+    assert!(
+        matches!(plan, Some(Plan::Skip(reason)) if reason.contains("NONE")),
+        "{check:?}: {plan:?}"
+    );
+}
+
 pub(super) fn field(probe: &Probe, name: &str) -> String {
     probe.encoded.payload[name]
         .as_str()
@@ -226,11 +235,7 @@ fn an_unsigned_app_skips_the_sign_checks_and_sends_unsigned_probes() {
     let a = app(NotifyFormat::Form, NotifySigning::None);
     let planned = battery(&a, now(), &mut Counter::default());
     for check in [Check::RejectsForgedSign, Check::RejectsMissingSign] {
-        let plan = planned.iter().find(|p| p.check == check).map(|p| &p.plan);
-        assert!(
-            matches!(plan, Some(Plan::Skip(reason)) if reason.contains("NONE")),
-            "{plan:?}"
-        );
+        assert_skipped_as_unsigned(&planned, check);
     }
     let valid = &probes(&planned, Check::AcceptsValid)[0];
     assert!(valid.encoded.payload.get("sign").is_none());
