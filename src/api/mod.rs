@@ -50,6 +50,7 @@ macro_rules! wire_names {
 
 pub mod app;
 pub mod clock;
+pub mod conformance;
 pub mod fault;
 pub mod health;
 pub mod journal;

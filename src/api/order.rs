@@ -216,6 +216,53 @@ pub struct Order {
     pub notifications: Vec<String>,
 }
 
+/// An order of nobody: empty numbers, no amount, `WAIT_BUYER_PAY` since the Unix epoch, and
+/// nothing paid, echoed, refunded or notified. A base for struct updates that name the rest.
+///
+/// ```
+/// use chinaums_mock::api::order::{Order, OrderStatus};
+/// let order = Order { mer_order_id: "M1".into(), total_amount: 100, ..Order::default() };
+/// assert_eq!((order.status, order.refundable()), (OrderStatus::WaitBuyerPay, 0));
+/// assert!(order.pay_time.is_none() && order.notifications.is_empty());
+/// ```
+impl Default for Order {
+    fn default() -> Self {
+        Self {
+            app_id: String::new(),
+            mid: String::new(),
+            mer_order_id: String::new(),
+            path: String::new(),
+            tid: None,
+            inst_mid: String::new(),
+            total_amount: 0,
+            status: OrderStatus::WaitBuyerPay,
+            created_at: DateTime::default(),
+            updated_at: DateTime::default(),
+            pay_time: None,
+            target_order_id: None,
+            target_sys: None,
+            seq_id: None,
+            settle_date: None,
+            buyer_id: None,
+            buyer_pay_amount: None,
+            coupon_amount: None,
+            notify_url: None,
+            return_url: None,
+            order_desc: None,
+            attached_data: None,
+            src_reserve: None,
+            bill_no: None,
+            platform_order_id: None,
+            cashier_url: None,
+            expire_time: None,
+            auto_pay_at: None,
+            wallet_request: None,
+            refunds: Vec::new(),
+            notifications: Vec::new(),
+        }
+    }
+}
+
 impl Order {
     /// Fen refunded so far (failed refunds left out).
     ///

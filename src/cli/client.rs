@@ -8,7 +8,9 @@ use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
 use super::{ServerArg, print_json};
-use crate::client::{ClientError, CloseRequest, ControlClient, OpenRequest};
+use crate::client::{
+    Battery, ClientError, CloseRequest, ConformanceRequest, ControlClient, OpenRequest,
+};
 
 /// `trigger open|close`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -39,6 +41,25 @@ pub struct TriggerArgs {
     pub server: ServerArg,
 }
 
+/// `conformance --battery`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum BatteryArg {
+    /// Pay Score authorisation notifications.
+    #[default]
+    Payscore,
+    /// Netpay payment-result and refund notifications.
+    Payment,
+}
+
+impl From<BatteryArg> for Battery {
+    fn from(arg: BatteryArg) -> Self {
+        match arg {
+            BatteryArg::Payscore => Battery::PayScore,
+            BatteryArg::Payment => Battery::Payment,
+        }
+    }
+}
+
 /// Options of `conformance`.
 #[derive(Debug, Clone, Args)]
 pub struct ConformanceArgs {
@@ -48,6 +69,9 @@ pub struct ConformanceArgs {
     /// The merchant's callback URL; default: the app's.
     #[arg(long, value_name = "URL")]
     pub callback_url: Option<String>,
+    /// The notifications to probe with.
+    #[arg(long, value_enum, default_value_t)]
+    pub battery: BatteryArg,
     /// The sandbox.
     #[command(flatten)]
     pub server: ServerArg,
@@ -116,10 +140,9 @@ pub async fn conformance(args: ConformanceArgs) -> i32 {
         Ok(client) => client,
         Err(code) => return code,
     };
-    match client
-        .conformance(&args.app, args.callback_url.as_deref())
-        .await
-    {
+    let mut request = ConformanceRequest::new(&args.app).battery(args.battery.into());
+    request.callback_url = args.callback_url;
+    match client.conformance_with(&request).await {
         Ok(report) => {
             print_json(&report);
             i32::from(report["passed"] != true)

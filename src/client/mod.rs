@@ -19,6 +19,7 @@ pub use requests::{NotificationFilter, WaitFor};
 pub use types::ScenarioReport;
 
 pub use crate::api::clock::{Advanced, ClockView as ClockState, NewClock};
+pub use crate::api::conformance::{Battery, ConformanceRequest};
 pub use crate::api::health::Health;
 pub use crate::api::journal::{AuthRecord as JournalAuth, Entry as JournalEntry, RequestFilter};
 pub use crate::api::notification::{Attempt, Notification};

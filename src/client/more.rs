@@ -6,10 +6,11 @@ use std::time::Duration;
 use reqwest::Method;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::control::{ControlClient, segment};
 use super::error::ClientError;
+use crate::api::conformance::ConformanceRequest;
 use crate::api::payscore::{CloseRequest, Transition};
 use crate::api::sink::Receipt;
 
@@ -50,18 +51,38 @@ impl ControlClient {
         Ok(Self::with_http_client(base_url, http))
     }
 
-    /// `POST /__mock/conformance`: the notification-handler checks against the merchant behind
-    /// the app (or `callback_url`); the report as JSON.
+    /// `POST /__mock/conformance`: the Pay Score notification-handler checks against the
+    /// merchant behind the app (or `callback_url`); the report as JSON.
     pub async fn conformance(
         &self,
         app_id: &str,
         callback_url: Option<&str>,
     ) -> Result<Value, ClientError> {
-        let mut body = json!({ "appId": app_id });
-        if let Some(url) = callback_url {
-            body["callbackUrl"] = json!(url);
-        }
-        self.call(self.request(Method::POST, "/conformance").json(&body))
+        let mut request = ConformanceRequest::new(app_id);
+        request.callback_url = callback_url.map(str::to_owned);
+        self.conformance_with(&request).await
+    }
+
+    /// `POST /__mock/conformance` with every field of the request: the battery, say.
+    ///
+    /// ```
+    /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let server = chinaums_mock::MockServer::start().await?;
+    /// use chinaums_mock::client::{Battery, ConformanceRequest};
+    /// let app_id = server.default_app().app_id;
+    /// // A merchant that is not listening: every notification it should acknowledge fails.
+    /// let request = ConformanceRequest::new(&app_id)
+    ///     .battery(Battery::Payment)
+    ///     .callback_url("http://127.0.0.1:9/chinaums/notify");
+    /// let report = server.client().conformance_with(&request).await?;
+    /// assert_eq!((report["battery"].as_str(), report["passed"].as_bool()), (Some("payment"), Some(false)));
+    /// # Ok(()) }
+    /// ```
+    pub async fn conformance_with(
+        &self,
+        request: &ConformanceRequest,
+    ) -> Result<Value, ClientError> {
+        self.call(self.request(Method::POST, "/conformance").json(request))
             .await
     }
 

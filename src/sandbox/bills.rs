@@ -195,27 +195,10 @@ impl Sandbox {
                 status: OrderStatus::NewOrder,
                 created_at: bill.created_at,
                 updated_at: now,
-                pay_time: None,
-                target_order_id: None,
-                target_sys: None,
-                seq_id: None,
-                settle_date: None,
-                buyer_id: None,
-                buyer_pay_amount: None,
-                coupon_amount: None,
                 notify_url: bill.notify_url.clone(),
-                return_url: None,
                 order_desc: bill.bill_desc.clone(),
-                attached_data: None,
-                src_reserve: None,
                 bill_no: Some(bill.bill_no.clone()),
-                platform_order_id: None,
-                cashier_url: None,
-                expire_time: None,
-                auto_pay_at: None,
-                wallet_request: None,
-                refunds: Vec::new(),
-                notifications: Vec::new(),
+                ..Order::default()
             };
             // A new order is always payable: the transition cannot refuse it.
             let _ = crate::domain::orders::machine::pay(&mut order, payment);

@@ -9,13 +9,11 @@ use super::Sandbox;
 use crate::api::app::App;
 use crate::api::order::{Order, OrderPaid, OrderStatus, PayOutcome, PayRequest};
 use crate::domain::apps::AppError;
+use crate::domain::orders::facts::payment_facts;
 use crate::domain::orders::machine::split_amount;
 use crate::domain::orders::{OrderError, Payment};
-use crate::protocol::generate::{
-    buyer_id, hex32, platform_order_id, seq_id, target_order_id, wallet_request,
-};
+use crate::protocol::generate::{hex32, platform_order_id, wallet_request};
 use crate::protocol::netpay::Product;
-use crate::protocol::timefmt::{date_beijing, format_date};
 
 /// Why a payer's payment was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -117,20 +115,11 @@ impl Sandbox {
             },
             created_at: now,
             updated_at: now,
-            pay_time: None,
-            target_order_id: None,
-            target_sys: None,
-            seq_id: None,
-            settle_date: None,
-            buyer_id: None,
-            buyer_pay_amount: None,
-            coupon_amount: None,
             notify_url: new.notify_url,
             return_url: new.return_url,
             order_desc: new.order_desc,
             attached_data: new.attached_data,
             src_reserve: new.src_reserve,
-            bill_no: None,
             platform_order_id: platform,
             cashier_url: cashier.map(|token| self.cashier_url(&token)),
             expire_time: Some(new.expire_time.unwrap_or_else(|| {
@@ -142,8 +131,7 @@ impl Sandbox {
                 .map(|s| now + Duration::seconds(seconds(s))),
             wallet_request: wallet,
             path: new.path,
-            refunds: Vec::new(),
-            notifications: Vec::new(),
+            ..Order::default()
         };
         let waits_for_payer = order.auto_pay_at.is_some();
         let order = self.orders.create(order)?;
@@ -199,20 +187,13 @@ impl Sandbox {
             Some(sys) => sys.clone(),
             None => product.map_or("WXPay", Product::target_sys).to_owned(),
         };
-        let mut rng = self.rng.lock();
-        Ok(Payment {
-            pay_time: now,
-            settle_date: format_date(date_beijing(now)),
-            target_order_id: target_order_id(&mut *rng, &target_sys, now),
-            seq_id: seq_id(&mut *rng),
-            buyer_id: request
-                .buyer_id
-                .clone()
-                .unwrap_or_else(|| buyer_id(&mut *rng, &target_sys)),
+        Ok(payment_facts(
+            &mut *self.rng.lock(),
             target_sys,
-            buyer_pay_amount,
-            coupon_amount,
-        })
+            request.buyer_id.clone(),
+            (buyer_pay_amount, coupon_amount),
+            now,
+        ))
     }
 
     /// A payer pays an order (or the payment fails: the order closes). The order is the one

@@ -1,131 +1,13 @@
 //! The payment-result notification of a paid order (docs/payments.md), sent through the same engine
 //! as every other notification: ladder, faults, redelivery, waits and the attempt log.
 
-use chrono::NaiveDate;
-use rand::RngExt;
-
 use super::Sandbox;
 use crate::api::app::App;
 use crate::api::notification::Notification;
 use crate::api::order::{Bill, Order, Refund};
 use crate::domain::orders::OrderError;
+use crate::domain::orders::notices::{bill_notice, payment_notice, refund_notice};
 use crate::protocol::events::NotificationEvent;
-use crate::protocol::events::netpay::{
-    BillNotice, BillPayment, BillStatus, PaymentNotice, Refund as RefundPart, RefundNotice,
-    TradeStatus, cash_bill_funds, yuan,
-};
-use crate::protocol::generate::{mchnt_uuid, notify_id, random_field};
-use crate::protocol::timefmt::date_beijing;
-
-/// `subInst` of the sandbox's notifications: the sub-institution seen in the public record.
-const SUB_INST: &str = "000100";
-
-/// `billFunds`: cash, and the coupon when there was one (`现金支付0.99元，优惠0.01元。`).
-fn bill_funds(buyer_pay: u64, coupon: u64) -> String {
-    if coupon == 0 {
-        cash_bill_funds(buyer_pay)
-    } else {
-        format!("现金支付{}元，优惠{}元。", yuan(buyer_pay), yuan(coupon))
-    }
-}
-
-/// What the payment-result notification of a paid `order` of `app` says, with a fresh
-/// `notifyId`, `mchntUuid` and random extra field from `rng`. `None` for an order that is not
-/// paid.
-pub fn payment_notice<R: RngExt + ?Sized>(
-    app: &App,
-    order: &Order,
-    rng: &mut R,
-) -> Option<PaymentNotice> {
-    let pay_time = order.pay_time?;
-    let buyer_pay = order.buyer_pay_amount.unwrap_or(order.total_amount);
-    let coupon = order.coupon_amount.unwrap_or(0);
-    let settle_date = day(order.settle_date.as_deref(), pay_time);
-    Some(PaymentNotice {
-        mid: order.mid.clone(),
-        tid: order.tid.clone().unwrap_or_default(),
-        inst_mid: order.inst_mid.clone(),
-        mer_order_id: order.mer_order_id.clone(),
-        total_amount: order.total_amount,
-        buyer_pay_amount: buyer_pay,
-        invoice_amount: buyer_pay,
-        receipt_amount: order.total_amount,
-        coupon_amount: coupon,
-        pay_time,
-        create_time: order.created_at,
-        settle_date,
-        seq_id: order.seq_id.clone().unwrap_or_default(),
-        status: TradeStatus::TradeSuccess,
-        target_order_id: order.target_order_id.clone().unwrap_or_default(),
-        target_sys: order.target_sys.clone().unwrap_or_default(),
-        buyer_id: order.buyer_id.clone().unwrap_or_default(),
-        bill_funds: bill_funds(buyer_pay, coupon),
-        mer_name: app.name.clone(),
-        mchnt_uuid: mchnt_uuid(rng),
-        sub_inst: SUB_INST.to_owned(),
-        order_desc: order.order_desc.clone(),
-        attached_data: order.attached_data.clone(),
-        src_reserve: order.src_reserve.clone(),
-        notify_id: notify_id(rng),
-        random_field: random_field(rng),
-    })
-}
-
-/// A `yyyy-MM-dd` date of a record, or the Beijing day of `fallback`.
-fn day(text: Option<&str>, fallback: chrono::DateTime<chrono::Utc>) -> NaiveDate {
-    text.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .unwrap_or_else(|| date_beijing(fallback))
-}
-
-/// What the QR bills notification of a `bill` paid as `order` says (docs/payments.md), with a
-/// fresh `notifyId`, `mchntUuid`, `memberId` and random extra field. `None` for an order that
-/// is not paid.
-pub fn bill_notice<R: RngExt + ?Sized>(
-    app: &App,
-    bill: &Bill,
-    order: &Order,
-    rng: &mut R,
-) -> Option<BillNotice> {
-    let pay_time = order.pay_time?;
-    let buyer_pay = order.buyer_pay_amount.unwrap_or(order.total_amount);
-    let seq_id = order.seq_id.clone().unwrap_or_default();
-    Some(BillNotice {
-        mid: bill.mid.clone(),
-        tid: bill.tid.clone().unwrap_or_default(),
-        inst_mid: bill.inst_mid.clone(),
-        bill_no: bill.bill_no.clone(),
-        bill_date: day(Some(&bill.bill_date), bill.created_at),
-        bill_desc: bill.bill_desc.clone().unwrap_or_default(),
-        bill_qr_code: bill.bill_qr_code.clone(),
-        qr_code_id: bill.qr_code_id.clone(),
-        bill_status: BillStatus::Paid,
-        create_time: bill.created_at,
-        total_amount: bill.total_amount,
-        receipt_amount: bill.total_amount,
-        mer_name: app.name.clone(),
-        member_id: mchnt_uuid(rng),
-        mchnt_uuid: mchnt_uuid(rng),
-        sub_inst: SUB_INST.to_owned(),
-        seq_id: seq_id.clone(),
-        bill_payment: BillPayment {
-            pay_time,
-            pay_seq_id: seq_id,
-            invoice_amount: buyer_pay,
-            settle_date: day(order.settle_date.as_deref(), pay_time),
-            buyer_id: order.buyer_id.clone().unwrap_or_default(),
-            receipt_amount: order.total_amount,
-            total_amount: order.total_amount,
-            buyer_pay_amount: buyer_pay,
-            target_order_id: order.target_order_id.clone().unwrap_or_default(),
-            mer_order_id: order.mer_order_id.clone(),
-            status: TradeStatus::TradeSuccess,
-            target_sys: order.target_sys.clone().unwrap_or_default(),
-            pay_detail: Some(cash_bill_funds(buyer_pay)),
-        },
-        notify_id: notify_id(rng),
-        random_field: random_field(rng),
-    })
-}
 
 impl Sandbox {
     /// Sends `notice` for `app` (to `url`, else the app's callback URL) at the app's time and
@@ -165,17 +47,26 @@ impl Sandbox {
         )
     }
 
+    /// Sends `notice` about `order` to its `notifyUrl` (else the app's callback URL) and notes
+    /// it on the order.
+    fn send_order_notice(
+        &self,
+        app: &App,
+        order: &Order,
+        notice: &dyn NotificationEvent,
+    ) -> Notification {
+        self.send_netpay(app, notice, order.notify_url.clone(), |id| {
+            self.orders
+                .note_notification(&app.app_id, &order.mer_order_id, id)
+                .map(drop)
+        })
+    }
+
     /// Sends the payment-result notification of a paid order to its `notifyUrl` (else the
     /// app's callback URL) and notes it on the order. `None` for an order that is not paid.
     pub(super) fn notify_payment(&self, app: &App, order: &Order) -> Option<Notification> {
         let notice = payment_notice(app, order, &mut *self.rng.lock())?;
-        Some(
-            self.send_netpay(app, &notice, order.notify_url.clone(), |id| {
-                self.orders
-                    .note_notification(&app.app_id, &order.mer_order_id, id)
-                    .map(drop)
-            }),
-        )
+        Some(self.send_order_notice(app, order, &notice))
     }
 
     /// Sends the refund notification of a new refund of `order` when the app asked for them
@@ -189,30 +80,8 @@ impl Sandbox {
         if !app.notify.refund_notify {
             return None;
         }
-        let notice = {
-            let mut rng = self.rng.lock();
-            let order_part = payment_notice(app, order, &mut *rng)?;
-            RefundNotice {
-                order: order_part,
-                refund: RefundPart {
-                    refund_order_id: refund.refund_order_id.clone(),
-                    refund_amount: refund.refund_amount,
-                    refund_target_order_id: refund.refund_target_order_id.clone(),
-                    refund_pay_time: refund.refund_pay_time,
-                    refund_settle_date: day(
-                        Some(&refund.refund_settle_date),
-                        refund.refund_pay_time,
-                    ),
-                },
-            }
-        };
-        Some(
-            self.send_netpay(app, &notice, order.notify_url.clone(), |id| {
-                self.orders
-                    .note_notification(&app.app_id, &order.mer_order_id, id)
-                    .map(drop)
-            }),
-        )
+        let payment = payment_notice(app, order, &mut *self.rng.lock())?;
+        Some(self.send_order_notice(app, order, &refund_notice(payment, refund)))
     }
 }
 

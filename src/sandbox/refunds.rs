@@ -8,9 +8,9 @@ use super::{PayError, Sandbox};
 use crate::api::app::App;
 use crate::api::notification::Notification;
 use crate::api::order::{Order, OrderRefunded, Refund, RefundRequest, RefundStatus};
+use crate::domain::orders::facts::refund_facts;
 use crate::domain::orders::{OrderError, RefundDraft, RefundFacts};
-use crate::protocol::generate::{merchant_order_id, refund_target_order_id};
-use crate::protocol::timefmt::{date_beijing, format_date};
+use crate::protocol::generate::merchant_order_id;
 
 impl Sandbox {
     /// A refund as the merchant asks for it: `PROCESSING` (settling the app's
@@ -43,13 +43,7 @@ impl Sandbox {
 
     /// What the channel makes of a refund of `order` now.
     pub(super) fn refund_facts(&self, order: &Order, now: DateTime<Utc>) -> RefundFacts {
-        let sys = order.target_sys.as_deref().unwrap_or("WXPay");
-        let paid = order.target_order_id.as_deref().unwrap_or_default();
-        RefundFacts {
-            refund_target_order_id: refund_target_order_id(&mut *self.rng.lock(), sys, paid, now),
-            at: now,
-            settle_date: format_date(date_beijing(now)),
-        }
+        refund_facts(&mut *self.rng.lock(), order, now)
     }
 
     /// The merchant refunds part or all of a paid order (`refund`); the same `refundOrderId`

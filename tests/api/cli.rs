@@ -354,3 +354,30 @@ async fn conformance_exits_1_when_the_sandbox_does_not_pass_the_app() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(json_out(&out)["error"]["code"].is_string());
 }
+
+#[tokio::test]
+async fn conformance_with_the_payment_battery_probes_with_payment_notifications() {
+    let app = spawn_app().await;
+    let url = format!("http://127.0.0.1:{}/chinaums/notify", closed_port());
+    let out = cli(&[
+        "conformance",
+        "--app",
+        APP_ID,
+        "--battery",
+        "payment",
+        "--callback-url",
+        &url,
+        "--server",
+        &app.base,
+    ])
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "nobody acknowledges: {}",
+        stderr(&out)
+    );
+    let report = json_out(&out);
+    assert_eq!(report["battery"], "payment");
+    assert_eq!(report["checks"][0]["name"], "accepts_random_field");
+}

@@ -14,30 +14,36 @@ const CHECKS: [&str; 6] = [
     "accepts_close_before_open",
 ];
 
-/// Runs the battery against `url` (or the app's callback when `None`) and returns the report.
+/// Runs the Pay Score battery against `url` (or the app's callback when `None`) and returns
+/// the report.
 async fn run(app: &TestApp, app_id: &str, url: Option<&str>) -> Value {
     let mut body = json!({ "appId": app_id });
     if let Some(url) = url {
         body["callbackUrl"] = json!(url);
     }
-    let r = app.post_json("/__mock/conformance", &body).await;
+    run_body(app, &body).await
+}
+
+/// Runs a conformance request and returns the report.
+pub(crate) async fn run_body(app: &TestApp, body: &Value) -> Value {
+    let r = app.post_json("/__mock/conformance", body).await;
     assert_eq!(r.status, 200, "{}", r.text);
     r.json()
 }
 
 /// A receiver answering every request with `behavior`.
-async fn receiver(behavior: Behavior) -> Receiver {
+pub(crate) async fn receiver(behavior: Behavior) -> Receiver {
     let receiver = Receiver::start(MD5_KEY).await;
     receiver.answer(vec![], behavior);
     receiver
 }
 
-fn checks(report: &Value) -> Vec<Value> {
+pub(crate) fn checks(report: &Value) -> Vec<Value> {
     report["checks"].as_array().cloned().unwrap_or_default()
 }
 
 /// `name → passed` for every check, in report order.
-fn verdicts(report: &Value) -> Vec<(String, Value)> {
+pub(crate) fn verdicts(report: &Value) -> Vec<(String, Value)> {
     checks(report)
         .iter()
         .map(|c| {
@@ -49,7 +55,7 @@ fn verdicts(report: &Value) -> Vec<(String, Value)> {
         .collect()
 }
 
-fn failed(report: &Value) -> Vec<String> {
+pub(crate) fn failed(report: &Value) -> Vec<String> {
     verdicts(report)
         .into_iter()
         .filter(|(_, passed)| *passed == json!(false))
@@ -57,28 +63,12 @@ fn failed(report: &Value) -> Vec<String> {
         .collect()
 }
 
-async fn set_notify(app: &TestApp, notify: Value) {
-    let r = app
-        .patch_json(
-            &format!("/__mock/apps/{APP_ID}"),
-            &json!({ "notify": notify }),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
-}
-
-#[tokio::test]
-async fn a_merchant_that_verifies_signs_passes_every_check() {
-    let app = spawn_app().await;
-    let merchant = receiver(Behavior::Verify).await;
-    let report = run(&app, APP_ID, Some(&merchant.url())).await;
-
-    assert_eq!(report["passed"], true, "{report:#}");
-    assert_eq!(report["appId"], APP_ID);
-    assert_eq!(report["callbackUrl"], merchant.url());
-    let names: Vec<String> = verdicts(&report).into_iter().map(|(n, _)| n).collect();
-    assert_eq!(names, CHECKS);
-    for check in checks(&report) {
+/// Asserts that the report has exactly the checks `names`, in order, each run and passed, with
+/// a description and the expectation its name says.
+pub(crate) fn assert_every_check_passed(report: &Value, names: &[&str]) {
+    let ran: Vec<String> = verdicts(report).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(ran, names);
+    for check in checks(report) {
         assert_eq!(check["passed"], true, "{check:#}");
         assert!(check.get("skippedBecause").is_none());
         assert!(
@@ -96,6 +86,32 @@ async fn a_merchant_that_verifies_signs_passes_every_check() {
         };
         assert_eq!(check["expectation"], expected);
     }
+}
+
+pub(crate) async fn set_notify(app: &TestApp, notify: Value) {
+    let r = app
+        .patch_json(
+            &format!("/__mock/apps/{APP_ID}"),
+            &json!({ "notify": notify }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+}
+
+#[tokio::test]
+async fn a_merchant_that_verifies_signs_passes_every_check() {
+    let app = spawn_app().await;
+    let merchant = receiver(Behavior::Verify).await;
+    let report = run(&app, APP_ID, Some(&merchant.url())).await;
+
+    assert_eq!(report["passed"], true, "{report:#}");
+    assert_eq!(report["appId"], APP_ID);
+    assert_eq!(
+        report["battery"], "payscore",
+        "without a battery: Pay Score"
+    );
+    assert_eq!(report["callbackUrl"], merchant.url());
+    assert_every_check_passed(&report, &CHECKS);
     let counts: Vec<usize> = checks(&report)
         .iter()
         .map(|c| c["requests"].as_array().map_or(0, Vec::len))

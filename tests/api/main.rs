@@ -16,6 +16,7 @@ mod cli;
 mod clock;
 mod clocks;
 mod conformance;
+mod conformance_payment;
 mod embedding;
 mod embedding_scenarios;
 mod fair_delivery;

@@ -36,6 +36,12 @@ pub enum Behavior {
     /// A correct merchant: 200 `SUCCESS` when the `sign` verifies, else 200 `FAILED` (a body
     /// without `sign` included).
     Verify,
+    /// `Verify`, and also `FAILED` for a body with any field not in this list: a handler that
+    /// maps notifications onto a fixed set of fields and refuses the rest.
+    VerifyKnownFields(&'static [&'static str]),
+    /// `Verify`, and also `FAILED` for a body without `signType`: a handler that reads the hash
+    /// from it instead of falling back to MD5.
+    VerifyRequiringSignType,
 }
 
 /// One recorded request, decoded and with its signature checked.
@@ -164,20 +170,35 @@ async fn serve(mut stream: TcpStream, shared: Shared) {
         let close = header(&headers, "connection").eq_ignore_ascii_case("close");
         // Recorded before answering, so `wait_for` also sees `Hang` and `Close` requests.
         let mut behavior = Behavior::Success;
-        let mut sign_valid = None;
+        let mut verified = false;
         shared.send_modify(|state| {
             behavior = state
                 .script
                 .pop_front()
                 .unwrap_or_else(|| state.then.clone());
             let received = decode(path, &headers, body, &state.md5_key, &behavior);
-            sign_valid = received.sign_valid;
+            verified = received.sign_valid == Some(true)
+                && match &behavior {
+                    Behavior::VerifyKnownFields(known) => {
+                        received.fields.keys().all(|k| known.contains(&k.as_str()))
+                    }
+                    Behavior::VerifyRequiringSignType => received.fields.contains_key("signType"),
+                    _ => true,
+                };
             state.received.push(received);
         });
         let (status, body) = match behavior {
             Behavior::Success => (200, "SUCCESS".to_string()),
-            Behavior::Verify if sign_valid == Some(true) => (200, "SUCCESS".to_string()),
-            Behavior::Verify => (200, "FAILED".to_string()),
+            Behavior::Verify
+            | Behavior::VerifyKnownFields(_)
+            | Behavior::VerifyRequiringSignType
+                if verified =>
+            {
+                (200, "SUCCESS".to_string())
+            }
+            Behavior::Verify
+            | Behavior::VerifyKnownFields(_)
+            | Behavior::VerifyRequiringSignType => (200, "FAILED".to_string()),
             Behavior::Failed => (200, "FAILED".to_string()),
             Behavior::Status(status) => (status, "error".to_string()),
             Behavior::Body(status, body) => (status, body),

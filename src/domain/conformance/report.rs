@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::api::conformance::Battery;
 use crate::domain::notify::{Outcome, WireResult};
 
 /// What a correct merchant does with a check's notifications.
@@ -120,6 +121,8 @@ impl CheckReport {
 pub struct Report {
     /// The app whose settings the probes used.
     pub app_id: String,
+    /// The battery of probes sent.
+    pub battery: Battery,
     /// Where the probes went.
     pub callback_url: String,
     /// True when no check that ran failed.
@@ -129,11 +132,17 @@ pub struct Report {
 }
 
 impl Report {
-    /// The report over `checks`; skipped checks neither pass nor fail it.
-    pub fn new(app_id: String, callback_url: String, checks: Vec<CheckReport>) -> Self {
+    /// The report of `battery` over `checks`; skipped checks neither pass nor fail it.
+    pub fn new(
+        app_id: String,
+        battery: Battery,
+        callback_url: String,
+        checks: Vec<CheckReport>,
+    ) -> Self {
         Self {
             passed: checks.iter().all(|c| c.passed != Some(false)),
             app_id,
+            battery,
             callback_url,
             checks,
         }
@@ -141,7 +150,7 @@ impl Report {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     #[test]
@@ -152,7 +161,8 @@ mod tests {
         assert!(!Expectation::Rejected.is_met_by(&[]));
     }
 
-    fn record(acknowledged: bool) -> ProbeRecord {
+    /// A 200 answer, `SUCCESS` when `acknowledged`, else `FAILED`.
+    pub(in crate::domain::conformance) fn record(acknowledged: bool) -> ProbeRecord {
         ProbeRecord {
             notification_id: "EV-2026112512000010000".into(),
             http_status: Some(200),
@@ -199,11 +209,24 @@ mod tests {
     fn skipped_checks_neither_pass_nor_fail_the_report() {
         let ok = CheckReport::judged("a", "A.", Expectation::Acknowledged, vec![record(true)]);
         let skipped = CheckReport::skipped("b", "B.", Expectation::Rejected, "unsigned".into());
-        let report = Report::new("app".into(), "http://x/".into(), vec![ok.clone(), skipped]);
+        let report = Report::new(
+            "app".into(),
+            Battery::PayScore,
+            "http://x/".into(),
+            vec![ok.clone(), skipped],
+        );
         assert!(report.passed);
         let bad = CheckReport::judged("c", "C.", Expectation::Rejected, vec![record(true)]);
         assert_eq!(bad.passed, Some(false));
-        assert!(!Report::new("app".into(), "http://x/".into(), vec![ok, bad]).passed);
+        let failed = Report::new(
+            "app".into(),
+            Battery::Payment,
+            "http://x/".into(),
+            vec![ok, bad],
+        );
+        assert!(!failed.passed);
+        let v = serde_json::to_value(&failed).unwrap_or_default();
+        assert_eq!(v["battery"], "payment", "the report names its battery");
     }
 
     #[test]

@@ -4,7 +4,9 @@ use chrono::{DateTime, Duration, Utc};
 use rand::SeedableRng;
 use serde_json::Value;
 
-use super::battery::*;
+use super::check::Check;
+use super::payscore::*;
+use super::probe::*;
 use super::report::Expectation;
 use crate::domain::apps::{App, AppSpec, NotifyFormat, NotifySettings, NotifySigning, build_app};
 use crate::protocol::signing::{NotifySignType, notify_sign};
@@ -30,7 +32,7 @@ impl Fresh for Counter {
     }
 }
 
-fn app(format: NotifyFormat, sign_type: NotifySigning) -> App {
+pub(super) fn app(format: NotifyFormat, sign_type: NotifySigning) -> App {
     let settings = NotifySettings {
         format,
         sign_type,
@@ -47,11 +49,11 @@ fn app(format: NotifyFormat, sign_type: NotifySigning) -> App {
     .expect("a generated app is valid")
 }
 
-fn now() -> DateTime<Utc> {
+pub(super) fn now() -> DateTime<Utc> {
     parse_compact("20261125120000").expect("time")
 }
 
-fn probes(planned: &[PlannedCheck], check: Check) -> Vec<Probe> {
+pub(super) fn probes(planned: &[PlannedCheck], check: Check) -> Vec<Probe> {
     let found = planned.iter().find(|p| p.check == check);
     match found.map(|p| &p.plan) {
         Some(Plan::Send(probes)) => probes.clone(),
@@ -59,8 +61,9 @@ fn probes(planned: &[PlannedCheck], check: Check) -> Vec<Probe> {
     }
 }
 
-/// Whether the form payload's `sign` is right for its other fields.
-fn sign_verifies(app: &App, probe: &Probe) -> bool {
+/// Whether the form payload's `sign` is right for its other fields, with the hash its
+/// `signType` names (MD5 without one).
+pub(super) fn sign_verifies(app: &App, probe: &Probe) -> bool {
     let Some(fields) = probe.encoded.payload.as_object() else {
         return false;
     };
@@ -68,11 +71,24 @@ fn sign_verifies(app: &App, probe: &Probe) -> bool {
         .iter()
         .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
         .collect();
+    let hash = match fields.get("signType").and_then(Value::as_str) {
+        Some("SHA256") => NotifySignType::Sha256,
+        _ => NotifySignType::Md5,
+    };
     let sign = fields.get("sign").and_then(Value::as_str);
-    sign == Some(notify_sign(&pairs, NotifySignType::Sha256, &app.md5_key).as_str())
+    sign == Some(notify_sign(&pairs, hash, &app.md5_key).as_str())
 }
 
-fn field(probe: &Probe, name: &str) -> String {
+/// Asserts that `check` is skipped because the app does not sign.
+pub(super) fn assert_skipped_as_unsigned(planned: &[PlannedCheck], check: Check) {
+    let plan = planned.iter().find(|p| p.check == check).map(|p| &p.plan);
+    assert!(
+        matches!(plan, Some(Plan::Skip(reason)) if reason.contains("NONE")),
+        "{check:?}: {plan:?}"
+    );
+}
+
+pub(super) fn field(probe: &Probe, name: &str) -> String {
     probe.encoded.payload[name]
         .as_str()
         .unwrap_or_default()
@@ -95,7 +111,7 @@ fn the_battery_runs_the_six_checks_in_order() {
             "accepts_close_before_open"
         ]
     );
-    let rejected: Vec<Check> = Check::ALL
+    let rejected: Vec<Check> = Check::PAYSCORE
         .into_iter()
         .filter(|c| c.expectation() == Expectation::Rejected)
         .collect();
@@ -103,7 +119,11 @@ fn the_battery_runs_the_six_checks_in_order() {
         rejected,
         [Check::RejectsForgedSign, Check::RejectsMissingSign]
     );
-    assert!(Check::ALL.iter().all(|c| c.description().ends_with('.')));
+    assert!(
+        Check::PAYSCORE
+            .iter()
+            .all(|c| c.description().ends_with('.'))
+    );
 }
 
 #[test]
@@ -132,7 +152,7 @@ fn the_forged_probe_differs_from_a_valid_one_only_in_its_sign() {
     assert!(forged.encoded.body.ends_with(&format!("&sign={sign}")));
     let valid = &probes(&planned, Check::AcceptsValid)[0];
     assert_ne!(forged.id, valid.id, "a forged probe has its own id");
-    assert_ne!(forged.open_id, valid.open_id);
+    assert_ne!(forged.subject, valid.subject);
 }
 
 #[test]
@@ -153,7 +173,7 @@ fn forging_changes_one_hex_digit_and_keeps_the_json_valid() {
         ),
         id: "EV-1".into(),
         event_type: "PAYSCORE.USER_OPEN_SERVICE",
-        open_id: "o".into(),
+        subject: "o".into(),
     };
     let original = field(&honest, "sign");
     let changed = field(&forge_sign(honest), "sign");
@@ -202,7 +222,7 @@ fn the_close_goes_out_before_the_earlier_open_of_the_same_user() {
     };
     assert_eq!(close.event_type, "PAYSCORE.USER_CLOSE_SERVICE");
     assert_eq!(open.event_type, "PAYSCORE.USER_OPEN_SERVICE");
-    assert_eq!(close.open_id, open.open_id);
+    assert_eq!(close.subject, open.subject);
     assert!(field(open, "createTime") < field(close, "createTime"));
     assert!(open.id < close.id, "the open was numbered first");
     assert!(sign_verifies(&a, close) && sign_verifies(&a, open));
@@ -210,11 +230,11 @@ fn the_close_goes_out_before_the_earlier_open_of_the_same_user() {
         .iter()
         .filter(|p| p.check != Check::AcceptsCloseBeforeOpen)
         .filter_map(|p| match &p.plan {
-            Plan::Send(probes) => Some(probes[0].open_id.clone()),
+            Plan::Send(probes) => Some(probes[0].subject.clone()),
             Plan::Skip(_) => None,
         })
         .collect();
-    assert!(!others.contains(&open.open_id), "a user of its own");
+    assert!(!others.contains(&open.subject), "a user of its own");
 }
 
 #[test]
@@ -222,11 +242,7 @@ fn an_unsigned_app_skips_the_sign_checks_and_sends_unsigned_probes() {
     let a = app(NotifyFormat::Form, NotifySigning::None);
     let planned = battery(&a, now(), &mut Counter::default());
     for check in [Check::RejectsForgedSign, Check::RejectsMissingSign] {
-        let plan = planned.iter().find(|p| p.check == check).map(|p| &p.plan);
-        assert!(
-            matches!(plan, Some(Plan::Skip(reason)) if reason.contains("NONE")),
-            "{plan:?}"
-        );
+        assert_skipped_as_unsigned(&planned, check);
     }
     let valid = &probes(&planned, Check::AcceptsValid)[0];
     assert!(valid.encoded.payload.get("sign").is_none());

@@ -9,7 +9,9 @@ pub(crate) mod due;
 #[cfg(test)]
 mod due_tests;
 pub(crate) mod error;
+pub(crate) mod facts;
 pub(crate) mod machine;
+pub(crate) mod notices;
 pub(crate) mod snapshot;
 pub(crate) mod store;
 #[cfg(test)]

@@ -22,27 +22,7 @@ pub(super) fn order(app: &str, number: &str, amount: u64) -> Order {
         status: OrderStatus::WaitBuyerPay,
         created_at: t0(),
         updated_at: t0(),
-        pay_time: None,
-        target_order_id: None,
-        target_sys: None,
-        seq_id: None,
-        settle_date: None,
-        buyer_id: None,
-        buyer_pay_amount: None,
-        coupon_amount: None,
-        notify_url: None,
-        return_url: None,
-        order_desc: None,
-        attached_data: None,
-        src_reserve: None,
-        bill_no: None,
-        platform_order_id: None,
-        cashier_url: None,
-        expire_time: None,
-        auto_pay_at: None,
-        wallet_request: None,
-        refunds: Vec::new(),
-        notifications: Vec::new(),
+        ..Order::default()
     }
 }
 

@@ -5,5 +5,4 @@ pub(crate) mod store;
 #[cfg(test)]
 pub(crate) mod tests;
 
-pub use crate::protocol::events::payscore::{Subject, Transition, event_fields};
 pub use store::PayScoreStore;

@@ -5,11 +5,15 @@ use std::time::Duration;
 use actix_web::web::{Data, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 
+use crate::api::conformance::{Battery, ConformanceRequest};
 use crate::domain::apps::{App, AppError, check_callback_url};
-use crate::domain::conformance::battery::{Fresh, Plan, PlannedCheck, User, battery};
+use crate::domain::conformance::check::Check;
+use crate::domain::conformance::payscore::{Fresh, User};
+use crate::domain::conformance::probe::{PlannedCheck, Probe};
 use crate::domain::conformance::report::{CheckReport, ProbeRecord, Report};
+use crate::domain::conformance::run::run_battery;
+use crate::domain::conformance::{payment, payscore};
 use crate::domain::notify::Delivery;
 use crate::http::control::route::{Group, Route, SchemaRef};
 use crate::http::control::{ControlError, parse_json};
@@ -27,14 +31,6 @@ pub(crate) const ROUTES: Group = Group::new(
 
 /// The same bounds as an app's `notify.timeoutMs`.
 const TIMEOUT_MS: std::ops::RangeInclusive<u64> = 1..=600_000;
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct RunBody {
-    app_id: String,
-    callback_url: Option<String>,
-    timeout_ms: Option<u64>,
-}
 
 /// Fresh ids from the notification counter and users from the instance's generator, so a
 /// seeded run probes with the same values every time.
@@ -64,7 +60,7 @@ async fn run(
     payload: Payload,
     state: Data<Sandbox>,
 ) -> Result<HttpResponse, ControlError> {
-    let body: RunBody = parse_json(&req, payload, &state).await?;
+    let body: ConformanceRequest = parse_json(&req, payload, &state).await?;
     let app = state
         .apps
         .get(&body.app_id)
@@ -95,15 +91,17 @@ async fn run(
         )));
     }
     let timeout = Duration::from_millis(body.timeout_ms.unwrap_or(app.notify.timeout_ms));
-    let planned = battery(
-        &app,
-        state.clock_of(&app.app_id).now(),
-        &mut FromState(&state),
-    );
+    let battery = body.battery.unwrap_or_default();
+    let now = state.clock_of(&app.app_id).now();
+    let planned = match battery {
+        Battery::PayScore => payscore::battery(&app, now, &mut FromState(&state)),
+        Battery::Payment => payment::battery(&app, now, &mut *state.rng.lock()),
+    };
     let checks = run_checks(&state, &app, &url, timeout, planned).await;
-    let report = Report::new(app.app_id.clone(), url, checks);
+    let report = Report::new(app.app_id.clone(), battery, url, checks);
     tracing::info!(
         app_id = %report.app_id,
+        battery = %report.battery,
         url = %report.callback_url,
         passed = report.passed,
         "conformance run"
@@ -111,8 +109,8 @@ async fn run(
     Ok(HttpResponse::Ok().json(report))
 }
 
-/// Sends every probe, one after the other (the order is part of the checks), and judges the
-/// answers with the app's ack rule. Nothing is recorded in the notification engine.
+/// Sends every probe to `url`, one after the other, and judges the answers with the app's ack
+/// rule. Nothing is recorded in the notification engine.
 async fn run_checks(
     state: &Sandbox,
     app: &App,
@@ -120,52 +118,33 @@ async fn run_checks(
     timeout: Duration,
     planned: Vec<PlannedCheck>,
 ) -> Vec<CheckReport> {
-    let mut reports = Vec::with_capacity(planned.len());
-    for PlannedCheck { check, plan } in planned {
-        let (name, description, expectation) =
-            (check.name(), check.description(), check.expectation());
-        let probes = match plan {
-            Plan::Skip(reason) => {
-                reports.push(CheckReport::skipped(name, description, expectation, reason));
-                continue;
-            }
-            Plan::Send(probes) => probes,
-        };
-        let mut requests = Vec::with_capacity(probes.len());
-        for probe in probes {
-            let encoded = probe.encoded;
-            let wire = state
-                .notify
-                .transport()
-                .send(Delivery {
-                    url: url.to_owned(),
-                    content_type: encoded.content_type.to_owned(),
-                    body: encoded.body,
-                    timeout,
-                    ack: app.notify.ack,
-                })
-                .await;
-            let record = ProbeRecord::from_wire(&probe.id, &wire);
-            tracing::info!(
-                check = name,
-                id = %probe.id,
-                app_id = %app.app_id,
-                event_type = probe.event_type,
-                open_id = %probe.open_id,
-                status = record.http_status,
-                acknowledged = record.acknowledged,
-                duration_ms = record.duration_ms,
-                error = record.error.as_deref(),
-                "conformance probe"
-            );
-            requests.push(record);
-        }
-        reports.push(CheckReport::judged(
-            name,
-            description,
-            expectation,
-            requests,
-        ));
-    }
-    reports
+    run_battery(planned, async |check: Check, probe: Probe| {
+        let encoded = probe.encoded;
+        let wire = state
+            .notify
+            .transport()
+            .send(Delivery {
+                url: url.to_owned(),
+                content_type: encoded.content_type.to_owned(),
+                body: encoded.body,
+                timeout,
+                ack: app.notify.ack,
+            })
+            .await;
+        let record = ProbeRecord::from_wire(&probe.id, &wire);
+        tracing::info!(
+            check = check.name(),
+            id = %probe.id,
+            app_id = %app.app_id,
+            event_type = probe.event_type,
+            subject = %probe.subject,
+            status = record.http_status,
+            acknowledged = record.acknowledged,
+            duration_ms = record.duration_ms,
+            error = record.error.as_deref(),
+            "conformance probe"
+        );
+        record
+    })
+    .await
 }

@@ -85,6 +85,11 @@ pub fn request_schemas() -> Vec<(&'static str, Value)> {
                     "appId": { "type": "string" },
                     "callbackUrl": url(),
                     "timeoutMs": timeout,
+                    "battery": {
+                        "type": ["string", "null"],
+                        "enum": ["payscore", "payment", null],
+                        "description": "The probes: Pay Score authorisation notifications (`payscore`, the default) or netpay payment-result and refund notifications (`payment`).",
+                    },
                 }),
             ),
         ),
