@@ -443,6 +443,15 @@ async function main() {
     assert(!page.url().includes('#'), 'the link changed the URL');
   });
 
+  await check("the apps panel shows an app's payer settings", async () => {
+    await appRow(APP_ID).locator('.chip', { hasText: 'orderExpirySeconds 7200' }).waitFor();
+    await control(base, 'PATCH', `/apps/${APP_ID}`, { payer: { autoPaySeconds: 3600, refundStatus: 'PROCESSING' } });
+    await appRow(APP_ID).locator('.chip', { hasText: 'autoPaySeconds 3600 (success)' }).waitFor();
+    await appRow(APP_ID).locator('.chip', { hasText: 'refundStatus PROCESSING, 60 s' }).waitFor();
+    await control(base, 'PATCH', `/apps/${APP_ID}`, { payer: { autoPaySeconds: null, refundStatus: 'SUCCESS' } });
+    await appRow(APP_ID).locator('.chip', { hasText: 'autoPaySeconds' }).waitFor({ state: 'detached' });
+  });
+
   await check('Refund in the orders panel adds a refund and its notification; an empty amount refunds the rest', async () => {
     const number = '3194DASH1';
     const row = orderRow(number);

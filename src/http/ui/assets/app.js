@@ -73,14 +73,19 @@ function renderClock(clock) {
   $('clock-offset').textContent = `offsetSeconds ${s} (${offsetText(s)} from wall time)`;
 }
 
-function notifySummary(n) {
-  const chip = (k, v) => h('span', { class: 'chip', title: `${k}: ${JSON.stringify(v)}` }, h('b', {}, k), ' ', String(v));
+const chip = (k, v) => h('span', { class: 'chip', title: `${k}: ${JSON.stringify(v)}` }, h('b', {}, k), ' ', String(v));
+
+// The app's notify settings, then its payer settings (what happens to orders no test touches).
+function notifySummary(n, p) {
   const ladder = n.retrySchedule || [];
   return h('div', { class: 'chips' },
     chip('format', n.format), chip('signType', n.signType), chip('ack', n.ack),
     chip('timeoutMs', n.timeoutMs), chip('giveUpAfterSeconds', n.giveUpAfterSeconds),
     chip('retrySchedule', ladder.length > 6 ? `${ladder.slice(0, 6).join(',')},…` : ladder.join(',')),
-    n.refundNotify === undefined ? null : chip('refundNotify', n.refundNotify));
+    n.refundNotify === undefined ? null : chip('refundNotify', n.refundNotify),
+    p && p.autoPaySeconds !== undefined ? chip('autoPaySeconds', `${p.autoPaySeconds} (${p.autoPayOutcome})`) : null,
+    p && p.refundStatus === 'PROCESSING' ? chip('refundStatus', `PROCESSING, ${p.refundSettleSeconds} s`) : null,
+    p ? chip('orderExpirySeconds', p.orderExpirySeconds) : null);
 }
 
 function renderApps(data) {
@@ -113,7 +118,7 @@ function renderApps(data) {
       }, 'Open 开通'))),
     h('tr', { class: 'sub' },
       h('td', { class: 'key' }, 'notify'),
-      h('td', { colspan: 4 }, notifySummary(a.notify || {})))));
+      h('td', { colspan: 4 }, notifySummary(a.notify || {}, a.payer)))));
   $('apps-body').replaceChildren(h('table', { class: 'apps' },
     h('thead', {}, h('tr', {}, ['appId', 'name', 'mid', 'clock', 'callbackUrl', ''].map((c) => h('th', {}, c)))),
     bodies));
