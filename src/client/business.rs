@@ -55,6 +55,28 @@ pub(crate) fn body_sig(app: &App, now: DateTime<Utc>, body: &[u8]) -> String {
     open_body_sig_header(&app.app_id, &timestamp, &nonce, &signature)
 }
 
+/// The query string of an OPEN-FORM-PARAM call (the H5 cashier) signing `content` at `now`.
+/// Spaces are written `+`, as the gateway expects of a form.
+pub(crate) fn form_param_query(app: &App, now: DateTime<Utc>, content: &str) -> String {
+    let timestamp = format_compact(now);
+    let nonce = nonce();
+    let signature = open_body_signature(
+        &app.app_id,
+        &timestamp,
+        &nonce,
+        content.as_bytes(),
+        &app.app_key,
+    );
+    url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("authorization", "OPEN-FORM-PARAM")
+        .append_pair("appId", &app.app_id)
+        .append_pair("timestamp", &timestamp)
+        .append_pair("nonce", &nonce)
+        .append_pair("content", content)
+        .append_pair("signature", &signature)
+        .finish()
+}
+
 /// A gateway refusal's members.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -262,5 +284,20 @@ mod tests {
             json!({"requestTimestamp": "2026-11-25 12:00:00", "mid": "898201612345678",
                    "tid": "T2", "totalAmount": 1})
         );
+    }
+
+    #[test]
+    fn a_form_param_query_writes_spaces_as_plus_and_signs_the_content() {
+        let now = parse_compact("20261125120000").unwrap_or_default();
+        let query = form_param_query(&app(), now, r#"{"orderDesc":"a b"}"#);
+        assert!(
+            query.starts_with("authorization=OPEN-FORM-PARAM&appId=10037e6f"),
+            "{query}"
+        );
+        assert!(
+            query.contains("content=%7B%22orderDesc%22%3A%22a+b%22%7D"),
+            "{query}"
+        );
+        assert!(!query.contains("%20"), "{query}");
     }
 }
