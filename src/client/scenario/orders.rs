@@ -205,7 +205,6 @@ pub async fn create<C: Control>(ctx: &Ctx<'_, C>, args: &Args) -> Result<Value, 
 /// with `via: control` as the back office does; the amount defaults to all that is left.
 pub async fn refund<C: Control>(ctx: &Ctx<'_, C>, args: &Args) -> Result<Value, String> {
     let target = target(ctx, args)?;
-    let order = order_of(ctx, &target).await?;
     let expect = args.value("expect");
     if args.str("via") == Some("control") {
         if let Some(field) = ["path", "body", "auth"]
@@ -216,39 +215,44 @@ pub async fn refund<C: Control>(ctx: &Ctx<'_, C>, args: &Args) -> Result<Value, 
                 "{field} is for a refund through the gateway; leave via out"
             ));
         }
-        let Some(order) = order else {
-            return Err(format!(
-                "{} is not paid: there is nothing to refund",
-                target.label()
-            ));
+        // A bill is refunded through the order that paid it.
+        let (number, app_id) = if target.bill {
+            let order = order_of(ctx, &target).await?.ok_or_else(|| {
+                format!("{} is not paid: there is nothing to refund", target.label())
+            })?;
+            (order.mer_order_id, Some(order.app_id))
+        } else {
+            (target.number.clone(), target.app_id.clone())
         };
         let request = RefundRequest {
-            app_id: Some(order.app_id.clone()),
+            app_id,
             refund_amount: args.u64("refundAmount"),
             refund_order_id: args.str("refundOrderId").map(str::to_owned),
             refund_desc: args.str("refundDesc").map(str::to_owned),
             refund_status: None,
         };
-        let number = &order.mer_order_id;
         let what = format!("POST /__mock/orders/{number}/refund");
-        let done = ctx.control.refund_order(number, request).await;
+        let done = ctx.control.refund_order(&number, request).await;
         return answered(&what, done, expect, 200);
     }
-    let app_id = match (&target.app_id, &order) {
-        (Some(app_id), _) => app_id.clone(),
-        (None, Some(order)) => order.app_id.clone(),
-        (None, None) => {
-            let bill = ctx.control.bill(&target.number, None).await;
-            bill.map_err(|e| failed(&format!("GET {}", target.route()), &e))?
-                .app_id
+    // The app signs the call. What the step does not say is read from the record: the holder,
+    // and all that is left to refund (with nothing left, the total, which the gateway refuses
+    // as it would refuse the merchant).
+    let (app_id, amount) = match (target.app_id.clone(), args.u64("refundAmount")) {
+        (Some(app_id), Some(amount)) => (app_id, amount),
+        (given, amount) => {
+            let (holder, left) = match order_of(ctx, &target).await? {
+                Some(order) if order.refundable() > 0 => (order.app_id.clone(), order.refundable()),
+                Some(order) => (order.app_id, order.total_amount),
+                None => {
+                    let bill = ctx.control.bill(&target.number, given.as_deref()).await;
+                    let bill = bill.map_err(|e| failed(&format!("GET {}", target.route()), &e))?;
+                    (bill.app_id, bill.total_amount)
+                }
+            };
+            (given.unwrap_or(holder), amount.unwrap_or(left))
         }
     };
-    // Nothing left to refund: ask for the total, which the gateway refuses as it would.
-    let amount = args.u64("refundAmount").unwrap_or(match &order {
-        Some(order) if order.refundable() > 0 => order.refundable(),
-        Some(order) => order.total_amount,
-        None => 1,
-    });
     let at = ctx.app_at(&app_id).await?;
     let mut body = base_body(&at.app, at.now);
     body.insert(target.member().into(), json!(target.number));

@@ -92,6 +92,8 @@ async fn order_step_outputs_are_references_and_a_generated_number_carries_the_ms
             { "kind": "expectOrder", "order": "o", "refunded": 100, "refunds": 2 },
             { "kind": "createOrder", "app": "shop", "merOrderId": "${o.merOrderId}", "totalAmount": 5,
               "expect": { "errCode": "DUP_ORDER" } },
+            { "kind": "refund", "order": "3194NOPE", "app": "shop", "refundAmount": 1,
+              "expect": { "errCode": "NO_ORDER" } },
         ])),
     )
     .await;
@@ -126,6 +128,7 @@ async fn order_step_outputs_are_references_and_a_generated_number_carries_the_ms
     let refused = &steps[8]["output"];
     assert_eq!(refused["merOrderId"], number);
     assert_eq!(refused["answer"]["errCode"], "DUP_ORDER");
+    assert_eq!(steps[9]["output"]["errCode"], "NO_ORDER", "asked of the gateway alone");
 }
 
 #[tokio::test]
