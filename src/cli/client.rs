@@ -1,4 +1,5 @@
-//! Client verbs against a running sandbox: `trigger`, `conformance`, `health`.
+//! Client verbs against a running sandbox: `trigger`, `conformance`, `health`; and what every
+//! client verb shares (the control client, printing an answer or a refusal).
 
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -88,6 +89,23 @@ pub(super) fn refused(e: ClientError) -> i32 {
             eprintln!("chinaums-mock: {other}");
             1
         }
+    }
+}
+
+/// A usage problem: said on stderr, exit code 2.
+pub(super) fn usage(message: &str) -> i32 {
+    eprintln!("chinaums-mock: {message}");
+    2
+}
+
+/// Prints the answer as JSON (exit code 0), or the refusal the way the control API answered it.
+pub(super) fn answer<T: serde::Serialize>(result: Result<T, ClientError>) -> i32 {
+    match result {
+        Ok(value) => {
+            print_json(&serde_json::to_value(value).unwrap_or_default());
+            0
+        }
+        Err(e) => refused(e),
     }
 }
 

@@ -5,13 +5,11 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
-use serde::Serialize;
 use serde_json::json;
 
-use super::client::{control, refused};
-use super::{ServerArg, print_json};
+use super::ServerArg;
+use super::client::{answer, control, usage};
 use crate::api::clock::{ClockList, NewClock};
-use crate::client::ClientError;
 
 /// How long one clock call may take. An advance makes every delivery attempt due on the way
 /// before it answers, so it gets longer.
@@ -105,12 +103,6 @@ pub struct DeleteArgs {
     pub server: ServerArg,
 }
 
-/// A usage problem: said on stderr, exit code 2.
-fn usage(message: &str) -> i32 {
-    eprintln!("chinaums-mock: {message}");
-    2
-}
-
 fn time(text: Option<&str>) -> Result<Option<DateTime<Utc>>, i32> {
     text.map(|t| {
         DateTime::parse_from_rfc3339(t)
@@ -137,17 +129,6 @@ fn advance_args(args: &[String]) -> Result<(Option<&str>, f64), i32> {
         ))
     })?;
     Ok((id, seconds))
-}
-
-/// Prints the answer, or the refusal the way the control API answered it.
-fn answer<T: Serialize>(result: Result<T, ClientError>) -> i32 {
-    match result {
-        Ok(value) => {
-            print_json(&serde_json::to_value(value).unwrap_or_default());
-            0
-        }
-        Err(e) => refused(e),
-    }
 }
 
 /// Runs a `clock` verb.

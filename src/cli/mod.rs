@@ -1,5 +1,5 @@
 //! The command line: `serve` (the default) and the client verbs — `scenario`, `clock`,
-//! `trigger`, `conformance`, `sign`, `health`. Every option also reads an environment variable
+//! `order`, `bill`, `trigger`, `conformance`, `sign`, `health`. Every option also reads an environment variable
 //! `CHINAUMS_MOCK_<OPTION>`.
 //!
 //! Exit codes: 0 success; 1 a check failed (scenario, conformance, health) or the sandbox
@@ -7,6 +7,7 @@
 
 mod client;
 mod clock;
+mod order;
 mod scenario;
 mod serve;
 mod sign;
@@ -15,6 +16,7 @@ use clap::{Args, Parser, Subcommand};
 
 pub use client::{ConformanceArgs, TriggerArgs};
 pub use clock::ClockCommand;
+pub use order::{BillCommand, OrderCommand};
 pub use scenario::ScenarioCommand;
 pub use serve::{ServeArgs, serve};
 pub use sign::SignCommand;
@@ -47,6 +49,12 @@ pub enum Command {
     /// List, create, set, advance or delete the clocks of a running sandbox; prints the answer.
     #[command(subcommand)]
     Clock(ClockCommand),
+    /// List, show, pay or refund the netpay orders of a running sandbox; prints the answer.
+    #[command(subcommand)]
+    Order(OrderCommand),
+    /// List, show or pay the QR bills of a running sandbox; prints the answer.
+    #[command(subcommand)]
+    Bill(BillCommand),
     /// Make a user open or close Pay Score on a running sandbox; prints the answer.
     Trigger(TriggerArgs),
     /// Check a merchant's notification handling through a running sandbox; prints the report.
@@ -133,6 +141,8 @@ pub async fn run(cli: Cli) -> i32 {
         }
         Command::Scenario(command) => scenario::run(command).await,
         Command::Clock(command) => clock::run(command).await,
+        Command::Order(command) => order::run_order(command).await,
+        Command::Bill(command) => order::run_bill(command).await,
         Command::Trigger(args) => client::trigger(args).await,
         Command::Conformance(args) => client::conformance(args).await,
         Command::Sign(command) => sign::run(command),

@@ -13,6 +13,10 @@ use crate::api::clock::{Advanced, ClockView, NewClock};
 use crate::api::fault::{Fault, FaultSpec};
 use crate::api::journal::Entry;
 use crate::api::notification::Notification;
+use crate::api::order::{
+    Bill, BillFilter, BillList, BillPaid, Order, OrderFilter, OrderList, OrderPaid, OrderRefunded,
+    PayRequest, RefundRequest,
+};
 use crate::api::payscore::{
     AuthorizationFilter, AuthorizationList, CloseRequest, OpenRequest, Transition,
 };
@@ -103,6 +107,40 @@ pub trait Control: Send + Sync {
     fn requests(&self, filter: &RequestFilter) -> impl Future<Output = Answer<Vec<Entry>>> + Send;
     /// `GET /__mock/sink/{appId}`: what the built-in sink received for the app, oldest first.
     fn sink(&self, app_id: &str) -> impl Future<Output = Answer<Vec<Receipt>>> + Send;
+    /// `GET /__mock/orders`, newest first.
+    fn order_list(&self, filter: &OrderFilter) -> impl Future<Output = Answer<OrderList>> + Send;
+    /// `GET /__mock/orders/{merOrderId}` (`appId` when two apps hold the number).
+    fn order(
+        &self,
+        mer_order_id: &str,
+        app_id: Option<&str>,
+    ) -> impl Future<Output = Answer<Order>> + Send;
+    /// `POST /__mock/orders/{merOrderId}/pay`.
+    fn pay_order(
+        &self,
+        mer_order_id: &str,
+        request: PayRequest,
+    ) -> impl Future<Output = Answer<OrderPaid>> + Send;
+    /// `POST /__mock/orders/{merOrderId}/refund`.
+    fn refund_order(
+        &self,
+        mer_order_id: &str,
+        request: RefundRequest,
+    ) -> impl Future<Output = Answer<OrderRefunded>> + Send;
+    /// `GET /__mock/bills`, newest first.
+    fn bill_list(&self, filter: &BillFilter) -> impl Future<Output = Answer<BillList>> + Send;
+    /// `GET /__mock/bills/{billNo}` (`appId` when two apps hold the number).
+    fn bill(
+        &self,
+        bill_no: &str,
+        app_id: Option<&str>,
+    ) -> impl Future<Output = Answer<Bill>> + Send;
+    /// `POST /__mock/bills/{billNo}/pay`.
+    fn pay_bill(
+        &self,
+        bill_no: &str,
+        request: PayRequest,
+    ) -> impl Future<Output = Answer<BillPaid>> + Send;
 }
 
 impl Control for ControlClient {
@@ -176,5 +214,30 @@ impl Control for ControlClient {
     }
     async fn sink(&self, app_id: &str) -> Answer<Vec<Receipt>> {
         ControlClient::sink(self, app_id).await
+    }
+    async fn order_list(&self, filter: &OrderFilter) -> Answer<OrderList> {
+        ControlClient::order_list(self, filter).await
+    }
+    async fn order(&self, mer_order_id: &str, app_id: Option<&str>) -> Answer<Order> {
+        ControlClient::order(self, mer_order_id, app_id).await
+    }
+    async fn pay_order(&self, mer_order_id: &str, request: PayRequest) -> Answer<OrderPaid> {
+        ControlClient::pay_order(self, mer_order_id, request).await
+    }
+    async fn refund_order(
+        &self,
+        mer_order_id: &str,
+        request: RefundRequest,
+    ) -> Answer<OrderRefunded> {
+        ControlClient::refund_order(self, mer_order_id, request).await
+    }
+    async fn bill_list(&self, filter: &BillFilter) -> Answer<BillList> {
+        ControlClient::bill_list(self, filter).await
+    }
+    async fn bill(&self, bill_no: &str, app_id: Option<&str>) -> Answer<Bill> {
+        ControlClient::bill(self, bill_no, app_id).await
+    }
+    async fn pay_bill(&self, bill_no: &str, request: PayRequest) -> Answer<BillPaid> {
+        ControlClient::pay_bill(self, bill_no, request).await
     }
 }

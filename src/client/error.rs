@@ -49,6 +49,17 @@ pub enum ClientError {
         /// `errInfo`.
         err_info: String,
     },
+    /// The gateway refused a business call: an authentication failure (HTTP 401 …), or a
+    /// business refusal such as `DUP_ORDER` (HTTP 200) where an order was wanted.
+    #[error("the gateway answered {status} {err_code}: {err_msg}")]
+    Gateway {
+        /// HTTP status.
+        status: u16,
+        /// `errCode`.
+        err_code: String,
+        /// `errMsg` (`errInfo` where the path says so).
+        err_msg: String,
+    },
     /// An answer that is neither success nor a control error (e.g. not the sandbox at all).
     #[error("unexpected answer {status}: {body}")]
     Unexpected {
@@ -85,6 +96,7 @@ impl ClientError {
         match self {
             ClientError::Control { status, .. }
             | ClientError::Token { status, .. }
+            | ClientError::Gateway { status, .. }
             | ClientError::Unexpected { status, .. } => Some(*status),
             ClientError::WaitTimedOut { .. } => Some(408),
             ClientError::Decode { .. } | ClientError::Setup(_) => None,
@@ -92,7 +104,8 @@ impl ClientError {
         }
     }
 
-    /// The control error code (`APP_NOT_FOUND`, …) or the token endpoint's `errCode`.
+    /// The control error code (`APP_NOT_FOUND`, …), or the `errCode` of the token endpoint or
+    /// the gateway.
     ///
     /// ```
     /// use chinaums_mock::client::ClientError;
@@ -102,7 +115,9 @@ impl ClientError {
     pub fn code(&self) -> Option<&str> {
         match self {
             ClientError::Control { code, .. } => Some(code),
-            ClientError::Token { err_code, .. } => Some(err_code),
+            ClientError::Token { err_code, .. } | ClientError::Gateway { err_code, .. } => {
+                Some(err_code)
+            }
             _ => None,
         }
     }

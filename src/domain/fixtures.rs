@@ -11,43 +11,29 @@ use crate::domain::apps::AppSpec;
 pub const EMBEDDED_APPS: &str =
     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/apps.json"));
 
-/// The repository's `fixtures/scenarios/*.json`, compiled in: `(name, JSON text)`.
-pub const EMBEDDED_SCENARIOS: &[(&str, &str)] = &[
-    (
-        "happy-open-close",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fixtures/scenarios/happy-open-close.json"
-        )),
-    ),
-    (
-        "merchant-down-three-hours",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fixtures/scenarios/merchant-down-three-hours.json"
-        )),
-    ),
-    (
-        "revoke-and-reauthorise",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fixtures/scenarios/revoke-and-reauthorise.json"
-        )),
-    ),
-    (
-        "token-endpoint-flaky",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fixtures/scenarios/token-endpoint-flaky.json"
-        )),
-    ),
-    (
-        "token-expires-mid-flow",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fixtures/scenarios/token-expires-mid-flow.json"
-        )),
-    ),
+/// `(name, the text of fixtures/scenarios/<name>.json)`, compiled in.
+macro_rules! scenario_files {
+    ($($name:literal),* $(,)?) => {
+        &[$((
+            $name,
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/scenarios/", $name, ".json")),
+        )),*]
+    };
+}
+
+/// The repository's `fixtures/scenarios/*.json`, compiled in: `(name, JSON text)`, in name
+/// order.
+pub const EMBEDDED_SCENARIOS: &[(&str, &str)] = scenario_files![
+    "h5-cashier-payment",
+    "happy-open-close",
+    "merchant-down-during-payment",
+    "merchant-down-three-hours",
+    "partial-refunds",
+    "pay-and-notify",
+    "qr-bill-paid",
+    "revoke-and-reauthorise",
+    "token-endpoint-flaky",
+    "token-expires-mid-flow",
 ];
 
 /// One fixture scenario file, not parsed yet.
@@ -172,7 +158,7 @@ mod tests {
     #[test]
     fn every_embedded_scenario_is_valid_and_named_after_its_file() {
         let files = load_scenarios(&FixtureSource::Embedded).unwrap_or_default();
-        assert!(files.len() >= 5);
+        assert!(files.len() >= 10);
         for file in files {
             let scenario = crate::client::scenario::Scenario::from_json(&file.text);
             assert_eq!(

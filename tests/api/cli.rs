@@ -1,5 +1,5 @@
 //! The client verbs of the binary: `scenario run`, `trigger`, `sign`, `health`, `conformance`;
-//! `clock` in `cli/clock.rs`.
+//! `clock` in `cli/clock.rs`, `order` and `bill` in `cli/order.rs`.
 
 use std::process::{Output, Stdio};
 
@@ -9,6 +9,7 @@ use tokio::process::Command;
 use crate::helpers::{APP_ID, spawn_app, vectors};
 
 mod clock;
+mod order;
 
 const BIN: &str = env!("CARGO_BIN_EXE_chinaums-mock");
 

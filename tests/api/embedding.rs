@@ -1,11 +1,12 @@
 //! The sandbox embedded in a Rust test: `MockServer` start-up, builder, seeds, shutdown and
 //! isolation; the typed control client (`embedding/client.rs`, `embedding/clocks.rs`,
-//! `embedding/scripting.rs`); the
+//! `embedding/scripting.rs`, `embedding/orders.rs`); the
 //! merchant handler example (`embedding/merchant.rs`).
 
 mod client;
 mod clocks;
 mod merchant;
+mod orders;
 mod scripting;
 
 #[allow(dead_code)]

@@ -1,11 +1,13 @@
 //! Scenarios run by the server against itself: the fixtures pass, broken ones explain why; each
-//! run on a clock of its own (`scenarios/own_clock.rs`).
+//! run on a clock of its own (`scenarios/own_clock.rs`); the order steps and the payment
+//! stories in `scenarios/orders.rs`.
 
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 
 mod busy_tenants;
+mod orders;
 mod own_clock;
 
 pub(crate) async fn run(app: &TestApp, body: Value) -> Value {
@@ -79,7 +81,10 @@ async fn the_fixture_list_names_every_scenario_with_its_step_count() {
         "revoke-and-reauthorise",
         "token-endpoint-flaky",
         "token-expires-mid-flow",
-    ] {
+    ]
+    .into_iter()
+    .chain(orders::ORDER_SCENARIOS)
+    {
         assert!(names.contains(&name), "{name} missing from {names:?}");
     }
     assert!(

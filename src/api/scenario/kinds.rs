@@ -22,6 +22,8 @@ pub enum Ty {
     Any,
     /// `{"httpStatus"?: int, "errCode"?: string}`.
     Expect,
+    /// One of these strings.
+    OneOf(&'static [&'static str]),
 }
 
 /// One field a step kind accepts.
@@ -74,7 +76,12 @@ macro_rules! kinds {
     };
 }
 
-use Ty::{Any, Bool, Expect, Int, Num, Obj, Str};
+use Ty::{Any, Bool, Expect, Int, Num, Obj, OneOf, Str};
+
+/// How a payer pays.
+const OUTCOMES: Ty = OneOf(&["success", "fail", "pending"]);
+/// How a create of an order is authenticated (the H5 cashier's GET: `formParam`).
+const ORDER_AUTH: Ty = OneOf(&["bodySig", "token", "formParam"]);
 
 kinds! {
     CreateApp = "createApp" [opt("app", Obj), opt("expect", Expect)],
@@ -103,6 +110,27 @@ kinds! {
     ExpectJournal = "expectJournal" [opt("path", Str), opt("app", Str), opt("outcome", Str), req("count", Int)],
     ExpectAuthorization = "expectAuthorization" [req("app", Str), req("openId", Str), req("state", Str)],
     ExpectSink = "expectSink" [req("app", Str), req("count", Int), opt("signValid", Bool), opt("eventType", Str)],
+    CreateOrder = "createOrder" [
+        req("app", Str), opt("path", Str), opt("merOrderId", Str), opt("billNo", Str),
+        req("totalAmount", Int), opt("body", Obj), opt("auth", ORDER_AUTH), opt("expect", Expect),
+    ],
+    Pay = "pay" [
+        opt("order", Str), opt("bill", Str), opt("app", Str), opt("outcome", OUTCOMES),
+        opt("via", OneOf(&["control", "cashier"])), opt("targetSys", Str),
+        opt("buyerPayAmount", Int), opt("couponAmount", Int), opt("buyerId", Str),
+        opt("expect", Expect),
+    ],
+    Refund = "refund" [
+        opt("order", Str), opt("bill", Str), opt("app", Str), opt("refundAmount", Int),
+        opt("refundOrderId", Str), opt("refundDesc", Str), opt("via", OneOf(&["gateway", "control"])),
+        opt("path", Str), opt("body", Obj), opt("auth", OneOf(&["bodySig", "token"])),
+        opt("expect", Expect),
+    ],
+    ExpectOrder = "expectOrder" [
+        opt("order", Str), opt("bill", Str), opt("app", Str), opt("via", OneOf(&["control", "gateway"])),
+        opt("status", Str), opt("refunded", Int), opt("refunds", Int), opt("refundStatuses", Any),
+        opt("notifications", Int),
+    ],
 }
 
 impl Kind {
@@ -110,17 +138,27 @@ impl Kind {
     pub fn parse(name: &str) -> Option<Kind> {
         Kind::ALL.iter().copied().find(|k| k.name() == name)
     }
+
+    /// Fields of which the step needs exactly one: what it pays, refunds or looks at.
+    pub fn one_of(self) -> Option<&'static [&'static str]> {
+        match self {
+            Kind::Pay | Kind::Refund | Kind::ExpectOrder => Some(&["order", "bill"]),
+            _ => None,
+        }
+    }
 }
 
-fn type_name(ty: Ty) -> &'static str {
-    match ty {
+fn type_name(ty: Ty) -> String {
+    let name = match ty {
         Str => "a string",
         Int => "a whole number ≥ 0",
         Num => "a number ≥ 0",
         Bool => "true or false",
         Obj | Expect => "an object",
         Any => "any JSON value",
-    }
+        OneOf(values) => return format!("one of {}", values.join(", ")),
+    };
+    name.to_owned()
 }
 
 /// Checks a value against a type. `lenient` lets a whole `${…}` string stand for any type (its
@@ -136,6 +174,7 @@ pub fn check_type(field: &str, ty: Ty, value: &Value, lenient: bool) -> Result<(
         Bool => value.is_boolean(),
         Obj => value.is_object(),
         Any => true,
+        OneOf(values) => value.as_str().is_some_and(|v| values.contains(&v)),
         Expect => {
             let Some(map) = value.as_object() else {
                 return Err(format!("{field} must be {}", type_name(ty)));
@@ -179,6 +218,12 @@ pub fn check_fields(kind: Kind, fields: &Map<String, Value>, lenient: bool) -> R
             Some(value) => check_type(field.name, field.ty, value, lenient)?,
             None if field.required => return Err(format!("missing field {}", field.name)),
             None => {}
+        }
+    }
+    if let Some(names) = kind.one_of() {
+        let given = names.iter().filter(|n| fields.contains_key(**n)).count();
+        if given != 1 {
+            return Err(format!("needs exactly one of {}", names.join(" and ")));
         }
     }
     Ok(())

@@ -262,6 +262,27 @@ mod tests {
     }
 
     #[test]
+    fn order_steps_need_one_order_or_bill_and_take_only_the_values_they_know() {
+        let e = problem(json!([{ "kind": "refund", "refundAmount": 1 }]));
+        assert!(
+            e.message
+                .ends_with("refund: needs exactly one of order and bill"),
+            "{e}"
+        );
+        let e = problem(json!([{ "kind": "pay", "bill": "b", "via": "phone" }]));
+        assert!(
+            e.message
+                .contains("via must be one of control, cashier, not \"phone\""),
+            "{e}"
+        );
+        let ok = Scenario::from_value(&json!({
+            "name": "t",
+            "steps": [{ "kind": "pay", "order": "${o.merOrderId}", "outcome": "${plan.outcome}" }],
+        }));
+        assert!(ok.is_ok(), "references wait for run time: {ok:?}");
+    }
+
+    #[test]
     fn the_clock_is_the_run_s_own_unless_the_scenario_names_one() {
         let parse = |clock: Value| {
             Scenario::from_value(&json!({

@@ -88,6 +88,8 @@ impl Gateway {
             ))
             // The sandbox is usually on loopback; an environment proxy must not swallow that.
             .no_proxy()
+            // A step sees what the gateway answered: the H5 cashier's 302 is the answer.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| describe(&e))?;
         let base = base.trim_end_matches('/').to_owned();
@@ -115,6 +117,27 @@ impl Gateway {
         timeout: Option<Duration>,
     ) -> Result<Reply, String> {
         let url = format!("{}{path}", self.base);
+        self.exchange(method, &url, headers, body, timeout)
+            .await
+            .map(|(reply, _)| reply)
+    }
+
+    /// Sends a request to `url` (a path of the sandbox, or a whole URL such as a cashier page)
+    /// and answers the reply with the `Location` it redirects to, if any. Redirects are not
+    /// followed.
+    pub async fn exchange(
+        &self,
+        method: Method,
+        url: &str,
+        headers: &[(&str, String)],
+        body: Option<Vec<u8>>,
+        timeout: Option<Duration>,
+    ) -> Result<(Reply, Option<String>), String> {
+        let url = if url.starts_with('/') {
+            format!("{}{url}", self.base)
+        } else {
+            url.to_owned()
+        };
         let mut request = self
             .http
             .request(method.clone(), &url)
@@ -130,6 +153,11 @@ impl Gateway {
             .await
             .map_err(|e| format!("{method} {url} failed: {}", describe(&e)))?;
         let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let text = response.text().await.map_err(|e| {
             format!(
                 "{method} {url}: the answer could not be read: {}",
@@ -141,7 +169,7 @@ impl Gateway {
         } else {
             serde_json::from_str(&text).unwrap_or(Value::String(text))
         };
-        Ok(Reply { status, body })
+        Ok((Reply { status, body }, location))
     }
 }
 

@@ -15,10 +15,14 @@
 //! assert_eq!(scenario.steps.len(), 3);
 //! ```
 
+pub(crate) mod business;
 pub(crate) mod client;
 pub(crate) mod clock;
 pub(crate) mod expect;
+pub(crate) mod order_expect;
+pub(crate) mod orders;
 pub(crate) mod outcome;
+pub(crate) mod payer;
 
 pub(crate) mod report;
 pub(crate) mod runner;

@@ -1,22 +1,21 @@
-//! What each action step sends to the sandbox. Expectations live in `expect.rs`.
+//! What each action step sends to the sandbox. Expectations live in `expect.rs`, token
+//! requests and business calls in `business.rs`, the order steps in `orders.rs`, `payer.rs` and
+//! `order_expect.rs`.
 
 use std::time::Duration;
 
-use reqwest::Method;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
-use super::client::{Gateway, Reply};
-use super::clock::{RunClock, read};
+use super::business::{call, request_token};
+use super::client::Gateway;
+use super::clock::RunClock;
 use super::expect::{self, describe_state};
-use super::outcome::{answered, check, cleared, failed, field, said};
+use super::outcome::{answered, check, cleared, failed, field};
+use super::{order_expect, orders, payer};
 use crate::api::app::AppSpec;
 use crate::api::scenario::Kind;
 use crate::api::scenario::refs::Bindings;
 use crate::client::{ClientError, Control, WaitFor};
-use crate::protocol::signing::{
-    TokenSignMethod, open_body_sig_header, open_body_signature, token_signature,
-};
-use crate::protocol::timefmt::format_compact;
 
 /// A step's resolved fields.
 #[derive(Debug, Clone)]
@@ -66,18 +65,6 @@ impl<C: Control> Ctx<'_, C> {
             .to_owned()
     }
 
-    /// What a merchant's client signs with: the app's key, and the time of the app's clock as
-    /// the gateway's `yyyyMMddHHmmss`.
-    async fn signing(&self, app_id: &str) -> Result<(String, String), String> {
-        let app = self
-            .control
-            .app(app_id)
-            .await
-            .map_err(|e| format!("cannot read app {app_id}: {}", said(&e)))?;
-        let clock = read(self.control, &app.clock).await?;
-        Ok((app.app_key, format_compact(clock.now)))
-    }
-
     /// Moves the run's clock forward (by 0: makes the attempts due now), making every attempt
     /// due on the way for the apps on it.
     pub async fn advance(&self, seconds: f64) -> Result<Value, String> {
@@ -86,120 +73,11 @@ impl<C: Control> Ctx<'_, C> {
     }
 }
 
-fn nonce() -> String {
-    crate::protocol::generate::hex32(&mut rand::rng())
-}
-
 fn pick(args: &Args, names: &[&str]) -> Map<String, Value> {
     names
         .iter()
         .filter_map(|n| args.value(n).map(|v| ((*n).to_owned(), v.clone())))
         .collect()
-}
-
-/// Signs and sends a token request for `app_id`, at sandbox time.
-pub async fn request_token<C: Control>(
-    ctx: &Ctx<'_, C>,
-    app_id: &str,
-    sign_method: Option<&str>,
-) -> Result<Reply, String> {
-    let method = match sign_method.unwrap_or("SHA256") {
-        "SHA256" => TokenSignMethod::Sha256,
-        "SHA1" => TokenSignMethod::Sha1,
-        other => return Err(format!("signMethod must be SHA256 or SHA1, not {other:?}")),
-    };
-    let (key, timestamp) = ctx.signing(app_id).await?;
-    let nonce = nonce();
-    let body = json!({
-        "appId": app_id,
-        "timestamp": timestamp,
-        "nonce": nonce,
-        "signMethod": sign_method.unwrap_or("SHA256"),
-        "signature": token_signature(method, app_id, &timestamp, &nonce, &key),
-    });
-    ctx.gateway
-        .request(
-            Method::POST,
-            "/v1/token/access",
-            &[("content-type", "application/json".to_owned())],
-            Some(body.to_string().into_bytes()),
-            None,
-        )
-        .await
-}
-
-async fn call<C: Control>(ctx: &Ctx<'_, C>, args: &Args) -> Result<Value, String> {
-    let app_id = ctx.app_id(args.need_str("app")?);
-    let method_name = args.str("method").unwrap_or("POST").to_ascii_uppercase();
-    let method = Method::from_bytes(method_name.as_bytes())
-        .map_err(|_| format!("method {method_name:?} is not an HTTP method"))?;
-    let path = args.need_str("path")?;
-    if !path.starts_with('/') {
-        return Err(format!("path must start with /, not {path:?}"));
-    }
-    let body: Vec<u8> = match args.value("body") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::String(s)) => s.clone().into_bytes(),
-        Some(other) => other.to_string().into_bytes(),
-    };
-    let mut headers = Vec::new();
-    if !body.is_empty() {
-        headers.push(("content-type", "application/json; charset=UTF-8".to_owned()));
-    }
-    match args.need_str("auth")? {
-        "token" => {
-            let token = match args.str("token") {
-                Some(name) => match ctx.bindings.get(name) {
-                    Some(saved) => saved["accessToken"]
-                        .as_str()
-                        .ok_or_else(|| format!("step {name:?} saved no accessToken"))?
-                        .to_owned(),
-                    None => name.to_owned(),
-                },
-                None => {
-                    let answer = request_token(ctx, &app_id, None).await?;
-                    check("fetching a token", &answer, None, (200, Some("0000")))?;
-                    answer.body["accessToken"]
-                        .as_str()
-                        .unwrap_or_default()
-                        .to_owned()
-                }
-            };
-            headers.push((
-                "authorization",
-                format!("OPEN-ACCESS-TOKEN AccessToken={token}"),
-            ));
-        }
-        "bodySig" => {
-            let (key, timestamp) = ctx.signing(&app_id).await?;
-            let nonce = nonce();
-            let signature = open_body_signature(&app_id, &timestamp, &nonce, &body, &key);
-            headers.push((
-                "authorization",
-                open_body_sig_header(&app_id, &timestamp, &nonce, &signature),
-            ));
-        }
-        "none" => {}
-        other => {
-            return Err(format!(
-                "auth must be token, bodySig or none, not {other:?}"
-            ));
-        }
-    }
-    let answer = ctx
-        .gateway
-        .request(method.clone(), path, &headers, Some(body), None)
-        .await?;
-    // Without `expect`, any answer passes: the output shows what came back.
-    if let Some(expect) = args.value("expect") {
-        check(
-            &format!("{method} {path}"),
-            &answer,
-            Some(expect),
-            (200, None),
-        )?;
-    }
-    Ok(answer.body)
 }
 
 async fn wait_notification<C: Control>(ctx: &Ctx<'_, C>, args: &Args) -> Result<Value, String> {
@@ -332,6 +210,10 @@ pub async fn execute<C: Control>(
             Ok(answer.body)
         }
         Kind::Call => call(ctx, args).await,
+        Kind::CreateOrder => orders::create(ctx, args).await,
+        Kind::Pay => payer::pay(ctx, args).await,
+        Kind::Refund => orders::refund(ctx, args).await,
+        Kind::ExpectOrder => order_expect::expect_order(ctx, args).await,
         Kind::ExpectNotification
         | Kind::ExpectDeliveries
         | Kind::ExpectJournal

@@ -6,12 +6,16 @@ use std::time::Duration;
 
 use actix_web::ResponseError;
 
-use super::{ControlError, clock, clocks, faults, journal, notify, payscore, stubs};
+use super::{ControlError, clock, clocks, faults, journal, notify, orders, payscore, stubs};
 use crate::api::app::{App, AppSpec};
 use crate::api::clock::{Advanced, ClockView, DEFAULT_CLOCK, NewClock};
 use crate::api::fault::{Fault, FaultSpec};
 use crate::api::journal::{Entry, RequestFilter};
 use crate::api::notification::Notification;
+use crate::api::order::{
+    Bill, BillFilter, BillList, BillPaid, Order, OrderFilter, OrderList, OrderPaid, OrderRefunded,
+    PayRequest, RefundRequest,
+};
 use crate::api::payscore::{
     AuthorizationFilter, AuthorizationList, CloseRequest, OpenRequest, Transition,
 };
@@ -169,6 +173,38 @@ impl Control for InProcess<'_> {
     async fn sink(&self, app_id: &str) -> Answer<Vec<Receipt>> {
         Ok(self.0.sink.received(app_id))
     }
+
+    async fn order_list(&self, filter: &OrderFilter) -> Answer<OrderList> {
+        Ok(orders::order_list(self.0, filter))
+    }
+
+    async fn order(&self, mer_order_id: &str, app_id: Option<&str>) -> Answer<Order> {
+        orders::find_order(self.0, mer_order_id, app_id).map_err(refused)
+    }
+
+    async fn pay_order(&self, mer_order_id: &str, request: PayRequest) -> Answer<OrderPaid> {
+        orders::pay_order(self.0, mer_order_id, request).map_err(refused)
+    }
+
+    async fn refund_order(
+        &self,
+        mer_order_id: &str,
+        request: RefundRequest,
+    ) -> Answer<OrderRefunded> {
+        orders::refund_order(self.0, mer_order_id, request).map_err(refused)
+    }
+
+    async fn bill_list(&self, filter: &BillFilter) -> Answer<BillList> {
+        Ok(orders::bill_list(self.0, filter))
+    }
+
+    async fn bill(&self, bill_no: &str, app_id: Option<&str>) -> Answer<Bill> {
+        orders::find_bill(self.0, bill_no, app_id).map_err(refused)
+    }
+
+    async fn pay_bill(&self, bill_no: &str, request: PayRequest) -> Answer<BillPaid> {
+        orders::pay_bill(self.0, bill_no, request).map_err(refused)
+    }
 }
 
 #[cfg(test)]
@@ -264,5 +300,56 @@ mod tests {
             .wait_for_notification(&n.id, WaitFor::Delivered, Duration::from_millis(1))
             .await;
         assert!(matches!(waited, Err(ClientError::WaitTimedOut { .. })));
+    }
+
+    #[tokio::test]
+    async fn orders_in_process_answer_and_refuse_as_the_routes_do() {
+        use crate::api::order::OrderStatus;
+        let state = sandbox();
+        let local = InProcess(&state);
+        let app = state.apps.list()[0].clone();
+        let new = crate::sandbox::NewOrder {
+            path: "/v1/netpay/wx/unified-order".into(),
+            mid: app.mid.clone(),
+            mer_order_id: "L1".into(),
+            total_amount: 100,
+            ..Default::default()
+        };
+        state.create_order(&app, new).expect("created");
+
+        let paid = local.pay_order("L1", PayRequest::default()).await;
+        assert_eq!(paid.expect("paid").order.status, OrderStatus::TradeSuccess);
+        let err = local.pay_order("L1", PayRequest::default()).await;
+        let err = err.expect_err("paid already");
+        assert_eq!(
+            (err.status(), err.code()),
+            (Some(409), Some("ORDER_NOT_PAYABLE"))
+        );
+        let part = RefundRequest {
+            refund_amount: Some(40),
+            ..RefundRequest::default()
+        };
+        local.refund_order("L1", part).await.expect("refunded");
+        let order = local.order("L1", Some(&app.app_id)).await.expect("found");
+        assert_eq!(order.refunded(), 40);
+        let mine = OrderFilter {
+            app_id: Some(app.app_id.clone()),
+            ..OrderFilter::default()
+        };
+        let list = local.order_list(&mine).await.expect("listed");
+        assert_eq!((list.orders.len(), list.dropped), (1, 0));
+
+        let err = local.bill("B404", None).await.expect_err("no such bill");
+        assert_eq!(
+            (err.status(), err.code()),
+            (Some(404), Some("BILL_NOT_FOUND"))
+        );
+        let bills = local.bill_list(&BillFilter::default()).await;
+        assert!(bills.expect("listed").bills.is_empty());
+        let err = local.pay_bill("B404", PayRequest::default()).await;
+        assert_eq!(
+            err.expect_err("no such bill").code(),
+            Some("BILL_NOT_FOUND")
+        );
     }
 }

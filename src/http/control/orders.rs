@@ -43,7 +43,7 @@ pub(crate) const ROUTES: Group = Group::new(
             .summary("One QR bill (appId needed when two apps hold the number)")
             .answers(200, Some(SchemaRef::of::<Bill>()))
             .query(&["appId"]),
-        Route::post("/bills/{billNo}/pay", |r| r.to(pay_bill))
+        Route::post("/bills/{billNo}/pay", |r| r.to(pay_bill_route))
             .summary("A payer scans and pays the bill (or the payment fails)")
             .json(SchemaRef::of::<PayRequest>())
             .answers(200, Some(SchemaRef::of::<BillPaid>())),
@@ -87,11 +87,71 @@ struct Holder {
     app_id: Option<String>,
 }
 
-async fn list(query: Query<OrderFilter>, state: Data<Sandbox>) -> HttpResponse {
-    HttpResponse::Ok().json(OrderList {
-        orders: state.orders.list(&query),
+/// `GET /orders`: the matching orders and how many the retention bound dropped.
+pub(crate) fn order_list(state: &Sandbox, filter: &OrderFilter) -> OrderList {
+    OrderList {
+        orders: state.orders.list(filter),
         dropped: state.orders.dropped(),
-    })
+    }
+}
+
+/// `GET /orders/{merOrderId}`.
+pub(crate) fn find_order(
+    state: &Sandbox,
+    number: &str,
+    app_id: Option<&str>,
+) -> Result<Order, ControlError> {
+    state.orders.find(number, app_id).map_err(refused)
+}
+
+/// `POST /orders/{merOrderId}/pay`.
+pub(crate) fn pay_order(
+    state: &Sandbox,
+    number: &str,
+    request: PayRequest,
+) -> Result<OrderPaid, ControlError> {
+    state.pay_order(number, request).map_err(refused_payment)
+}
+
+/// `POST /orders/{merOrderId}/refund`.
+pub(crate) fn refund_order(
+    state: &Sandbox,
+    number: &str,
+    request: RefundRequest,
+) -> Result<OrderRefunded, ControlError> {
+    state
+        .refund_by_request(number, request)
+        .map_err(refused_payment)
+}
+
+/// `GET /bills`: the matching bills and how many the retention bound dropped.
+pub(crate) fn bill_list(state: &Sandbox, filter: &BillFilter) -> BillList {
+    BillList {
+        bills: state.orders.list_bills(filter),
+        dropped: state.orders.dropped(),
+    }
+}
+
+/// `GET /bills/{billNo}`.
+pub(crate) fn find_bill(
+    state: &Sandbox,
+    number: &str,
+    app_id: Option<&str>,
+) -> Result<Bill, ControlError> {
+    state.orders.find_bill(number, app_id).map_err(refused)
+}
+
+/// `POST /bills/{billNo}/pay`.
+pub(crate) fn pay_bill(
+    state: &Sandbox,
+    number: &str,
+    request: PayRequest,
+) -> Result<BillPaid, ControlError> {
+    state.pay_bill(number, request).map_err(refused_payment)
+}
+
+async fn list(query: Query<OrderFilter>, state: Data<Sandbox>) -> HttpResponse {
+    HttpResponse::Ok().json(order_list(&state, &query))
 }
 
 async fn one(
@@ -99,10 +159,7 @@ async fn one(
     query: Query<Holder>,
     state: Data<Sandbox>,
 ) -> Result<HttpResponse, ControlError> {
-    let order = state
-        .orders
-        .find(&number, query.app_id.as_deref())
-        .map_err(refused)?;
+    let order = find_order(&state, &number, query.app_id.as_deref())?;
     Ok(HttpResponse::Ok().json(order))
 }
 
@@ -113,8 +170,7 @@ async fn pay(
     state: Data<Sandbox>,
 ) -> Result<HttpResponse, ControlError> {
     let body: PayRequest = parse_json(&req, payload, &state).await?;
-    let paid = state.pay_order(&number, body).map_err(refused_payment)?;
-    Ok(HttpResponse::Ok().json(paid))
+    Ok(HttpResponse::Ok().json(pay_order(&state, &number, body)?))
 }
 
 async fn refund(
@@ -124,17 +180,11 @@ async fn refund(
     state: Data<Sandbox>,
 ) -> Result<HttpResponse, ControlError> {
     let body: RefundRequest = parse_json(&req, payload, &state).await?;
-    let refunded = state
-        .refund_by_request(&number, body)
-        .map_err(refused_payment)?;
-    Ok(HttpResponse::Ok().json(refunded))
+    Ok(HttpResponse::Ok().json(refund_order(&state, &number, body)?))
 }
 
 async fn list_bills(query: Query<BillFilter>, state: Data<Sandbox>) -> HttpResponse {
-    HttpResponse::Ok().json(BillList {
-        bills: state.orders.list_bills(&query),
-        dropped: state.orders.dropped(),
-    })
+    HttpResponse::Ok().json(bill_list(&state, &query))
 }
 
 async fn one_bill(
@@ -142,20 +192,16 @@ async fn one_bill(
     query: Query<Holder>,
     state: Data<Sandbox>,
 ) -> Result<HttpResponse, ControlError> {
-    let bill = state
-        .orders
-        .find_bill(&number, query.app_id.as_deref())
-        .map_err(refused)?;
+    let bill = find_bill(&state, &number, query.app_id.as_deref())?;
     Ok(HttpResponse::Ok().json(bill))
 }
 
-async fn pay_bill(
+async fn pay_bill_route(
     req: HttpRequest,
     payload: Payload,
     number: Path<String>,
     state: Data<Sandbox>,
 ) -> Result<HttpResponse, ControlError> {
     let body: PayRequest = parse_json(&req, payload, &state).await?;
-    let paid = state.pay_bill(&number, body).map_err(refused_payment)?;
-    Ok(HttpResponse::Ok().json(paid))
+    Ok(HttpResponse::Ok().json(pay_bill(&state, &number, body)?))
 }

@@ -261,6 +261,38 @@ impl MockServerBuilder {
         self
     }
 
+    /// Whether apps that do not say otherwise get a refund notification for each new netpay
+    /// refund (`notify.refundNotify`, the command line's `--refund-notify`).
+    ///
+    /// ```
+    /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use chinaums_mock::api::order::{PayRequest, RefundRequest};
+    /// let server = chinaums_mock::MockServer::builder().refund_notify(true).start().await?;
+    /// let client = server.client();
+    /// let order = client.create_order(&server.default_app(), 100).await?;
+    /// client.pay_order(&order.mer_order_id, PayRequest::default()).await?;
+    /// let refunded = client.refund_order(&order.mer_order_id, RefundRequest::default()).await?;
+    /// let notice = refunded.notification.expect("a refund notification");
+    /// assert_eq!(notice.event_type, "NETPAY.REFUND");
+    /// # Ok(()) }
+    /// ```
+    pub fn refund_notify(mut self, on: bool) -> Self {
+        self.config.notify_defaults.refund_notify = on;
+        self
+    }
+
+    /// How many netpay orders and QR bills are kept across all apps (`--order-retention`,
+    /// default 10 000); beyond it settled ones go first.
+    ///
+    /// ```
+    /// let builder = chinaums_mock::MockServer::builder().order_retention(100);
+    /// assert_eq!(builder.config_ref().order_retention, 100);
+    /// ```
+    pub fn order_retention(mut self, orders: usize) -> Self {
+        self.config.order_retention = orders;
+        self
+    }
+
     /// The callback URL of every fixture app that has none (at start and after a reset);
     /// apps created later set their own.
     ///

@@ -66,6 +66,33 @@ use crate::server::AppHandle;
 /// assert_eq!(client.clock().await?.now, now, "the default clock stood still");
 /// # Ok(()) }
 /// ```
+///
+/// # Orders
+///
+/// The netpay orders a merchant service creates through the gateway are kept; the client plays
+/// the payer (and the merchant, for a test that needs an order of its own):
+///
+/// ```
+/// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::time::Duration;
+/// use chinaums_mock::api::order::{OrderStatus, PayRequest};
+/// use chinaums_mock::client::WaitFor;
+/// use chinaums_mock::MockServer;
+///
+/// let server = MockServer::builder().callback_url("http://127.0.0.1:9/notify").start().await?;
+/// let client = server.client();
+/// let app = server.default_app();
+/// // the service under test would create it; here the client does, signed as the merchant
+/// let order = client.create_order(&app, 288).await?;
+/// let paid = client.pay_order(&order.mer_order_id, PayRequest::default()).await?;
+/// assert_eq!(paid.order.status, OrderStatus::TradeSuccess);
+/// let notice = paid.notification.expect("the payment-result notification");
+/// let waited = client
+///     .wait_for_notification(&notice.id, WaitFor::Delivered, Duration::from_millis(1))
+///     .await;
+/// assert!(waited.is_err(), "nothing listens on port 9");
+/// # Ok(()) }
+/// ```
 pub struct MockServer {
     address: SocketAddr,
     handle: AppHandle,

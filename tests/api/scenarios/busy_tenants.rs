@@ -14,12 +14,17 @@ use serde_json::json;
 use super::{assert_passed, run};
 use crate::helpers::{APP_ID, QR_APP_ID, spawn_app};
 
-const BUILT_IN: [&str; 5] = [
+const BUILT_IN: [&str; 10] = [
     "happy-open-close",
     "merchant-down-three-hours",
     "revoke-and-reauthorise",
     "token-endpoint-flaky",
     "token-expires-mid-flow",
+    "pay-and-notify",
+    "merchant-down-during-payment",
+    "partial-refunds",
+    "qr-bill-paid",
+    "h5-cashier-payment",
 ];
 const ROUNDS: usize = 3;
 
