@@ -11,6 +11,8 @@ mod capture;
 mod file;
 #[cfg(test)]
 mod golden_tests;
+#[cfg(test)]
+mod orders_tests;
 mod saver;
 #[cfg(test)]
 mod tests;
