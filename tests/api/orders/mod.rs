@@ -10,6 +10,7 @@ mod bills;
 mod cashier;
 mod netpay;
 mod payer;
+mod persisted;
 mod poslink;
 mod refunds;
 
