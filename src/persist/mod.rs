@@ -10,6 +10,8 @@
 mod capture;
 mod file;
 #[cfg(test)]
+mod golden_orders_tests;
+#[cfg(test)]
 mod golden_tests;
 #[cfg(test)]
 mod orders_tests;
