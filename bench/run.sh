@@ -358,7 +358,7 @@ OM_SMALL_GROW=$(num "(${OM_SMALL[3]} - ${OM_SMALL[2]}) * 100 / ${OM_SMALL[2]}")
 lifecycle_rows() {
   echo "| 7 | netpay lifecycle — create → pay → payment notification at the merchant → query → refund, 5 HTTP round trips — lifecycles/s ($CONNECTIONS at a time) | $(fmt "$LC_SB" 0) | bare actix-web, the same 5 round trips: $(fmt "$LC_BA" 0) | $(fmt "$(num "$LC_SB / $LC_BA")" 2) | — | — |"
   echo "| 7 | lifecycle p50 / p99 (pay sent → notification at the sink, p50 / p99) | $(fmt "$LC_SB_P50" 2) / $(fmt "$LC_SB_P99" 2) ms ($(fmt "$LC_NOTIFY_P50" 2) / $(fmt "$LC_NOTIFY_P99" 2) ms) | bare $(fmt "$LC_BA_P50" 2) / $(fmt "$LC_BA_P99" 2) ms | $(fmt "$(num "$LC_SB_P50 / $LC_BA_P50")" 2) / $(fmt "$(num "$LC_SB_P99 / $LC_BA_P99")" 2) | — | — |"
-  echo "| 7 | server CPU per lifecycle | $(fmt "$LC_SB_CPU" 1) µs | bare $(fmt "$LC_BA_CPU" 1) µs | $(fmt "$(num "$LC_SB_CPU / $LC_BA_CPU")" 2) | — | — |"
+  echo "| 7 | server CPU per lifecycle (share of its CPU busy) | $(fmt "$LC_SB_CPU" 1) µs ($(fmt "$(num "$LC_SB_CPU * $LC_SB / 10000")" 0) %) | bare $(fmt "$LC_BA_CPU" 1) µs ($(fmt "$(num "$LC_BA_CPU * $LC_BA / 10000")" 0) %) | $(fmt "$(num "$LC_SB_CPU / $LC_BA_CPU")" 2) | — | — |"
   echo "| 8 | RSS after 10k / 20k / 50k / 100k orders created and paid, notifications delivered (\`--order-retention\` 10 000) | $(mb "${OM[0]}") / $(mb "${OM[1]}") / $(mb "${OM[2]}") / $(mb "${OM[3]}") MB | \`--order-retention 100\`: $(mb "${OM_SMALL[0]}") / $(mb "${OM_SMALL[1]}") / $(mb "${OM_SMALL[2]}") / $(mb "${OM_SMALL[3]}") MB | 50k → 100k: $(fmt "$OM_GROW" 1) % (100: $(fmt "$OM_SMALL_GROW" 1) %) | — | — |"
 }
 lifecycle_raw() {
