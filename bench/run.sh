@@ -316,19 +316,22 @@ stop sb; stop bare
 # ---------------------------------------------------------------------------------------------
 # 8. Memory under the order bound: RSS after 10k…100k orders created and paid (each payment
 # notification delivered to the sink), with the default --order-retention (10 000) and with
-# 100. Notifications are bounded by --notification-retention (10 000) in both runs.
+# 100 — notifications kept up to the default --notification-retention (10 000) — and with
+# 100 and no settled notification kept, which leaves the orders alone.
 start sink "$LOAD_CPU" "$TOOLS/sink" --port 0
-for retention in 10000 100; do
-  log "memory with --order-retention $retention"
+for bounds in 10000:10000 100:10000 100:0; do
+  retention=${bounds%:*} notifications=${bounds#*:}
+  log "memory with --order-retention $retention --notification-retention $notifications"
   start sb "$SERVER_CPU" "$SB" --port 0 --log-level warn "${CLOCK[@]}" \
-    --callback-url "${URL[sink]}/notify" --order-retention $retention
+    --callback-url "${URL[sink]}/notify" --order-retention $retention \
+    --notification-retention $notifications
   auth=$(token_auth "${URL[sb]}")
   done_n=0
   for n in 10000 20000 50000 100000; do
     taskset -c "$LOAD_CPU" "$LIFECYCLE" orders --base "${URL[sb]}" --authorization "$auth" \
       --n $((n - done_n)) --concurrency $CONNECTIONS >/dev/null
     done_n=$n
-    echo "{\"retention\":$retention,\"orders\":$n,\"rssKb\":$(rss_kb "${PID[sb]}"),\"anonKb\":$(anon_kb "${PID[sb]}")}" >>"$WORK/order_memory.jsonl"
+    echo "{\"retention\":$retention,\"notificationRetention\":$notifications,\"orders\":$n,\"rssKb\":$(rss_kb "${PID[sb]}"),\"anonKb\":$(anon_kb "${PID[sb]}")}" >>"$WORK/order_memory.jsonl"
   done
   stop sb
 done
@@ -342,7 +345,7 @@ num() { jq -n "$1"; }
 fmt() { LC_ALL=C printf "%.${2:-1}f" "$1"; }
 verdict() { [[ $(jq -n "$1") == true ]] && echo "**met**" || echo "**not met**"; }
 mem() { jq -s --argjson r "$1" --argjson n "$2" '.[] | select(.retention == $r and .notifications == $n) | .rssKb' "$WORK/memory.jsonl"; }
-omem() { jq -s --argjson r "$1" --argjson n "$2" '.[] | select(.retention == $r and .orders == $n) | .rssKb' "$WORK/order_memory.jsonl"; }
+omem() { jq -s --argjson r "$1" --argjson nr "$2" --argjson n "$3" '.[] | select(.retention == $r and .notificationRetention == $nr and .orders == $n) | .rssKb' "$WORK/order_memory.jsonl"; }
 lm() { jq ".$2" "$WORK/lifecycle_$1.jsonl" | median; } # median over the rounds of one metric
 mb() { fmt "$(num "$1/1024")" 0; }
 
@@ -351,15 +354,16 @@ LC_SB=$(lm sb lifecyclesPerSec) LC_BA=$(lm bare lifecyclesPerSec)
 LC_SB_P50=$(lm sb p50Ms) LC_BA_P50=$(lm bare p50Ms) LC_SB_P99=$(lm sb p99Ms) LC_BA_P99=$(lm bare p99Ms)
 LC_NOTIFY_P50=$(lm sb notifyP50Ms) LC_NOTIFY_P99=$(lm sb notifyP99Ms)
 LC_SB_CPU=$(lm sb serverCpuUsPerLifecycle) LC_BA_CPU=$(lm bare serverCpuUsPerLifecycle)
-OM=() OM_SMALL=()
-for n in 10000 20000 50000 100000; do OM+=("$(omem 10000 $n)"); OM_SMALL+=("$(omem 100 $n)"); done
-OM_GROW=$(num "(${OM[3]} - ${OM[2]}) * 100 / ${OM[2]}")
-OM_SMALL_GROW=$(num "(${OM_SMALL[3]} - ${OM_SMALL[2]}) * 100 / ${OM_SMALL[2]}")
+OM=() OM_SMALL=() OM_ALONE=()
+for n in 10000 20000 50000 100000; do
+  OM+=("$(omem 10000 10000 $n)") OM_SMALL+=("$(omem 100 10000 $n)") OM_ALONE+=("$(omem 100 0 $n)")
+done
+grow() { fmt "$(num "($2 - $1) * 100 / $1")" 1; } # grow FROM TO → per cent
 lifecycle_rows() {
   echo "| 7 | netpay lifecycle — create → pay → payment notification at the merchant → query → refund, 5 HTTP round trips — lifecycles/s ($CONNECTIONS at a time) | $(fmt "$LC_SB" 0) | bare actix-web, the same 5 round trips: $(fmt "$LC_BA" 0) | $(fmt "$(num "$LC_SB / $LC_BA")" 2) | — | — |"
   echo "| 7 | lifecycle p50 / p99 (pay sent → notification at the sink, p50 / p99) | $(fmt "$LC_SB_P50" 2) / $(fmt "$LC_SB_P99" 2) ms ($(fmt "$LC_NOTIFY_P50" 2) / $(fmt "$LC_NOTIFY_P99" 2) ms) | bare $(fmt "$LC_BA_P50" 2) / $(fmt "$LC_BA_P99" 2) ms | $(fmt "$(num "$LC_SB_P50 / $LC_BA_P50")" 2) / $(fmt "$(num "$LC_SB_P99 / $LC_BA_P99")" 2) | — | — |"
   echo "| 7 | server CPU per lifecycle (share of its CPU busy) | $(fmt "$LC_SB_CPU" 1) µs ($(fmt "$(num "$LC_SB_CPU * $LC_SB / 10000")" 0) %) | bare $(fmt "$LC_BA_CPU" 1) µs ($(fmt "$(num "$LC_BA_CPU * $LC_BA / 10000")" 0) %) | $(fmt "$(num "$LC_SB_CPU / $LC_BA_CPU")" 2) | — | — |"
-  echo "| 8 | RSS after 10k / 20k / 50k / 100k orders created and paid, notifications delivered (\`--order-retention\` 10 000) | $(mb "${OM[0]}") / $(mb "${OM[1]}") / $(mb "${OM[2]}") / $(mb "${OM[3]}") MB | \`--order-retention 100\`: $(mb "${OM_SMALL[0]}") / $(mb "${OM_SMALL[1]}") / $(mb "${OM_SMALL[2]}") / $(mb "${OM_SMALL[3]}") MB | 50k → 100k: $(fmt "$OM_GROW" 1) % (100: $(fmt "$OM_SMALL_GROW" 1) %) | — | — |"
+  echo "| 8 | RSS after 10k / 20k / 50k / 100k orders created and paid, notifications delivered (\`--order-retention\` and \`--notification-retention\` 10 000) | $(mb "${OM[0]}") / $(mb "${OM[1]}") / $(mb "${OM[2]}") / $(mb "${OM[3]}") MB | \`--order-retention 100\`: $(mb "${OM_SMALL[0]}") / $(mb "${OM_SMALL[1]}") / $(mb "${OM_SMALL[2]}") / $(mb "${OM_SMALL[3]}") MB; and \`--notification-retention 0\`: $(mb "${OM_ALONE[0]}") / $(mb "${OM_ALONE[1]}") / $(mb "${OM_ALONE[2]}") / $(mb "${OM_ALONE[3]}") MB | 50k → 100k: $(grow "${OM[2]}" "${OM[3]}") % / $(grow "${OM_SMALL[2]}" "${OM_SMALL[3]}") % / $(grow "${OM_ALONE[2]}" "${OM_ALONE[3]}") % | — | — |"
 }
 lifecycle_raw() {
   for server in sb bare; do sed "s/^/lifecycle_$server /" "$WORK/lifecycle_$server.jsonl"; done
