@@ -129,6 +129,8 @@ rss_kb() { awk '/^VmRSS:/{print $2}' "/proc/$1/status"; }
 anon_kb() { awk '/^RssAnon:/{print $2}' "/proc/$1/status"; }
 cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s+=$1} END{printf "%.0f\n", s}'; }
 median() { jq -s 'sort | if length == 0 then null else .[(length - 1) / 2 | floor] end'; }
+# Sections 7 and 8, their rows and raw lines.
+source "$BENCH/lifecycle.sh"
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log "load average before: $LOAD_BEFORE"
@@ -279,63 +281,10 @@ stop sink
 fi # sections 1–6
 
 # ---------------------------------------------------------------------------------------------
-# 7. The netpay lifecycle: create (gateway, OPEN-ACCESS-TOKEN) → pay (control API) → payment
-# notification at the merchant (the driver's own keep-alive sink) → query → partial refund,
-# from CONNECTIONS workers; against bare actix-web, the same five HTTP round trips made by the
-# driver. Warm-up, then ROUNDS rounds interleaved; server CPU per lifecycle from schedstat.
-lifecycle_round() { # lifecycle_round sb|bare SECONDS → one JSON line
-  local server=$1 c0 c1 result
-  c0=$(cpu_ns "${PID[$server]}")
-  if [[ $server == sb ]]; then
-    result=$(taskset -c "$LOAD_CPU" "$LIFECYCLE" run --base "${URL[sb]}" --authorization "$LC_AUTH" \
-      --seconds "$2" --concurrency $CONNECTIONS)
-  else
-    result=$(taskset -c "$LOAD_CPU" "$LIFECYCLE" run --base "${URL[bare]}" --bare \
-      --seconds "$2" --concurrency $CONNECTIONS)
-  fi
-  c1=$(cpu_ns "${PID[$server]}")
-  jq -c --argjson c0 "$c0" --argjson c1 "$c1" \
-    '. + {serverCpuUsPerLifecycle: (($c1 - $c0) / .lifecycles / 1000)}' <<<"$result"
-}
-log "netpay lifecycle: the sandbox and the bare actix-web server on CPU $SERVER_CPU"
-start sb "$SERVER_CPU" "$SB" --port 0 --log-level warn "${CLOCK[@]}"
-start bare "$SERVER_CPU" "$TOOLS/bare-actix" --port 0
-LC_AUTH=$(token_auth "${URL[sb]}")
-for server in sb bare; do
-  log "warm-up lifecycle $server (${WARMUP}s)"
-  lifecycle_round $server "$WARMUP" >/dev/null
-done
-for r in $(seq 1 "$ROUNDS"); do
-  for server in sb bare; do
-    log "round $r/$ROUNDS lifecycle $server (${DURATION}s)"
-    lifecycle_round $server "$DURATION" >>"$WORK/lifecycle_$server.jsonl"
-  done
-done
-stop sb; stop bare
-
-# ---------------------------------------------------------------------------------------------
-# 8. Memory under the order bound: RSS after 10k…100k orders created and paid (each payment
-# notification delivered to the sink), with the default --order-retention (10 000) and with
-# 100 — notifications kept up to the default --notification-retention (10 000) — and with
-# 100 and no settled notification kept, which leaves the orders alone.
-start sink "$LOAD_CPU" "$TOOLS/sink" --port 0
-for bounds in 10000:10000 100:10000 100:0; do
-  retention=${bounds%:*} notifications=${bounds#*:}
-  log "memory with --order-retention $retention --notification-retention $notifications"
-  start sb "$SERVER_CPU" "$SB" --port 0 --log-level warn "${CLOCK[@]}" \
-    --callback-url "${URL[sink]}/notify" --order-retention $retention \
-    --notification-retention $notifications
-  auth=$(token_auth "${URL[sb]}")
-  done_n=0
-  for n in 10000 20000 50000 100000; do
-    taskset -c "$LOAD_CPU" "$LIFECYCLE" orders --base "${URL[sb]}" --authorization "$auth" \
-      --n $((n - done_n)) --concurrency $CONNECTIONS >/dev/null
-    done_n=$n
-    echo "{\"retention\":$retention,\"notificationRetention\":$notifications,\"orders\":$n,\"rssKb\":$(rss_kb "${PID[sb]}"),\"anonKb\":$(anon_kb "${PID[sb]}")}" >>"$WORK/order_memory.jsonl"
-  done
-  stop sb
-done
-stop sink
+# 7–8. The netpay lifecycle against bare actix-web, and memory under the order bound
+# (bench/lifecycle.sh).
+lifecycle_measure
+order_memory_measure
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---------------------------------------------------------------------------------------------
@@ -345,30 +294,6 @@ num() { jq -n "$1"; }
 fmt() { LC_ALL=C printf "%.${2:-1}f" "$1"; }
 verdict() { [[ $(jq -n "$1") == true ]] && echo "**met**" || echo "**not met**"; }
 mem() { jq -s --argjson r "$1" --argjson n "$2" '.[] | select(.retention == $r and .notifications == $n) | .rssKb' "$WORK/memory.jsonl"; }
-omem() { jq -s --argjson r "$1" --argjson nr "$2" --argjson n "$3" '.[] | select(.retention == $r and .notificationRetention == $nr and .orders == $n) | .rssKb' "$WORK/order_memory.jsonl"; }
-lm() { jq ".$2" "$WORK/lifecycle_$1.jsonl" | median; } # median over the rounds of one metric
-mb() { fmt "$(num "$1/1024")" 0; }
-
-# Rows 7 and 8: in the whole report and in the one of --only lifecycle.
-LC_SB=$(lm sb lifecyclesPerSec) LC_BA=$(lm bare lifecyclesPerSec)
-LC_SB_P50=$(lm sb p50Ms) LC_BA_P50=$(lm bare p50Ms) LC_SB_P99=$(lm sb p99Ms) LC_BA_P99=$(lm bare p99Ms)
-LC_NOTIFY_P50=$(lm sb notifyP50Ms) LC_NOTIFY_P99=$(lm sb notifyP99Ms)
-LC_SB_CPU=$(lm sb serverCpuUsPerLifecycle) LC_BA_CPU=$(lm bare serverCpuUsPerLifecycle)
-OM=() OM_SMALL=() OM_ALONE=()
-for n in 10000 20000 50000 100000; do
-  OM+=("$(omem 10000 10000 $n)") OM_SMALL+=("$(omem 100 10000 $n)") OM_ALONE+=("$(omem 100 0 $n)")
-done
-grow() { fmt "$(num "($2 - $1) * 100 / $1")" 1; } # grow FROM TO → per cent
-lifecycle_rows() {
-  echo "| 7 | netpay lifecycle — create → pay → payment notification at the merchant → query → refund, 5 HTTP round trips — lifecycles/s ($CONNECTIONS at a time) | $(fmt "$LC_SB" 0) | bare actix-web, the same 5 round trips: $(fmt "$LC_BA" 0) | $(fmt "$(num "$LC_SB / $LC_BA")" 2) | — | — |"
-  echo "| 7 | lifecycle p50 / p99 (pay sent → notification at the sink, p50 / p99) | $(fmt "$LC_SB_P50" 2) / $(fmt "$LC_SB_P99" 2) ms ($(fmt "$LC_NOTIFY_P50" 2) / $(fmt "$LC_NOTIFY_P99" 2) ms) | bare $(fmt "$LC_BA_P50" 2) / $(fmt "$LC_BA_P99" 2) ms | $(fmt "$(num "$LC_SB_P50 / $LC_BA_P50")" 2) / $(fmt "$(num "$LC_SB_P99 / $LC_BA_P99")" 2) | — | — |"
-  echo "| 7 | server CPU per lifecycle (share of its CPU busy) | $(fmt "$LC_SB_CPU" 1) µs ($(fmt "$(num "$LC_SB_CPU * $LC_SB / 10000")" 0) %) | bare $(fmt "$LC_BA_CPU" 1) µs ($(fmt "$(num "$LC_BA_CPU * $LC_BA / 10000")" 0) %) | $(fmt "$(num "$LC_SB_CPU / $LC_BA_CPU")" 2) | — | — |"
-  echo "| 8 | RSS after 10k / 20k / 50k / 100k orders created and paid, notifications delivered (\`--order-retention\` and \`--notification-retention\` 10 000) | $(mb "${OM[0]}") / $(mb "${OM[1]}") / $(mb "${OM[2]}") / $(mb "${OM[3]}") MB | \`--order-retention 100\`: $(mb "${OM_SMALL[0]}") / $(mb "${OM_SMALL[1]}") / $(mb "${OM_SMALL[2]}") / $(mb "${OM_SMALL[3]}") MB; and \`--notification-retention 0\`: $(mb "${OM_ALONE[0]}") / $(mb "${OM_ALONE[1]}") / $(mb "${OM_ALONE[2]}") / $(mb "${OM_ALONE[3]}") MB | 50k → 100k: $(grow "${OM[2]}" "${OM[3]}") % / $(grow "${OM_SMALL[2]}" "${OM_SMALL[3]}") % / $(grow "${OM_ALONE[2]}" "${OM_ALONE[3]}") % | — | — |"
-}
-lifecycle_raw() {
-  for server in sb bare; do sed "s/^/lifecycle_$server /" "$WORK/lifecycle_$server.jsonl"; done
-  sed 's/^/order_memory /' "$WORK/order_memory.jsonl"
-}
 
 if [[ -z $ONLY ]]; then
   SB_T_RPS=$(m sb_token rps) BA_T_RPS=$(m bare_token rps) WM_T_RPS=$(m wm_token rps)
