@@ -9,6 +9,7 @@ use rand::SeedableRng;
 use super::file::*;
 use crate::domain::clock::{Clock, ClockMode};
 use crate::domain::notify::EngineSnapshot;
+use crate::domain::orders::Snapshot as OrdersSnapshot;
 use crate::domain::tokens::TokenSnapshot;
 use crate::sandbox::Sandbox;
 
@@ -19,8 +20,9 @@ pub struct InvalidState(pub String);
 
 /// The whole state of a sandbox, ready to be saved.
 ///
-/// Sections are read one after the other, each consistently: apps and authorisations before
-/// the notifications that name them, the clock last, so nothing refers to what is not saved.
+/// Sections are read one after the other, each consistently: apps, authorisations and orders
+/// before the notifications that name them, the clock last, so nothing refers to what is not
+/// saved.
 pub fn capture(state: &Sandbox) -> StateFile {
     let apps: Vec<_> = state.apps.list().iter().map(|a| (**a).clone()).collect();
     let sink = apps
@@ -30,6 +32,7 @@ pub fn capture(state: &Sandbox) -> StateFile {
         .collect();
     let tokens = state.tokens.snapshot();
     let (authorizations, authorizations_dropped) = state.payscore.snapshot();
+    let orders = state.orders.snapshot();
     let engine = state.notify.snapshot();
     let (fault_id, faults) = state.faults.snapshot();
     let (stub_id, stubs) = state.stubs.snapshot();
@@ -69,6 +72,13 @@ pub fn capture(state: &Sandbox) -> StateFile {
         },
         authorizations,
         authorizations_dropped,
+        orders: OrdersState {
+            dropped: orders.dropped,
+            items: orders.orders,
+            change_order: orders.order_changes,
+            bills: orders.bills,
+            bill_change_order: orders.bill_changes,
+        },
         notifications: NotificationsState {
             next_event_number: engine.next_event_number,
             next_seq: engine.next_seq,
@@ -98,11 +108,11 @@ pub fn capture(state: &Sandbox) -> StateFile {
 /// read, so with `--seed` the seed is drawn from it and from the saved history's counters: the
 /// same run, saved at the same point, always continues with the same values, and never with
 /// the values it started with. Without `--seed` it is random.
-fn generator_seed(seed: Option<u64>, file: &StateFile) -> u64 {
+pub(super) fn generator_seed(seed: Option<u64>, file: &StateFile) -> u64 {
     let Some(seed) = seed else {
         return rand::rng().random();
     };
-    let counters = [
+    let mut counters = vec![
         file.notifications.next_event_number,
         file.notifications.next_seq,
         file.journal.last_id,
@@ -112,6 +122,16 @@ fn generator_seed(seed: Option<u64>, file: &StateFile) -> u64 {
         file.authorizations.len() as u64,
         (file.tokens.issued.len() + file.tokens.superseded.len()) as u64,
     ];
+    // Only when there are orders, so a file without them continues as it did before orders
+    // were kept.
+    if !file.orders.is_empty() {
+        let orders = &file.orders;
+        counters.extend([
+            orders.items.len() as u64,
+            orders.bills.len() as u64,
+            orders.dropped,
+        ]);
+    }
     counters
         .iter()
         .fold(splitmix(seed ^ 0x5354_4154_4546_494c), |h, c| {
@@ -201,6 +221,7 @@ pub fn restore(state: &Sandbox, file: StateFile) -> Result<(), InvalidState> {
     state
         .payscore
         .restore(file.authorizations, file.authorizations_dropped);
+    state.orders.restore(orders_snapshot(file.orders)?);
     state.faults.restore(file.faults.last_id, file.faults.items);
     state.stubs.restore(file.stubs.last_id, file.stubs.items);
     state
@@ -229,5 +250,42 @@ pub fn restore(state: &Sandbox, file: StateFile) -> Result<(), InvalidState> {
         next_event_number: file.notifications.next_event_number,
         next_seq: file.notifications.next_seq,
     });
+    Ok(())
+}
+
+/// The order store's snapshot of the file's orders, once their change orders are checked.
+fn orders_snapshot(orders: OrdersState) -> Result<OrdersSnapshot, InvalidState> {
+    check_positions(
+        "orders.changeOrder",
+        &orders.change_order,
+        orders.items.len(),
+    )?;
+    check_positions(
+        "orders.billChangeOrder",
+        &orders.bill_change_order,
+        orders.bills.len(),
+    )?;
+    Ok(OrdersSnapshot {
+        orders: orders.items,
+        order_changes: orders.change_order,
+        bills: orders.bills,
+        bill_changes: orders.bill_change_order,
+        dropped: orders.dropped,
+    })
+}
+
+/// A change order names each record at most once, and only records that are there.
+fn check_positions(name: &str, positions: &[usize], len: usize) -> Result<(), InvalidState> {
+    let mut seen = HashSet::new();
+    for &p in positions {
+        if p >= len {
+            return Err(InvalidState(format!(
+                "{name}: position {p}, but there are {len} records"
+            )));
+        }
+        if !seen.insert(p) {
+            return Err(InvalidState(format!("{name}: position {p} appears twice")));
+        }
+    }
     Ok(())
 }

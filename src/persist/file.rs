@@ -13,6 +13,7 @@ use crate::api::app::App;
 use crate::api::fault::Fault;
 use crate::api::journal::Entry;
 use crate::api::notification::Notification;
+use crate::api::order::{Bill, Order};
 use crate::api::payscore::Authorization;
 use crate::api::sink::Receipt;
 use crate::api::stub::Stub;
@@ -55,6 +56,13 @@ pub struct StateFile {
     pub authorizations: Vec<Authorization>,
     /// Authorisations dropped by the retention bound so far (0 in files that predate it).
     pub authorizations_dropped: u64,
+    /// Netpay orders and QR bills; absent in files written before orders were kept, and when
+    /// there are none.
+    #[serde(
+        skip_serializing_if = "OrdersState::is_empty",
+        serialize_with = "crate::api::stored::serialize"
+    )]
+    pub orders: OrdersState,
     /// Notifications with their delivery plans.
     #[serde(serialize_with = "crate::api::stored::serialize")]
     pub notifications: NotificationsState,
@@ -172,4 +180,31 @@ pub struct NotificationsState {
     /// Every notification, oldest first, with its delivery plan (an attempt in flight at the
     /// save counts as planned).
     pub items: Vec<Notification>,
+}
+
+/// Netpay orders and QR bills, with the order in which `--order-retention` drops them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct OrdersState {
+    /// Orders and bills dropped by the retention bound so far.
+    pub dropped: u64,
+    /// Every order, oldest first, as `GET /__mock/orders/{merOrderId}` shows it: refunds and
+    /// the ids of the notifications it caused included. A cashier page's token is the last
+    /// segment of `cashierUrl`.
+    pub items: Vec<Order>,
+    /// Positions in `items`, least recently changed first: the order in which the retention
+    /// bound considers them (absent: as created).
+    pub change_order: Vec<usize>,
+    /// Every QR bill, oldest first; its cashier page's token is the last segment of
+    /// `billQRCode` (its `qrCodeId`).
+    pub bills: Vec<Bill>,
+    /// Positions in `bills`, least recently changed first.
+    pub bill_change_order: Vec<usize>,
+}
+
+impl OrdersState {
+    /// No order, no bill, nothing dropped: the section is left out of the file.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty() && self.bills.is_empty() && self.dropped == 0
+    }
 }

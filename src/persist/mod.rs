@@ -10,7 +10,11 @@
 mod capture;
 mod file;
 #[cfg(test)]
+mod golden_orders_tests;
+#[cfg(test)]
 mod golden_tests;
+#[cfg(test)]
+mod orders_tests;
 mod saver;
 #[cfg(test)]
 mod tests;

@@ -7,6 +7,7 @@ mod auth_body_sig;
 mod auth_form_param;
 mod authorization_retention;
 mod authorization_retention_state;
+mod bench_lifecycle;
 mod bench_tenants;
 mod binary;
 mod business_errors;

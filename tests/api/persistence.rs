@@ -119,6 +119,23 @@ impl Running {
         body
     }
 
+    /// A gateway call with `OPEN-ACCESS-TOKEN`: (status, answer).
+    pub(crate) async fn call_with_token(&self, path: &str, token: &str, body: &Value) -> Value {
+        let (status, answer, _) = self
+            .send(
+                self.client
+                    .post(format!("{}{path}", self.url))
+                    .header(
+                        "authorization",
+                        format!("OPEN-ACCESS-TOKEN AccessToken={token}"),
+                    )
+                    .json(body),
+            )
+            .await;
+        assert_eq!(status, 200, "POST {path}: {answer}");
+        answer
+    }
+
     async fn post(&self, path: &str, body: Value) -> (u16, Value) {
         let (status, body, _) = self
             .send(self.client.post(format!("{}{path}", self.url)).json(&body))

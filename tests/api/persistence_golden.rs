@@ -1,6 +1,8 @@
-//! A state file written by chinaums-mock 0.1.0 (`tests/data/state-v1-0.1.0.json`, made by
-//! `tests/data/state-v1-0.1.0.py`): the binary starts on it, its control API shows what 0.1.0
-//! showed (`…views.json`), and at SIGTERM it saves the same file again.
+//! State files written by earlier builds, with the binary: `tests/data/state-v1-0.1.0.json`
+//! (made by `tests/data/state-v1-0.1.0.py`) — the binary starts on it, its control API shows
+//! what 0.1.0 showed (`…views.json`), and at SIGTERM it saves the same file again — and
+//! `tests/data/state-v1-orders.json` (made by `tests/data/state-v1-orders.py`), whose orders,
+//! bills and their notifications the control API and the gateway show as they did.
 
 use std::path::Path;
 
@@ -20,10 +22,16 @@ fn json(path: &Path) -> Value {
 /// A state file's JSON without what depends on the wall clock, and without what this version
 /// adds to a 0.1.0 sandbox: every app now names its clock (`default` for a 0.1.0 app) and says
 /// whether it wants refund notifications (not, for a 0.1.0 app).
-fn comparable(mut file: Value) -> Value {
+fn comparable(file: Value) -> Value {
+    let mut file = blanked(file);
+    without_default_clocks(&mut file["apps"]);
+    file
+}
+
+/// A state file's JSON without what depends on the wall clock.
+fn blanked(mut file: Value) -> Value {
     file["savedAt"] = Value::Null;
     file["clock"]["offsetMs"] = Value::Null;
-    without_default_clocks(&mut file["apps"]);
     file
 }
 
@@ -94,4 +102,81 @@ async fn the_binary_restores_a_0_1_0_state_file_shows_it_as_0_1_0_did_and_saves_
         comparable(json(&golden)),
         "saved again, the file is the same"
     );
+}
+
+/// The answers a gateway call gave when `tests/data/state-v1-orders.json` was made, and the
+/// call: (view, app, path, body).
+fn orders_calls() -> [(&'static str, &'static str, &'static str, Value); 3] {
+    let about = serde_json::json!({
+        "requestTimestamp": "2026-11-25 12:00:05", "mid": "898201612345678", "tid": "88880001",
+        "instMid": "MINIDEFAULT", "merOrderId": "3194G1",
+    });
+    let mut refund = about.clone();
+    refund["refundOrderId"] = "3194GR1".into();
+    let bill = serde_json::json!({
+        "requestTimestamp": "2026-11-25 12:00:00", "mid": "898340149000005", "tid": "88880001",
+        "instMid": "QRPAYDEFAULT", "billNo": "3194GB1",
+    });
+    let (a, b) = (
+        "10037e6f66f2d0f901672aa27d690006",
+        "10037e6f6823b20801682b6a5e5a0006",
+    );
+    [
+        ("query", a, "/v1/netpay/query", about),
+        ("refundQuery", a, "/v1/netpay/refund-query", refund),
+        ("billQuery", b, "/v1/netpay/bills/query", bill),
+    ]
+}
+
+#[tokio::test]
+async fn the_binary_restores_a_state_file_with_orders_and_answers_about_them_as_it_did() {
+    let golden = Path::new(DATA).join("state-v1-orders.json");
+    let views = json(&Path::new(DATA).join("state-v1-orders.views.json"));
+    let saved = json(&golden);
+    let dir = TempDir::new("golden-orders");
+    let state_file = dir.0.join("state.json");
+    std::fs::copy(&golden, &state_file).expect("copied");
+
+    let sandbox = Running::spawn(seeded_sandbox(&state_file, 20_261_203)).await;
+    for (view, path) in [
+        ("orders", "/__mock/orders"),
+        ("bills", "/__mock/bills"),
+        ("notifications", "/__mock/notifications"),
+    ] {
+        assert_eq!(sandbox.get(path).await, views[view], "GET {path}");
+    }
+    let issued = saved["tokens"]["issued"].as_array().expect("tokens");
+    let token_of = |app: &str| {
+        let token = issued.iter().find(|t| t["appId"] == app);
+        token.and_then(|t| t["token"].as_str()).expect("a token")
+    };
+    for (view, app, path, body) in orders_calls() {
+        let answer = sandbox.call_with_token(path, token_of(app), &body).await;
+        assert_eq!(answer, views[view], "{path} answers as it did");
+    }
+
+    let status = sandbox.terminate().await;
+    assert!(status.success(), "exit 0 on SIGTERM: {status:?}");
+    let mut again = blanked(json(&state_file));
+    let mut before = blanked(saved);
+    // The file predates apps' `payer` settings: each app came back with the default one.
+    for app in again["apps"].as_array_mut().into_iter().flatten() {
+        let payer = app.as_object_mut().and_then(|a| a.remove("payer"));
+        assert_eq!(
+            payer.map(|p| p["orderExpirySeconds"].clone()),
+            Some(Value::from(7200))
+        );
+    }
+    // The calls above are in the journal now (and the generator's seed counts them); the
+    // entries before them are as they were.
+    let (journal, journal_before) = (again["journal"].take(), before["journal"].take());
+    again["generator"].take();
+    before["generator"].take();
+    let entries = journal_before["items"].as_array().expect("entries").len();
+    assert_eq!(
+        journal["items"].as_array().map(|e| e[..entries].to_vec()),
+        journal_before["items"].as_array().cloned()
+    );
+    assert_eq!(again["orders"], before["orders"], "the orders section");
+    assert_eq!(again, before, "saved again, the file is the same");
 }

@@ -116,3 +116,50 @@ fn a_snapshot_restores_orders_bills_cashier_pages_and_the_dropped_count() {
     assert_eq!(smaller.dropped(), 3, "what a smaller bound drops counts");
     assert_eq!(smaller.list(&OrderFilter::default())[0].mer_order_id, "H1");
 }
+
+#[test]
+fn a_snapshot_keeps_the_order_of_last_changes_so_a_restore_drops_what_the_store_would_have() {
+    let store = OrderStore::default();
+    for number in ["A", "B", "C"] {
+        store.create(order("a", number, 1)).expect("created");
+    }
+    store
+        .pay("a", "A", |_| Ok(super::tests::payment(1)))
+        .expect("paid");
+    store.create_bill(bill("a", "B1", 20)).expect("created");
+    store.create_bill(bill("a", "B2", 20)).expect("created");
+    store
+        .change_bill("a", "B1", t0(), |b| b.total_amount = 30)
+        .expect("changed");
+    let snapshot = store.snapshot();
+    assert_eq!(snapshot.order_changes, [1, 2, 0], "A was changed last");
+    assert_eq!(snapshot.bill_changes, [1, 0]);
+
+    let back = OrderStore::default();
+    back.restore(snapshot.clone());
+    assert_eq!(back.snapshot(), snapshot);
+
+    // A, changed last, is spared; of the open ones, B was changed least recently.
+    let smaller = OrderStore::new(2);
+    smaller.restore(snapshot.clone());
+    let kept: Vec<String> = smaller
+        .list(&OrderFilter::default())
+        .into_iter()
+        .map(|o| o.mer_order_id)
+        .collect();
+    assert_eq!(kept, ["C", "A"]);
+    assert_eq!(smaller.dropped(), 1);
+
+    let as_created = OrderStore::default();
+    as_created.restore(super::snapshot::Snapshot {
+        order_changes: Vec::new(),
+        bill_changes: vec![7],
+        ..snapshot
+    });
+    assert_eq!(as_created.snapshot().order_changes, [0, 1, 2]);
+    assert_eq!(
+        as_created.snapshot().bill_changes,
+        [0, 1],
+        "a position out of range is passed over"
+    );
+}

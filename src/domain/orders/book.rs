@@ -258,6 +258,19 @@ impl<T: Entry> Book<T> {
         self.slots.values().map(|s| &s.item)
     }
 
+    /// The positions of the records in [`Self::oldest_first`], least recently changed first:
+    /// the order in which the bound takes them (settled before open, within that order).
+    pub fn change_order(&self) -> Vec<usize> {
+        let mut changes: Vec<(u64, usize)> = self
+            .slots
+            .values()
+            .enumerate()
+            .map(|(position, slot)| (slot.changed, position))
+            .collect();
+        changes.sort_unstable();
+        changes.into_iter().map(|(_, position)| position).collect()
+    }
+
     /// Drops an app's records and answers them.
     pub fn remove_app(&mut self, app_id: &str) -> Vec<T> {
         let ids: Vec<u64> = self

@@ -19,4 +19,5 @@ mod tests;
 
 pub use error::OrderError;
 pub use machine::{Payment, RefundDraft, RefundFacts};
+pub use snapshot::Snapshot;
 pub use store::{Cashier, OrderStore};

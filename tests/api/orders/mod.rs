@@ -11,6 +11,7 @@ mod cashier;
 mod netpay;
 mod payer;
 mod payer_settings;
+mod persisted;
 mod poslink;
 mod refunds;
 

@@ -128,7 +128,10 @@ async fn order_step_outputs_are_references_and_a_generated_number_carries_the_ms
     let refused = &steps[8]["output"];
     assert_eq!(refused["merOrderId"], number);
     assert_eq!(refused["answer"]["errCode"], "DUP_ORDER");
-    assert_eq!(steps[9]["output"]["errCode"], "NO_ORDER", "asked of the gateway alone");
+    assert_eq!(
+        steps[9]["output"]["errCode"], "NO_ORDER",
+        "asked of the gateway alone"
+    );
 }
 
 #[tokio::test]

@@ -109,7 +109,8 @@ async fn serve(mut stream: TcpStream, arrived: mpsc::UnboundedSender<Instant>) {
         }
         let _ = arrived.send(Instant::now());
         buf.drain(..head_end + 4 + length);
-        let answer = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 7\r\n\r\nSUCCESS";
+        let answer =
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 7\r\n\r\nSUCCESS";
         if stream.write_all(answer).await.is_err() {
             return;
         }
@@ -213,7 +214,7 @@ async fn hanging(args: &[String]) -> Result<Value, Error> {
         "timeoutMs": timeout_ms,
         "openedSecs": opened_in.as_secs_f64(),
         "tries": sent_to_delivered.len(),
-        "gaveUpAfterSecs": gave_up.then(|| give_up.as_secs()),
+        "gaveUpAfterSecs": gave_up.then_some(give_up.as_secs()),
         "hangingConnections": accepted.load(Ordering::Relaxed),
         "sentToDeliveredMs": stats(sent_to_delivered),
         "answeredToDeliveredMs": stats(answered_to_delivered),
@@ -229,7 +230,11 @@ fn cpu_ns(pid: Option<u32>) -> u64 {
     tasks
         .filter_map(|t| t.ok())
         .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
-        .filter_map(|s| s.split_whitespace().next().and_then(|v| v.parse::<u64>().ok()))
+        .filter_map(|s| {
+            s.split_whitespace()
+                .next()
+                .and_then(|v| v.parse::<u64>().ok())
+        })
         .sum()
 }
 
@@ -295,7 +300,15 @@ async fn waiters(args: &[String]) -> Result<Value, Error> {
     let parked = create_app(&http, &base, json!({})).await?;
     let busy = create_app(&http, &base, json!({ "callbackUrl": sink_url })).await?;
     let ids = open_many(&http, &base, &parked, count, concurrency).await?;
-    throughput(&http, &base, &busy, concurrency, Duration::from_secs(2), pid).await?; // warm-up
+    throughput(
+        &http,
+        &base,
+        &busy,
+        concurrency,
+        Duration::from_secs(2),
+        pid,
+    )
+    .await?; // warm-up
     let (mut without, mut with) = (Vec::new(), Vec::new());
     let (mut cpu_without, mut cpu_with) = (Vec::new(), Vec::new());
     for _ in 0..rounds {
@@ -329,7 +342,8 @@ async fn waiters(args: &[String]) -> Result<Value, Error> {
         cpu_with.push(cpu);
     }
     let (w, wo) = (stats(with.clone()), stats(without.clone()));
-    let ratio = w["median"].as_f64().unwrap_or(f64::NAN) / wo["median"].as_f64().unwrap_or(f64::NAN);
+    let ratio =
+        w["median"].as_f64().unwrap_or(f64::NAN) / wo["median"].as_f64().unwrap_or(f64::NAN);
     Ok(json!({
         "waiters": count,
         "seconds": window.as_secs(),
