@@ -284,3 +284,55 @@ async fn orders_bills_refunds_and_their_notifications_survive_a_restart_and_refu
     assert_eq!(order["notifications"].as_array().map(Vec::len), Some(3));
     second.stop().await;
 }
+
+#[tokio::test]
+async fn what_falls_due_by_itself_still_happens_after_a_restart() {
+    let dir = TempDir::new("orders-due-restart");
+    let state_file = dir.0.join("state.json");
+    let sb = Instance::start(&state_file).await;
+    let patch = json!({"payer": {"autoPaySeconds": 600}});
+    sb.control(
+        reqwest::Method::PATCH,
+        &format!("/__mock/apps/{APP_ID}"),
+        patch,
+    )
+    .await;
+    let token = sb.token(APP_ID, APP_KEY).await;
+    let created = sb
+        .call(
+            &token,
+            "/v1/netpay/wx/unified-order",
+            create(MID, "3194PR1", 100),
+        )
+        .await;
+    assert_eq!(created["errCode"], "SUCCESS", "{created}");
+    let with_expiry = about_with(
+        "3194PR2",
+        json!({"totalAmount": 100, "expireTime": "2026-11-25 12:05:00"}),
+    );
+    sb.call(&token, "/v1/netpay/wx/unified-order", with_expiry)
+        .await;
+    sb.stop().await;
+
+    let sb = Instance::start(&state_file).await;
+    let advanced = sb
+        .control(
+            reqwest::Method::POST,
+            "/__mock/clock/advance",
+            json!({"seconds": 600}),
+        )
+        .await;
+    assert_eq!(advanced["now"], "2026-11-25T12:10:00+08:00", "{advanced}");
+    let expired = sb.get("/__mock/orders/3194PR2").await;
+    assert_eq!(
+        expired["status"], "TRADE_CLOSED",
+        "expired at 12:05: {expired}"
+    );
+    let paid = sb.get("/__mock/orders/3194PR1").await;
+    assert_eq!(
+        (&paid["status"], &paid["payTime"]),
+        (&json!("TRADE_SUCCESS"), &json!("2026-11-25T12:10:00+08:00")),
+        "paid by the automatic payer at its time: {paid}"
+    );
+    sb.stop().await;
+}
