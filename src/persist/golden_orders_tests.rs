@@ -7,61 +7,34 @@
 //! `--order-retention 6`) and QR bills (paid and refunded, closed, unpaid), their notifications
 //! delivered. `…views.json` is what its control API and gateway showed then.
 
-use std::path::Path;
-use std::sync::Arc;
-
 use serde_json::Value;
 
+use super::golden_support::{Golden, shown};
 use super::*;
 use crate::api::order::{BillFilter, OrderFilter, OrderStatus};
 use crate::config::Config;
-use crate::domain::clock::Clock;
 use crate::domain::notify::Filter;
 use crate::domain::orders::Cashier;
 use crate::sandbox::Sandbox;
 
-const STATE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/data/state-v1-orders.json"
-);
-const VIEWS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/data/state-v1-orders.views.json"
-);
-/// The `--seed` the file was made with.
-const SEED: u64 = 20_261_203;
+/// The file with orders, and the `--seed` it was made with.
+const GOLDEN: Golden = Golden {
+    name: "state-v1-orders",
+    seed: 20_261_203,
+};
 const APP_A: &str = "10037e6f66f2d0f901672aa27d690006";
 const APP_B: &str = "10037e6f6823b20801682b6a5e5a0006";
 
 fn golden() -> StateFile {
-    load(Path::new(STATE))
-        .expect("the file loads")
-        .expect("the file exists")
-}
-
-fn views() -> Value {
-    let text = std::fs::read_to_string(VIEWS).expect("views readable");
-    serde_json::from_str(&text).expect("views are JSON")
+    GOLDEN.file()
 }
 
 /// An empty sandbox with the file's seed and this order bound, restored from the file.
 fn restored(retention: usize) -> Sandbox {
-    let config = Config {
-        seed: Some(SEED),
+    GOLDEN.restored(Config {
         order_retention: retention,
         ..Config::default()
-    };
-    let state = Sandbox::new(
-        config,
-        Arc::new(Clock::system()),
-        "http://127.0.0.1:1".into(),
-    );
-    restore(&state, golden()).expect("restores");
-    state
-}
-
-fn shown<T: serde::Serialize>(value: &T) -> Value {
-    serde_json::to_value(value).expect("serialisable")
+    })
 }
 
 fn numbers(state: &Sandbox) -> Vec<String> {
@@ -108,7 +81,7 @@ fn every_order_and_bill_of_the_file_comes_back() {
 #[test]
 fn restored_the_control_api_shows_what_it_showed_and_cashier_pages_open() {
     let state = restored(10_000);
-    let views = views();
+    let views = GOLDEN.views();
     let orders = &views["orders"];
     assert_eq!(
         shown(&state.orders.list(&OrderFilter::default())),
@@ -155,7 +128,7 @@ fn a_smaller_bound_drops_in_the_order_of_last_changes_the_file_kept() {
 
 #[test]
 fn a_file_with_orders_restored_and_saved_again_is_the_same_file() {
-    let text = std::fs::read_to_string(STATE).expect("readable");
+    let text = GOLDEN.text();
     // The file predates apps' `payer` settings; a default one is what it loads with.
     let comparable = |mut file: Value| {
         file["savedAt"] = Value::Null;

@@ -6,45 +6,34 @@
 //! on (attempts of every outcome, by schedule, redelivery and fault), faults, stubs, journal
 //! entries of every outcome, sink receipts. `…views.json` is what its control API showed then.
 
-use std::path::Path;
-use std::sync::Arc;
-
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use super::golden_support::{Golden, shown};
 use super::*;
 use crate::api::journal::{RequestOutcome, Verdict};
 use crate::api::notification::{Outcome, Status, Trigger};
 use crate::api::sink::{NotifyFormat, SinkAnswer};
 use crate::config::Config;
 use crate::domain::apps::AckMode;
-use crate::domain::clock::Clock;
 use crate::domain::journal::JournalFilter;
 use crate::domain::notify::Filter;
 use crate::sandbox::Sandbox;
 
-const STATE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/data/state-v1-0.1.0.json"
-);
-const VIEWS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/data/state-v1-0.1.0.views.json"
-);
-/// The `--seed` the file was made with: with it, a capture derives the same generator seed.
-const SEED: u64 = 20_261_125;
+/// The file 0.1.0 wrote; with its `--seed`, a capture derives the same generator seed.
+const GOLDEN: Golden = Golden {
+    name: "state-v1-0.1.0",
+    seed: 20_261_125,
+};
 const APP_A: &str = "10037e6f66f2d0f901672aa27d690006";
 const APP_C: &str = "46e6c8cb87bb611637ec365bf3a5731b";
 
 fn golden() -> StateFile {
-    load(Path::new(STATE))
-        .expect("the 0.1.0 file loads")
-        .expect("the file exists")
+    GOLDEN.file()
 }
 
 fn views() -> Value {
-    let text = std::fs::read_to_string(VIEWS).expect("views readable");
-    serde_json::from_str(&text).expect("views are JSON")
+    GOLDEN.views()
 }
 
 fn time(text: &str) -> DateTime<Utc> {
@@ -55,22 +44,7 @@ fn time(text: &str) -> DateTime<Utc> {
 
 /// An empty sandbox with the seed the file was made with, restored from the file.
 fn restored() -> Sandbox {
-    let config = Config {
-        seed: Some(SEED),
-        ..Config::default()
-    };
-    let state = Sandbox::new(
-        config,
-        Arc::new(Clock::system()),
-        "http://127.0.0.1:1".into(),
-    );
-    restore(&state, golden()).expect("restores");
-    state
-}
-
-/// A record as the control API shows it.
-fn shown<T: serde::Serialize>(value: &T) -> Value {
-    serde_json::to_value(value).expect("serialisable")
+    GOLDEN.restored(Config::default())
 }
 
 /// A state file's JSON without what depends on the wall clock.
@@ -256,7 +230,7 @@ fn restored_from_a_0_1_0_file_the_control_api_shows_what_0_1_0_showed() {
 
 #[test]
 fn a_0_1_0_file_restored_and_saved_again_is_the_same_file() {
-    let text = std::fs::read_to_string(STATE).expect("readable");
+    let text = GOLDEN.text();
     let written_by_0_1_0 = comparable(serde_json::from_str(&text).expect("JSON"));
     let again = capture(&restored());
     assert_eq!(comparable(shown(&again)), written_by_0_1_0);

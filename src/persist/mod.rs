@@ -12,6 +12,8 @@ mod file;
 #[cfg(test)]
 mod golden_orders_tests;
 #[cfg(test)]
+mod golden_support;
+#[cfg(test)]
 mod golden_tests;
 #[cfg(test)]
 mod orders_tests;

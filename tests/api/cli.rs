@@ -44,6 +44,20 @@ fn json_out(o: &Output) -> Value {
         .unwrap_or_else(|e| panic!("stdout is JSON ({e}): {}{}", stdout(o), stderr(o)))
 }
 
+/// `chinaums-mock <group> <verb…> --server <base>`.
+async fn verb(base: &str, args: &[&str]) -> Output {
+    let mut all = args.to_vec();
+    all.extend_from_slice(&["--server", base]);
+    cli(&all).await
+}
+
+/// The JSON a verb printed, once it exited 0.
+#[track_caller]
+fn printed(out: &Output) -> Value {
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(out));
+    json_out(out)
+}
+
 fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
     let path = std::env::temp_dir().join(format!("chinaums-mock-{}-{name}", std::process::id()));
     std::fs::write(&path, text).expect("temp file written");

@@ -3,24 +3,16 @@
 
 use std::process::Output;
 
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::{cli, json_out, stderr};
+use super::{json_out, printed, stderr, verb};
 use crate::helpers::spawn_app;
 
 /// `chinaums-mock clock <verb…> --server <base>`.
-async fn clock(base: &str, verb: &[&str]) -> Output {
-    let mut args = vec!["clock"];
-    args.extend_from_slice(verb);
-    args.extend_from_slice(&["--server", base]);
-    cli(&args).await
-}
-
-/// The JSON a verb printed, once it exited 0.
-#[track_caller]
-fn printed(out: &Output) -> Value {
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(out));
-    json_out(out)
+async fn clock(base: &str, args: &[&str]) -> Output {
+    let mut all = vec!["clock"];
+    all.extend_from_slice(args);
+    verb(base, &all).await
 }
 
 #[tokio::test]

@@ -6,25 +6,11 @@ use std::process::Output;
 
 use serde_json::{Value, json};
 
-use super::{cli, json_out, stderr};
+use super::{json_out, printed, stderr, verb};
 use crate::helpers::{APP_ID, APP_KEY, MID, QR_APP_ID, order_body, spawn_app, spawn_app_with};
 
 /// The number `order_body` creates.
 const NUMBER: &str = "1017202611251200000001234";
-
-/// `chinaums-mock <group> <verb…> --server <base>`.
-async fn verb(base: &str, args: &[&str]) -> Output {
-    let mut all = args.to_vec();
-    all.extend_from_slice(&["--server", base]);
-    cli(&all).await
-}
-
-/// The JSON a verb printed, once it exited 0.
-#[track_caller]
-fn printed(out: &Output) -> Value {
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(out));
-    json_out(out)
-}
 
 #[tokio::test]
 async fn order_pay_refund_show_and_list_print_the_sandbox_answers() {
