@@ -10,11 +10,12 @@ use tokio::time::{Instant, MissedTickBehavior};
 use super::{PersistError, capture, save};
 use crate::sandbox::Sandbox;
 
-/// Longest wait for deliveries in flight at shutdown, whatever the timeouts.
-const MAX_DRAIN: Duration = Duration::from_secs(10);
+/// Longest wait for deliveries in flight at shutdown, whatever the timeouts: with the HTTP
+/// servers' 3 s grace before it, a stop ends within 8 s (Docker's grace is 10 s).
+pub const MAX_DRAIN: Duration = Duration::from_secs(4);
 
 /// How long a shutdown waits for attempts in flight: the longest per-attempt timeout of any app
-/// (or of the defaults), with a little room to record the result, at most 10 s. An attempt
+/// (or of the defaults), with a little room to record the result, at most 4 s. An attempt
 /// still in flight after that is saved as planned and made again after the restart.
 pub fn drain_bound(state: &Sandbox) -> Duration {
     let longest = state

@@ -81,6 +81,9 @@ impl AppHandle {
     }
 }
 
+/// How long the HTTP servers let requests in flight finish once a stop is asked for.
+const GRACE_SECS: u64 = 3;
+
 fn bind(host: &str, port: u16) -> Result<(TcpListener, SocketAddr), StartError> {
     let addr = format!("{host}:{port}");
     let listener = TcpListener::bind(&addr).map_err(|source| StartError::Bind {
@@ -124,7 +127,8 @@ fn http_server(
         app.default_service(web::to(not_found))
     })
     .disable_signals()
-    .shutdown_timeout(5);
+    // With the drain after it (at most `persist::MAX_DRAIN`), a stop ends within 8 s.
+    .shutdown_timeout(GRACE_SECS);
     if let Some(n) = workers {
         server = server.workers(n.max(1));
     }
@@ -178,6 +182,13 @@ impl Application {
         let dispatcher =
             tokio::spawn(Arc::clone(&state.notify).run_dispatcher(shutdown_rx.clone()));
         let payer = tokio::spawn(state.clone().into_inner().run_payer(shutdown_rx.clone()));
+        // Long-polls answer as soon as a stop is asked for, so the graceful stop of the HTTP
+        // servers never waits for one.
+        let (engine, mut stopping) = (Arc::clone(&state.notify), shutdown_rx.clone());
+        tokio::spawn(async move {
+            let _ = stopping.wait_for(|stop| *stop).await;
+            engine.close();
+        });
         let saver = state
             .config
             .state_file
@@ -292,7 +303,7 @@ impl Application {
     }
 
     /// Serves until stopped through an [`AppHandle`]. Then the dispatcher stops, attempts in
-    /// flight get up to the longest per-attempt timeout of any app plus 0.5 s (at most 10 s)
+    /// flight get up to the longest per-attempt timeout of any app plus 0.5 s (at most 4 s)
     /// to finish, and with a state file the state is saved a last time (an error if it cannot
     /// be).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {

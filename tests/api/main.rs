@@ -39,6 +39,7 @@ mod robustness;
 mod scenarios;
 mod scenarios_pending;
 mod security;
+mod shutdown;
 mod sink;
 mod stubs;
 mod token;

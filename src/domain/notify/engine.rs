@@ -94,6 +94,10 @@ pub struct NotifyEngine {
     /// Set when the dispatcher has been woken and has not yet looked at the queues, so a burst
     /// of changes wakes it once.
     wake_pending: AtomicBool,
+    /// Set once the instance is stopping: long-polls answer at once (see
+    /// [`NotifyEngine::close`]).
+    closing: AtomicBool,
+    closed: Notify,
     /// One turn per clock: whoever takes a clock's due attempts (the dispatcher, an advance)
     /// holds it, so an advance steps its clock alone while other clocks are served.
     turns: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
@@ -131,6 +135,8 @@ impl NotifyEngine {
             quiet: watch::channel(0).0,
             wake: Notify::new(),
             wake_pending: AtomicBool::new(false),
+            closing: AtomicBool::new(false),
+            closed: Notify::new(),
             turns: Mutex::default(),
             deps,
             retention: settings.retention,

@@ -39,6 +39,9 @@ pub enum ControlError {
     /// The body could not be read.
     #[error(transparent)]
     Body(#[from] BodyError),
+    /// The sandbox is shutting down: a long-poll is answered at once instead of waiting.
+    #[error("the sandbox is shutting down; {0}")]
+    ShuttingDown(String),
     /// No control route has this path.
     #[error("no control route {method} {path}; see GET /__mock/openapi.json")]
     RouteNotFound {
@@ -60,6 +63,7 @@ impl ControlError {
             ControlError::Body(BodyError::TooLarge { .. }) => "PAYLOAD_TOO_LARGE",
             ControlError::Body(BodyError::Read(_)) => "BODY_UNREADABLE",
             ControlError::RouteNotFound { .. } => "ROUTE_NOT_FOUND",
+            ControlError::ShuttingDown(_) => "SHUTTING_DOWN",
         }
     }
 }
@@ -116,6 +120,7 @@ impl ResponseError for ControlError {
             ControlError::Conflict { .. } => StatusCode::CONFLICT,
             ControlError::Body(BodyError::TooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
             ControlError::Body(BodyError::Read(_)) => StatusCode::BAD_REQUEST,
+            ControlError::ShuttingDown(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 

@@ -108,6 +108,16 @@ async fn wait(
     state: Data<Sandbox>,
 ) -> Result<HttpResponse, ControlError> {
     let (reached, n) = wait_for(&state, &id, query.status.as_deref(), query.timeout_ms).await?;
+    if !reached && state.notify.is_closing() {
+        return Err(ControlError::ShuttingDown(format!(
+            "notification {} is {}; wait again once it is back",
+            n.id,
+            serde_json::to_value(n.status)
+                .ok()
+                .and_then(|s| s.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        )));
+    }
     Ok(if reached {
         HttpResponse::Ok().json(n)
     } else {

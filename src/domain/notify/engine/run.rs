@@ -69,18 +69,38 @@ impl NotifyEngine {
     ) -> Option<(bool, Notification)> {
         let mut watch = self.waiters.watch(id);
         let deadline = tokio::time::Instant::now() + timeout;
+        let closed = self.closed.notified();
+        tokio::pin!(closed);
+        // Registered before the flag is read, so a close in between still wakes us.
+        closed.as_mut().enable();
         loop {
             watch.mark_seen();
             let n = self.get(id)?;
-            if done(&n) {
-                return Some((true, n));
+            let reached = done(&n);
+            if reached || self.is_closing() {
+                return Some((reached, n));
             }
-            if tokio::time::timeout_at(deadline, watch.changed())
-                .await
-                .is_err()
-            {
-                return self.get(id).map(|n| (done(&n), n));
+            tokio::select! {
+                changed = tokio::time::timeout_at(deadline, watch.changed()) => {
+                    if changed.is_err() {
+                        return self.get(id).map(|n| (done(&n), n));
+                    }
+                }
+                () = &mut closed => {}
             }
         }
+    }
+
+    /// The instance is stopping: every long-poll answers now with what it has, and new ones
+    /// answer at once, so a shutdown never waits for a client's wait.
+    pub fn close(&self) {
+        self.closing
+            .store(true, std::sync::atomic::Ordering::Release);
+        self.closed.notify_waiters();
+    }
+
+    /// Whether [`NotifyEngine::close`] was called.
+    pub fn is_closing(&self) -> bool {
+        self.closing.load(std::sync::atomic::Ordering::Acquire)
     }
 }
