@@ -12,22 +12,32 @@ use tokio::process::Command;
 
 use crate::helpers::APP_ID;
 
-/// A merchant that takes connections and never answers; it keeps them open until dropped.
-async fn hanging_merchant() -> (String, tokio::task::JoinHandle<()>) {
+/// A merchant that takes connections and never answers; it keeps them open until dropped, and
+/// says when the first one arrives.
+async fn hanging_merchant() -> (
+    String,
+    tokio::sync::oneshot::Receiver<()>,
+    tokio::task::JoinHandle<()>,
+) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bound");
     let url = format!("http://{}/notify", listener.local_addr().expect("address"));
+    let (first, arrived) = tokio::sync::oneshot::channel();
     let task = tokio::spawn(async move {
+        let mut first = Some(first);
         let mut held = Vec::new();
         while let Ok((socket, _)) = listener.accept().await {
             held.push(socket);
+            if let Some(first) = first.take() {
+                let _ = first.send(());
+            }
         }
     });
-    (url, task)
+    (url, arrived, task)
 }
 
 #[tokio::test]
 async fn sigterm_answers_long_polls_at_once_and_exits_within_eight_seconds() {
-    let (merchant, _held) = hanging_merchant().await;
+    let (merchant, attempt_started, _held) = hanging_merchant().await;
     let dir = std::env::temp_dir().join(format!("chinaums-mock-shutdown-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let mut child = Command::new(env!("CARGO_BIN_EXE_chinaums-mock"))
@@ -79,8 +89,13 @@ async fn sigterm_answers_long_polls_at_once_and_exits_within_eight_seconds() {
             answer.json::<Value>().await.expect("JSON"),
         )
     });
-    // The first attempt is now hanging at the merchant (5 s timeout), the long-poll waiting.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The first attempt now hangs at the merchant (5 s timeout) while the long-poll, sent
+    // before it, waits; a moment more lets the server take the long-poll in.
+    tokio::time::timeout(Duration::from_secs(10), attempt_started)
+        .await
+        .expect("the attempt reaches the merchant")
+        .expect("the merchant is listening");
+    tokio::time::sleep(Duration::from_millis(200)).await;
 
     let asked = Instant::now();
     let pid = child.id().expect("running").to_string();
