@@ -94,6 +94,8 @@ pub struct Config {
     pub state_file: Option<PathBuf>,
     /// Seconds between periodic saves of the state file; 0 saves only at shutdown.
     pub state_save_interval_secs: u64,
+    /// Milliseconds a request body may take to arrive once the head is in; 0: no limit.
+    pub body_timeout_ms: u64,
 }
 
 impl Default for Config {
@@ -124,6 +126,7 @@ impl Default for Config {
             callback_allow: Vec::new(),
             state_file: None,
             state_save_interval_secs: 5,
+            body_timeout_ms: 10_000,
         }
     }
 }

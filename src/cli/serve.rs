@@ -164,6 +164,10 @@ pub struct ServeArgs {
         default_value_t = 5
     )]
     pub state_save_interval_secs: u64,
+    /// Milliseconds a request body may take to arrive after its headers; later: 408 and the
+    /// connection closed. 0: no limit.
+    #[arg(long, env = "CHINAUMS_MOCK_BODY_TIMEOUT_MS", default_value_t = 10_000)]
+    pub body_timeout_ms: u64,
 }
 
 /// Parses a setting by its JSON name (`form`, `SHA256`, `http2xx`, …).
@@ -224,6 +228,7 @@ impl ServeArgs {
                 .clone()
                 .filter(|p| !p.as_os_str().is_empty()),
             state_save_interval_secs: self.state_save_interval_secs,
+            body_timeout_ms: self.body_timeout_ms,
         }
     }
 }

@@ -122,6 +122,9 @@ fn http_server(
                 .route("/", web::get().to(index));
         }
         app.default_service(web::to(not_found))
+            .wrap(actix_web::middleware::from_fn(
+                crate::http::deadline::body_deadline,
+            ))
     })
     .disable_signals()
     .shutdown_timeout(5);

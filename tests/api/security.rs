@@ -1,3 +1,8 @@
+//! The control API's guards: the admin token, the admin port, the callback allow list; and, in
+//! the modules below, the browser guards, the body deadline and the sink's access rule.
+
+mod body_timeout;
+
 use chinaums_mock::{Application, Config};
 use serde_json::{Value, json};
 

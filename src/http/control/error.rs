@@ -59,6 +59,7 @@ impl ControlError {
             ControlError::NotFound { code, .. } | ControlError::Conflict { code, .. } => code,
             ControlError::Body(BodyError::TooLarge { .. }) => "PAYLOAD_TOO_LARGE",
             ControlError::Body(BodyError::Read(_)) => "BODY_UNREADABLE",
+            ControlError::Body(BodyError::TimedOut { .. }) => "BODY_TIMEOUT",
             ControlError::RouteNotFound { .. } => "ROUTE_NOT_FOUND",
         }
     }
@@ -116,6 +117,7 @@ impl ResponseError for ControlError {
             ControlError::Conflict { .. } => StatusCode::CONFLICT,
             ControlError::Body(BodyError::TooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
             ControlError::Body(BodyError::Read(_)) => StatusCode::BAD_REQUEST,
+            ControlError::Body(BodyError::TimedOut { .. }) => StatusCode::REQUEST_TIMEOUT,
         }
     }
 

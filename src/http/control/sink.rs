@@ -2,11 +2,12 @@
 //! like a careful merchant, and remembers what it received.
 
 use actix_web::web::{Data, Path, Payload};
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use serde_json::json;
 
 use crate::domain::sink::SinkAnswer;
-use crate::http::body::read_limited;
+use crate::http::body::{BodyError, read_limited};
+use crate::http::control::ControlError;
 use crate::http::control::route::{Group, Route, SchemaRef};
 use crate::sandbox::Sandbox;
 
@@ -44,6 +45,8 @@ async fn receive(
     }
     let body = match read_limited(&req, payload, state.config.max_body_bytes).await {
         Ok(body) => body,
+        // A late body is refused like any other control request's: 408, connection closed.
+        Err(e @ BodyError::TimedOut { .. }) => return ControlError::from(e).error_response(),
         Err(e) => {
             tracing::info!(app_id = %app_id, error = %e, "sink: unreadable notification");
             return text(SinkAnswer::Failed);
