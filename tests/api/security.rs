@@ -2,6 +2,7 @@
 //! the modules below, the browser guards, the body deadline and the sink's access rule.
 
 mod body_timeout;
+mod browser;
 
 use chinaums_mock::{Application, Config};
 use serde_json::{Value, json};

@@ -36,6 +36,14 @@ pub enum ControlError {
         /// Human sentence.
         message: String,
     },
+    /// The request may not be made this way (another site's page, a name not allowed).
+    #[error("{message}")]
+    Forbidden {
+        /// Machine-readable code, e.g. `HOST_NOT_ALLOWED`.
+        code: &'static str,
+        /// Human sentence naming the flag that allows it.
+        message: String,
+    },
     /// The body could not be read.
     #[error(transparent)]
     Body(#[from] BodyError),
@@ -56,7 +64,9 @@ impl ControlError {
             ControlError::InvalidJson(_) => "INVALID_JSON",
             ControlError::InvalidQuery(_) => "INVALID_QUERY",
             ControlError::Validation(_) => "VALIDATION_FAILED",
-            ControlError::NotFound { code, .. } | ControlError::Conflict { code, .. } => code,
+            ControlError::NotFound { code, .. }
+            | ControlError::Conflict { code, .. }
+            | ControlError::Forbidden { code, .. } => code,
             ControlError::Body(BodyError::TooLarge { .. }) => "PAYLOAD_TOO_LARGE",
             ControlError::Body(BodyError::Read(_)) => "BODY_UNREADABLE",
             ControlError::Body(BodyError::TimedOut { .. }) => "BODY_TIMEOUT",
@@ -115,6 +125,7 @@ impl ResponseError for ControlError {
                 StatusCode::NOT_FOUND
             }
             ControlError::Conflict { .. } => StatusCode::CONFLICT,
+            ControlError::Forbidden { .. } => StatusCode::FORBIDDEN,
             ControlError::Body(BodyError::TooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
             ControlError::Body(BodyError::Read(_)) => StatusCode::BAD_REQUEST,
             ControlError::Body(BodyError::TimedOut { .. }) => StatusCode::REQUEST_TIMEOUT,
