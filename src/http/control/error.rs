@@ -7,6 +7,7 @@ use serde_json::json;
 use crate::domain::apps::AppError;
 use crate::domain::clock::ClockError;
 use crate::http::body::BodyError;
+use crate::sandbox::SinkRefusal;
 
 /// Every way a `/__mock` request can fail.
 #[derive(Debug, thiserror::Error)]
@@ -85,6 +86,17 @@ impl From<AppError> for ControlError {
             },
             AppError::NotFound(_) => ControlError::NotFound {
                 code: "APP_NOT_FOUND",
+                message: e.to_string(),
+            },
+        }
+    }
+}
+
+impl From<SinkRefusal> for ControlError {
+    fn from(e: SinkRefusal) -> Self {
+        match e {
+            SinkRefusal::NotOwnDelivery => ControlError::Forbidden {
+                code: "SINK_FORBIDDEN",
                 message: e.to_string(),
             },
         }
