@@ -94,6 +94,14 @@ pub struct Config {
     pub state_file: Option<PathBuf>,
     /// Seconds between periodic saves of the state file; 0 saves only at shutdown.
     pub state_save_interval_secs: u64,
+    /// Milliseconds a request body may take to arrive once the head is in; 0: no limit.
+    pub body_timeout_ms: u64,
+    /// `Host` names (`name` or `name:port`) the control API answers besides loopback names and
+    /// IP addresses; `*` answers any (see `http/control/guard/rules.rs`).
+    pub allow_hosts: Vec<String>,
+    /// Origins (`http://host:port`) whose pages may change state through the control API,
+    /// besides the sandbox's own; `*` allows any.
+    pub allow_origins: Vec<String>,
 }
 
 impl Default for Config {
@@ -124,6 +132,9 @@ impl Default for Config {
             callback_allow: Vec::new(),
             state_file: None,
             state_save_interval_secs: 5,
+            body_timeout_ms: 10_000,
+            allow_hosts: Vec::new(),
+            allow_origins: Vec::new(),
         }
     }
 }

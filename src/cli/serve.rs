@@ -164,11 +164,42 @@ pub struct ServeArgs {
         default_value_t = 5
     )]
     pub state_save_interval_secs: u64,
+    /// Milliseconds a request body may take to arrive after its headers; later: 408 and the
+    /// connection closed. 0: no limit.
+    #[arg(long, env = "CHINAUMS_MOCK_BODY_TIMEOUT_MS", default_value_t = 10_000)]
+    pub body_timeout_ms: u64,
+    /// Host names the control API (/__mock) answers besides localhost and IP addresses, e.g. a
+    /// container's service name (`name` or `name:port`, comma-separated; `*`: any).
+    #[arg(
+        long,
+        env = "CHINAUMS_MOCK_ALLOW_HOST",
+        value_name = "NAME",
+        value_delimiter = ','
+    )]
+    pub allow_host: Vec<String>,
+    /// Origins whose web pages may change state through the control API, besides the sandbox's
+    /// own pages (`http://host:port`, comma-separated; `*`: any).
+    #[arg(
+        long,
+        env = "CHINAUMS_MOCK_ALLOW_ORIGIN",
+        value_name = "ORIGIN",
+        value_delimiter = ','
+    )]
+    pub allow_origin: Vec<String>,
 }
 
 /// Parses a setting by its JSON name (`form`, `SHA256`, `http2xx`, …).
 fn parse_setting<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, String> {
     serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|e| e.to_string())
+}
+
+/// The entries of a list flag, trimmed, without empty ones (an empty variable sets none).
+fn non_empty(entries: &[String]) -> Vec<String> {
+    entries
+        .iter()
+        .map(|e| e.trim().to_owned())
+        .filter(|e| !e.is_empty())
+        .collect()
 }
 
 fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
@@ -224,6 +255,9 @@ impl ServeArgs {
                 .clone()
                 .filter(|p| !p.as_os_str().is_empty()),
             state_save_interval_secs: self.state_save_interval_secs,
+            body_timeout_ms: self.body_timeout_ms,
+            allow_hosts: non_empty(&self.allow_host),
+            allow_origins: non_empty(&self.allow_origin),
         }
     }
 }

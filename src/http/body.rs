@@ -1,8 +1,13 @@
-//! Reading request bodies with a size limit, so oversized input is a typed 413, never a 500.
+//! Reading request bodies with a size limit, so oversized input is a typed 413, never a 500,
+//! and within the time limit of `--body-timeout-ms` ([`super::deadline`]), so a late one is a
+//! typed 408.
 
 use actix_web::HttpRequest;
+use actix_web::error::PayloadError;
 use actix_web::web::{Bytes, BytesMut, Payload};
 use futures_util::StreamExt;
+
+use super::deadline::BodyTimeout;
 
 /// Why a body could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -16,6 +21,21 @@ pub enum BodyError {
     /// The connection failed or the encoding was broken while reading.
     #[error("request body could not be read: {0}")]
     Read(String),
+    /// Not all there within `--body-timeout-ms`.
+    #[error("the request body did not arrive within {limit_ms} ms (--body-timeout-ms)")]
+    TimedOut {
+        /// The limit in milliseconds.
+        limit_ms: u64,
+    },
+}
+
+impl From<PayloadError> for BodyError {
+    fn from(e: PayloadError) -> Self {
+        match BodyTimeout::of(&e) {
+            Some(BodyTimeout { limit_ms }) => BodyError::TimedOut { limit_ms },
+            None => BodyError::Read(e.to_string()),
+        }
+    }
 }
 
 /// Reads the whole body, failing as soon as it passes `limit` bytes.
@@ -35,14 +55,14 @@ pub async fn read_limited(
     // Most bodies arrive in one chunk: keep it as it is, without a copy.
     let first = match payload.next().await {
         None => return Ok(Bytes::new()),
-        Some(chunk) => chunk.map_err(|e| BodyError::Read(e.to_string()))?,
+        Some(chunk) => chunk?,
     };
     if first.len() > limit {
         return Err(BodyError::TooLarge { limit });
     }
     let second = match payload.next().await {
         None => return Ok(first),
-        Some(chunk) => chunk.map_err(|e| BodyError::Read(e.to_string()))?,
+        Some(chunk) => chunk?,
     };
     if first.len() + second.len() > limit {
         return Err(BodyError::TooLarge { limit });
@@ -52,7 +72,7 @@ pub async fn read_limited(
     body.extend_from_slice(&first);
     body.extend_from_slice(&second);
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| BodyError::Read(e.to_string()))?;
+        let chunk = chunk?;
         if body.len() + chunk.len() > limit {
             return Err(BodyError::TooLarge { limit });
         }

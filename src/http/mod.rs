@@ -3,5 +3,6 @@
 
 pub mod body;
 pub mod control;
+pub mod deadline;
 pub mod gateway;
 pub mod ui;

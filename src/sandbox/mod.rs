@@ -18,6 +18,7 @@ pub use bills::{BillChange, NewBill};
 pub use lifecycle::{AppReset, SeedError};
 pub use orders::{NewOrder, PayError};
 pub use payscore::PayScoreError;
+pub use sink::SinkRefusal;
 
 use std::sync::Arc;
 
@@ -35,6 +36,7 @@ use crate::domain::journal::Journal;
 use crate::domain::notify::{CallbackClient, EngineDeps, EngineSettings, NotifyEngine};
 use crate::domain::orders::OrderStore;
 use crate::domain::payscore::PayScoreStore;
+use crate::domain::sink::MarkedTransport;
 use crate::domain::stubs::StubStore;
 use crate::domain::tokens::TokenStore;
 
@@ -84,6 +86,7 @@ impl Sandbox {
         let apps = Arc::new(AppRegistry::default());
         let clocks = Clocks::new(Arc::clone(&clock), Arc::clone(&apps));
         let faults = Arc::new(FaultStore::default());
+        let sink = crate::domain::sink::SinkStore::default();
         let notify = Arc::new(NotifyEngine::new(
             &EngineSettings {
                 max_in_flight: config.max_in_flight,
@@ -97,8 +100,12 @@ impl Sandbox {
                 faults: Arc::clone(&faults),
                 rng: Arc::clone(&rng),
                 callback_allow: config.callback_allow.clone(),
-                // The HTTP client itself is built with the first attempt.
-                transport: Arc::new(CallbackClient::default()),
+                // The HTTP client itself is built with the first attempt. Every body is noted
+                // while it is in flight: the built-in sink takes only those.
+                transport: Arc::new(MarkedTransport::new(
+                    CallbackClient::default(),
+                    Arc::clone(sink.own()),
+                )),
             },
         ));
         let tokens = TokenStore::new(config.max_tokens_per_app);
@@ -120,7 +127,7 @@ impl Sandbox {
             stubs: StubStore::default(),
             journal,
             rng,
-            sink: crate::domain::sink::SinkStore::default(),
+            sink,
             payer_wake: tokio::sync::Notify::new(),
         }
     }

@@ -5,13 +5,38 @@ use crate::api::sink::{Receipt, SinkAnswer};
 use crate::domain::sink::judge;
 use crate::protocol::timefmt::rfc3339_beijing;
 
+/// Why the sink would not take a request at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SinkRefusal {
+    /// Neither one of the sandbox's own deliveries nor a request with the admin token.
+    #[error(
+        "the built-in sink takes only the sandbox's own notification deliveries (point an app's \
+         callbackUrl at it), or a request with the admin token when --admin-token is set"
+    )]
+    NotOwnDelivery,
+}
+
 impl Sandbox {
     /// Takes a notification for `app_id` the way a careful merchant does: checks its `sign`
     /// with the app's md5Key, records what arrived, and answers `SUCCESS` or `FAILED`.
-    pub fn receive_at_sink(&self, app_id: &str, body: &[u8], content_type: &str) -> SinkAnswer {
+    ///
+    /// It takes only a body the sandbox is delivering at that moment, or one sent `with_admin`
+    /// (the request carried the admin token, when one is set): anyone else could fill the
+    /// receipts with what they like.
+    pub fn receive_at_sink(
+        &self,
+        app_id: &str,
+        body: &[u8],
+        content_type: &str,
+        with_admin: bool,
+    ) -> Result<SinkAnswer, SinkRefusal> {
+        if !with_admin && !self.sink.own().is_in_flight(body) {
+            tracing::info!(app_id = %app_id, "sink: refused a notification the sandbox did not send");
+            return Err(SinkRefusal::NotOwnDelivery);
+        }
         let Some(app) = self.apps.get(app_id) else {
             tracing::info!(app_id = %app_id, "sink: notification for an unknown app");
-            return SinkAnswer::Failed;
+            return Ok(SinkAnswer::Failed);
         };
         let verdict = judge(body, content_type, &app.md5_key, app.notify.sign_type);
         let answer = if verdict.problem.is_none() {
@@ -32,6 +57,6 @@ impl Sandbox {
                 at: rfc3339_beijing(self.clock_of(&app.app_id).now()),
             },
         );
-        answer
+        Ok(answer)
     }
 }

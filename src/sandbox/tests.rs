@@ -340,15 +340,25 @@ fn the_sink_accepts_a_correctly_signed_notification_and_remembers_it() {
         "another key",
     );
 
+    let with_admin = |app: &str, body: &str, content_type: &str| {
+        state
+            .receive_at_sink(app, body.as_bytes(), content_type, true)
+            .map(|a| a.as_str())
+    };
     assert_eq!(
-        state.receive_at_sink(FIXTURE_APP, good.body.as_bytes(), good.content_type),
-        "SUCCESS"
+        with_admin(FIXTURE_APP, &good.body, good.content_type),
+        Ok("SUCCESS")
     );
     assert_eq!(
-        state.receive_at_sink(FIXTURE_APP, forged.body.as_bytes(), forged.content_type),
-        "FAILED"
+        with_admin(FIXTURE_APP, &forged.body, forged.content_type),
+        Ok("FAILED")
     );
-    assert_eq!(state.receive_at_sink("unknown", b"", ""), "FAILED");
+    assert_eq!(with_admin("unknown", "", ""), Ok("FAILED"));
+    // Without the admin token, only a body the sandbox is sending right now.
+    assert_eq!(
+        state.receive_at_sink(FIXTURE_APP, good.body.as_bytes(), good.content_type, false),
+        Err(SinkRefusal::NotOwnDelivery)
+    );
     let received = state.sink.received(FIXTURE_APP);
     assert_eq!(received.len(), 2);
 }

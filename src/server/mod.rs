@@ -125,6 +125,9 @@ fn http_server(
                 .route("/", web::get().to(index));
         }
         app.default_service(web::to(not_found))
+            .wrap(actix_web::middleware::from_fn(
+                crate::http::deadline::body_deadline,
+            ))
     })
     .disable_signals()
     // With the drain after it (at most `persist::MAX_DRAIN`), a stop ends within 8 s.

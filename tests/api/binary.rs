@@ -161,6 +161,48 @@ async fn the_payer_flags_set_every_fixture_apps_payer() {
 }
 
 #[tokio::test]
+async fn the_browser_guard_flags_come_from_the_command_line_and_the_environment() {
+    let mut child = sandbox()
+        .args(["--port", "0", "--allow-host", "chinaums-mock,proxy.test"])
+        .env("CHINAUMS_MOCK_ALLOW_ORIGIN", "http://localhost:3000")
+        .spawn()
+        .expect("binary starts");
+    let url = listening(&mut child).await["url"]
+        .as_str()
+        .expect("url")
+        .to_owned();
+    let client = reqwest::Client::new();
+    let status = |host: &str, origin: Option<&str>| {
+        let mut request = client
+            .post(format!("{url}/__mock/clock/advance"))
+            .header("host", host)
+            .json(&serde_json::json!({ "seconds": 1 }));
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        async move {
+            request
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0)
+        }
+    };
+    assert_eq!(status("chinaums-mock:8080", None).await, 200);
+    assert_eq!(status("proxy.test", None).await, 200);
+    assert_eq!(status("evil.example", None).await, 403);
+    assert_eq!(
+        status("chinaums-mock", Some("http://localhost:3000")).await,
+        200
+    );
+    assert_eq!(
+        status("chinaums-mock", Some("http://localhost:3001")).await,
+        403
+    );
+    assert!(terminate(child).await.success());
+}
+
+#[tokio::test]
 async fn invalid_fixtures_stop_the_start_with_a_clear_error() {
     let dir =
         std::env::temp_dir().join(format!("chinaums-mock-bad-fixtures-{}", std::process::id()));

@@ -350,7 +350,10 @@ async fn parallel_tenants_on_their_own_clocks_never_see_each_other_s_time_notifi
         assert_eq!(list.len(), 1, "{app_id} has its one notification");
         // Down at first, retried 15 s later (nothing of the other tenants' hours moved it),
         // then delivered once its callback was fixed.
-        assert_eq!(offsets(&list[0])[..2], [0, 15], "{app_id}");
+        // Its clock runs, and times show whole seconds: the first attempt is at creation, give
+        // or take the second it crossed; the retry exactly 15 s after it.
+        let o = offsets(&list[0]);
+        assert!(o[0] <= 1 && o[1] - o[0] == 15, "{app_id}: {o:?}");
         let journal = app
             .get(&format!("/__mock/requests?appId={app_id}"))
             .await

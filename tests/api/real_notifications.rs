@@ -5,6 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::helpers::*;
+use crate::security::spawn_app_as_admin;
 use crate::tools::{has_hint, hints, s};
 
 const FORM: &str = "application/x-www-form-urlencoded; charset=UTF-8";
@@ -127,7 +128,8 @@ async fn a_sha256_sign_on_a_notification_without_sign_type_is_invalid_and_explai
 
 #[tokio::test]
 async fn the_built_in_sink_accepts_every_real_notification_for_its_merchant() {
-    let app = spawn_app().await;
+    // Posted to the sink directly, which takes the admin token.
+    let app = spawn_app_as_admin().await;
     for entry in real_notifications() {
         let name = s(&entry, "name");
         let app_id = app_of(&entry);
@@ -166,7 +168,8 @@ async fn the_built_in_sink_accepts_every_real_notification_for_its_merchant() {
 
 #[tokio::test]
 async fn the_sink_refuses_a_real_notification_whose_random_field_was_changed() {
-    let app = spawn_app().await;
+    // Posted to the sink directly, which takes the admin token.
+    let app = spawn_app_as_admin().await;
     let entry = real_notifications()
         .into_iter()
         .find(|e| e["name"] == "spec_ns")

@@ -1,8 +1,37 @@
+//! The control API's guards: the admin token, the admin port, the callback allow list; and, in
+//! the modules below, the browser guards, the body deadline and the sink's access rule.
+
+mod body_timeout;
+mod browser;
+mod sink;
+
 use chinaums_mock::{Application, Config};
 use serde_json::{Value, json};
 
 use crate::helpers::*;
 use crate::receiver::Receiver;
+
+/// The admin token of [`spawn_app_as_admin`].
+pub const ADMIN_TOKEN: &str = "s3cret-admin";
+
+/// A sandbox as [`spawn_app`] makes it, with `--admin-token` [`ADMIN_TOKEN`]; every request the
+/// test app sends carries the token.
+pub async fn spawn_app_as_admin() -> TestApp {
+    let mut app = spawn_app_with(|c| c.admin_token = Some(ADMIN_TOKEN.into())).await;
+    let mut headers = reqwest::header::HeaderMap::new();
+    let bearer = format!("Bearer {ADMIN_TOKEN}");
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        bearer.parse().expect("a header value"),
+    );
+    app.client = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("a client");
+    app.control =
+        chinaums_mock::client::ControlClient::with_http_client(&app.base, app.client.clone());
+    app
+}
 
 #[tokio::test]
 async fn with_an_admin_token_the_control_api_needs_the_bearer_token() {

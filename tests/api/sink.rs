@@ -1,9 +1,11 @@
-//! The built-in merchant sink judges notifications like a correct merchant.
+//! The built-in merchant sink judges notifications like a correct merchant. These tests post
+//! to it directly, which takes the admin token (tests/api/security/sink.rs: who may post).
 
 use chinaums_mock::protocol::signing::{NotifySignType, form_encode, notify_sign};
 use serde_json::{Value, json};
 
-use crate::helpers::{APP_ID, MD5_KEY, spawn_app};
+use crate::helpers::{APP_ID, MD5_KEY};
+use crate::security::spawn_app_as_admin;
 
 fn signed_form(id: &str, key: &str) -> String {
     let mut fields = vec![
@@ -19,7 +21,7 @@ fn signed_form(id: &str, key: &str) -> String {
 
 #[tokio::test]
 async fn the_sink_acknowledges_a_signed_notification_and_refuses_a_forged_one() {
-    let app = spawn_app().await;
+    let app = spawn_app_as_admin().await;
     let form = "application/x-www-form-urlencoded; charset=UTF-8";
     let path = format!("/__mock/sink/{APP_ID}");
     let good = app
@@ -46,7 +48,7 @@ async fn the_sink_acknowledges_a_signed_notification_and_refuses_a_forged_one() 
 
 #[tokio::test]
 async fn the_sink_refuses_notifications_for_an_unknown_app_and_unsigned_ones_for_a_signing_app() {
-    let app = spawn_app().await;
+    let app = spawn_app_as_admin().await;
     let form = "application/x-www-form-urlencoded";
     let unknown = app
         .post_raw(

@@ -14,7 +14,7 @@
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
@@ -123,41 +123,111 @@ impl<'a> Json<'a> {
     }
 
     /// Whether this value contains every member of `wanted`, recursively (a stub's `bodyJson`).
-    /// Anything but objects must be equal.
+    /// Anything but objects must be equal. Linear in both values: a large object is looked up
+    /// through an index by name (see [`SCAN_LIMIT`]).
     pub fn contains(&self, wanted: &Value) -> bool {
+        self.contains_within(wanted, SCAN_LIMIT)
+    }
+
+    /// [`Json::contains`], indexing objects past `scan_limit` comparisons.
+    fn contains_within(&self, wanted: &Value, scan_limit: usize) -> bool {
         match (self, wanted) {
-            (Json::Object(_), Value::Object(w)) => w
-                .iter()
-                .all(|(k, wv)| self.get(k).is_some_and(|av| av.contains(wv))),
-            _ => self.equals(wanted),
+            (Json::Object(members), Value::Object(w)) => {
+                let names = Names::new(members, w.len(), scan_limit);
+                w.iter().all(|(k, wv)| {
+                    names
+                        .get(k)
+                        .is_some_and(|av| av.contains_within(wv, scan_limit))
+                })
+            }
+            _ => self.equals_within(wanted, scan_limit),
         }
     }
 
-    /// `self.to_value() == *other`, without building the value.
+    /// `self.to_value() == *other`, without building the value; linear like
+    /// [`Json::contains`]. Matching uses it through `contains`; tests ask it directly.
+    #[cfg(test)]
     pub fn equals(&self, other: &Value) -> bool {
+        self.equals_within(other, SCAN_LIMIT)
+    }
+
+    /// [`Json::equals`], indexing objects past `scan_limit` comparisons.
+    fn equals_within(&self, other: &Value, scan_limit: usize) -> bool {
         match (self, other) {
             (Json::Null, Value::Null) => true,
             (Json::Bool(a), Value::Bool(b)) => a == b,
             (Json::Number(a), Value::Number(b)) => a == b,
             (Json::String(a), Value::String(b)) => a == b,
             (Json::Array(a), Value::Array(b)) => {
-                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.equals(y))
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.equals_within(y, scan_limit))
             }
-            // Maps are equal when they have the same names with equal values, in any order.
+            // Maps are equal when they have the same names with equal values, in any order;
+            // of a repeated name only the last value counts.
             (Json::Object(members), Value::Object(b)) => {
-                let mut distinct = 0;
-                for (i, (k, v)) in members.iter().enumerate() {
-                    if members[i + 1..].iter().any(|(later, _)| later == k) {
-                        continue;
+                if members.len() < b.len() {
+                    return false;
+                }
+                match Names::new(members, members.len(), scan_limit) {
+                    Names::Scan(_) => {
+                        let mut distinct = 0;
+                        for (i, (k, v)) in members.iter().enumerate() {
+                            if members[i + 1..].iter().any(|(later, _)| later == k) {
+                                continue;
+                            }
+                            distinct += 1;
+                            if !b
+                                .get(k.as_ref())
+                                .is_some_and(|bv| v.equals_within(bv, scan_limit))
+                            {
+                                return false;
+                            }
+                        }
+                        distinct == b.len()
                     }
-                    distinct += 1;
-                    if !b.get(k.as_ref()).is_some_and(|bv| v.equals(bv)) {
-                        return false;
+                    Names::Index(index) => {
+                        index.len() == b.len()
+                            && index.iter().all(|(k, v)| {
+                                b.get(*k).is_some_and(|bv| v.equals_within(bv, scan_limit))
+                            })
                     }
                 }
-                distinct == b.len()
             }
             _ => false,
+        }
+    }
+}
+
+/// Scanning an object's members for each of `n` names costs `members × n` comparisons; past
+/// this many, the members are indexed by name once instead. A stub's `bodyJson` of 65 000
+/// names against a body of as many took seconds scanned, milliseconds indexed.
+const SCAN_LIMIT: usize = 256;
+
+/// An object's members as lookups by name see them: the last value of a repeated name.
+enum Names<'j, 'a> {
+    /// Few lookups or few members: scan from the end.
+    Scan(&'j [(Cow<'a, str>, Json<'a>)]),
+    /// Many of both: an index built once.
+    Index(HashMap<&'j str, &'j Json<'a>>),
+}
+
+impl<'j, 'a> Names<'j, 'a> {
+    /// The way to look up `lookups` names among `members`.
+    fn new(members: &'j [(Cow<'a, str>, Json<'a>)], lookups: usize, scan_limit: usize) -> Self {
+        if members.len().saturating_mul(lookups) <= scan_limit {
+            return Names::Scan(members);
+        }
+        let mut index = HashMap::with_capacity(members.len());
+        for (k, v) in members {
+            // A later member of the same name replaces the earlier one, as in `Value`.
+            index.insert(k.as_ref(), v);
+        }
+        Names::Index(index)
+    }
+
+    fn get(&self, key: &str) -> Option<&'j Json<'a>> {
+        match self {
+            Names::Scan(members) => members.iter().rev().find(|(k, _)| k == key).map(|m| &m.1),
+            Names::Index(index) => index.get(key).copied(),
         }
     }
 }

@@ -95,6 +95,9 @@ proptest! {
         };
         prop_assert_eq!(json.equals(&wanted), value == wanted, "{} vs {}", a, b);
         prop_assert_eq!(json.contains(&wanted), reference_contains(&value, &wanted), "{} in {}", b, a);
+        // The same answers through the index by name that large objects use.
+        prop_assert_eq!(json.equals_within(&wanted, 0), value == wanted, "{} vs {}", a, b);
+        prop_assert_eq!(json.contains_within(&wanted, 0), reference_contains(&value, &wanted), "{} in {}", b, a);
         for key in ["a", "b", "", "mid", "nope"] {
             prop_assert_eq!(json.get(key).map(Json::to_value), value.get(key).cloned());
         }
@@ -195,4 +198,54 @@ fn data_beside_other_members_or_holding_no_object_is_an_ordinary_member() {
         body.json()
             .is_some_and(|j| j.equals(&json!({"data": {"mid": "1"}})))
     );
+}
+
+/// An object of `n` members `"k0": 0, "k1": 1, …`, as text.
+fn wide_object(n: usize) -> String {
+    let members: Vec<String> = (0..n).map(|i| format!("\"k{i}\":{i}")).collect();
+    format!("{{{}}}", members.join(","))
+}
+
+#[test]
+fn a_body_json_of_65_000_names_is_matched_against_a_body_of_as_many() {
+    const N: usize = 65_000;
+    let text = wide_object(N);
+    let json = json_of(&text).expect("json");
+    let wanted: Value = serde_json::from_str(&text).expect("value");
+    assert!(json.contains(&wanted));
+    assert!(json.equals(&wanted));
+    let mut other = wanted.clone();
+    other["k64999"] = json!(-1);
+    assert!(!json.contains(&other));
+    assert!(!json.equals(&other));
+    let mut more = wanted.clone();
+    more["absent"] = json!(0);
+    assert!(!json.contains(&more));
+    // Nested in an array, objects are compared for equality.
+    let listed_text = format!("{{\"list\":[{text}]}}");
+    let listed = json_of(&listed_text).expect("json");
+    assert!(listed.contains(&json!({ "list": [wanted] })));
+    assert!(!listed.contains(&json!({ "list": [other] })));
+}
+
+/// `cargo test --lib body_json_timing -- --ignored --nocapture`: the figures in
+/// docs/benchmarks.md ("Stub matching of wide bodies").
+#[test]
+#[ignore = "a measurement, not a check"]
+fn body_json_timing() {
+    for n in [1_000, 10_000, 65_000] {
+        let text = wide_object(n);
+        let json = json_of(&text).expect("json");
+        let wanted: Value = serde_json::from_str(&text).expect("value");
+        let started = std::time::Instant::now();
+        let runs = 10;
+        for _ in 0..runs {
+            assert!(json.contains(&wanted));
+        }
+        let indexed = started.elapsed() / runs;
+        let started = std::time::Instant::now();
+        assert!(json.contains_within(&wanted, usize::MAX));
+        let scanned = started.elapsed();
+        println!("{n} names: indexed {indexed:?} per match, scanned {scanned:?}");
+    }
 }

@@ -17,7 +17,8 @@ fn is_public(method: &actix_web::http::Method, path: &str) -> bool {
     path == "/__mock/health"
         || path == "/__mock/ui"
         || path.starts_with("/__mock/ui/")
-        // The built-in merchant receives the sandbox's own notifications.
+        // The built-in merchant receives the sandbox's own notifications, which carry no token;
+        // it checks who is posting itself (own deliveries, or this token).
         || (method == actix_web::http::Method::POST && path.starts_with("/__mock/sink/"))
         // A cashier page is a link to one order or bill, behind an unguessable token.
         || super::cashier::is_cashier_path(path)

@@ -7,6 +7,7 @@ use serde_json::json;
 use crate::domain::apps::AppError;
 use crate::domain::clock::ClockError;
 use crate::http::body::BodyError;
+use crate::sandbox::SinkRefusal;
 
 /// Every way a `/__mock` request can fail.
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +37,14 @@ pub enum ControlError {
         /// Human sentence.
         message: String,
     },
+    /// The request may not be made this way (another site's page, a name not allowed).
+    #[error("{message}")]
+    Forbidden {
+        /// Machine-readable code, e.g. `HOST_NOT_ALLOWED`.
+        code: &'static str,
+        /// Human sentence naming the flag that allows it.
+        message: String,
+    },
     /// The body could not be read.
     #[error(transparent)]
     Body(#[from] BodyError),
@@ -59,9 +68,12 @@ impl ControlError {
             ControlError::InvalidJson(_) => "INVALID_JSON",
             ControlError::InvalidQuery(_) => "INVALID_QUERY",
             ControlError::Validation(_) => "VALIDATION_FAILED",
-            ControlError::NotFound { code, .. } | ControlError::Conflict { code, .. } => code,
+            ControlError::NotFound { code, .. }
+            | ControlError::Conflict { code, .. }
+            | ControlError::Forbidden { code, .. } => code,
             ControlError::Body(BodyError::TooLarge { .. }) => "PAYLOAD_TOO_LARGE",
             ControlError::Body(BodyError::Read(_)) => "BODY_UNREADABLE",
+            ControlError::Body(BodyError::TimedOut { .. }) => "BODY_TIMEOUT",
             ControlError::RouteNotFound { .. } => "ROUTE_NOT_FOUND",
             ControlError::ShuttingDown(_) => "SHUTTING_DOWN",
         }
@@ -78,6 +90,17 @@ impl From<AppError> for ControlError {
             },
             AppError::NotFound(_) => ControlError::NotFound {
                 code: "APP_NOT_FOUND",
+                message: e.to_string(),
+            },
+        }
+    }
+}
+
+impl From<SinkRefusal> for ControlError {
+    fn from(e: SinkRefusal) -> Self {
+        match e {
+            SinkRefusal::NotOwnDelivery => ControlError::Forbidden {
+                code: "SINK_FORBIDDEN",
                 message: e.to_string(),
             },
         }
@@ -118,9 +141,11 @@ impl ResponseError for ControlError {
                 StatusCode::NOT_FOUND
             }
             ControlError::Conflict { .. } => StatusCode::CONFLICT,
+            ControlError::Forbidden { .. } => StatusCode::FORBIDDEN,
             ControlError::Body(BodyError::TooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
             ControlError::Body(BodyError::Read(_)) => StatusCode::BAD_REQUEST,
             ControlError::ShuttingDown(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ControlError::Body(BodyError::TimedOut { .. }) => StatusCode::REQUEST_TIMEOUT,
         }
     }
 

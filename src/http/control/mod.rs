@@ -8,6 +8,7 @@ mod clocks;
 mod conformance;
 mod error;
 pub(crate) mod faults;
+mod guard;
 mod journal;
 mod json;
 pub(crate) mod local;
@@ -72,6 +73,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         web::scope("/__mock")
             .wrap(actix_web::middleware::from_fn(admin::require_admin))
+            // Wrapped last, so it runs first: a request from a rebound name or another site's
+            // page is refused before anything else looks at it.
+            .wrap(actix_web::middleware::from_fn(guard::browser_guard))
             .app_data(
                 web::QueryConfig::default()
                     .error_handler(|e, _| ControlError::InvalidQuery(e.to_string()).into()),

@@ -1,12 +1,16 @@
 //! The built-in merchant sink under `/__mock/sink/{appId}`: a callback that verifies and answers
-//! like a careful merchant, and remembers what it received.
+//! like a careful merchant, and remembers what it received. Its `POST` takes the sandbox's own
+//! deliveries only (or a request with the admin token): see `domain/sink/own.rs`.
 
+use actix_web::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use actix_web::web::{Data, Path, Payload};
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use serde_json::json;
 
 use crate::domain::sink::SinkAnswer;
-use crate::http::body::read_limited;
+use crate::http::body::{BodyError, read_limited};
+use crate::http::control::ControlError;
+use crate::http::control::admin::bearer_matches;
 use crate::http::control::route::{Group, Route, SchemaRef};
 use crate::sandbox::Sandbox;
 
@@ -16,7 +20,10 @@ pub(crate) const ROUTES: Group = Group::new(
     "scenarios",
     &[
         Route::post("/sink/{appId}", |r| r.to(receive))
-            .summary("A built-in merchant that verifies and acknowledges notifications")
+            .summary(
+                "A built-in merchant that verifies and acknowledges the sandbox's own \
+                 notification deliveries (others: with the admin token)",
+            )
             .json_or_form(SchemaRef::Named("SinkNotification"))
             .answers_text(),
         Route::get("/sink/{appId}", |r| r.to(list)).summary("What the built-in merchant received"),
@@ -38,23 +45,30 @@ async fn receive(
     app_id: Path<String>,
     state: Data<Sandbox>,
 ) -> HttpResponse {
-    if !state.apps.contains(&app_id) {
-        tracing::info!(app_id = %app_id, "sink: notification for an unknown app");
-        return text(SinkAnswer::Failed);
-    }
     let body = match read_limited(&req, payload, state.config.max_body_bytes).await {
         Ok(body) => body,
+        // A late body is refused like any other control request's: 408, connection closed.
+        Err(e @ BodyError::TimedOut { .. }) => return ControlError::from(e).error_response(),
         Err(e) => {
             tracing::info!(app_id = %app_id, error = %e, "sink: unreadable notification");
             return text(SinkAnswer::Failed);
         }
     };
-    let content_type = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    text(state.receive_at_sink(&app_id, &body, content_type))
+    let header = |name| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    };
+    let with_admin = state
+        .config
+        .admin_token
+        .as_deref()
+        .is_some_and(|token| bearer_matches(Some(header(AUTHORIZATION)), token));
+    match state.receive_at_sink(&app_id, &body, header(CONTENT_TYPE), with_admin) {
+        Ok(answer) => text(answer),
+        Err(refusal) => ControlError::from(refusal).error_response(),
+    }
 }
 
 async fn list(app_id: Path<String>, state: Data<Sandbox>) -> HttpResponse {

@@ -62,6 +62,9 @@ pub enum TokenError {
     /// The body could not be read.
     #[error("请求报文读取失败")]
     Unreadable,
+    /// The body did not arrive within `--body-timeout-ms`.
+    #[error("请求报文接收超时：{0}毫秒内未收到完整报文")]
+    TimedOut(u64),
     /// `Content-Type` is not JSON.
     #[error("不支持的Content-Type：{0}，请使用application/json")]
     UnsupportedContentType(String),
@@ -86,6 +89,7 @@ impl TokenError {
             TokenError::UnsupportedContentType(_) => "1009",
             TokenError::MethodNotAllowed => "1010",
             TokenError::Unreadable => "1011",
+            TokenError::TimedOut(_) => "1012",
         }
     }
 }
@@ -95,6 +99,7 @@ impl From<BodyError> for TokenError {
         match e {
             BodyError::TooLarge { limit } => TokenError::TooLarge(limit),
             BodyError::Read(_) => TokenError::Unreadable,
+            BodyError::TimedOut { limit_ms } => TokenError::TimedOut(limit_ms),
         }
     }
 }
@@ -122,6 +127,7 @@ impl ResponseError for TokenError {
             | TokenError::InvalidField { .. }
             | TokenError::Unreadable => StatusCode::BAD_REQUEST,
             TokenError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            TokenError::TimedOut(_) => StatusCode::REQUEST_TIMEOUT,
             TokenError::UnsupportedContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             TokenError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         }
@@ -191,6 +197,9 @@ pub enum AuthError {
     /// The body could not be read.
     #[error("请求报文读取失败")]
     Unreadable,
+    /// The body did not arrive within `--body-timeout-ms`.
+    #[error("请求报文接收超时：{0}毫秒内未收到完整报文")]
+    TimedOut(u64),
 }
 
 impl AuthError {
@@ -208,6 +217,7 @@ impl AuthError {
             AuthError::TimestampUnparsable | AuthError::ContentSpaceAsPercent20 => "1000",
             AuthError::AbnormalRequestTime { .. } => "ABNORMAL_REQUEST_TIME",
             AuthError::TooLarge(_) | AuthError::Unreadable => "BAD_REQUEST",
+            AuthError::TimedOut(_) => "REQUEST_TIMEOUT",
         }
     }
 }
@@ -233,6 +243,7 @@ impl From<BodyError> for AuthError {
         match e {
             BodyError::TooLarge { limit } => AuthError::TooLarge(limit),
             BodyError::Read(_) => AuthError::Unreadable,
+            BodyError::TimedOut { limit_ms } => AuthError::TimedOut(limit_ms),
         }
     }
 }
@@ -256,6 +267,7 @@ impl ResponseError for AuthError {
         match self {
             AuthError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AuthError::Unreadable => StatusCode::BAD_REQUEST,
+            AuthError::TimedOut(_) => StatusCode::REQUEST_TIMEOUT,
             AuthError::TimestampUnparsable | AuthError::ContentSpaceAsPercent20 => {
                 StatusCode::PRECONDITION_FAILED
             }

@@ -26,6 +26,7 @@ fn token_errors() -> Vec<TokenError> {
             TokenError::UnsupportedContentType(_) => 9,
             TokenError::MethodNotAllowed => 10,
             TokenError::Unreadable => 11,
+            TokenError::TimedOut(_) => 12,
         }
     }
     let all = vec![
@@ -47,11 +48,12 @@ fn token_errors() -> Vec<TokenError> {
         TokenError::UnsupportedContentType("text/plain".into()),
         TokenError::MethodNotAllowed,
         TokenError::Unreadable,
+        TokenError::TimedOut(10_000),
     ];
     let indices: Vec<_> = all.iter().map(index).collect();
     assert_eq!(
         indices,
-        (0..12).collect::<Vec<_>>(),
+        (0..13).collect::<Vec<_>>(),
         "one sample per variant"
     );
     all
@@ -74,6 +76,7 @@ fn auth_errors() -> Vec<AuthError> {
             AuthError::AbnormalRequestTime { .. } => 10,
             AuthError::TooLarge(_) => 11,
             AuthError::Unreadable => 12,
+            AuthError::TimedOut(_) => 13,
         }
     }
     let all = vec![
@@ -93,11 +96,12 @@ fn auth_errors() -> Vec<AuthError> {
         },
         AuthError::TooLarge(1024),
         AuthError::Unreadable,
+        AuthError::TimedOut(10_000),
     ];
     let indices: Vec<_> = all.iter().map(index).collect();
     assert_eq!(
         indices,
-        (0..13).collect::<Vec<_>>(),
+        (0..14).collect::<Vec<_>>(),
         "one sample per variant"
     );
     all

@@ -147,7 +147,9 @@ fn serve(req: &HttpRequest, asset: &Asset) -> HttpResponse {
     res.insert_header((header::CACHE_CONTROL, "no-cache"))
         .insert_header((header::ETAG, etag))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header((header::REFERRER_POLICY, "no-referrer"));
+        // Nothing leaves for other sites; the page's own POSTs keep their Origin (under
+        // `no-referrer` they would say `Origin: null`, which the browser guard cannot place).
+        .insert_header((header::REFERRER_POLICY, "same-origin"));
     if unchanged {
         res.finish()
     } else {

@@ -192,3 +192,40 @@ async fn a_refused_h5_create_answers_json_like_any_business_call() {
         .await;
     assert_refused(&r, "BAD_REQUEST");
 }
+
+#[tokio::test]
+async fn the_cashier_pages_own_form_pays_and_another_sites_page_cannot() {
+    let shop = shop().await;
+    let page = redirected(&shop, "/v1/netpay/trade/h5-pay", "3194H9").await;
+    let shown = shop.app.get(page.trim_start_matches(&shop.app.base)).await;
+    // Its forms' POSTs carry the page's Origin (no-referrer would make it `null`).
+    assert_eq!(
+        shown
+            .headers
+            .get("referrer-policy")
+            .and_then(|v| v.to_str().ok()),
+        Some("same-origin")
+    );
+    let press_from = |origin: &str, site: &str| {
+        shop.app
+            .client
+            .post(format!("{page}/pay"))
+            .header("origin", origin)
+            .header("sec-fetch-site", site)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("")
+    };
+    let forged = shop
+        .app
+        .send(press_from("https://evil.example", "cross-site"))
+        .await;
+    forged.assert_control(403, "CROSS_ORIGIN_REFUSED");
+    let q = shop.call("/v1/netpay/query", about("3194H9")).await.json();
+    assert_eq!(q["status"], "NEW_ORDER", "not paid");
+    let r = shop
+        .app
+        .send(press_from(&shop.app.base, "same-origin"))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r.text.contains("支付成功"), "{}", r.text);
+}

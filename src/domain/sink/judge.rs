@@ -1,55 +1,9 @@
-//! The built-in merchant sink: `/__mock/sink/{appId}` takes notifications the way a correct
-//! merchant does — it checks `sign` with the app's md5Key and answers `SUCCESS` or `FAILED` —
-//! so a scenario can point an app's callback at the sandbox itself and stay self-contained.
+//! The sink's judgement: a notification checked the way a correct merchant checks it.
 
-use std::collections::{HashMap, VecDeque};
-
-use parking_lot::Mutex;
 use serde_json::Value;
 
-pub use crate::api::sink::{Receipt, SinkAnswer};
 use crate::domain::apps::{NotifyFormat, NotifySigning};
 use crate::protocol::signing::{NotifySignType, hex_matches, notify_sign};
-
-/// Receipts kept per app; older ones are dropped first.
-pub const KEPT_PER_APP: usize = 1000;
-
-/// What the sink received, per app. One per sandbox instance.
-#[derive(Debug, Default)]
-pub struct SinkStore {
-    by_app: Mutex<HashMap<String, VecDeque<Receipt>>>,
-}
-
-impl SinkStore {
-    /// Records a receipt, dropping the app's oldest beyond [`KEPT_PER_APP`].
-    pub fn record(&self, app_id: &str, receipt: Receipt) {
-        let mut by_app = self.by_app.lock();
-        let list = by_app.entry(app_id.to_owned()).or_default();
-        list.push_back(receipt);
-        while list.len() > KEPT_PER_APP {
-            list.pop_front();
-        }
-    }
-
-    /// The app's receipts, oldest first.
-    pub fn received(&self, app_id: &str) -> Vec<Receipt> {
-        self.by_app
-            .lock()
-            .get(app_id)
-            .map(|l| l.iter().cloned().collect())
-            .unwrap_or_default()
-    }
-
-    /// Forgets the app's receipts.
-    pub fn clear(&self, app_id: &str) {
-        self.by_app.lock().remove(app_id);
-    }
-
-    /// Forgets every receipt (a reset of the sandbox).
-    pub fn clear_all(&self) {
-        self.by_app.lock().clear();
-    }
-}
 
 /// The sink's judgement of one notification body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -314,28 +268,5 @@ mod tests {
             Some("e82a0275-f767-4f77-90c2-614c91222275")
         );
         assert_eq!(v.problem, None);
-    }
-
-    #[test]
-    fn the_store_keeps_only_the_newest_receipts_per_app() {
-        let store = SinkStore::default();
-        for n in 0..KEPT_PER_APP + 5 {
-            store.record(
-                "a",
-                Receipt {
-                    id: Some(n.to_string()),
-                    event_type: None,
-                    sign_valid: None,
-                    format: NotifyFormat::Form,
-                    answer: SinkAnswer::Success,
-                    problem: None,
-                    at: String::new(),
-                },
-            );
-        }
-        let kept = store.received("a");
-        assert_eq!(kept.len(), KEPT_PER_APP);
-        assert_eq!(kept[0].id.as_deref(), Some("5"));
-        assert!(store.received("b").is_empty());
     }
 }
