@@ -210,7 +210,8 @@ fn write_loop(shared: &Shared, file: &mut DbFile, state: &Sandbox) {
         };
         // Read after the ticket is taken: every change made before `target` was asked for is
         // in this capture.
-        let rows = rows::to_rows(&capture(state), keep_generator);
+        let captured = capture(state);
+        let rows = rows::to_rows(&captured, keep_generator, &|t, k| file.holds(t, k));
         let result = file.write(&rows);
         if let Err(e) = &result {
             tracing::error!(error = %e, "cannot commit to the state database");

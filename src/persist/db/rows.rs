@@ -33,8 +33,10 @@ pub(super) struct Row {
     pub key: String,
     /// The app it belongs to, when it belongs to one.
     pub app_id: Option<String>,
-    /// The record, as JSON.
+    /// The record, as JSON (empty when `same`).
     pub body: String,
+    /// A record that never changes once written, already in the file: not serialised again.
+    pub same: bool,
 }
 
 /// One table's rows in creation order, and the order in which they last changed (positions in
@@ -98,12 +100,41 @@ fn row<T: Serialize>(key: impl Into<String>, app_id: Option<&str>, value: &T) ->
         key: key.into(),
         app_id: app_id.map(str::to_owned),
         body: json(value),
+        same: false,
     }
+}
+
+/// A row of a table whose records never change once made (tokens, journal entries): one
+/// already stored is not serialised again.
+fn fixed<T: Serialize>(
+    known: &dyn Fn(&str) -> bool,
+    key: impl Into<String>,
+    app_id: Option<&str>,
+    value: &T,
+) -> Row {
+    let key = key.into();
+    if known(&key) {
+        return Row {
+            key,
+            app_id: None,
+            body: String::new(),
+            same: true,
+        };
+    }
+    row(key, app_id, value)
 }
 
 /// The rows of every table for `file`. The generator is kept only with `--seed` (it is then
 /// derived from the history); a random one would make every capture a change.
-pub(super) fn to_rows(file: &StateFile, keep_generator: bool) -> BTreeMap<&'static str, TableRows> {
+/// `known(table, key)` tells whether a row is in the file already.
+pub(super) fn to_rows(
+    file: &StateFile,
+    keep_generator: bool,
+    known: &dyn Fn(&'static str, &str) -> bool,
+) -> BTreeMap<&'static str, TableRows> {
+    let known_token = |key: &str| known("tokens", key);
+    let known_superseded = |key: &str| known("superseded_tokens", key);
+    let known_entry = |key: &str| known("journal", key);
     let mut t: BTreeMap<&'static str, TableRows> = BTreeMap::new();
     let plain = |rows| TableRows {
         rows,
@@ -139,10 +170,10 @@ pub(super) fn to_rows(file: &StateFile, keep_generator: bool) -> BTreeMap<&'stat
     let apps = file.apps.iter().map(|a| row(&a.app_id, Some(&a.app_id), a));
     t.insert("apps", plain(apps.collect()));
     let tokens = file.tokens.issued.iter();
-    let tokens = tokens.map(|k| row(&k.token, Some(&k.record.app_id), k));
+    let tokens = tokens.map(|k| fixed(&known_token, &k.token, Some(&k.record.app_id), k));
     t.insert("tokens", plain(tokens.collect()));
     let superseded = file.tokens.superseded.iter();
-    let superseded = superseded.map(|s| row(&s.token, Some(&s.app_id), s));
+    let superseded = superseded.map(|s| fixed(&known_superseded, &s.token, Some(&s.app_id), s));
     t.insert("superseded_tokens", plain(superseded.collect()));
     let auths = file.authorizations.iter();
     let auths: Vec<_> = auths
@@ -191,7 +222,7 @@ pub(super) fn to_rows(file: &StateFile, keep_generator: bool) -> BTreeMap<&'stat
     let stubs = stubs.map(|s| row(&s.id, s.app_id.as_deref(), s));
     t.insert("stubs", plain(stubs.collect()));
     let journal = file.journal.items.iter();
-    let journal = journal.map(|e| row(e.id.to_string(), None, e));
+    let journal = journal.map(|e| fixed(&known_entry, e.id.to_string(), None, e));
     t.insert("journal", plain(journal.collect()));
     let sink = file.sink.iter().map(|(app, r)| row(app, Some(app), r));
     t.insert("sink", plain(sink.collect()));

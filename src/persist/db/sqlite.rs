@@ -49,15 +49,24 @@ fn db_error(path: &Path, e: impl std::fmt::Display) -> PersistError {
 }
 
 impl DbFile {
+    /// Whether the row `key` of `table` is in the file.
+    pub fn holds(&self, table: &str, key: &str) -> bool {
+        self.known
+            .get(table)
+            .is_some_and(|rows| rows.contains_key(key))
+    }
+
     /// Opens (or creates) the database at `path`; with the state it holds, `None` when it is
     /// new.
     pub fn open(path: &Path) -> Result<(Self, Option<StateFile>), PersistError> {
         let fail = |e: rusqlite::Error| db_error(path, e);
         let conn = Connection::open(path).map_err(fail)?;
         // WAL: readers (a `sqlite3` shell) never block the writer, and a commit is one append.
-        // `synchronous = FULL` makes every commit survive a power cut as well as a kill.
+        // `synchronous = NORMAL`: a commit is in the file (the OS's cache) when it returns, so
+        // it survives a kill of the process; a power cut may lose the last commits, not the
+        // file.
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;",
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",
         )
         .map_err(fail)?;
         let version: i64 = conn
@@ -106,6 +115,7 @@ impl DbFile {
                             key: r.get(0)?,
                             app_id: r.get(1)?,
                             body: r.get(3)?,
+                            same: false,
                         },
                         r.get::<_, i64>(2)?,
                     ))
@@ -169,7 +179,7 @@ impl DbFile {
             let changed: Vec<bool> = content
                 .rows
                 .iter()
-                .map(|r| known.get(&r.key) != Some(&fingerprint(r)))
+                .map(|r| !r.same && known.get(&r.key) != Some(&fingerprint(r)))
                 .collect();
             // Change numbers follow the table's change order, so the least recently changed
             // records come first again after a restart.
