@@ -89,9 +89,14 @@ pub struct Config {
     pub admin_port: Option<u16>,
     /// When not empty, callbacks go only to these `host` or `host:port` entries.
     pub callback_allow: Vec<String>,
-    /// When set, the state is restored from this file at start (when it exists) and saved to
-    /// it periodically and at shutdown.
+    /// When set, the state is restored from this file at start (when it exists) and kept in
+    /// it. A path ending in `.sqlite`, `.sqlite3` or `.db` is a database that every
+    /// acknowledged change reaches before its answer; any other path is a JSON state file saved
+    /// periodically and at shutdown.
     pub state_file: Option<PathBuf>,
+    /// A JSON state file the database starts from when it holds no state yet (read only; with
+    /// a database `state_file` alone).
+    pub state_import: Option<PathBuf>,
     /// Seconds between periodic saves of the state file; 0 saves only at shutdown.
     pub state_save_interval_secs: u64,
     /// Milliseconds a request body may take to arrive once the head is in; 0: no limit.
@@ -131,6 +136,7 @@ impl Default for Config {
             admin_port: None,
             callback_allow: Vec::new(),
             state_file: None,
+            state_import: None,
             state_save_interval_secs: 5,
             body_timeout_ms: 10_000,
             allow_hosts: Vec::new(),

@@ -152,10 +152,15 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub callback_allow: Vec<String>,
-    /// Restore the state from this file at start (when it exists) and save it there
-    /// periodically and at shutdown.
+    /// Restore the state from this file at start (when it exists) and keep it there. A path
+    /// ending in .sqlite, .sqlite3 or .db is a database every acknowledged change reaches
+    /// before its answer; any other path is a JSON file saved periodically and at shutdown.
     #[arg(long, env = "CHINAUMS_MOCK_STATE_FILE", value_name = "PATH")]
     pub state_file: Option<PathBuf>,
+    /// With a database --state-file that holds no state yet: start from this JSON state file
+    /// (which is only read).
+    #[arg(long, env = "CHINAUMS_MOCK_STATE_IMPORT", value_name = "PATH")]
+    pub state_import: Option<PathBuf>,
     /// Seconds between saves of the state file; 0 saves only at shutdown.
     #[arg(
         long,
@@ -252,6 +257,10 @@ impl ServeArgs {
             callback_allow: self.callback_allow.clone(),
             state_file: self
                 .state_file
+                .clone()
+                .filter(|p| !p.as_os_str().is_empty()),
+            state_import: self
+                .state_import
                 .clone()
                 .filter(|p| !p.as_os_str().is_empty()),
             state_save_interval_secs: self.state_save_interval_secs,

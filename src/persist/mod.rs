@@ -8,6 +8,7 @@
 //! build's [`VERSION`], saved, loads back with that version.
 
 mod capture;
+pub mod db;
 mod file;
 #[cfg(test)]
 mod golden_orders_tests;
@@ -76,6 +77,14 @@ pub enum PersistError {
         path: PathBuf,
         /// The version it declares.
         version: u64,
+    },
+    /// The state database cannot be opened, read or written.
+    #[error("the state database {path} failed: {reason}")]
+    Database {
+        /// The database file.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
     },
     /// A state file that is damaged: not JSON, truncated, or with a part that does not fit.
     #[error("the state file {path} is corrupt: {reason}")]

@@ -17,10 +17,10 @@ use crate::sandbox::Sandbox;
 use crate::sandbox::tests::{noon, sandbox as fresh_state};
 
 /// A directory of its own under the system's temporary directory, removed on drop.
-struct TempDir(PathBuf);
+pub(super) struct TempDir(PathBuf);
 
 impl TempDir {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         static N: AtomicU64 = AtomicU64::new(0);
         let dir = std::env::temp_dir().join(format!(
             "chinaums-mock-persist-{}-{}",
@@ -31,7 +31,7 @@ impl TempDir {
         Self(dir)
     }
 
-    fn file(&self, name: &str) -> PathBuf {
+    pub(super) fn file(&self, name: &str) -> PathBuf {
         self.0.join(name)
     }
 }
@@ -43,7 +43,7 @@ impl Drop for TempDir {
 }
 
 /// A state with something in every section.
-fn busy_state() -> Sandbox {
+pub(super) fn busy_state() -> Sandbox {
     let state = fresh_state();
     let now = state.clock.now();
     let app = state.apps.list()[0].clone();

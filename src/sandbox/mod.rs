@@ -75,6 +75,8 @@ pub struct Sandbox {
     pub sink: crate::domain::sink::SinkStore,
     /// Wakes the payer's real-time worker (see [`Sandbox::run_payer`]).
     payer_wake: tokio::sync::Notify,
+    /// Bumped when background work (the payer) changed the state, for persistence.
+    changes: tokio::sync::watch::Sender<u64>,
 }
 
 impl Sandbox {
@@ -129,12 +131,23 @@ impl Sandbox {
             rng,
             sink,
             payer_wake: tokio::sync::Notify::new(),
+            changes: tokio::sync::watch::channel(0).0,
         }
     }
 
     /// The clock of the app `app_id`: every time-based rule about an app asks this.
     pub fn clock_of(&self, app_id: &str) -> Arc<Clock> {
         self.clocks.of_app(app_id)
+    }
+
+    /// Notes that background work changed the state (requests are followed on their own).
+    pub fn note_change(&self) {
+        self.changes.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Moves each time background work changes the state.
+    pub fn changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changes.subscribe()
     }
 
     /// A fresh generator for `seed` (or from the operating system).

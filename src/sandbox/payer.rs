@@ -72,7 +72,11 @@ impl Sandbox {
         for number in &due.bills {
             self.run_due_bill(app, number, now);
         }
-        due.orders.len() + due.bills.len()
+        let looked_at = due.orders.len() + due.bills.len();
+        if looked_at > 0 {
+            self.note_change();
+        }
+        looked_at
     }
 
     /// One order's due things, soonest first: its automatic payment or its expiry (whichever

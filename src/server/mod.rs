@@ -1,5 +1,6 @@
 //! Building and running one sandbox instance.
 
+mod durable;
 pub mod embed;
 pub mod telemetry;
 
@@ -15,6 +16,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::Config;
 use crate::domain::clock::Clock;
+use crate::persist::db::Db;
 use crate::persist::{self, PersistError, Saver};
 use crate::sandbox::{Sandbox, SeedError};
 
@@ -60,6 +62,7 @@ pub struct Application {
     payer: JoinHandle<()>,
     saver: Option<Arc<Saver>>,
     periodic_save: Option<JoinHandle<()>>,
+    db: Option<Arc<Db>>,
 }
 
 /// Stops a running instance: its HTTP server and every background worker.
@@ -105,6 +108,7 @@ struct Serves {
 
 fn http_server(
     state: &Data<Sandbox>,
+    db: Option<&Arc<Db>>,
     listener: TcpListener,
     workers: Option<usize>,
     serves: Serves,
@@ -114,8 +118,17 @@ fn http_server(
         .map(|a| a.to_string())
         .unwrap_or_default();
     let server_state = state.clone();
+    let db = db.cloned();
     let mut server = HttpServer::new(move || {
-        let mut app = ActixApp::new().app_data(server_state.clone());
+        let db = db.clone();
+        // Registered first, so it runs last: the answer waits for the commit.
+        let mut app = ActixApp::new()
+            .wrap_fn(move |req, srv| {
+                let db = db.clone().filter(|_| durable::changes_state(req.method()));
+                let answer = actix_web::dev::Service::call(srv, req);
+                async move { durable::after_commit(db, answer.await?).await }
+            })
+            .app_data(server_state.clone());
         if serves.control {
             app = app.configure(crate::http::control::configure);
         }
@@ -146,16 +159,10 @@ impl Application {
     /// server(s): one for everything, or with `admin_port` one for the gateway and one for the
     /// control API.
     pub async fn build(config: Config) -> Result<Self, StartError> {
-        let restored = match &config.state_file {
-            Some(path) => {
-                let file = persist::load(path)?;
-                if file.is_none() {
-                    persist::check_creatable(path)?;
-                }
-                file
-            }
-            None => None,
-        };
+        let durable::Opened {
+            state: restored,
+            db: opened_db,
+        } = durable::open(&config)?;
         let (listener, address) = bind(&config.host, config.port)?;
         let admin = config
             .admin_port
@@ -181,6 +188,18 @@ impl Application {
             _ => state.seed()?,
         }
         let state = Data::new(state);
+        let db = match opened_db {
+            Some(open) => {
+                let db = Arc::new(Db::start(open, state.clone())?);
+                // What the instance starts with (seeded, imported) is in the file before the
+                // first answer.
+                db.sync().await?;
+                db.follow(state.notify.changes());
+                db.follow(state.changes());
+                Some(db)
+            }
+            None => None,
+        };
         let (shutdown, shutdown_rx) = watch::channel(false);
         let dispatcher =
             tokio::spawn(Arc::clone(&state.notify).run_dispatcher(shutdown_rx.clone()));
@@ -196,6 +215,7 @@ impl Application {
             .config
             .state_file
             .clone()
+            .filter(|_| db.is_none())
             .map(Saver::new)
             .map(Arc::new);
         let every = state.config.state_save_interval_secs;
@@ -212,6 +232,7 @@ impl Application {
         match admin {
             None => servers.push(http_server(
                 &state,
+                db.as_ref(),
                 listener,
                 workers,
                 Serves {
@@ -222,6 +243,7 @@ impl Application {
             Some((admin_listener, _)) => {
                 servers.push(http_server(
                     &state,
+                    db.as_ref(),
                     listener,
                     workers,
                     Serves {
@@ -231,6 +253,7 @@ impl Application {
                 )?);
                 servers.push(http_server(
                     &state,
+                    db.as_ref(),
                     admin_listener,
                     workers,
                     Serves {
@@ -250,6 +273,7 @@ impl Application {
             payer,
             saver,
             periodic_save,
+            db,
         })
     }
 
@@ -308,7 +332,7 @@ impl Application {
     /// Serves until stopped through an [`AppHandle`]. Then the dispatcher stops, attempts in
     /// flight get up to the longest per-attempt timeout of any app plus 0.5 s (at most 4 s)
     /// to finish, and with a state file the state is saved a last time (an error if it cannot
-    /// be).
+    /// be); a database gets its last commit and is closed.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = futures_util::future::try_join_all(self.servers)
             .await
@@ -334,6 +358,17 @@ impl Application {
                 .await
                 .map_err(std::io::Error::other)?;
             tracing::info!(path = %saver.path().display(), "state saved");
+        }
+        if let Some(db) = self.db {
+            db.sync().await.map_err(std::io::Error::other)?;
+            let progress = db.progress();
+            tracing::info!(
+                path = %db.path().display(),
+                commits = progress.commits,
+                rows = progress.rows_written,
+                "state database closed"
+            );
+            let _ = tokio::task::spawn_blocking(move || db.close()).await;
         }
         result
     }

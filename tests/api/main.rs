@@ -18,6 +18,7 @@ mod clock;
 mod clocks;
 mod conformance;
 mod conformance_payment;
+mod crash;
 mod embedding;
 mod embedding_scenarios;
 mod fair_delivery;

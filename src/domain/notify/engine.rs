@@ -105,6 +105,8 @@ pub struct NotifyEngine {
     pub(super) retention: usize,
     seq: AtomicU64,
     event_number: AtomicU64,
+    /// Bumped at every change to the notifications, so persistence can follow them.
+    changes: watch::Sender<u64>,
 }
 
 impl std::fmt::Debug for NotifyEngine {
@@ -142,6 +144,7 @@ impl NotifyEngine {
             retention: settings.retention,
             seq: AtomicU64::new(0),
             event_number: AtomicU64::new(settings.first_event_number),
+            changes: watch::channel(0).0,
         }
     }
 
@@ -208,6 +211,7 @@ impl NotifyEngine {
         };
         let clock = self.deps.clocks.of_app(&app.app_id);
         self.store.lock().insert(n.clone(), now, clock.id());
+        self.changed();
         // Nobody can wait for a notification that did not exist: only the dispatcher hears.
         self.wake_dispatcher();
         n
@@ -275,7 +279,18 @@ impl NotifyEngine {
             (result, store.take_touched())
         };
         self.waiters.wake(&touched);
+        self.changed();
         result
+    }
+
+    /// Moves at every change to the notifications (attempts recorded included).
+    pub fn changes(&self) -> watch::Receiver<u64> {
+        self.changes.subscribe()
+    }
+
+    /// Notes a change for [`NotifyEngine::changes`].
+    pub(super) fn changed(&self) {
+        self.changes.send_modify(|n| *n = n.wrapping_add(1));
     }
 
     /// Tells advances and the drain to look at the counts again.

@@ -1,0 +1,233 @@
+//! The state database: a SQLite file (WAL) that every acknowledged change reaches before its
+//! answer is sent, so a `kill -9` at any moment loses nothing that was answered.
+//!
+//! One writer thread owns the connection. Anyone who changed the state asks for a commit
+//! ([`Db::request`], a ticket) and may wait for it ([`Db::durable`]). The writer takes every
+//! request queued so far, reads the state once, writes in one transaction only the rows that
+//! differ from what the file holds (one row per record: apps, clocks, tokens, authorisations,
+//! orders, bills, notifications with their attempts, faults, stubs, journal entries, one row
+//! of sink receipts per app), commits, and then completes every ticket it covered: many
+//! concurrent requests share one commit (group commit). Nothing changed, nothing written.
+
+mod rows;
+mod sqlite;
+#[cfg(test)]
+mod tests;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use actix_web::web::Data;
+use parking_lot::{Condvar, Mutex};
+use tokio::sync::watch;
+
+use super::{PersistError, StateFile, capture};
+use crate::sandbox::Sandbox;
+use sqlite::DbFile;
+
+/// Whether `path` names a database rather than a JSON state file: by its extension
+/// (`.sqlite`, `.sqlite3`, `.db`).
+pub fn is_database(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ["sqlite", "sqlite3", "db"].contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// A database opened at start, before the sandbox is built from what it holds.
+#[derive(Debug)]
+pub struct OpenDb {
+    file: DbFile,
+    path: PathBuf,
+}
+
+/// Opens (or creates) the database at `path`, with the state it holds (`None` when new).
+pub fn open(path: &Path) -> Result<(OpenDb, Option<StateFile>), PersistError> {
+    let (file, state) = DbFile::open(path)?;
+    Ok((
+        OpenDb {
+            file,
+            path: path.to_owned(),
+        },
+        state,
+    ))
+}
+
+/// How far the writer got.
+#[derive(Debug, Clone, Default)]
+pub struct Progress {
+    /// The highest ticket a finished commit attempt covered.
+    pub done: u64,
+    /// The highest ticket a successful commit covered: every change made before it was asked
+    /// for is in the file.
+    pub durable: u64,
+    /// The last commit's error, when it failed.
+    pub error: Option<String>,
+    /// Transactions that wrote something.
+    pub commits: u64,
+    /// Rows inserted, updated or deleted, in total.
+    pub rows_written: u64,
+}
+
+#[derive(Debug, Default)]
+struct Queue {
+    requested: u64,
+    stop: bool,
+}
+
+#[derive(Debug)]
+struct Shared {
+    queue: Mutex<Queue>,
+    wake: Condvar,
+    progress: watch::Sender<Progress>,
+}
+
+/// The running writer of one instance's database.
+#[derive(Debug)]
+pub struct Db {
+    path: PathBuf,
+    shared: Arc<Shared>,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Db {
+    /// Starts the writer of `db` for `state`.
+    pub fn start(db: OpenDb, state: Data<Sandbox>) -> Result<Self, PersistError> {
+        let shared = Arc::new(Shared {
+            queue: Mutex::new(Queue::default()),
+            wake: Condvar::new(),
+            progress: watch::channel(Progress::default()).0,
+        });
+        let writer = Arc::clone(&shared);
+        let OpenDb { mut file, path } = db;
+        let thread = std::thread::Builder::new()
+            .name("state-db-writer".into())
+            .spawn(move || write_loop(&writer, &mut file, &state))
+            .map_err(|source| PersistError::Write {
+                path: path.clone(),
+                source,
+            })?;
+        Ok(Self {
+            path,
+            shared,
+            thread: Mutex::new(Some(thread)),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Asks for a commit of everything changed so far; answers the ticket to wait for.
+    pub fn request(&self) -> u64 {
+        let mut queue = self.shared.queue.lock();
+        queue.requested += 1;
+        self.shared.wake.notify_one();
+        queue.requested
+    }
+
+    /// Waits until the commit covering `ticket` is done: `Ok` once it is in the file.
+    pub async fn durable(&self, ticket: u64) -> Result<(), PersistError> {
+        let mut progress = self.shared.progress.subscribe();
+        let reached = progress
+            .wait_for(|p| p.durable >= ticket || (p.done >= ticket && p.error.is_some()))
+            .await
+            .map(|p| p.clone());
+        match reached {
+            Ok(p) if p.durable >= ticket => Ok(()),
+            Ok(p) => Err(self.failed(p.error.unwrap_or_default())),
+            Err(_) => Err(self.failed("the writer has stopped".into())),
+        }
+    }
+
+    /// Commits everything changed so far and waits for it.
+    pub async fn sync(&self) -> Result<(), PersistError> {
+        let ticket = self.request();
+        self.durable(ticket).await
+    }
+
+    /// How far the writer got.
+    pub fn progress(&self) -> Progress {
+        self.shared.progress.borrow().clone()
+    }
+
+    /// Asks for a commit each time `changes` moves: what background work (deliveries, the
+    /// payer) changed is committed promptly, without anyone waiting for it.
+    pub fn follow(self: &Arc<Self>, mut changes: watch::Receiver<u64>) {
+        let db = Arc::downgrade(self);
+        tokio::spawn(async move {
+            while changes.changed().await.is_ok() {
+                match db.upgrade() {
+                    Some(db) => db.request(),
+                    None => break,
+                };
+            }
+        });
+    }
+
+    /// Stops the writer once the queued requests are committed, and waits for it.
+    pub fn close(&self) {
+        {
+            let mut queue = self.shared.queue.lock();
+            queue.stop = true;
+            self.shared.wake.notify_one();
+        }
+        if let Some(thread) = self.thread.lock().take() {
+            let _ = thread.join();
+        }
+    }
+
+    fn failed(&self, reason: String) -> PersistError {
+        PersistError::Database {
+            path: self.path.clone(),
+            reason,
+        }
+    }
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+fn write_loop(shared: &Shared, file: &mut DbFile, state: &Sandbox) {
+    let keep_generator = state.config.seed.is_some();
+    loop {
+        let target = {
+            let mut queue = shared.queue.lock();
+            loop {
+                let done = shared.progress.borrow().done;
+                if queue.requested > done {
+                    break queue.requested;
+                }
+                if queue.stop {
+                    return;
+                }
+                shared.wake.wait(&mut queue);
+            }
+        };
+        // Read after the ticket is taken: every change made before `target` was asked for is
+        // in this capture.
+        let captured = capture(state);
+        let rows = rows::to_rows(&captured, keep_generator, &|t, k| file.holds(t, k));
+        let result = file.write(&rows);
+        if let Err(e) = &result {
+            tracing::error!(error = %e, "cannot commit to the state database");
+        }
+        shared.progress.send_modify(|p| {
+            p.done = target;
+            match result {
+                Ok(written) => {
+                    p.durable = target;
+                    p.error = None;
+                    let rows = (written.upserts + written.deletes) as u64;
+                    p.commits += u64::from(rows > 0);
+                    p.rows_written += rows;
+                }
+                Err(e) => p.error = Some(e.to_string()),
+            }
+        });
+    }
+}

@@ -1,0 +1,234 @@
+//! The database file: its schema, reading it whole at start, and writing only the rows that
+//! changed since the last commit.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::rows::{Row, Stored, TABLES, TableRows, from_rows};
+use crate::persist::{PersistError, StateFile};
+
+/// The schema version this build writes (`PRAGMA user_version`).
+const SCHEMA: i64 = 1;
+
+/// An open database and what its rows hold, so that a commit writes only what differs.
+#[derive(Debug)]
+pub(super) struct DbFile {
+    path: PathBuf,
+    conn: Connection,
+    /// Per table, the hash of every row's app and body, by key.
+    known: HashMap<&'static str, HashMap<String, u64>>,
+    /// The last change number given out: rows changed later get higher ones.
+    last_change: i64,
+}
+
+/// What a commit wrote.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Written {
+    /// Rows inserted or updated.
+    pub upserts: usize,
+    /// Rows deleted.
+    pub deletes: usize,
+}
+
+fn fingerprint(row: &Row) -> u64 {
+    let mut h = DefaultHasher::new();
+    row.app_id.hash(&mut h);
+    row.body.hash(&mut h);
+    h.finish()
+}
+
+fn db_error(path: &Path, e: impl std::fmt::Display) -> PersistError {
+    PersistError::Database {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    }
+}
+
+impl DbFile {
+    /// Whether the row `key` of `table` is in the file.
+    pub fn holds(&self, table: &str, key: &str) -> bool {
+        self.known
+            .get(table)
+            .is_some_and(|rows| rows.contains_key(key))
+    }
+
+    /// Opens (or creates) the database at `path`; with the state it holds, `None` when it is
+    /// new.
+    pub fn open(path: &Path) -> Result<(Self, Option<StateFile>), PersistError> {
+        let fail = |e: rusqlite::Error| db_error(path, e);
+        let conn = Connection::open(path).map_err(fail)?;
+        // WAL: readers (a `sqlite3` shell) never block the writer, and a commit is one append.
+        // `synchronous = NORMAL`: a commit is in the file (the OS's cache) when it returns, so
+        // it survives a kill of the process; a power cut may lose the last commits, not the
+        // file.
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",
+        )
+        .map_err(fail)?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(fail)?;
+        if version > SCHEMA {
+            return Err(PersistError::FutureVersion {
+                path: path.to_owned(),
+                version: version as u64,
+            });
+        }
+        let mut schema = String::from("BEGIN;");
+        for table in TABLES {
+            schema.push_str(&format!(
+                "CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY NOT NULL, \
+                 app_id TEXT, changed INTEGER NOT NULL, body TEXT NOT NULL);"
+            ));
+        }
+        schema.push_str(&format!("PRAGMA user_version = {SCHEMA}; COMMIT;"));
+        conn.execute_batch(&schema).map_err(fail)?;
+        let mut file = Self {
+            path: path.to_owned(),
+            conn,
+            known: HashMap::new(),
+            last_change: 0,
+        };
+        let state = file.read()?;
+        Ok((file, state))
+    }
+
+    /// Reads every table; `None` when the database holds no state yet.
+    fn read(&mut self) -> Result<Option<StateFile>, PersistError> {
+        let fail = |e: rusqlite::Error| db_error(&self.path, e);
+        let mut tables = BTreeMap::new();
+        for table in TABLES {
+            let mut stmt = self
+                .conn
+                .prepare(&format!(
+                    "SELECT key, app_id, changed, body FROM {table} ORDER BY rowid"
+                ))
+                .map_err(fail)?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((
+                        Row {
+                            key: r.get(0)?,
+                            app_id: r.get(1)?,
+                            body: r.get(3)?,
+                            same: false,
+                        },
+                        r.get::<_, i64>(2)?,
+                    ))
+                })
+                .map_err(fail)?;
+            let known = self.known.entry(table).or_default();
+            let mut stored = Vec::new();
+            for row in rows {
+                let (row, changed) = row.map_err(fail)?;
+                self.last_change = self.last_change.max(changed);
+                known.insert(row.key.clone(), fingerprint(&row));
+                stored.push(Stored {
+                    key: row.key,
+                    changed,
+                    body: row.body,
+                });
+            }
+            tables.insert(table, stored);
+        }
+        let has_format =
+            self.conn
+                .query_row("SELECT body FROM meta WHERE key = 'format'", [], |r| {
+                    r.get::<_, String>(0)
+                });
+        if has_format.optional().map_err(fail)?.is_none() {
+            return Ok(None);
+        }
+        from_rows(&tables)
+            .map(Some)
+            .map_err(|e| PersistError::Corrupt {
+                path: self.path.clone(),
+                reason: e.to_string(),
+            })
+    }
+
+    /// Writes, in one transaction, every row of `tables` that differs from what is stored, and
+    /// deletes the rows no longer there.
+    pub fn write(
+        &mut self,
+        tables: &BTreeMap<&'static str, TableRows>,
+    ) -> Result<Written, PersistError> {
+        let written = self.write_all(tables);
+        if written.is_err() {
+            // The transaction rolled back: what is stored is known again only by reading it.
+            self.known.clear();
+            let _ = self.read();
+        }
+        written
+    }
+
+    fn write_all(
+        &mut self,
+        tables: &BTreeMap<&'static str, TableRows>,
+    ) -> Result<Written, PersistError> {
+        let path = self.path.clone();
+        let fail = |e: rusqlite::Error| db_error(&path, e);
+        let tx = self.conn.transaction().map_err(fail)?;
+        let mut written = Written::default();
+        for (&table, content) in tables {
+            let known = self.known.entry(table).or_default();
+            let changed: Vec<bool> = content
+                .rows
+                .iter()
+                .map(|r| !r.same && known.get(&r.key) != Some(&fingerprint(r)))
+                .collect();
+            // Change numbers follow the table's change order, so the least recently changed
+            // records come first again after a restart.
+            let mut numbers = vec![0i64; content.rows.len()];
+            let order: Vec<usize> = match &content.change_order {
+                Some(order) => order.clone(),
+                None => (0..content.rows.len()).collect(),
+            };
+            for p in order.into_iter().filter(|&p| changed.get(p) == Some(&true)) {
+                self.last_change += 1;
+                numbers[p] = self.last_change;
+            }
+            let mut upsert = tx
+                .prepare_cached(&format!(
+                    "INSERT INTO {table} (key, app_id, changed, body) VALUES (?1, ?2, ?3, ?4) \
+                     ON CONFLICT(key) DO UPDATE SET app_id = ?2, changed = ?3, body = ?4"
+                ))
+                .map_err(fail)?;
+            // Creation order: new rows are inserted in it, so `rowid` keeps it.
+            for (p, row) in content.rows.iter().enumerate() {
+                if !changed[p] {
+                    continue;
+                }
+                if numbers[p] == 0 {
+                    self.last_change += 1;
+                    numbers[p] = self.last_change;
+                }
+                upsert
+                    .execute(params![row.key, row.app_id, numbers[p], row.body])
+                    .map_err(fail)?;
+                known.insert(row.key.clone(), fingerprint(row));
+                written.upserts += 1;
+            }
+            let present: HashSet<&str> = content.rows.iter().map(|r| r.key.as_str()).collect();
+            let gone: Vec<String> = known
+                .keys()
+                .filter(|k| !present.contains(k.as_str()))
+                .cloned()
+                .collect();
+            let mut delete = tx
+                .prepare_cached(&format!("DELETE FROM {table} WHERE key = ?1"))
+                .map_err(fail)?;
+            for key in gone {
+                delete.execute(params![key]).map_err(fail)?;
+                known.remove(&key);
+                written.deletes += 1;
+            }
+        }
+        tx.commit().map_err(fail)?;
+        Ok(written)
+    }
+}

@@ -1,0 +1,92 @@
+//! Persistence of one instance: which kind (a database or a JSON state file), what it starts
+//! from, and the rule that a state-changing request is answered only once its changes are
+//! committed.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use actix_web::body::{BoxBody, EitherBody};
+use actix_web::dev::ServiceResponse;
+use actix_web::http::Method;
+use actix_web::{Error, HttpResponse};
+use serde_json::json;
+
+use crate::config::Config;
+use crate::persist::db::{self, Db, OpenDb};
+use crate::persist::{self, PersistError, StateFile};
+
+/// What persistence found at start.
+pub(super) struct Opened {
+    /// The state to restore, if any.
+    pub state: Option<StateFile>,
+    /// The database to start once the sandbox is built, when the state file is one.
+    pub db: Option<OpenDb>,
+}
+
+/// Opens the state file of `config`: a database (imported from `state_import` when new) or a
+/// JSON state file.
+pub(super) fn open(config: &Config) -> Result<Opened, PersistError> {
+    let Some(path) = &config.state_file else {
+        return Ok(Opened {
+            state: None,
+            db: None,
+        });
+    };
+    if !db::is_database(path) {
+        let state = persist::load(path)?;
+        if state.is_none() {
+            persist::check_creatable(path)?;
+        }
+        return Ok(Opened { state, db: None });
+    }
+    persist::check_creatable(path)?;
+    let (db, state) = db::open(path)?;
+    let state = match (state, &config.state_import) {
+        (Some(state), _) => Some(state),
+        (None, Some(json)) => Some(import(json)?),
+        (None, None) => None,
+    };
+    Ok(Opened {
+        state,
+        db: Some(db),
+    })
+}
+
+/// The JSON state file a new database starts from; it must be there.
+fn import(json: &Path) -> Result<StateFile, PersistError> {
+    let state = persist::load(json)?;
+    let state = state.ok_or_else(|| PersistError::Read {
+        path: json.to_owned(),
+        source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file to import"),
+    })?;
+    tracing::info!(path = %json.display(), "importing the JSON state file into the database");
+    Ok(state)
+}
+
+/// Whether a request of this method may change the state: everything but reads.
+pub(super) fn changes_state(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Sends `res` once everything changed so far is committed; when the commit fails, answers
+/// 503 `STATE_NOT_SAVED` instead (the change may then be lost at a crash).
+pub(super) async fn after_commit<B>(
+    db: Option<Arc<Db>>,
+    res: ServiceResponse<B>,
+) -> Result<ServiceResponse<EitherBody<B, BoxBody>>, Error> {
+    let Some(db) = db else {
+        return Ok(res.map_into_left_body());
+    };
+    match db.sync().await {
+        Ok(()) => Ok(res.map_into_left_body()),
+        Err(e) => {
+            tracing::error!(error = %e, "answering 503: the change is not committed");
+            let (req, _) = res.into_parts();
+            let answer = HttpResponse::ServiceUnavailable().json(json!({
+                "errCode": "STATE_NOT_SAVED",
+                "errMsg": format!("the change could not be saved: {e}"),
+            }));
+            Ok(ServiceResponse::new(req, answer).map_into_right_body())
+        }
+    }
+}
