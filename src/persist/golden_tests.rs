@@ -62,7 +62,7 @@ fn restored() -> Sandbox {
     let state = Sandbox::new(
         config,
         Arc::new(Clock::system()),
-        "http://127.0.0.1:1".into(),
+        crate::sandbox::Listening::one(([127, 0, 0, 1], 1).into()),
     );
     restore(&state, golden()).expect("restores");
     state

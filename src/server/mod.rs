@@ -15,8 +15,9 @@ use tokio::task::JoinHandle;
 
 use crate::config::Config;
 use crate::domain::clock::Clock;
+use crate::domain::notify::{CaFileError, load_ca_file};
 use crate::persist::{self, PersistError, Saver};
-use crate::sandbox::{Sandbox, SeedError};
+use crate::sandbox::{Listening, Sandbox, SeedError};
 
 /// Why an instance could not start.
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +36,9 @@ pub enum StartError {
     /// The state file cannot be restored (or could never be saved).
     #[error(transparent)]
     State(#[from] PersistError),
+    /// `--callback-ca-file` cannot be read or holds no certificate.
+    #[error(transparent)]
+    CallbackCa(#[from] CaFileError),
 }
 
 /// A built, bound sandbox. Run it with [`Application::run_until_stopped`], stop it with the
@@ -161,8 +165,15 @@ impl Application {
             clock.set(config.clock_start, Some(config.clock_frozen));
         }
         let workers = config.workers;
-        let mut state = Sandbox::new(config, clock, format!("http://{address}"));
-        state.control_url = format!("http://{control_address}");
+        if let Some(path) = &config.callback_ca_file {
+            // Read now, so a bad file stops the start instead of failing every delivery.
+            load_ca_file(path)?;
+        }
+        let listening = Listening {
+            gateway: address,
+            control: control_address,
+        };
+        let state = Sandbox::new(config, clock, listening);
         match (restored, &state.config.state_file) {
             (Some(file), Some(path)) => {
                 persist::restore(&state, file).map_err(|e| PersistError::Corrupt {
