@@ -4,4 +4,5 @@
 pub mod body;
 pub mod control;
 pub mod gateway;
+pub mod head_limit;
 pub mod ui;

@@ -116,7 +116,11 @@ fn http_server(
         .unwrap_or_default();
     let server_state = state.clone();
     let mut server = HttpServer::new(move || {
-        let mut app = ActixApp::new().app_data(server_state.clone());
+        let mut app = ActixApp::new()
+            .wrap(actix_web::middleware::from_fn(
+                crate::http::head_limit::limit_head,
+            ))
+            .app_data(server_state.clone());
         if serves.control {
             app = app.configure(crate::http::control::configure);
         }
