@@ -160,14 +160,15 @@ impl CallbackGuard {
     /// A URL that does not parse passes (`None`) when there is no allow list: its attempt
     /// fails on its own, as it always did.
     pub fn check(&self, url: &str) -> Result<Option<Url>, Refusal> {
+        // The target first: its reason is the more telling one.
+        let parsed = Url::parse(url).ok();
+        if let Some(parsed) = &parsed {
+            self.target(parsed)?;
+        }
         if !callback_allowed(&self.allow, url) {
             return Err(Refusal::NotAllowed);
         }
-        let Ok(parsed) = Url::parse(url) else {
-            return Ok(None);
-        };
-        self.target(&parsed)?;
-        Ok(Some(parsed))
+        Ok(parsed)
     }
 
     /// [`Self::check`], then, for a name asking for a control path on the control API's port,
