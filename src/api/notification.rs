@@ -138,7 +138,7 @@ pub struct Attempt {
     #[serde(default)]
     pub fault: Option<String>,
     /// True when `responseBody` and `error` were cut to their first 128 bytes to bound the
-    /// notification's memory: only the first attempt and the latest four keep them whole.
+    /// notification's memory: only the first attempt and the latest keep them whole.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub trimmed: bool,
 }

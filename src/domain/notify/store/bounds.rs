@@ -11,8 +11,9 @@ use crate::api::notification::{Attempt, GiveUpReason, Notification, Status};
 const KEPT_FIRST_ATTEMPTS: usize = 10;
 /// Attempt records kept from the end of it (the latest).
 const KEPT_LATEST_ATTEMPTS: usize = 40;
-/// The latest attempts that keep their answer and error whole (the first one does too).
-const WHOLE_LATEST_ANSWERS: usize = 4;
+/// The latest attempts that keep their answer and error whole (the first one does too): what
+/// went wrong at first and what happens now; the answers in between are alike, mostly.
+const WHOLE_LATEST_ANSWERS: usize = 1;
 /// What the other attempts keep of their answer and error.
 const TRIMMED_TEXT_BYTES: usize = 128;
 
@@ -40,7 +41,7 @@ fn trim(attempt: &mut Attempt) {
 }
 
 /// Bounds a notification's attempt records: past 50, only the first 10 and the latest 40 stay
-/// (the rest are counted in `attempts_dropped`); only the first and the latest four keep their
+/// (the rest are counted in `attempts_dropped`); only the first and the latest keep their
 /// answer and error whole, the others keep 128 bytes of each.
 pub(super) fn bound_attempts(n: &mut Notification) {
     let kept = KEPT_FIRST_ATTEMPTS + KEPT_LATEST_ATTEMPTS;
@@ -183,7 +184,7 @@ mod tests {
     }
 
     #[test]
-    fn only_the_first_and_the_latest_four_answers_are_kept_whole() {
+    fn only_the_first_and_the_latest_answers_are_kept_whole() {
         let long = "x".repeat(4096);
         let n = notification_with(8, &long);
         let lengths: Vec<usize> = n
@@ -191,12 +192,9 @@ mod tests {
             .iter()
             .map(|a| a.response_body.as_ref().map_or(0, String::len))
             .collect();
-        assert_eq!(lengths, [4096, 128, 128, 128, 4096, 4096, 4096, 4096]);
+        assert_eq!(lengths, [4096, 128, 128, 128, 128, 128, 128, 4096]);
         let trimmed: Vec<bool> = n.attempts.iter().map(|a| a.trimmed).collect();
-        assert_eq!(
-            trimmed,
-            [false, true, true, true, false, false, false, false]
-        );
+        assert_eq!(trimmed, [false, true, true, true, true, true, true, false]);
     }
 
     #[test]
