@@ -89,6 +89,14 @@ pub struct Config {
     pub admin_port: Option<u16>,
     /// When not empty, callbacks go only to these `host` or `host:port` entries.
     pub callback_allow: Vec<String>,
+    /// Callbacks may go to link-local (169.254.0.0/16, fe80::/10) and cloud-metadata
+    /// addresses.
+    pub callback_allow_link_local: bool,
+    /// PEM certificates deliveries trust besides the built-in roots (a merchant's own CA).
+    pub callback_ca_file: Option<PathBuf>,
+    /// Unsettled notifications one app may have; a new one beyond it gives up the app's oldest
+    /// pending one (`exhausted`, `giveUpReason: "pending_cap"`).
+    pub max_pending_per_app: usize,
     /// When set, the state is restored from this file at start (when it exists) and kept in
     /// it. A path ending in `.sqlite`, `.sqlite3` or `.db` is a database that every
     /// acknowledged change reaches before its answer; any other path is a JSON state file saved
@@ -135,6 +143,9 @@ impl Default for Config {
             admin_token: None,
             admin_port: None,
             callback_allow: Vec::new(),
+            callback_allow_link_local: false,
+            callback_ca_file: None,
+            max_pending_per_app: 10_000,
             state_file: None,
             state_import: None,
             state_save_interval_secs: 5,

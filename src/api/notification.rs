@@ -74,8 +74,20 @@ pub enum Outcome {
     Timeout,
     /// No connection, or it broke before an answer.
     ConnectionFailed,
-    /// Not sent: the callback's host is not in `--callback-allow`.
+    /// Not sent: the callback's host is not in `--callback-allow`, or the URL points at the
+    /// sandbox's own control API or at a link-local or cloud-metadata address.
     Blocked,
+}
+
+wire_names! {
+    /// Why a notification was given up (`exhausted`).
+    pub enum GiveUpReason {
+        /// Its ladder ran out: `giveUpAfterSeconds` passed since the first attempt.
+        Ladder = "ladder",
+        /// Its app already had `--max-pending-per-app` unsettled notifications when a newer one
+        /// was created: the oldest pending one is given up for it.
+        PendingCap = "pending_cap",
+    }
 }
 
 wire_names! {
@@ -111,7 +123,7 @@ pub struct Attempt {
     /// The merchant's HTTP status, if it answered.
     #[serde(default)]
     pub http_status: Option<u16>,
-    /// The first 4 KiB of the merchant's answer.
+    /// The first 4 KiB of the merchant's answer (the first 128 bytes when [`Self::trimmed`]).
     #[serde(default)]
     pub response_body: Option<String>,
     /// What went wrong on the wire, if anything.
@@ -125,6 +137,10 @@ pub struct Attempt {
     /// The fault that acted on this attempt, if any.
     #[serde(default)]
     pub fault: Option<String>,
+    /// True when `responseBody` and `error` were cut to their first 128 bytes to bound the
+    /// notification's memory: only the first attempt and the latest keep them whole.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub trimmed: bool,
 }
 
 /// Settings copied from the app when the notification was created.
@@ -193,8 +209,16 @@ pub struct Notification {
     #[schema(value_type = String, required = true)]
     #[serde(default, with = "time::beijing_opt")]
     pub settled_at: Option<DateTime<Utc>>,
-    /// Every attempt, oldest first.
+    /// The attempts, oldest first: every one, or, past 50, the first 10 and the latest 40.
     pub attempts: Vec<Attempt>,
+    /// Attempts made but no longer listed in `attempts` (those between its first 10 and its
+    /// latest 40); absent when none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub attempts_dropped: u32,
+    /// Why it was given up, once `exhausted`; absent otherwise (and for notifications given up
+    /// before this field existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub give_up_reason: Option<GiveUpReason>,
     /// True while nothing can be sent because neither the app nor the notification has a
     /// callback URL.
     pub awaiting_callback_url: bool,
@@ -224,8 +248,17 @@ pub struct Notification {
     pub(crate) seq: u64,
 }
 
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 impl Notification {
-    /// The outcome of every attempt, oldest first.
+    /// How many attempts were made: those listed and those dropped from the list.
+    pub fn attempt_count(&self) -> usize {
+        self.attempts.len() + self.attempts_dropped as usize
+    }
+
+    /// The outcome of every listed attempt, oldest first.
     ///
     /// ```
     /// # use chinaums_mock::api::notification::Notification;

@@ -152,6 +152,22 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub callback_allow: Vec<String>,
+    /// Let callbacks go to link-local (169.254.0.0/16, fe80::/10) and cloud-metadata addresses.
+    #[arg(long, env = "CHINAUMS_MOCK_CALLBACK_ALLOW_LINK_LOCAL")]
+    pub callback_allow_link_local: bool,
+    /// Trust these PEM certificates (one or more) for HTTPS callbacks, besides the built-in
+    /// roots: a merchant's own CA.
+    #[arg(long, env = "CHINAUMS_MOCK_CALLBACK_CA_FILE", value_name = "PATH")]
+    pub callback_ca_file: Option<PathBuf>,
+    /// Unsettled notifications one app may have; a new one beyond it gives up the app's oldest
+    /// pending one (`exhausted`, `giveUpReason: pending_cap`).
+    #[arg(
+        long,
+        env = "CHINAUMS_MOCK_MAX_PENDING_PER_APP",
+        default_value_t = 10_000,
+        value_parser = clap::value_parser!(u64).range(1..=100_000_000)
+    )]
+    pub max_pending_per_app: u64,
     /// Restore the state from this file at start (when it exists) and keep it there. A path
     /// ending in .sqlite, .sqlite3 or .db is a database every acknowledged change reaches
     /// before its answer; any other path is a JSON file saved periodically and at shutdown.
@@ -255,6 +271,12 @@ impl ServeArgs {
             admin_token: self.admin_token.clone().filter(|t| !t.is_empty()),
             admin_port: self.admin_port,
             callback_allow: self.callback_allow.clone(),
+            callback_allow_link_local: self.callback_allow_link_local,
+            callback_ca_file: self
+                .callback_ca_file
+                .clone()
+                .filter(|p| !p.as_os_str().is_empty()),
+            max_pending_per_app: usize::try_from(self.max_pending_per_app).unwrap_or(usize::MAX),
             state_file: self
                 .state_file
                 .clone()

@@ -5,4 +5,5 @@ pub mod body;
 pub mod control;
 pub mod deadline;
 pub mod gateway;
+pub mod head_limit;
 pub mod ui;

@@ -53,7 +53,7 @@ impl Golden {
         let state = Sandbox::new(
             config,
             Arc::new(Clock::system()),
-            "http://127.0.0.1:1".into(),
+            crate::sandbox::Listening::one(([127, 0, 0, 1], 1).into()),
         );
         restore(&state, self.file()).expect("restores");
         state

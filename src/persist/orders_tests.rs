@@ -27,7 +27,11 @@ fn bounded(retention: usize) -> Sandbox {
         order_retention: retention,
         ..Config::default()
     };
-    let state = Sandbox::new(config, clock, "http://127.0.0.1:1".into());
+    let state = Sandbox::new(
+        config,
+        clock,
+        crate::sandbox::Listening::one(([127, 0, 0, 1], 1).into()),
+    );
     state.seed().expect("the embedded fixtures load");
     state
 }

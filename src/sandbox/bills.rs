@@ -51,6 +51,9 @@ impl Sandbox {
     /// A merchant makes a QR bill: `UNPAID`, with a code that opens the sandbox's cashier page
     /// for it. The same number with the same amount answers the bill on record.
     pub fn create_bill(&self, app: &App, new: NewBill) -> Result<Bill, OrderError> {
+        if let Some(url) = &new.notify_url {
+            self.check_notify_url(url)?;
+        }
         let now = self.clock_of(&app.app_id).now();
         let qr = qr_code_id(&mut *self.rng.lock(), now);
         let bill = self.orders.create_bill(Bill {

@@ -117,6 +117,9 @@ impl Sandbox {
                 &mut *rng,
             )?
         };
+        if let Some(url) = &app.callback_url {
+            self.check_callback("callbackUrl", url)?;
+        }
         self.insert_app(app)?;
         Ok(())
     }

@@ -4,6 +4,7 @@
 //! sink). No globals: two instances in one process never share.
 
 mod bills;
+mod callbacks;
 mod clocks;
 mod lifecycle;
 mod orders;
@@ -20,6 +21,7 @@ pub use orders::{NewOrder, PayError};
 pub use payscore::PayScoreError;
 pub use sink::SinkRefusal;
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use parking_lot::Mutex;
@@ -33,12 +35,34 @@ use crate::domain::apps::AppRegistry;
 use crate::domain::clock::{Clock, Clocks};
 use crate::domain::faults::FaultStore;
 use crate::domain::journal::Journal;
-use crate::domain::notify::{CallbackClient, EngineDeps, EngineSettings, NotifyEngine};
+use crate::domain::notify::{
+    CallbackClient, CallbackGuard, ClientSettings, EngineDeps, EngineSettings, NotifyEngine,
+};
 use crate::domain::orders::OrderStore;
 use crate::domain::payscore::PayScoreStore;
 use crate::domain::sink::MarkedTransport;
 use crate::domain::stubs::StubStore;
 use crate::domain::tokens::TokenStore;
+
+/// The addresses an instance's listeners are bound to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listening {
+    /// The gateway's (and, without an admin port, the control API's).
+    pub gateway: SocketAddr,
+    /// The control API's.
+    pub control: SocketAddr,
+}
+
+impl Listening {
+    /// One listener serving everything.
+    #[cfg(test)]
+    pub fn one(address: SocketAddr) -> Self {
+        Self {
+            gateway: address,
+            control: address,
+        }
+    }
+}
 
 /// One sandbox instance: its configuration, its stores and its use cases.
 #[derive(Debug)]
@@ -80,8 +104,9 @@ pub struct Sandbox {
 }
 
 impl Sandbox {
-    /// An empty state (no apps yet) for `config`.
-    pub fn new(config: Config, clock: Arc<Clock>, base_url: String) -> Self {
+    /// An empty state (no apps yet) for `config`, served where `listening` says: callbacks
+    /// into its own control API are refused.
+    pub fn new(config: Config, clock: Arc<Clock>, listening: Listening) -> Self {
         let mut rng = Self::new_rng(config.seed);
         let first_event_number = rng.random_range(10_000..90_000);
         let rng = Arc::new(Mutex::new(rng));
@@ -94,6 +119,7 @@ impl Sandbox {
                 max_in_flight: config.max_in_flight,
                 max_in_flight_per_app: config.max_in_flight_per_app,
                 retention: config.notification_retention,
+                max_pending_per_app: config.max_pending_per_app,
                 first_event_number,
             },
             EngineDeps {
@@ -101,11 +127,18 @@ impl Sandbox {
                 apps: Arc::clone(&apps),
                 faults: Arc::clone(&faults),
                 rng: Arc::clone(&rng),
-                callback_allow: config.callback_allow.clone(),
+                guard: Arc::new(CallbackGuard::new(
+                    config.callback_allow.clone(),
+                    config.callback_allow_link_local,
+                    Some(listening.control),
+                )),
                 // The HTTP client itself is built with the first attempt. Every body is noted
                 // while it is in flight: the built-in sink takes only those.
                 transport: Arc::new(MarkedTransport::new(
-                    CallbackClient::default(),
+                    CallbackClient::new(ClientSettings {
+                        ca_file: config.callback_ca_file.clone(),
+                        allow_link_local: config.callback_allow_link_local,
+                    }),
                     Arc::clone(sink.own()),
                 )),
             },
@@ -116,8 +149,8 @@ impl Sandbox {
         let journal = Journal::new(config.journal_retention);
         Self {
             config,
-            control_url: base_url.clone(),
-            base_url,
+            base_url: format!("http://{}", listening.gateway),
+            control_url: format!("http://{}", listening.control),
             clock,
             clocks,
             apps,

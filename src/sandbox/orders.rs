@@ -81,6 +81,9 @@ impl Sandbox {
     pub fn create_order(&self, app: &App, new: NewOrder) -> Result<Order, OrderError> {
         let product = Product::of_path(&new.path)
             .ok_or_else(|| OrderError::Invalid(format!("{} creates no order", new.path)))?;
+        if let Some(url) = &new.notify_url {
+            self.check_notify_url(url)?;
+        }
         // A repeated create answers the order on record without generating anything.
         if let Ok(existing) = self.orders.order(&app.app_id, &new.mer_order_id) {
             if existing.total_amount == new.total_amount

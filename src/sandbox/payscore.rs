@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use super::Sandbox;
 use crate::api::app::App;
 use crate::api::payscore::{Authorization, CloseRequest, OpenRequest, Transition as Transitioned};
-use crate::domain::apps::{AppError, check_callback_url};
+use crate::domain::apps::AppError;
 use crate::domain::payscore::store::{Terms, TransitionError};
 use crate::protocol::events::payscore::{PayScoreEvent, Subject, Transition};
 use crate::protocol::generate::{chars, open_id};
@@ -50,7 +50,7 @@ impl Sandbox {
             }
         }
         if let Some(url) = &request.callback_url {
-            check_callback_url(url)?;
+            self.check_callback("callbackUrl", url)?;
         }
         let now = self.clock_of(&app.app_id).now();
         // The generator stays locked through the open, so the values it draws for one open are
@@ -85,7 +85,7 @@ impl Sandbox {
         let app = self.app(&request.app_id)?;
         check_id("openId", &request.open_id, 128)?;
         if let Some(url) = &request.callback_url {
-            check_callback_url(url)?;
+            self.check_callback("callbackUrl", url)?;
         }
         let now = self.clock_of(&app.app_id).now();
         let auth = self.payscore.close(&app.app_id, &request.open_id, now)?;

@@ -13,6 +13,9 @@ impl Sandbox {
     /// Creates an app from a partial spec, generating what is missing, on the clock it asks
     /// for.
     pub fn create_app(&self, spec: &AppSpec) -> Result<Arc<App>, AppError> {
+        if let Some(Some(url)) = &spec.callback_url {
+            self.check_callback("callbackUrl", url)?;
+        }
         let app = {
             let mut rng = self.rng.lock();
             build_app(
@@ -38,6 +41,9 @@ impl Sandbox {
     /// Changes an app. Once it has a callback URL, its notifications that waited for one go
     /// out.
     pub fn update_app(&self, app_id: &str, spec: &AppSpec) -> Result<Arc<App>, AppError> {
+        if let Some(Some(url)) = &spec.callback_url {
+            self.check_callback("callbackUrl", url)?;
+        }
         let app = self.apps.update(app_id, |app| patch_app(app, spec))?;
         if app.callback_url.is_some() {
             self.notify.callback_set(&app.app_id);

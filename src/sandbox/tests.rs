@@ -35,7 +35,7 @@ pub(crate) fn sandbox() -> Sandbox {
         seed: Some(42),
         ..Config::default()
     };
-    let state = Sandbox::new(config, clock, "http://127.0.0.1:1".into());
+    let state = Sandbox::new(config, clock, Listening::one(([127, 0, 0, 1], 1).into()));
     state.seed().expect("the embedded fixtures load");
     state
 }

@@ -16,9 +16,10 @@ use tokio::task::JoinHandle;
 
 use crate::config::Config;
 use crate::domain::clock::Clock;
+use crate::domain::notify::{CaFileError, load_ca_file};
 use crate::persist::db::Db;
 use crate::persist::{self, PersistError, Saver};
-use crate::sandbox::{Sandbox, SeedError};
+use crate::sandbox::{Listening, Sandbox, SeedError};
 
 /// Why an instance could not start.
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +38,9 @@ pub enum StartError {
     /// The state file cannot be restored (or could never be saved).
     #[error(transparent)]
     State(#[from] PersistError),
+    /// `--callback-ca-file` cannot be read or holds no certificate.
+    #[error(transparent)]
+    CallbackCa(#[from] CaFileError),
 }
 
 /// A built, bound sandbox. Run it with [`Application::run_until_stopped`], stop it with the
@@ -128,6 +132,9 @@ fn http_server(
                 let answer = actix_web::dev::Service::call(srv, req);
                 async move { durable::after_commit(db, answer.await?).await }
             })
+            .wrap(actix_web::middleware::from_fn(
+                crate::http::head_limit::limit_head,
+            ))
             .app_data(server_state.clone());
         if serves.control {
             app = app.configure(crate::http::control::configure);
@@ -175,8 +182,15 @@ impl Application {
             clock.set(config.clock_start, Some(config.clock_frozen));
         }
         let workers = config.workers;
-        let mut state = Sandbox::new(config, clock, format!("http://{address}"));
-        state.control_url = format!("http://{control_address}");
+        if let Some(path) = &config.callback_ca_file {
+            // Read now, so a bad file stops the start instead of failing every delivery.
+            load_ca_file(path)?;
+        }
+        let listening = Listening {
+            gateway: address,
+            control: control_address,
+        };
+        let state = Sandbox::new(config, clock, listening);
         match (restored, &state.config.state_file) {
             (Some(file), Some(path)) => {
                 persist::restore(&state, file).map_err(|e| PersistError::Corrupt {

@@ -35,13 +35,18 @@ fn attempts(n: &Value) -> &[Value] {
     n["attempts"].as_array().map(Vec::as_slice).unwrap_or(&[])
 }
 
+/// Attempts made: those listed and those dropped from a long list.
+fn attempt_count(n: &Value) -> usize {
+    attempts(n).len() + n["attemptsDropped"].as_u64().unwrap_or(0) as usize
+}
+
 /// "it is pending after 2 attempts (last: connection_failed, HTTP –), next attempt at …".
 pub fn describe_state(n: &Value) -> String {
     let list = attempts(n);
     let mut s = format!(
         "it is {} after {}",
         n["status"].as_str().unwrap_or("unknown"),
-        plural(list.len(), "attempt")
+        plural(attempt_count(n), "attempt")
     );
     if let Some(last) = list.last() {
         let status = last["httpStatus"]
@@ -136,7 +141,7 @@ async fn expect_notification<C: Control>(ctx: &Ctx<'_, C>, args: &Args) -> Resul
     let status = args.str("status");
     let count = args.u64("attempts").map(|c| c as usize);
     let status_ok = status.is_none_or(|s| n["status"].as_str() == Some(s));
-    let count_ok = count.is_none_or(|c| attempts(&n).len() == c);
+    let count_ok = count.is_none_or(|c| attempt_count(&n) == c);
     if !status_ok || !count_ok {
         let mut wanted = format!("expected notification {id}");
         if let Some(s) = status {

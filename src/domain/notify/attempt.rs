@@ -4,10 +4,10 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::deliver::{Delivery, WireResult, callback_allowed};
+use super::deliver::{Delivery, WireResult};
 use super::engine::NotifyEngine;
 use super::store::Job;
-use crate::api::notification::{Attempt, DeliveryPlan, Outcome, Trigger};
+use crate::api::notification::{Attempt, DeliveryPlan, Outcome, Status, Trigger};
 use crate::domain::faults::{Fired, NotificationEffect};
 
 /// Corrupts the `sign` of a form or JSON body (flips its last character), leaving the rest
@@ -59,13 +59,11 @@ impl NotifyEngine {
         let Some(prepared) = self.prepare(job) else {
             return;
         };
-        if !callback_allowed(&self.deps.callback_allow, &prepared.url) {
+        if let Err(refusal) = self.deps.guard.screen(&prepared.url).await {
             let wire = WireResult {
                 http_status: None,
                 response_body: None,
-                error: Some(
-                    "the callback's host is not in --callback-allow; nothing was sent".into(),
-                ),
+                error: Some(format!("the callback URL {refusal}; nothing was sent")),
                 outcome: Outcome::Blocked,
                 duration: StdDuration::ZERO,
             };
@@ -95,14 +93,25 @@ impl NotifyEngine {
             .callback_url
             .clone()
             .or_else(|| app.as_ref().and_then(|a| a.callback_url.clone()));
-        let found = self.store.lock().get(&job.id).map(|n| {
-            (
-                n.body.clone(),
-                n.content_type.clone(),
-                n.plan.clone(),
-                n.delayed_by_fault.clone(),
-            )
-        });
+        let found = {
+            let mut store = self.store.lock();
+            let given_up = store
+                .get(&job.id)
+                .is_some_and(|n| n.status == Status::Exhausted);
+            if given_up && !job.redelivery && !job.extra {
+                // Given up (the pending cap) while this attempt waited its turn: not sent.
+                store.abandon(job);
+                return None;
+            }
+            store.get(&job.id).map(|n| {
+                (
+                    n.body.clone(),
+                    n.content_type.clone(),
+                    n.plan.clone(),
+                    n.delayed_by_fault.clone(),
+                )
+            })
+        };
         match (url, app, found) {
             (Some(url), Some(_), Some((body, content_type, plan, delayed_by))) => Some(Prepared {
                 url,
@@ -202,7 +211,7 @@ impl NotifyEngine {
             .store
             .lock()
             .get(&job.id)
-            .map_or(1, |n| n.attempts.len() as u32 + 1);
+            .map_or(1, |n| n.attempt_count() as u32 + 1);
         tracing::info!(
             id = %job.id,
             app_id = %job.app_id,
@@ -232,6 +241,7 @@ impl NotifyEngine {
                 Trigger::Schedule
             },
             fault,
+            trimmed: false,
         };
         let planned = self.update(|store| {
             let before = store.pushes();

@@ -1,13 +1,12 @@
 //! One HTTP delivery attempt and its verdict.
 
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use futures_util::future::BoxFuture;
 
 use crate::domain::apps::AckMode;
 
-use super::engine::USER_AGENT;
+use super::client::{CallbackClient, LinkLocalName};
 use crate::api::notification::Outcome;
 
 /// Answers kept in the attempt record are cut here.
@@ -40,7 +39,7 @@ pub fn is_ack(mode: AckMode, status: u16, body: &[u8]) -> bool {
     }
 }
 
-fn describe(e: &reqwest::Error) -> String {
+pub(super) fn describe(e: &reqwest::Error) -> String {
     use std::error::Error;
     let mut text = e.to_string();
     let mut source = e.source();
@@ -52,12 +51,28 @@ fn describe(e: &reqwest::Error) -> String {
     text
 }
 
+/// Whether the client's resolver refused the name (link-local or metadata addresses only).
+fn refused_by_resolver(e: &reqwest::Error) -> bool {
+    use std::error::Error;
+    let mut source = e.source();
+    while let Some(s) = source {
+        if s.downcast_ref::<LinkLocalName>().is_some() {
+            return true;
+        }
+        source = s.source();
+    }
+    false
+}
+
 fn failure(e: &reqwest::Error, http_status: Option<u16>, started: Instant) -> WireResult {
     WireResult {
         http_status,
         response_body: None,
         error: Some(describe(e)),
-        outcome: if e.is_timeout() {
+        outcome: if refused_by_resolver(e) {
+            // Nothing was sent: the resolver left no address to connect to.
+            Outcome::Blocked
+        } else if e.is_timeout() {
             Outcome::Timeout
         } else {
             Outcome::ConnectionFailed
@@ -101,44 +116,6 @@ pub fn callback_allowed(allow: &[String], url: &str) -> bool {
             None => entry.trim_matches(|c| c == '[' || c == ']') == host,
         }
     })
-}
-
-/// The HTTP client deliveries go out with (its `User-Agent`, no proxy, no redirects), built on
-/// first use: the TLS stack and its root certificates stay out of an idle sandbox's memory.
-///
-/// Building it reads nothing from the environment (built-in root certificates, no proxy
-/// lookup), so it either always works or never does; a unit test checks that it works. Should
-/// it ever fail, every attempt says so in its `error` and it is logged once.
-#[derive(Debug, Default)]
-pub struct CallbackClient {
-    client: OnceLock<Result<reqwest::Client, String>>,
-}
-
-impl CallbackClient {
-    /// The client, built now if this is the first call.
-    pub fn get(&self) -> Result<&reqwest::Client, &str> {
-        self.client
-            .get_or_init(|| {
-                build_client().map_err(|e| {
-                    let text = format!("cannot build the callback HTTP client: {}", describe(&e));
-                    tracing::error!("{text}");
-                    text
-                })
-            })
-            .as_ref()
-            .map_err(String::as_str)
-    }
-}
-
-fn build_client() -> Result<reqwest::Client, reqwest::Error> {
-    reqwest::Client::builder()
-        .user_agent(USER_AGENT)
-        .redirect(reqwest::redirect::Policy::none())
-        // Callbacks go to the merchant directly, as ChinaUMS's would; a proxy from the
-        // environment must not swallow loopback deliveries.
-        .no_proxy()
-        .pool_max_idle_per_host(64)
-        .build()
 }
 
 /// One delivery to make: where, what, and how long to wait for the answer.
@@ -241,8 +218,44 @@ pub async fn send(
 
 #[cfg(test)]
 mod tests {
-    use super::{CallbackClient, callback_allowed, is_ack};
+    use std::sync::Arc;
+    use std::time::Instant;
+
+    use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+
+    use super::{Outcome, callback_allowed, failure, is_ack};
     use crate::api::app::AckMode;
+    use crate::domain::notify::client::keep_reachable;
+
+    /// Resolves every name to the cloud metadata address, through the delivery client's filter.
+    struct OnlyMetadata;
+
+    impl Resolve for OnlyMetadata {
+        fn resolve(&self, name: Name) -> Resolving {
+            let host = name.as_str().to_owned();
+            Box::pin(async move {
+                let found = vec![std::net::SocketAddr::from(([169, 254, 169, 254], 0))];
+                let kept = keep_reachable(&host, found)?;
+                Ok(Box::new(kept.into_iter()) as Addrs)
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_name_resolving_only_to_link_local_addresses_is_blocked_without_connecting() {
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .dns_resolver(Arc::new(OnlyMetadata))
+            .build()
+            .expect("a client");
+        let started = Instant::now();
+        let sent = client.post("http://metadata-alias.test/").send().await;
+        let err = sent.expect_err("refused by the resolver");
+        let wire = failure(&err, None, started);
+        assert_eq!(wire.outcome, Outcome::Blocked);
+        let error = wire.error.unwrap_or_default();
+        assert!(error.contains("--callback-allow-link-local"), "{error}");
+    }
 
     #[test]
     fn only_a_2xx_with_success_acknowledges_in_chinaums_mode_and_any_2xx_in_http_mode() {
@@ -260,20 +273,5 @@ mod tests {
         assert!(!callback_allowed(&allow, "http://127.0.0.1:9001/notify"));
         assert!(!callback_allowed(&allow, "http://example.com/"));
         assert!(callback_allowed(&[], "http://example.com/"));
-    }
-
-    #[test]
-    fn the_callback_client_builds() {
-        let client = CallbackClient::default();
-        assert!(client.get().is_ok());
-    }
-
-    #[test]
-    fn the_callback_client_is_built_on_first_use_and_then_reused() {
-        let client = CallbackClient::default();
-        assert!(client.client.get().is_none());
-        let first: *const reqwest::Client = client.get().expect("the client builds");
-        let again: *const reqwest::Client = client.get().expect("the client builds");
-        assert_eq!(first, again);
     }
 }

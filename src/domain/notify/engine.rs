@@ -13,6 +13,7 @@ use rand::rngs::StdRng;
 use tokio::sync::{Notify, watch};
 
 use super::deliver::Transport;
+use super::guard::CallbackGuard;
 use super::lanes::Lanes;
 use super::store::{Filter, Store};
 use super::waiters::Waiters;
@@ -41,13 +42,15 @@ pub struct EngineSettings {
     pub max_in_flight_per_app: usize,
     /// Settled notifications kept, at most.
     pub retention: usize,
+    /// Unsettled notifications of one app, at most: a newer one gives up the oldest.
+    pub max_pending_per_app: usize,
     /// First number of the `EV-…` id counter.
     pub first_event_number: u64,
 }
 
 /// What the engine works with, given when it is built: the clocks (each app's time), the apps
-/// (callback URLs), the faults that act on deliveries, the generator they draw from, the
-/// `--callback-allow` list and the transport deliveries go out through.
+/// (callback URLs), the faults that act on deliveries, the generator they draw from, the guard
+/// every callback URL passes and the transport deliveries go out through.
 pub struct EngineDeps {
     /// The clock of each app.
     pub clocks: Clocks,
@@ -57,8 +60,9 @@ pub struct EngineDeps {
     pub faults: Arc<FaultStore>,
     /// The generator faults draw their probability from.
     pub rng: Arc<Mutex<StdRng>>,
-    /// `--callback-allow`: hosts deliveries may go to (empty: any).
-    pub callback_allow: Vec<String>,
+    /// Where callbacks may go (`--callback-allow`, never the control API, no link-local
+    /// address unless allowed).
+    pub guard: Arc<CallbackGuard>,
     /// What deliveries go out through.
     pub transport: Arc<dyn Transport>,
 }
@@ -103,6 +107,7 @@ pub struct NotifyEngine {
     turns: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     pub(super) deps: EngineDeps,
     pub(super) retention: usize,
+    max_pending_per_app: usize,
     seq: AtomicU64,
     event_number: AtomicU64,
     /// Bumped at every change to the notifications, so persistence can follow them.
@@ -142,6 +147,7 @@ impl NotifyEngine {
             turns: Mutex::default(),
             deps,
             retention: settings.retention,
+            max_pending_per_app: settings.max_pending_per_app,
             seq: AtomicU64::new(0),
             event_number: AtomicU64::new(settings.first_event_number),
             changes: watch::channel(0).0,
@@ -177,7 +183,8 @@ impl NotifyEngine {
     }
 
     /// Creates a notification from fields already made and queues its first attempt for `now`
-    /// on the app's clock.
+    /// on the app's clock. When the app then has more than `--max-pending-per-app` unsettled
+    /// notifications, its oldest pending one is given up (`exhausted`, reason `pending_cap`).
     pub fn create(&self, app: &App, new: NewNotification<'_>, now: DateTime<Utc>) -> Notification {
         let notify = &app.notify;
         let encoded = encode(new.fields, notify.format, notify.sign_type, &app.md5_key);
@@ -196,6 +203,8 @@ impl NotifyEngine {
             give_up_at: None,
             settled_at: None,
             attempts: Vec::new(),
+            attempts_dropped: 0,
+            give_up_reason: None,
             awaiting_callback_url: false,
             held_by_fault: None,
             delayed_by_fault: None,
@@ -210,9 +219,23 @@ impl NotifyEngine {
             seq: self.seq.fetch_add(1, Ordering::Relaxed),
         };
         let clock = self.deps.clocks.of_app(&app.app_id);
-        self.store.lock().insert(n.clone(), now, clock.id());
-        self.changed();
-        // Nobody can wait for a notification that did not exist: only the dispatcher hears.
+        // The waiters of the new one are nobody yet; those of a given-up one hear of it.
+        let given_up = self.update(|store| {
+            store.insert(n.clone(), now, clock.id());
+            let given_up = store.enforce_pending_cap(&app.app_id, self.max_pending_per_app, now);
+            if !given_up.is_empty() {
+                store.enforce_retention(self.retention);
+            }
+            given_up
+        });
+        for id in &given_up {
+            tracing::info!(
+                id = %id,
+                app_id = %app.app_id,
+                max_pending_per_app = self.max_pending_per_app,
+                "notification given up: its app has too many unsettled notifications"
+            );
+        }
         self.wake_dispatcher();
         n
     }
@@ -343,8 +366,16 @@ impl NotifyEngine {
     pub fn transport(&self) -> &dyn Transport {
         &*self.deps.transport
     }
+
+    /// Where callbacks may go.
+    pub fn guard(&self) -> &CallbackGuard {
+        &self.deps.guard
+    }
 }
 
+#[cfg(test)]
+#[path = "engine_bounds_tests.rs"]
+mod bounds_tests;
 #[cfg(test)]
 #[path = "engine_clock_tests.rs"]
 mod clock_tests;

@@ -167,24 +167,35 @@ pub(super) fn bench_with<T: Transport>(
     global: usize,
     per_app: usize,
 ) -> Bench<T> {
+    let settings = EngineSettings {
+        max_in_flight: global,
+        max_in_flight_per_app: per_app,
+        retention: 100,
+        max_pending_per_app: 10_000,
+        first_event_number: 10_000,
+    };
+    bench_guarded(transport, &settings, CallbackGuard::default())
+}
+
+/// An engine with no apps yet, the default clock frozen at [`start`], `settings` and `guard`.
+pub(super) fn bench_guarded<T: Transport>(
+    transport: Arc<T>,
+    settings: &EngineSettings,
+    guard: CallbackGuard,
+) -> Bench<T> {
     let clock = Arc::new(Clock::system());
     clock.set(Some(start()), Some(true));
     let apps = Arc::new(AppRegistry::default());
     let faults = Arc::new(FaultStore::default());
     let clocks = Clocks::new(Arc::clone(&clock), Arc::clone(&apps));
     let engine = NotifyEngine::new(
-        &EngineSettings {
-            max_in_flight: global,
-            max_in_flight_per_app: per_app,
-            retention: 100,
-            first_event_number: 10_000,
-        },
+        settings,
         EngineDeps {
             clocks: clocks.clone(),
             apps: Arc::clone(&apps),
             faults: Arc::clone(&faults),
             rng: Arc::new(Mutex::new(StdRng::seed_from_u64(7))),
-            callback_allow: Vec::new(),
+            guard: Arc::new(guard),
             transport: Arc::clone(&transport) as Arc<dyn Transport>,
         },
     );

@@ -7,10 +7,11 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 
 use super::schedule::next_offset;
-use crate::api::notification::{Attempt, Notification, Outcome, Status};
+use crate::api::notification::{Attempt, GiveUpReason, Notification, Outcome, Status};
 use crate::domain::clock::DEFAULT_CLOCK;
 use queue::{Due, Kind, Queues};
 
+mod bounds;
 mod held;
 mod queue;
 mod snapshot;
@@ -65,6 +66,8 @@ pub struct Store {
     flights: HashMap<String, (DateTime<Utc>, u32)>,
     /// Notifications changed since the engine last asked: it wakes their waiters only.
     touched: Vec<String>,
+    /// The unsettled notifications of each app by creation order, for the pending cap.
+    pending: HashMap<String, BTreeMap<u64, String>>,
 }
 
 impl Store {
@@ -103,6 +106,7 @@ impl Store {
             self.app_clocks.insert(n.app_id.clone(), Arc::from(clock));
         }
         self.order.insert(n.seq, id.clone());
+        self.note_pending(&n.app_id, n.seq, &id);
         self.by_id.insert(id.clone(), n);
         self.push(at, Kind::Attempt, &id);
     }
@@ -184,6 +188,7 @@ impl Store {
                 Kind::GiveUp => {
                     if let Some(n) = self.by_id.get_mut(&due.id) {
                         n.status = Status::Exhausted;
+                        n.give_up_reason = Some(GiveUpReason::Ladder);
                         n.settled_at = Some(due.at);
                         exhausted += 1;
                     }
@@ -263,6 +268,7 @@ impl Store {
         let counts_on_ladder = !job.extra
             && (!job.redelivery || (n.status == Status::Pending && n.next_attempt_at.is_none()));
         n.attempts.push(attempt);
+        bounds::bound_attempts(n);
         if counts_on_ladder {
             n.first_scheduled_at.get_or_insert(job.scheduled_at);
             n.scheduled_attempts += 1;
@@ -321,6 +327,7 @@ impl Store {
         // nothing would look at its queue again.
         self.queue.retain(|due| by_id.contains_key(&due.id));
         self.app_clocks.remove(app_id);
+        self.pending.remove(app_id);
     }
 
     /// Drops everything.
@@ -349,6 +356,7 @@ impl Store {
     }
 
     fn settle(&mut self, id: &str) {
+        self.forget_pending(id);
         self.settled.push_back(id.to_owned());
     }
 

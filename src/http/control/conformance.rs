@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 
 use crate::api::conformance::{Battery, ConformanceRequest};
-use crate::domain::apps::{App, AppError, check_callback_url};
+use crate::domain::apps::{App, AppError};
 use crate::domain::conformance::check::Check;
 use crate::domain::conformance::payscore::{Fresh, User};
 use crate::domain::conformance::probe::{PlannedCheck, Probe};
@@ -66,7 +66,7 @@ async fn run(
         .get(&body.app_id)
         .ok_or_else(|| ControlError::from(AppError::NotFound(body.app_id.clone())))?;
     if let Some(url) = &body.callback_url {
-        check_callback_url(url)?;
+        state.check_callback("callbackUrl", url)?;
     }
     if let Some(ms) = body.timeout_ms {
         if !TIMEOUT_MS.contains(&ms) {
@@ -85,9 +85,9 @@ async fn run(
                 app.app_id, app.app_id
             ),
         })?;
-    if !crate::domain::notify::callback_allowed(&state.config.callback_allow, &url) {
+    if let Err(refusal) = state.notify.guard().screen(&url).await {
         return Err(ControlError::Validation(format!(
-            "{url} is not allowed by --callback-allow"
+            "callbackUrl {refusal}: {url}"
         )));
     }
     let timeout = Duration::from_millis(body.timeout_ms.unwrap_or(app.notify.timeout_ms));

@@ -7,7 +7,6 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::domain::apps::check_callback_url;
 use crate::domain::notify::Filter;
 use crate::domain::notify::engine::RedeliverError;
 use crate::domain::notify::{Notification, Status};
@@ -167,7 +166,7 @@ async fn redeliver(
 ) -> Result<HttpResponse, ControlError> {
     let body: RedeliverBody = parse_json(&req, payload, &state).await?;
     if let Some(url) = &body.callback_url {
-        check_callback_url(url)?;
+        state.check_callback("callbackUrl", url)?;
     }
     match state.notify.redeliver(&id, body.callback_url).await {
         Ok(n) => Ok(HttpResponse::Ok().json(n)),

@@ -20,7 +20,7 @@ fn empty_sandbox(seed: Option<u64>) -> Sandbox {
     Sandbox::new(
         config,
         Arc::new(Clock::system()),
-        "http://127.0.0.1:1".into(),
+        crate::sandbox::Listening::one(([127, 0, 0, 1], 1).into()),
     )
 }
 

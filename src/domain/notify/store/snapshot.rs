@@ -72,6 +72,7 @@ impl Store {
             .filter(|n| n.held_by_fault.is_some())
             .map(|n| n.id.clone())
             .collect();
+        self.recount_pending();
     }
 }
 
@@ -100,6 +101,8 @@ mod tests {
             give_up_at: None,
             settled_at: None,
             attempts: Vec::new(),
+            attempts_dropped: 0,
+            give_up_reason: None,
             awaiting_callback_url: false,
             held_by_fault: None,
             delayed_by_fault: None,

@@ -37,6 +37,8 @@ fn notification(id: &str, open_id: &str, seq: u64) -> Notification {
         give_up_at: None,
         settled_at: None,
         attempts: Vec::new(),
+        attempts_dropped: 0,
+        give_up_reason: None,
         awaiting_callback_url: false,
         held_by_fault: None,
         delayed_by_fault: None,
@@ -65,6 +67,7 @@ fn attempt(job: &Job, outcome: Outcome, at: DateTime<Utc>) -> Attempt {
         outcome,
         trigger: Trigger::Schedule,
         fault: None,
+        trimmed: false,
     }
 }
 
