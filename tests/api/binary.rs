@@ -31,6 +31,24 @@ async fn listening(child: &mut Child) -> Value {
         .unwrap_or_else(|e| panic!("first stdout line is JSON ({e}): {line}"))
 }
 
+/// The binary started with `args`, and the URL its listening line names.
+pub(crate) async fn spawn_binary<I, S>(args: I) -> (Child, String)
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let mut child = sandbox()
+        .stderr(Stdio::null())
+        .args(args)
+        .spawn()
+        .expect("binary starts");
+    let url = listening(&mut child).await["url"]
+        .as_str()
+        .expect("url")
+        .to_owned();
+    (child, url)
+}
+
 async fn get_json(url: &str) -> Value {
     let answer = reqwest::get(url).await.expect("reachable");
     answer.json().await.expect("a JSON answer")

@@ -1,14 +1,13 @@
 //! `kill -9` at random moments with a state database: every change the sandbox answered is
 //! there after the restart, and the deliveries pending at the kill resume.
 
-use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rand::RngExt;
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+
+use tokio::process::Child;
 use tokio::sync::Mutex;
 
 use crate::helpers::APP_ID;
@@ -21,28 +20,18 @@ struct Acked {
 }
 
 async fn start(db: &std::path::Path, port: u16) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_chinaums-mock"))
-        .args(["--seed", "7", "--log-level", "warn", "--port"])
-        .arg(port.to_string())
-        .arg("--state-file")
-        .arg(db)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("binary starts");
-    let stdout = child.stdout.take().expect("stdout piped");
-    let line = BufReader::new(stdout)
-        .lines()
-        .next_line()
-        .await
-        .expect("readable")
-        .expect("a listening line");
-    let url = serde_json::from_str::<Value>(&line).expect("JSON")["url"]
-        .as_str()
-        .expect("url")
-        .to_owned();
-    (child, url)
+    let port = port.to_string();
+    let args: [&std::ffi::OsStr; 8] = [
+        "--seed".as_ref(),
+        "7".as_ref(),
+        "--log-level".as_ref(),
+        "warn".as_ref(),
+        "--port".as_ref(),
+        port.as_ref(),
+        "--state-file".as_ref(),
+        db.as_os_str(),
+    ];
+    crate::binary::spawn_binary(args).await
 }
 
 /// Creates apps and opens authorisations until the requests fail (the process is gone),

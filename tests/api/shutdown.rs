@@ -2,13 +2,11 @@
 //! a merchant that never answers. The long-poll is answered at once, no new attempt starts,
 //! and the process exits within 8 s, inside Docker's 10 s grace.
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
+
 use tokio::net::TcpListener;
-use tokio::process::Command;
 
 use crate::helpers::APP_ID;
 
@@ -40,26 +38,18 @@ async fn sigterm_answers_long_polls_at_once_and_exits_within_eight_seconds() {
     let (merchant, attempt_started, _held) = hanging_merchant().await;
     let dir = std::env::temp_dir().join(format!("chinaums-mock-shutdown-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_chinaums-mock"))
-        .args(["--port", "0", "--seed", "7", "--log-level", "warn"])
-        .arg("--state-file")
-        .arg(dir.join("state.json"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("binary starts");
-    let stdout = child.stdout.take().expect("stdout piped");
-    let line = BufReader::new(stdout)
-        .lines()
-        .next_line()
-        .await
-        .expect("readable")
-        .expect("a listening line");
-    let url = serde_json::from_str::<Value>(&line).expect("JSON")["url"]
-        .as_str()
-        .expect("url")
-        .to_owned();
+    let state = dir.join("state.json");
+    let args: [&std::ffi::OsStr; 7] = [
+        "--port".as_ref(),
+        "0".as_ref(),
+        "--seed".as_ref(),
+        "7".as_ref(),
+        "--log-level".as_ref(),
+        "warn".as_ref(),
+        "--state-file".as_ref(),
+    ];
+    let (mut child, url) =
+        crate::binary::spawn_binary(args.into_iter().chain([state.as_os_str()])).await;
     let http = reqwest::Client::new();
     let patched = http
         .patch(format!("{url}/__mock/apps/{APP_ID}"))
