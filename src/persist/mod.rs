@@ -137,6 +137,45 @@ pub fn save(path: &Path, file: &StateFile) -> Result<(), PersistError> {
     Ok(())
 }
 
+/// Removes the temporary files a save of `path` left behind when its process was killed
+/// mid-save (`.NAME.tmp-PID-N` beside it): those of a process that is gone, or, where process
+/// ids cannot be checked, those untouched for a minute. Answers how many went.
+pub fn remove_stale_temps(path: &Path) -> usize {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return 0;
+    };
+    let prefix = format!(".{name}.tmp-");
+    let Ok(entries) = fs::read_dir(&dir) else {
+        return 0;
+    };
+    let procs = Path::new("/proc/self").exists();
+    let stale = |entry: &fs::DirEntry| {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&prefix) else {
+            return false;
+        };
+        let pid = rest.split('-').next().unwrap_or_default();
+        if pid == std::process::id().to_string() {
+            return false;
+        }
+        if procs && !pid.is_empty() {
+            return !Path::new("/proc").join(pid).exists();
+        }
+        let age = entry.metadata().and_then(|m| m.modified()).ok();
+        age.and_then(|t| t.elapsed().ok())
+            .is_some_and(|a| a > std::time::Duration::from_secs(60))
+    };
+    entries
+        .flatten()
+        .filter(|e| stale(e))
+        .filter(|e| fs::remove_file(e.path()).is_ok())
+        .count()
+}
+
 /// Reads a state file. `Ok(None)` when there is none (the sandbox then starts from its
 /// fixtures); an error for anything that is not a whole state file of a known version.
 pub fn load(path: &Path) -> Result<Option<StateFile>, PersistError> {

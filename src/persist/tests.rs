@@ -337,3 +337,20 @@ fn created_clocks_and_the_apps_on_them_come_back_from_a_save() {
         "still the app's own clock"
     );
 }
+
+#[test]
+fn temporary_files_of_a_killed_save_are_removed_and_the_own_and_others_kept() {
+    if !Path::new("/proc/self").exists() {
+        return; // Without /proc only files untouched for a minute go, which a test cannot wait for.
+    }
+    let dir = TempDir::new();
+    let path = dir.file("state.json");
+    let killed = dir.file(".state.json.tmp-999999999-3");
+    let own = dir.file(&format!(".state.json.tmp-{}-0", std::process::id()));
+    let other = dir.file(".other.json.tmp-999999999-0");
+    for f in [&killed, &own, &other] {
+        std::fs::write(f, b"{").expect("written");
+    }
+    assert_eq!(remove_stale_temps(&path), 1);
+    assert!(!killed.exists() && own.exists() && other.exists());
+}

@@ -33,6 +33,10 @@ pub(super) fn open(config: &Config) -> Result<Opened, PersistError> {
         });
     };
     if !db::is_database(path) {
+        let removed = persist::remove_stale_temps(path);
+        if removed > 0 {
+            tracing::info!(removed, path = %path.display(), "removed temporary files of an interrupted save");
+        }
         let state = persist::load(path)?;
         if state.is_none() {
             persist::check_creatable(path)?;
