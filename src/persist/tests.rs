@@ -354,3 +354,21 @@ fn temporary_files_of_a_killed_save_are_removed_and_the_own_and_others_kept() {
     assert_eq!(remove_stale_temps(&path), 1);
     assert!(!killed.exists() && own.exists() && other.exists());
 }
+
+#[tokio::test]
+async fn an_unchanged_state_is_not_written_again_and_a_change_is() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = TempDir::new();
+    let path = dir.file("state.json");
+    let state = fresh_state();
+    let saver = Saver::new(path.clone());
+    let inode = |p: &PathBuf| std::fs::metadata(p).expect("saved").ino();
+    saver.save(&state).await.expect("first save");
+    let first = inode(&path);
+    saver.save(&state).await.expect("second save");
+    assert_eq!(inode(&path), first, "idle: the file was not replaced");
+    state.remove_app(&state.apps.list()[0].app_id);
+    saver.save(&state).await.expect("third save");
+    assert_ne!(inode(&path), first, "a change is written");
+    assert_eq!(load(&path).expect("loads").expect("exists").apps.len(), 1);
+}
