@@ -131,21 +131,15 @@ async fn every_flag_can_come_from_the_environment() {
 
 #[tokio::test]
 async fn the_payer_flags_set_every_fixture_apps_payer() {
-    let mut child = sandbox()
-        .args([
-            "--port",
-            "0",
-            "--auto-pay-secs",
-            "5",
-            "--order-expiry-secs",
-            "600",
-        ])
-        .spawn()
-        .expect("binary starts");
-    let url = listening(&mut child).await["url"]
-        .as_str()
-        .expect("url")
-        .to_owned();
+    let (child, url) = spawn_binary([
+        "--port",
+        "0",
+        "--auto-pay-secs",
+        "5",
+        "--order-expiry-secs",
+        "600",
+    ])
+    .await;
     let apps = get_json(&format!("{url}/__mock/apps")).await;
     let payers: Vec<_> = apps["apps"]
         .as_array()

@@ -4,20 +4,6 @@ use serde_json::{Value, json};
 
 use super::*;
 
-fn bill(number: &str, more: Value) -> Value {
-    let mut body = json!({
-        "requestTimestamp": "2026-11-25 12:00:00",
-        "mid": QR_MID,
-        "tid": "88880001",
-        "instMid": "QRPAYDEFAULT",
-        "billNo": number,
-    });
-    if let (Some(b), Some(m)) = (body.as_object_mut(), more.as_object()) {
-        b.extend(m.clone());
-    }
-    body
-}
-
 async fn new_bill(shop: &Shop, number: &str, amount: u64) -> Value {
     let r = shop
         .qr_call(

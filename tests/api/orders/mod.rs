@@ -101,6 +101,21 @@ pub(crate) fn create(mid: &str, number: &str, amount: u64) -> Value {
     })
 }
 
+/// A QR bill call's body for a bill of the QR merchant, with more members.
+pub(crate) fn bill(number: &str, more: Value) -> Value {
+    let mut body = json!({
+        "requestTimestamp": "2026-11-25 12:00:00",
+        "mid": QR_MID,
+        "tid": "88880001",
+        "instMid": "QRPAYDEFAULT",
+        "billNo": number,
+    });
+    if let (Some(b), Some(m)) = (body.as_object_mut(), more.as_object()) {
+        b.extend(m.clone());
+    }
+    body
+}
+
 /// A management call's body (query, close, refund, …) for an order of the first app.
 pub(crate) fn about(number: &str) -> Value {
     json!({

@@ -118,20 +118,6 @@ impl Instance {
     }
 }
 
-fn bill(number: &str, more: Value) -> Value {
-    let mut body = json!({
-        "requestTimestamp": "2026-11-25 12:00:00",
-        "mid": QR_MID,
-        "tid": "88880001",
-        "instMid": "QRPAYDEFAULT",
-        "billNo": number,
-    });
-    if let (Some(b), Some(m)) = (body.as_object_mut(), more.as_object()) {
-        b.extend(m.clone());
-    }
-    body
-}
-
 fn refund(number: &str, refund_id: &str, amount: u64) -> Value {
     about_with(
         number,
