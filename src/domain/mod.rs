@@ -1,6 +1,7 @@
 //! The stores and state machines of the sandbox, each with explicit dependencies.
 
 pub mod apps;
+pub mod changes;
 pub mod clock;
 pub mod conformance;
 pub mod faults;

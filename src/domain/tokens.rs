@@ -6,6 +6,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
 
+use crate::domain::changes::{Changed, Tracked};
+
 /// One issued token, as the store keeps it and the state file saves it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -43,13 +45,13 @@ struct AppTokens {
 /// allocates it once.
 #[derive(Debug, Default)]
 struct Inner {
-    by_token: HashMap<Arc<str>, TokenRecord>,
+    by_token: Tracked<HashMap<Arc<str>, TokenRecord>>,
     by_app: HashMap<String, AppTokens>,
     /// Tokens pushed out by the cap, remembered (boundedly) to explain the rejection.
     /// Keyed by the token's 128 bits (tokens are 32 lowercase hex digits): a compact table with
     /// no string to compare or free, since every token issued at the cap pushes one in and,
     /// once full, an old one out.
-    superseded: HashMap<u128, Arc<str>>,
+    superseded: Tracked<HashMap<u128, Arc<str>>>,
     superseded_order: VecDeque<u128>,
 }
 
@@ -183,7 +185,38 @@ impl TokenStore {
 
     /// Drops every token.
     pub fn clear(&self) {
-        *self.inner.lock() = Inner::default();
+        self.inner.lock().clear();
+    }
+
+    /// Starts marking changed tokens for [`Self::changed`].
+    pub fn track_changes(&self) {
+        let mut inner = self.inner.lock();
+        inner.by_token.track();
+        inner.superseded.track();
+    }
+
+    /// The tokens changed since the last call, as they stand (`None`: pruned or pushed out),
+    /// and the same for the tokens remembered as pushed out, with their app.
+    pub fn changed(&self) -> (Changed<TokenRecord>, Changed<String>) {
+        let mut inner = self.inner.lock();
+        let taken = inner.by_token.take();
+        let tokens = Changed::read(taken, |t| inner.by_token.get(t).cloned());
+        let taken = inner.superseded.take();
+        let superseded = Changed::read(taken, |t| {
+            let key = token_key(t)?;
+            inner.superseded.get(&key).map(|app| app.to_string())
+        });
+        (tokens, superseded)
+    }
+}
+
+impl Inner {
+    /// Drops everything (marking it, when tracked).
+    fn clear(&mut self) {
+        self.by_token.clear();
+        self.by_app.clear();
+        self.superseded.clear();
+        self.superseded_order.clear();
     }
 }
 
@@ -222,7 +255,8 @@ impl TokenStore {
 
     /// Replaces everything with a snapshot's content.
     pub fn restore(&self, snapshot: TokenSnapshot) {
-        let mut inner = Inner::default();
+        let mut inner = self.inner.lock();
+        inner.clear();
         for (token, record) in snapshot.tokens {
             let token: Arc<str> = token.into();
             if let Some(app) = app_tokens(&mut inner.by_app, &record.app_id) {
@@ -238,7 +272,6 @@ impl TokenStore {
                 inner.superseded.insert(key, app.into());
             }
         }
-        *self.inner.lock() = inner;
     }
 }
 

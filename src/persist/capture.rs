@@ -1,6 +1,6 @@
 //! From a running sandbox to a [`StateFile`] and back.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::Duration;
 use rand::RngExt;
@@ -31,12 +31,50 @@ pub fn capture(state: &Sandbox) -> StateFile {
         .filter(|(_, r)| !r.is_empty())
         .collect();
     let tokens = state.tokens.snapshot();
-    let (authorizations, authorizations_dropped) = state.payscore.snapshot();
+    let (authorizations, _) = state.payscore.snapshot();
     let orders = state.orders.snapshot();
     let engine = state.notify.snapshot();
+    let (entry_id, entries) = state.journal.snapshot();
+    let mut file = capture_small(state);
+    file.apps = apps;
+    file.tokens = TokensState {
+        issued: tokens
+            .tokens
+            .into_iter()
+            .map(|(token, record)| TokenState { token, record })
+            .collect(),
+        superseded: tokens
+            .superseded
+            .into_iter()
+            .map(|(token, app_id)| SupersededState { token, app_id })
+            .collect(),
+    };
+    file.authorizations = authorizations;
+    file.orders = OrdersState {
+        dropped: orders.dropped,
+        items: orders.orders,
+        change_order: orders.order_changes,
+        bills: orders.bills,
+        bill_change_order: orders.bill_changes,
+    };
+    file.notifications.items = engine.notifications;
+    file.journal.items = entries;
+    // Read before the counters, which are then never behind what the sections hold.
+    file.journal.last_id = file.journal.last_id.max(entry_id);
+    file.sink = sink;
+    file.generator = Some(GeneratorState {
+        seed: generator_seed(state.config.seed, &file),
+    });
+    file
+}
+
+/// The small sections, read whole each time: the clocks, faults and stubs, and every
+/// counter. Read after the records, so nothing saved refers to a clock that is not, and no
+/// counter is behind the records saved.
+pub fn capture_small(state: &Sandbox) -> StateFile {
     let (fault_id, faults) = state.faults.snapshot();
     let (stub_id, stubs) = state.stubs.snapshot();
-    let (entry_id, entries) = state.journal.snapshot();
+    let (next_event_number, next_seq) = state.notify.counters();
     let clocks = state
         .clocks
         .list()
@@ -49,7 +87,7 @@ pub fn capture(state: &Sandbox) -> StateFile {
             state: clock_state(c),
         })
         .collect();
-    let mut file = StateFile {
+    StateFile {
         format: FORMAT.to_owned(),
         version: VERSION,
         saved_at: Some(state.clock.wall_now()),
@@ -57,32 +95,18 @@ pub fn capture(state: &Sandbox) -> StateFile {
         clock: Some(clock_state(&state.clock)),
         clocks,
         generator: None,
-        apps,
-        tokens: TokensState {
-            issued: tokens
-                .tokens
-                .into_iter()
-                .map(|(token, record)| TokenState { token, record })
-                .collect(),
-            superseded: tokens
-                .superseded
-                .into_iter()
-                .map(|(token, app_id)| SupersededState { token, app_id })
-                .collect(),
-        },
-        authorizations,
-        authorizations_dropped,
+        apps: Vec::new(),
+        tokens: TokensState::default(),
+        authorizations: Vec::new(),
+        authorizations_dropped: state.payscore.dropped(),
         orders: OrdersState {
-            dropped: orders.dropped,
-            items: orders.orders,
-            change_order: orders.order_changes,
-            bills: orders.bills,
-            bill_change_order: orders.bill_changes,
+            dropped: state.orders.dropped(),
+            ..OrdersState::default()
         },
         notifications: NotificationsState {
-            next_event_number: engine.next_event_number,
-            next_seq: engine.next_seq,
-            items: engine.notifications,
+            next_event_number,
+            next_seq,
+            items: Vec::new(),
         },
         faults: Counted {
             last_id: fault_id,
@@ -93,15 +117,11 @@ pub fn capture(state: &Sandbox) -> StateFile {
             items: stubs,
         },
         journal: Counted {
-            last_id: entry_id,
-            items: entries,
+            last_id: state.journal.last_id(),
+            items: Vec::new(),
         },
-        sink,
-    };
-    file.generator = Some(GeneratorState {
-        seed: generator_seed(state.config.seed, &file),
-    });
-    file
+        sink: BTreeMap::new(),
+    }
 }
 
 /// The seed the generator continues from after a restore. The running generator cannot be

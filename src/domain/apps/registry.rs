@@ -9,6 +9,7 @@ use rand::RngExt;
 use super::AppError;
 use super::validate::check_spec;
 use crate::api::app::{App, AppSpec, NotifySettings, PayerSettings};
+use crate::domain::changes::{Changed, Tracked};
 use crate::protocol::generate;
 
 /// Builds a whole app from a partial spec, generating every missing value.
@@ -110,7 +111,7 @@ pub fn patch_app(app: &App, spec: &AppSpec) -> Result<App, AppError> {
 /// All apps of one instance, keyed by appId.
 #[derive(Debug, Default)]
 pub struct AppRegistry {
-    apps: RwLock<BTreeMap<String, Arc<App>>>,
+    apps: RwLock<Tracked<BTreeMap<String, Arc<App>>>>,
 }
 
 impl AppRegistry {
@@ -173,6 +174,18 @@ impl AppRegistry {
             .filter(|a| a.mid == mid)
             .map(|a| a.app_id.clone())
             .collect()
+    }
+
+    /// Starts marking changed apps for [`Self::changed`].
+    pub fn track_changes(&self) {
+        self.apps.write().track();
+    }
+
+    /// The apps changed since the last call, as they stand.
+    pub fn changed(&self) -> Changed<Arc<App>> {
+        let mut apps = self.apps.write();
+        let taken = apps.take();
+        Changed::read(taken, |id| apps.get(id).cloned())
     }
 
     /// How many apps there are.

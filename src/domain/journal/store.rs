@@ -4,6 +4,8 @@ use std::collections::{BTreeMap, VecDeque};
 
 use parking_lot::Mutex;
 
+use crate::domain::changes::{Changed, Changes};
+
 pub use crate::api::journal::{AuthRecord, Entry, ResponseRecord};
 
 /// Bodies are kept up to this size.
@@ -120,7 +122,27 @@ impl JournalFilter {
 #[derive(Debug)]
 pub struct Journal {
     retention: usize,
-    inner: Mutex<(u64, VecDeque<Stored>)>,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    /// The counter behind entry ids.
+    last_id: u64,
+    /// Oldest first, so by ascending id.
+    entries: VecDeque<Stored>,
+    /// Entries added or dropped since the state database last took them, by id.
+    changes: Changes,
+}
+
+impl Inner {
+    fn get(&self, id: u64) -> Option<&Stored> {
+        let at = self
+            .entries
+            .binary_search_by_key(&id, |s| s.entry.id)
+            .ok()?;
+        self.entries.get(at)
+    }
 }
 
 impl Journal {
@@ -128,7 +150,7 @@ impl Journal {
     pub fn new(retention: usize) -> Self {
         Self {
             retention,
-            inner: Mutex::new((0, VecDeque::new())),
+            inner: Mutex::new(Inner::default()),
         }
     }
 
@@ -149,12 +171,17 @@ impl Journal {
         }
         let old = {
             let mut inner = self.inner.lock();
-            inner.0 += 1;
-            stored.entry.id = inner.0;
-            inner.1.push_back(stored);
-            (inner.1.len() > self.retention)
-                .then(|| inner.1.pop_front())
-                .flatten()
+            inner.last_id += 1;
+            stored.entry.id = inner.last_id;
+            inner.changes.mark_created(&stored.entry.id.to_string());
+            inner.entries.push_back(stored);
+            let old = (inner.entries.len() > self.retention)
+                .then(|| inner.entries.pop_front())
+                .flatten();
+            if let Some(old) = &old {
+                inner.changes.mark(&old.entry.id.to_string());
+            }
+            old
         };
         // Freed outside the lock.
         drop(old);
@@ -164,7 +191,7 @@ impl Journal {
     pub fn list(&self, filter: &JournalFilter, limit: usize) -> Vec<Entry> {
         let inner = self.inner.lock();
         inner
-            .1
+            .entries
             .iter()
             .rev()
             .filter(|s| filter.matches(&s.entry))
@@ -176,32 +203,64 @@ impl Journal {
     /// The id counter and every entry, oldest first.
     pub fn snapshot(&self) -> (u64, Vec<Entry>) {
         let inner = self.inner.lock();
-        (inner.0, inner.1.iter().map(Stored::render).collect())
+        (
+            inner.last_id,
+            inner.entries.iter().map(Stored::render).collect(),
+        )
+    }
+
+    /// The id counter.
+    pub fn last_id(&self) -> u64 {
+        self.inner.lock().last_id
+    }
+
+    /// Starts marking added and dropped entries for [`Self::changed`].
+    pub fn track_changes(&self) {
+        self.inner.lock().changes.track();
+    }
+
+    /// The entries added or dropped since the last call (`None`: dropped), keyed by id.
+    pub fn changed(&self) -> Changed<Entry> {
+        let mut inner = self.inner.lock();
+        let taken = inner.changes.take();
+        Changed::read(taken, |id| inner.get(id.parse().ok()?).map(Stored::render))
     }
 
     /// Replaces every entry (oldest first), keeping the newest within the retention;
     /// `last_id` is the counter behind entry ids.
     pub fn restore(&self, last_id: u64, entries: Vec<Entry>) {
         let skip = entries.len().saturating_sub(self.retention);
-        let kept = entries
-            .into_iter()
-            .skip(skip)
-            .map(Stored::from_entry)
-            .collect();
-        *self.inner.lock() = (last_id, kept);
+        let kept = entries.into_iter().skip(skip).map(Stored::from_entry);
+        let mut inner = self.inner.lock();
+        inner.changes.clear();
+        inner.entries.clear();
+        for stored in kept {
+            inner.changes.mark_created(&stored.entry.id.to_string());
+            inner.entries.push_back(stored);
+        }
+        inner.last_id = last_id;
     }
 
     /// Drops every entry.
     pub fn clear(&self) {
-        self.inner.lock().1.clear();
+        let mut inner = self.inner.lock();
+        inner.changes.clear();
+        inner.entries.clear();
     }
 
     /// Drops an app's entries.
     pub fn remove_app(&self, app_id: &str) {
-        self.inner
-            .lock()
-            .1
-            .retain(|s| s.entry.app_id.as_deref() != Some(app_id));
+        let mut inner = self.inner.lock();
+        let Inner {
+            entries, changes, ..
+        } = &mut *inner;
+        entries.retain(|s| {
+            let keep = s.entry.app_id.as_deref() != Some(app_id);
+            if !keep {
+                changes.mark(&s.entry.id.to_string());
+            }
+            keep
+        });
     }
 }
 

@@ -1,6 +1,6 @@
 //! Notifications of one instance, their due queues (one per clock), and the retention bound.
 
-use std::collections::hash_map::Entry;
+use crate::domain::changes::{Changed, Tracked};
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
@@ -50,7 +50,8 @@ pub struct Filter {
 
 #[derive(Debug, Default)]
 pub struct Store {
-    by_id: HashMap<String, Notification>,
+    /// Every change is marked for the state database.
+    by_id: Tracked<HashMap<String, Notification>>,
     order: BTreeMap<u64, String>,
     settled: VecDeque<String>,
     queue: Queues,
@@ -330,9 +331,25 @@ impl Store {
         self.pending.remove(app_id);
     }
 
-    /// Drops everything.
+    /// Drops everything; the marks of changes go on.
     pub fn clear(&mut self) {
-        *self = Store::default();
+        let mut by_id = std::mem::take(&mut self.by_id);
+        by_id.clear();
+        *self = Store {
+            by_id,
+            ..Store::default()
+        };
+    }
+
+    /// Starts marking changed notifications for [`Self::changed`].
+    pub fn track_changes(&mut self) {
+        self.by_id.track();
+    }
+
+    /// The notifications changed since the last call, as they would be saved.
+    pub fn changed(&mut self) -> Changed<Notification> {
+        let taken = self.by_id.take();
+        Changed::read(taken, |id| self.by_id.get(id).map(|n| self.saved(n)))
     }
 
     /// Retention: settled notifications beyond the bound go, oldest settled first.
@@ -344,13 +361,11 @@ impl Store {
             if self.in_flight.contains_key(&id) {
                 continue;
             }
-            if let Entry::Occupied(entry) = self.by_id.entry(id) {
-                if entry.get().status.is_settled() {
-                    let seq = entry.get().seq;
-                    let (id, _) = entry.remove_entry();
-                    self.order.remove(&seq);
-                    self.touched.push(id);
-                }
+            let settled = self.by_id.get(&id).filter(|n| n.status.is_settled());
+            if let Some(seq) = settled.map(|n| n.seq) {
+                self.by_id.remove(&id);
+                self.order.remove(&seq);
+                self.touched.push(id);
             }
         }
     }

@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::changes::Changes;
+
 /// What the book needs to know of a record.
 pub(super) trait Entry {
     /// The app it belongs to.
@@ -41,6 +43,8 @@ pub(super) struct Book<T> {
     dues: HashMap<String, BTreeSet<(DateTime<Utc>, u64)>>,
     next_id: u64,
     next_change: u64,
+    /// Records changed since the state database last took them, keyed `appId/number`.
+    pub changes: Changes,
 }
 
 impl<T> Default for Book<T> {
@@ -53,11 +57,33 @@ impl<T> Default for Book<T> {
             dues: HashMap::new(),
             next_id: 0,
             next_change: 0,
+            changes: Changes::default(),
         }
     }
 }
 
+/// A record's key in [`Book::changes`]: its app and number (appIds hold no `/`).
+pub(super) fn key(app_id: &str, number: &str) -> String {
+    format!("{app_id}/{number}")
+}
+
 impl<T: Entry> Book<T> {
+    /// Drops every record; the marks of changes go on.
+    pub fn clear(&mut self) {
+        let mut changes = std::mem::take(&mut self.changes);
+        changes.clear();
+        *self = Self {
+            changes,
+            ..Self::default()
+        };
+    }
+
+    /// The record a key of [`Book::changes`] names.
+    pub fn by_key(&self, key: &str) -> Option<&T> {
+        let (app_id, number) = key.split_once('/')?;
+        self.get(app_id, number)
+    }
+
     /// Records kept.
     pub fn len(&self) -> usize {
         self.slots.len()
@@ -94,6 +120,7 @@ impl<T: Entry> Book<T> {
     ) -> Option<R> {
         let id = self.id(app_id, number)?;
         let slot = self.slots.get_mut(&id)?;
+        self.changes.mark(&key(app_id, number));
         let was_settled = slot.item.settled();
         let was_due = slot.item.due();
         let out = change(&mut slot.item);
@@ -179,6 +206,8 @@ impl<T: Entry> Book<T> {
             .entry(item.app_id().to_owned())
             .or_default()
             .insert(item.number().to_owned(), id);
+        self.changes
+            .mark_created(&key(item.app_id(), item.number()));
         let settled = item.settled();
         let change = self.next_change;
         self.queue(settled).insert((change, id));
@@ -201,9 +230,11 @@ impl<T: Entry> Book<T> {
 
     fn remove_id(&mut self, id: u64) -> Option<T> {
         let slot = self.slots.remove(&id)?;
-        let key = (slot.changed, id);
-        self.open.remove(&key);
-        self.settled.remove(&key);
+        self.changes
+            .mark(&key(slot.item.app_id(), slot.item.number()));
+        let queued = (slot.changed, id);
+        self.open.remove(&queued);
+        self.settled.remove(&queued);
         let app_id = slot.item.app_id().to_owned();
         self.set_due(&app_id, id, slot.item.due(), None);
         if let Some(numbers) = self.index.get_mut(slot.item.app_id()) {

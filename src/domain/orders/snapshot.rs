@@ -1,7 +1,7 @@
 //! The order store's snapshot and restore: what the state file keeps of it.
 
 use super::book::{Book, Entry};
-use super::store::{CashierRef, Inner, OrderStore, token_of};
+use super::store::{CashierRef, OrderStore, token_of};
 use crate::api::order::{Bill, Order};
 
 /// Every order and bill, oldest first, the order of their last changes and the dropped count:
@@ -41,10 +41,9 @@ impl OrderStore {
     /// number an app holds twice keeps its later record. Cashier pages open again, and the
     /// retention bound applies (what it drops counts).
     pub fn restore(&self, snapshot: Snapshot) {
-        let mut inner = Inner {
-            dropped: snapshot.dropped,
-            ..Inner::default()
-        };
+        let mut inner = self.inner.lock();
+        inner.clear();
+        inner.dropped = snapshot.dropped;
         let order_changes = keys(&snapshot.orders, &snapshot.order_changes);
         let bill_changes = keys(&snapshot.bills, &snapshot.bill_changes);
         for order in snapshot.orders {
@@ -82,7 +81,6 @@ impl OrderStore {
         replay(&mut inner.orders, order_changes);
         replay(&mut inner.bills, bill_changes);
         inner.enforce(self.retention);
-        *self.inner.lock() = inner;
     }
 }
 

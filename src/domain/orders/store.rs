@@ -10,6 +10,7 @@ use super::book::{Book, Entry};
 use super::error::OrderError;
 use super::machine::{self, Payment, RefundDraft, RefundFacts};
 use crate::api::order::{Bill, BillStatus, Order, OrderFilter, Refund};
+use crate::domain::changes::Changed;
 
 /// The default of `--order-retention`.
 pub const DEFAULT_RETENTION: usize = 10_000;
@@ -87,6 +88,14 @@ pub(super) struct Inner {
 }
 
 impl Inner {
+    /// Drops everything, the dropped count included; the marks of changes go on.
+    pub fn clear(&mut self) {
+        self.orders.clear();
+        self.bills.clear();
+        self.cashier.clear();
+        self.dropped = 0;
+    }
+
     /// Drops orders and bills beyond the bound, with their cashier tokens.
     pub fn enforce(&mut self, retention: usize) {
         for order in self.orders.enforce(retention) {
@@ -379,7 +388,25 @@ impl OrderStore {
 
     /// Drops everything, the dropped count included.
     pub fn clear(&self) {
-        *self.inner.lock() = Inner::default();
+        self.inner.lock().clear();
+    }
+
+    /// Starts marking changed orders and bills for [`Self::changed`].
+    pub fn track_changes(&self) {
+        let mut inner = self.inner.lock();
+        inner.orders.changes.track();
+        inner.bills.changes.track();
+    }
+
+    /// The orders and the bills changed since the last call, as they stand, keyed
+    /// `appId/number`.
+    pub fn changed(&self) -> (Changed<Order>, Changed<Bill>) {
+        let mut inner = self.inner.lock();
+        let taken = inner.orders.changes.take();
+        let orders = Changed::read(taken, |k| inner.orders.by_key(k).cloned());
+        let taken = inner.bills.changes.take();
+        let bills = Changed::read(taken, |k| inner.bills.by_key(k).cloned());
+        (orders, bills)
     }
 
     #[cfg(test)]

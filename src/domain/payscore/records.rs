@@ -5,6 +5,12 @@
 use std::collections::{HashMap, VecDeque};
 
 use super::store::{AuthState, Authorization};
+use crate::domain::changes::Changes;
+
+/// A record's key in [`Records::changes`]: its app and openId (appIds hold no `/`).
+pub(super) fn key(app_id: &str, open_id: &str) -> String {
+    format!("{app_id}/{open_id}")
+}
 
 /// One record and the number of its last change.
 #[derive(Debug)]
@@ -34,6 +40,8 @@ pub(super) struct Records {
     next_change: u64,
     /// Records dropped by the retention bound.
     pub dropped: u64,
+    /// Records changed since the state database last took them.
+    pub changes: Changes,
 }
 
 impl Records {
@@ -58,6 +66,7 @@ impl Records {
     pub fn find_mut(&mut self, app_id: &str, open_id: &str) -> Option<(usize, &mut Authorization)> {
         let slot = self.find(app_id, open_id)?;
         let entry = self.slots.get_mut(slot)?.as_mut()?;
+        self.changes.mark(&key(app_id, open_id));
         Some((slot, &mut entry.auth))
     }
 
@@ -80,6 +89,7 @@ impl Records {
                 self.index.insert(auth.app_id.clone(), by_open);
             }
         }
+        self.changes.mark_created(&key(&auth.app_id, &auth.open_id));
         self.slots[slot] = Some(Slot { auth, changed: 0 });
         self.len += 1;
         self.changed(slot);
@@ -107,6 +117,8 @@ impl Records {
     /// Removes the record in `slot`.
     pub fn remove(&mut self, slot: usize) -> Option<Authorization> {
         let entry = self.slots.get_mut(slot)?.take()?;
+        self.changes
+            .mark(&key(&entry.auth.app_id, &entry.auth.open_id));
         if let Some(by_open) = self.index.get_mut(&entry.auth.app_id) {
             by_open.remove(&entry.auth.open_id);
             if by_open.is_empty() {
@@ -162,8 +174,9 @@ impl Records {
         let Some(by_open) = self.index.remove(app_id) else {
             return;
         };
-        for slot in by_open.into_values() {
+        for (open_id, slot) in by_open {
             if let Some(Some(_)) = self.slots.get(slot) {
+                self.changes.mark(&key(app_id, &open_id));
                 self.slots[slot] = None;
                 self.free.push(slot);
                 self.len -= 1;
@@ -177,8 +190,11 @@ impl Records {
     /// Removes every record; the dropped count stays.
     pub fn clear_keeping_count(&mut self) {
         let dropped = self.dropped;
+        let mut changes = std::mem::take(&mut self.changes);
+        changes.clear();
         *self = Self {
             dropped,
+            changes,
             ..Self::default()
         };
     }

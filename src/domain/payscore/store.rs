@@ -6,6 +6,7 @@ use parking_lot::Mutex;
 
 use super::records::Records;
 pub use crate::api::payscore::{AuthState, Authorization, HistoryEntry};
+use crate::domain::changes::Changed;
 use crate::protocol::timefmt::rfc3339_beijing;
 
 /// What an open records besides the state.
@@ -234,7 +235,24 @@ impl PayScoreStore {
 
     /// Drops everything, the dropped count included.
     pub fn clear(&self) {
-        *self.records.lock() = Records::default();
+        let mut records = self.records.lock();
+        records.clear_keeping_count();
+        records.dropped = 0;
+    }
+
+    /// Starts marking changed authorisations for [`Self::changed`].
+    pub fn track_changes(&self) {
+        self.records.lock().changes.track();
+    }
+
+    /// The authorisations changed since the last call, as they stand, keyed `appId/openId`.
+    pub fn changed(&self) -> Changed<Authorization> {
+        let mut records = self.records.lock();
+        let taken = records.changes.take();
+        Changed::read(taken, |key| {
+            let (app_id, open_id) = key.split_once('/')?;
+            records.at(records.find(app_id, open_id)?).cloned()
+        })
     }
 
     /// Replaces every authorisation with these and sets the dropped count. They are taken in
@@ -249,7 +267,8 @@ impl PayScoreStore {
                 .and_then(|h| DateTime::parse_from_rfc3339(&h.at).ok())
         };
         authorizations.sort_by_cached_key(last_change);
-        let mut records = Records::default();
+        let mut records = self.records.lock();
+        records.clear_keeping_count();
         records.dropped = dropped;
         for mut auth in authorizations {
             if auth.history.len() > HISTORY_CAP {
@@ -262,6 +281,5 @@ impl PayScoreStore {
             records.insert(auth);
         }
         records.enforce(self.retention);
-        *self.records.lock() = records;
     }
 }

@@ -14,6 +14,8 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
+use crate::domain::changes::{Changed, Tracked};
+
 pub use crate::api::sink::{Receipt, SinkAnswer};
 pub use judge::judge;
 pub use own::{MarkedTransport, OwnDeliveries};
@@ -29,7 +31,7 @@ pub const KEPT_TEXT_BYTES: usize = 256;
 /// sandbox instance.
 #[derive(Debug, Default)]
 pub struct SinkStore {
-    by_app: Mutex<HashMap<String, VecDeque<Receipt>>>,
+    by_app: Mutex<Tracked<HashMap<String, VecDeque<Receipt>>>>,
     own: Arc<OwnDeliveries>,
 }
 
@@ -59,7 +61,12 @@ impl SinkStore {
             ..receipt
         };
         let mut by_app = self.by_app.lock();
-        let list = by_app.entry(app_id.to_owned()).or_default();
+        if !by_app.contains_key(app_id) {
+            by_app.insert(app_id.to_owned(), VecDeque::new());
+        }
+        let Some(list) = by_app.get_mut(app_id) else {
+            return;
+        };
         list.push_back(receipt);
         while list.len() > KEPT_PER_APP {
             list.pop_front();
@@ -83,6 +90,22 @@ impl SinkStore {
     /// Forgets every receipt (a reset of the sandbox).
     pub fn clear_all(&self) {
         self.by_app.lock().clear();
+    }
+
+    /// Starts marking the apps whose receipts changed, for [`Self::changed`].
+    pub fn track_changes(&self) {
+        self.by_app.lock().track();
+    }
+
+    /// The receipts of every app whose receipts changed since the last call, by app (`None`:
+    /// none kept).
+    pub fn changed(&self) -> Changed<Vec<Receipt>> {
+        let mut by_app = self.by_app.lock();
+        let taken = by_app.take();
+        Changed::read(taken, |app| {
+            let list = by_app.get(app).filter(|l| !l.is_empty())?;
+            Some(list.iter().cloned().collect())
+        })
     }
 
     /// The deliveries the sandbox is making: the only ones the sink takes without the admin

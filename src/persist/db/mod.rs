@@ -3,12 +3,17 @@
 //!
 //! One writer thread owns the connection. Anyone who changed the state asks for a commit
 //! ([`Db::request`], a ticket) and may wait for it ([`Db::durable`]). The writer takes every
-//! request queued so far, reads the state once, writes in one transaction only the rows that
-//! differ from what the file holds (one row per record: apps, clocks, tokens, authorisations,
-//! orders, bills, notifications with their attempts, faults, stubs, journal entries, one row
-//! of sink receipts per app), commits, and then completes every ticket it covered: many
-//! concurrent requests share one commit (group commit). Nothing changed, nothing written.
+//! request queued so far and writes, in one transaction, what changed: the stores mark each
+//! record they change ([`crate::domain::changes`]), and the writer reads only the marked ones
+//! (apps, tokens, authorisations, orders, bills, notifications with their attempts, journal
+//! entries, each app's sink receipts), plus the small sections whole (clocks, faults, stubs,
+//! counters) of which only rows that differ are written. Then it completes every ticket it
+//! covered: many concurrent requests share one commit (group commit). Nothing changed,
+//! nothing written. The first commit, and the one after a failed commit, write everything.
 
+mod delta;
+#[cfg(test)]
+mod delta_tests;
 mod rows;
 mod sqlite;
 #[cfg(test)]
@@ -22,7 +27,7 @@ use actix_web::web::Data;
 use parking_lot::{Condvar, Mutex};
 use tokio::sync::watch;
 
-use super::{PersistError, StateFile, capture};
+use super::{PersistError, StateFile};
 use crate::sandbox::Sandbox;
 use sqlite::DbFile;
 
@@ -100,6 +105,9 @@ impl Db {
         });
         let writer = Arc::clone(&shared);
         let OpenDb { mut file, path } = db;
+        // Before the first commit, which writes everything: what changes from then on is
+        // marked.
+        delta::track(&state);
         let thread = std::thread::Builder::new()
             .name("state-db-writer".into())
             .spawn(move || write_loop(&writer, &mut file, &state))
@@ -194,6 +202,9 @@ impl Drop for Db {
 
 fn write_loop(shared: &Shared, file: &mut DbFile, state: &Sandbox) {
     let keep_generator = state.config.seed.is_some();
+    // The first commit, and the one after a failed commit (whose marks are spent), write the
+    // whole state; the others only what the stores marked.
+    let mut whole = true;
     loop {
         let target = {
             let mut queue = shared.queue.lock();
@@ -210,9 +221,13 @@ fn write_loop(shared: &Shared, file: &mut DbFile, state: &Sandbox) {
         };
         // Read after the ticket is taken: every change made before `target` was asked for is
         // in this capture.
-        let captured = capture(state);
-        let rows = rows::to_rows(&captured, keep_generator, &|t, k| file.holds(t, k));
-        let result = file.write(&rows);
+        let tables = if whole {
+            delta::whole_tables(state, keep_generator, &|t, k| file.holds(t, k))
+        } else {
+            delta::changed_tables(state, keep_generator)
+        };
+        let result = file.write(tables);
+        whole = result.is_err();
         if let Err(e) = &result {
             tracing::error!(error = %e, "cannot commit to the state database");
         }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::clock::DEFAULT_CLOCK;
 use crate::persist::file::*;
 
 /// Every table, in the order rows are written and read.
@@ -90,7 +91,7 @@ impl StoredClock {
     }
 }
 
-fn json<T: Serialize + ?Sized>(value: &T) -> String {
+pub(super) fn json<T: Serialize + ?Sized>(value: &T) -> String {
     // Serialising these types cannot fail: no map has non-string keys.
     crate::api::stored::scope(|| serde_json::to_string(value)).unwrap_or_default()
 }
@@ -229,10 +230,47 @@ pub(super) fn to_rows(
     t
 }
 
+/// Tables whose rows belong to an app, named in their `app_id` column.
+const OF_APPS: [&str; 7] = [
+    "tokens",
+    "superseded_tokens",
+    "authorizations",
+    "orders",
+    "bills",
+    "notifications",
+    "sink",
+];
+
+/// The tables without the rows of apps the file does not hold. A commit takes the records of
+/// apps before the apps, so a kill just after the commit of an app's removal in progress can
+/// leave some of its records behind; the removal is completed here.
+fn heal(tables: &BTreeMap<&'static str, Vec<Stored>>) -> BTreeMap<&'static str, Vec<Stored>> {
+    let apps: std::collections::HashSet<&str> = tables
+        .get("apps")
+        .map(|rows| rows.iter().map(|r| r.key.as_str()).collect())
+        .unwrap_or_default();
+    let mut healed = tables.clone();
+    for table in OF_APPS {
+        if let Some(rows) = healed.get_mut(table) {
+            let before = rows.len();
+            rows.retain(|r| r.app_id.as_deref().is_none_or(|a| apps.contains(a)));
+            if rows.len() < before {
+                tracing::warn!(
+                    table,
+                    dropped = before - rows.len(),
+                    "rows of removed apps dropped"
+                );
+            }
+        }
+    }
+    healed
+}
+
 /// A stored row: its key, its change number and its JSON.
 #[derive(Debug, Clone)]
 pub(super) struct Stored {
     pub key: String,
+    pub app_id: Option<String>,
     pub changed: i64,
     pub body: String,
 }
@@ -267,6 +305,8 @@ fn change_order(rows: &[Stored]) -> Vec<usize> {
 
 /// The state the rows (each table's in creation order) hold.
 pub(super) fn from_rows(tables: &BTreeMap<&'static str, Vec<Stored>>) -> Result<StateFile, BadRow> {
+    let healed = heal(tables);
+    let tables = &healed;
     let empty = Vec::new();
     let get = |name: &str| tables.get(name).unwrap_or(&empty);
     let mut file = StateFile {
@@ -300,6 +340,25 @@ pub(super) fn from_rows(tables: &BTreeMap<&'static str, Vec<Stored>>) -> Result<
         });
     }
     file.apps = parse_all("apps", get("apps"))?;
+    // An app whose own clock went in the commit that was to remove the app too keeps a
+    // clock of its own, at the default clock's time.
+    for app in &file.apps {
+        let known = app.clock == DEFAULT_CLOCK || file.clocks.iter().any(|c| c.id == app.clock);
+        if !known {
+            tracing::warn!(app = %app.app_id, clock = %app.clock, "the app's clock is not in the file: made again");
+            let state = file.clock.unwrap_or(ClockState {
+                frozen: false,
+                now: Utc::now(),
+                offset_ms: 0,
+            });
+            file.clocks.push(SavedClock {
+                id: app.clock.clone(),
+                name: None,
+                owner: Some(app.app_id.clone()),
+                state,
+            });
+        }
+    }
     file.tokens.issued = parse_all("tokens", get("tokens"))?;
     file.tokens.superseded = parse_all("superseded_tokens", get("superseded_tokens"))?;
     let mut auths = get("authorizations").clone();

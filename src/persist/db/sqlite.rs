@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::delta::{Delta, Table};
 use super::rows::{Row, Stored, TABLES, TableRows, from_rows};
 use crate::persist::{PersistError, StateFile};
 
@@ -128,6 +129,7 @@ impl DbFile {
                 self.last_change = self.last_change.max(changed);
                 known.insert(row.key.clone(), fingerprint(&row));
                 stored.push(Stored {
+                    app_id: row.app_id,
                     key: row.key,
                     changed,
                     body: row.body,
@@ -151,11 +153,11 @@ impl DbFile {
             })
     }
 
-    /// Writes, in one transaction, every row of `tables` that differs from what is stored, and
-    /// deletes the rows no longer there.
+    /// Writes `tables` in one transaction: of a whole table, every row that differs from
+    /// what is stored (deleting the rows no longer there); of a delta, its rows.
     pub fn write(
         &mut self,
-        tables: &BTreeMap<&'static str, TableRows>,
+        tables: BTreeMap<&'static str, Table>,
     ) -> Result<Written, PersistError> {
         let written = self.write_all(tables);
         if written.is_err() {
@@ -168,61 +170,47 @@ impl DbFile {
 
     fn write_all(
         &mut self,
-        tables: &BTreeMap<&'static str, TableRows>,
+        tables: BTreeMap<&'static str, Table>,
     ) -> Result<Written, PersistError> {
         let path = self.path.clone();
         let fail = |e: rusqlite::Error| db_error(&path, e);
         let tx = self.conn.transaction().map_err(fail)?;
         let mut written = Written::default();
-        for (&table, content) in tables {
+        for (table, content) in tables {
             let known = self.known.entry(table).or_default();
-            let changed: Vec<bool> = content
-                .rows
-                .iter()
-                .map(|r| !r.same && known.get(&r.key) != Some(&fingerprint(r)))
-                .collect();
-            // Change numbers follow the table's change order, so the least recently changed
-            // records come first again after a restart.
-            let mut numbers = vec![0i64; content.rows.len()];
-            let order: Vec<usize> = match &content.change_order {
-                Some(order) => order.clone(),
-                None => (0..content.rows.len()).collect(),
+            let rows = match content {
+                Table::Whole(content) => whole(known, &mut self.last_change, content),
+                Table::Delta(delta) => {
+                    if delta.cleared {
+                        tx.execute(&format!("DELETE FROM {table}"), [])
+                            .map_err(fail)?;
+                        written.deletes += known.len();
+                        known.clear();
+                    }
+                    changes(&mut self.last_change, delta)
+                }
             };
-            for p in order.into_iter().filter(|&p| changed.get(p) == Some(&true)) {
-                self.last_change += 1;
-                numbers[p] = self.last_change;
-            }
             let mut upsert = tx
                 .prepare_cached(&format!(
                     "INSERT INTO {table} (key, app_id, changed, body) VALUES (?1, ?2, ?3, ?4) \
                      ON CONFLICT(key) DO UPDATE SET app_id = ?2, changed = ?3, body = ?4"
                 ))
                 .map_err(fail)?;
-            // Creation order: new rows are inserted in it, so `rowid` keeps it.
-            for (p, row) in content.rows.iter().enumerate() {
-                if !changed[p] {
-                    continue;
-                }
-                if numbers[p] == 0 {
-                    self.last_change += 1;
-                    numbers[p] = self.last_change;
+            let mut delete = tx
+                .prepare_cached(&format!("DELETE FROM {table} WHERE key = ?1"))
+                .map_err(fail)?;
+            for (number, row, created) in &rows.upserts {
+                if *created && known.contains_key(&row.key) {
+                    // Made again: a new row, so its `rowid` says it is the newest.
+                    delete.execute(params![row.key]).map_err(fail)?;
                 }
                 upsert
-                    .execute(params![row.key, row.app_id, numbers[p], row.body])
+                    .execute(params![row.key, row.app_id, number, row.body])
                     .map_err(fail)?;
                 known.insert(row.key.clone(), fingerprint(row));
                 written.upserts += 1;
             }
-            let present: HashSet<&str> = content.rows.iter().map(|r| r.key.as_str()).collect();
-            let gone: Vec<String> = known
-                .keys()
-                .filter(|k| !present.contains(k.as_str()))
-                .cloned()
-                .collect();
-            let mut delete = tx
-                .prepare_cached(&format!("DELETE FROM {table} WHERE key = ?1"))
-                .map_err(fail)?;
-            for key in gone {
+            for key in rows.deletes {
                 delete.execute(params![key]).map_err(fail)?;
                 known.remove(&key);
                 written.deletes += 1;
@@ -230,5 +218,76 @@ impl DbFile {
         }
         tx.commit().map_err(fail)?;
         Ok(written)
+    }
+}
+
+/// The statements of one table's commit: rows to write with their change numbers (in
+/// creation order, so new rows' `rowid`s keep it) and whether each is made anew, and keys
+/// to delete.
+#[derive(Debug, Default)]
+struct Statements {
+    upserts: Vec<(i64, Row, bool)>,
+    deletes: Vec<String>,
+}
+
+/// Of a whole table: the rows that differ from what is stored, and the stored ones no
+/// longer there.
+fn whole(known: &HashMap<String, u64>, last_change: &mut i64, content: TableRows) -> Statements {
+    let changed: Vec<bool> = content
+        .rows
+        .iter()
+        .map(|r| !r.same && known.get(&r.key) != Some(&fingerprint(r)))
+        .collect();
+    // Change numbers follow the table's change order, so the least recently changed records
+    // come first again after a restart.
+    let mut numbers = vec![0i64; content.rows.len()];
+    let order: Vec<usize> = match &content.change_order {
+        Some(order) => order.clone(),
+        None => (0..content.rows.len()).collect(),
+    };
+    for p in order.into_iter().filter(|&p| changed.get(p) == Some(&true)) {
+        *last_change += 1;
+        numbers[p] = *last_change;
+    }
+    let present: HashSet<&str> = content.rows.iter().map(|r| r.key.as_str()).collect();
+    let deletes = known
+        .keys()
+        .filter(|k| !present.contains(k.as_str()))
+        .cloned()
+        .collect();
+    let mut upserts = Vec::new();
+    for (p, row) in content.rows.into_iter().enumerate() {
+        if !changed[p] {
+            continue;
+        }
+        if numbers[p] == 0 {
+            *last_change += 1;
+            numbers[p] = *last_change;
+        }
+        upserts.push((numbers[p], row, false));
+    }
+    Statements { upserts, deletes }
+}
+
+/// Of a delta: its rows, numbered in the order they last changed and written in the order
+/// they were first marked, which for those made since the last commit is the order they were
+/// made in.
+fn changes(last_change: &mut i64, delta: Delta) -> Statements {
+    let mut rows: Vec<(u64, i64, Row, bool)> = delta
+        .rows
+        .into_iter()
+        .map(|(row, mark)| {
+            *last_change += 1;
+            (mark.first, *last_change, row, mark.created)
+        })
+        .collect();
+    rows.sort_unstable_by_key(|(first, ..)| *first);
+    let upserts = rows
+        .into_iter()
+        .map(|(_, number, row, created)| (number, row, created))
+        .collect();
+    Statements {
+        upserts,
+        deletes: delta.gone,
     }
 }

@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use chrono::Duration;
 
+use super::delta::whole_tables;
 use super::rows::to_rows;
 use super::sqlite::{DbFile, Written};
 use crate::config::Config;
@@ -10,9 +11,10 @@ use crate::domain::tokens::TokenRecord;
 use crate::persist::golden_support::Golden;
 use crate::persist::tests::{TempDir, busy_state};
 use crate::persist::{capture, restore};
+
 use crate::sandbox::Sandbox;
 
-fn empty_sandbox(seed: Option<u64>) -> Sandbox {
+pub(super) fn empty_sandbox(seed: Option<u64>) -> Sandbox {
     let config = Config {
         seed,
         ..Config::default()
@@ -25,7 +27,7 @@ fn empty_sandbox(seed: Option<u64>) -> Sandbox {
 }
 
 /// The rows a sandbox's state makes, as comparable text.
-fn rows_of(state: &Sandbox) -> String {
+pub(super) fn rows_of(state: &Sandbox) -> String {
     format!("{:?}", to_rows(&capture(state), true, &|_, _| false))
 }
 
@@ -37,7 +39,7 @@ fn a_state_written_reads_back_as_the_same_rows() {
     let (mut db, held) = DbFile::open(&path).expect("opens");
     assert!(held.is_none(), "a new database holds no state");
     let written = db
-        .write(&to_rows(&capture(&state), true, &|_, _| false))
+        .write(whole_tables(&state, true, &|_, _| false))
         .expect("writes");
     assert!(written.upserts > 10, "{written:?}");
     drop(db);
@@ -54,10 +56,10 @@ fn an_unchanged_state_writes_nothing_and_a_change_writes_its_rows_only() {
     let dir = TempDir::new();
     let state = busy_state();
     let (mut db, _) = DbFile::open(&dir.file("state.db")).expect("opens");
-    db.write(&to_rows(&capture(&state), false, &|t, k| db.holds(t, k)))
+    db.write(whole_tables(&state, false, &|t, k| db.holds(t, k)))
         .expect("writes");
     let idle = db
-        .write(&to_rows(&capture(&state), false, &|t, k| db.holds(t, k)))
+        .write(whole_tables(&state, false, &|t, k| db.holds(t, k)))
         .expect("writes");
     assert_eq!(idle, Written::default());
 
@@ -70,7 +72,7 @@ fn an_unchanged_state_writes_nothing_and_a_change_writes_its_rows_only() {
     };
     state.tokens.issue("tok-2".into(), record, now);
     let one = db
-        .write(&to_rows(&capture(&state), false, &|t, k| db.holds(t, k)))
+        .write(whole_tables(&state, false, &|t, k| db.holds(t, k)))
         .expect("writes");
     assert_eq!(
         one,
@@ -82,7 +84,7 @@ fn an_unchanged_state_writes_nothing_and_a_change_writes_its_rows_only() {
 
     state.tokens.clear();
     let gone = db
-        .write(&to_rows(&capture(&state), false, &|t, k| db.holds(t, k)))
+        .write(whole_tables(&state, false, &|t, k| db.holds(t, k)))
         .expect("writes");
     assert_eq!(gone.upserts, 0);
     assert_eq!(gone.deletes, 2, "both tokens' rows go");
@@ -104,7 +106,7 @@ fn a_golden_state_file_imported_reads_back_from_the_database() {
         let path = dir.file("state.sqlite");
         let state = golden.restored(Config::default());
         let (mut db, _) = DbFile::open(&path).expect("opens");
-        db.write(&to_rows(&capture(&state), true, &|_, _| false))
+        db.write(whole_tables(&state, true, &|_, _| false))
             .expect("writes");
         drop(db);
 

@@ -5,6 +5,7 @@ use std::time::Duration as StdDuration;
 
 use super::NotifyEngine;
 use crate::api::notification::Notification;
+use crate::domain::changes::Changed;
 
 /// Everything the engine holds: notifications with their plans, and its counters.
 #[derive(Debug, Clone)]
@@ -26,6 +27,25 @@ impl NotifyEngine {
             next_event_number: self.event_number.load(Ordering::Relaxed),
             next_seq: self.seq.load(Ordering::Relaxed),
         }
+    }
+
+    /// Starts marking changed notifications for [`Self::changed_notifications`].
+    pub fn track_changes(&self) {
+        self.store.lock().track_changes();
+    }
+
+    /// The notifications changed since the last call, as a snapshot would hold them.
+    pub fn changed_notifications(&self) -> Changed<Notification> {
+        self.store.lock().changed()
+    }
+
+    /// The running number of the next `EV-…` id and the creation-order number of the next
+    /// notification.
+    pub fn counters(&self) -> (u64, u64) {
+        (
+            self.event_number.load(Ordering::Relaxed),
+            self.seq.load(Ordering::Relaxed),
+        )
     }
 
     /// Replaces everything with a snapshot's content. Pending notifications are queued on

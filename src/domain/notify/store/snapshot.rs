@@ -11,21 +11,24 @@ impl Store {
         self.order
             .values()
             .filter_map(|id| self.by_id.get(id))
-            .map(|n| {
-                let mut n = n.clone();
-                if let Some((at, made)) = self.flights.get(&n.id) {
-                    let unrecorded = n.status == Status::Pending
-                        && n.next_attempt_at.is_none()
-                        && n.scheduled_attempts == *made
-                        && n.held_by_fault.is_none()
-                        && !n.awaiting_callback_url;
-                    if unrecorded {
-                        n.next_attempt_at = Some(*at);
-                    }
-                }
-                n
-            })
+            .map(|n| self.saved(n))
             .collect()
+    }
+
+    /// A notification as it would stand had no attempt been in flight.
+    pub(super) fn saved(&self, n: &Notification) -> Notification {
+        let mut n = n.clone();
+        if let Some((at, made)) = self.flights.get(&n.id) {
+            let unrecorded = n.status == Status::Pending
+                && n.next_attempt_at.is_none()
+                && n.scheduled_attempts == *made
+                && n.held_by_fault.is_none()
+                && !n.awaiting_callback_url;
+            if unrecorded {
+                n.next_attempt_at = Some(*at);
+            }
+        }
+        n
     }
 
     /// Replaces everything with `notifications` (oldest first) and queues what is planned on
