@@ -1,6 +1,7 @@
 //! Runtime settings of one sandbox instance.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -24,6 +25,56 @@ pub enum LogFormat {
     Text,
     /// One JSON object per line.
     Json,
+}
+
+/// How the host names of callback URLs are resolved, for an embedder that wants them to resolve
+/// elsewhere than the system says (a merchant's name pointing at a local server in a test, say).
+///
+/// Whatever it answers is checked like any other answer: a delivery never connects to a
+/// link-local or cloud-metadata address (unless `callback_allow_link_local`), nor, for a
+/// `/__mock` path other than the built-in sink, to the sandbox's own control API. Ports in its
+/// answers are ignored: a delivery connects to the port of its URL.
+///
+/// ```
+/// use std::net::SocketAddr;
+/// use chinaums_mock::{CallbackResolver, Config};
+/// use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+///
+/// /// Every name is this machine.
+/// struct Loopback;
+///
+/// impl Resolve for Loopback {
+///     fn resolve(&self, _name: Name) -> Resolving {
+///         let here = SocketAddr::from(([127, 0, 0, 1], 0));
+///         Box::pin(async move { Ok(Box::new(std::iter::once(here)) as Addrs) })
+///     }
+/// }
+///
+/// let config = Config {
+///     callback_resolver: Some(CallbackResolver::new(Loopback)),
+///     ..Config::default()
+/// };
+/// # let _ = config;
+/// ```
+#[derive(Clone)]
+pub struct CallbackResolver(Arc<dyn reqwest::dns::Resolve>);
+
+impl CallbackResolver {
+    /// Resolves callback host names with `resolver`.
+    pub fn new(resolver: impl reqwest::dns::Resolve + 'static) -> Self {
+        Self(Arc::new(resolver))
+    }
+
+    /// The resolver.
+    pub(crate) fn get(&self) -> &Arc<dyn reqwest::dns::Resolve> {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for CallbackResolver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CallbackResolver(..)")
+    }
 }
 
 /// Everything one [`crate::Application`] needs to start.
@@ -94,6 +145,8 @@ pub struct Config {
     pub callback_allow_link_local: bool,
     /// PEM certificates deliveries trust besides the built-in roots (a merchant's own CA).
     pub callback_ca_file: Option<PathBuf>,
+    /// How host names of callback URLs are resolved; `None`: as the system does.
+    pub callback_resolver: Option<CallbackResolver>,
     /// Unsettled notifications one app may have; a new one beyond it gives up the app's oldest
     /// pending one (`exhausted`, `giveUpReason: "pending_cap"`).
     pub max_pending_per_app: usize,
@@ -145,6 +198,7 @@ impl Default for Config {
             callback_allow: Vec::new(),
             callback_allow_link_local: false,
             callback_ca_file: None,
+            callback_resolver: None,
             max_pending_per_app: 10_000,
             state_file: None,
             state_import: None,

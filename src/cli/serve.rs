@@ -276,6 +276,7 @@ impl ServeArgs {
                 .callback_ca_file
                 .clone()
                 .filter(|p| !p.as_os_str().is_empty()),
+            callback_resolver: None,
             max_pending_per_app: usize::try_from(self.max_pending_per_app).unwrap_or(usize::MAX),
             state_file: self
                 .state_file

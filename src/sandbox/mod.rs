@@ -36,7 +36,7 @@ use crate::domain::clock::{Clock, Clocks};
 use crate::domain::faults::FaultStore;
 use crate::domain::journal::Journal;
 use crate::domain::notify::{
-    CallbackClient, CallbackGuard, ClientSettings, EngineDeps, EngineSettings, NotifyEngine,
+    CallbackClient, CallbackGuard, ClientSettings, EngineDeps, EngineSettings, Lookup, NotifyEngine,
 };
 use crate::domain::orders::OrderStore;
 use crate::domain::payscore::PayScoreStore;
@@ -127,17 +127,22 @@ impl Sandbox {
                 apps: Arc::clone(&apps),
                 faults: Arc::clone(&faults),
                 rng: Arc::clone(&rng),
-                guard: Arc::new(CallbackGuard::new(
-                    config.callback_allow.clone(),
-                    config.callback_allow_link_local,
-                    Some(listening.control),
-                )),
+                guard: Arc::new(
+                    CallbackGuard::new(
+                        config.callback_allow.clone(),
+                        config.callback_allow_link_local,
+                        Some(listening.control),
+                    )
+                    .with_lookup(Lookup::new(config.callback_resolver.clone())),
+                ),
                 // The HTTP client itself is built with the first attempt. Every body is noted
                 // while it is in flight: the built-in sink takes only those.
                 transport: Arc::new(MarkedTransport::new(
                     CallbackClient::new(ClientSettings {
                         ca_file: config.callback_ca_file.clone(),
                         allow_link_local: config.callback_allow_link_local,
+                        control: Some(listening.control),
+                        resolver: config.callback_resolver.clone(),
                     }),
                     Arc::clone(sink.own()),
                 )),

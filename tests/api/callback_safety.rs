@@ -2,9 +2,13 @@
 //! cloud-metadata addresses unless allowed, HTTPS merchants with their own CA; and
 //! notifications that stay bounded per app and per notification.
 
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use chinaums_mock::{Application, Config};
+use chinaums_mock::{Application, CallbackResolver, Config};
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -191,6 +195,70 @@ async fn a_callback_that_only_later_points_at_the_control_api_is_blocked_and_res
         assert_eq!(app["callbackUrl"], json!(reset), "nothing was reset");
     })
     .await;
+}
+
+/// Resolves every name to 127.0.0.1, but answers nothing to the one lookup after
+/// [`Self::blank_next`]: a name whose answer changes between a check and the connection.
+#[derive(Clone, Default)]
+struct Rebinding {
+    blank: Arc<AtomicBool>,
+}
+
+impl Rebinding {
+    fn blank_next(&self) {
+        self.blank.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Resolve for Rebinding {
+    fn resolve(&self, _name: Name) -> Resolving {
+        let answer = if self.blank.swap(false, Ordering::SeqCst) {
+            Vec::new()
+        } else {
+            vec![SocketAddr::from(([127, 0, 0, 1], 0))]
+        };
+        Box::pin(async move { Ok(Box::new(answer.into_iter()) as Addrs) })
+    }
+}
+
+#[tokio::test]
+async fn a_name_that_resolves_to_the_sandbox_only_when_connecting_is_blocked_and_resets_nothing() {
+    let names = Rebinding::default();
+    let resolver = CallbackResolver::new(names.clone());
+    let app = spawn_app_with(|c| {
+        c.callback_resolver = Some(resolver);
+        // The control API answers the name too (as with `--allow-host` in a container): only
+        // the callback rules stand between the delivery and `/__mock/reset`.
+        c.allow_hosts = vec!["merchant.test".into()];
+    })
+    .await;
+    let by_name = |path: &str| format!("http://merchant.test:{}{path}", app.port);
+
+    // The built-in sink by a name that resolves to the sandbox: delivered.
+    app.set_callback(APP_ID, &by_name(SINK_APP), Value::Null)
+        .await;
+    let sunk = app.opened_id(APP_ID).await;
+    app.wait_status(&sunk, "delivered").await;
+
+    // The control API by that name: accepted where it is set (no lookup there); the lookup
+    // before the attempt finds nothing, the connection's own finds the sandbox.
+    let reset = by_name("/__mock/reset");
+    app.set_callback(APP_ID, &reset, Value::Null).await;
+    names.blank_next();
+    let id = app.opened_id(APP_ID).await;
+    app.settle_in_flight().await;
+    let n = app.notification(&id).await;
+    assert_eq!(outcomes(&n), ["blocked"], "{n}");
+    let attempt = &n["attempts"][0];
+    assert_eq!(attempt["httpStatus"], Value::Null);
+    let error = attempt["error"].as_str().unwrap_or_default();
+    assert!(error.contains("own control API (/__mock/reset)"), "{error}");
+    assert!(error.contains("when connecting"), "{error}");
+
+    // Nothing was reset: the app keeps its callback URL, the first notification is still there.
+    let apps = app.get(&format!("/__mock/apps/{APP_ID}")).await;
+    assert_eq!(apps.json()["callbackUrl"], json!(reset), "{}", apps.text);
+    assert_eq!(app.notification(&sunk).await["status"], "delivered");
 }
 
 #[tokio::test]

@@ -1,15 +1,20 @@
-//! The HTTP client deliveries go out with: its trusted certificates (the built-in roots and
-//! `--callback-ca-file`) and a resolver that keeps link-local and metadata addresses out of
-//! reach.
+//! The HTTP clients deliveries go out with: their trusted certificates (the built-in roots and
+//! `--callback-ca-file`) and a resolver that checks every answer a connection is made with
+//! (`resolve.rs`).
+//!
+//! Two clients, each with its own connections: one for requests that ask for the sandbox's
+//! control API paths on its port, whose resolver never lets a connection reach the sandbox, and
+//! one for everything else (the built-in sink, merchants, the sandbox's gateway). A connection
+//! the second one keeps open to the sandbox is thus never reused for a control path.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use reqwest::dns::{Addrs, Name, Resolve, Resolving};
-
 use super::engine::USER_AGENT;
-use super::guard::is_link_local_or_metadata;
+use super::guard::ControlListener;
+use super::resolve::{Lookup, Screened};
+use crate::config::CallbackResolver;
 
 /// How deliveries connect.
 #[derive(Debug, Clone, Default)]
@@ -18,6 +23,10 @@ pub struct ClientSettings {
     pub ca_file: Option<PathBuf>,
     /// `--callback-allow-link-local`: names may resolve to link-local and metadata addresses.
     pub allow_link_local: bool,
+    /// The address the control API listens on, once bound.
+    pub control: Option<SocketAddr>,
+    /// How names are resolved; `None`: as the system does.
+    pub resolver: Option<CallbackResolver>,
 }
 
 /// Why `--callback-ca-file` cannot be used.
@@ -58,53 +67,6 @@ pub fn load_ca_file(path: &Path) -> Result<Vec<reqwest::Certificate>, CaFileErro
     Ok(certs)
 }
 
-/// A name whose every address is link-local or a metadata address: the connection is not
-/// attempted.
-#[derive(Debug, thiserror::Error)]
-#[error(
-    "{host} resolves only to link-local or cloud-metadata addresses; start the sandbox with \
-     --callback-allow-link-local to allow it"
-)]
-pub struct LinkLocalName {
-    /// The name.
-    pub host: String,
-}
-
-/// Keeps the addresses a delivery may connect to; refuses the name when none is left.
-pub fn keep_reachable(
-    host: &str,
-    found: Vec<SocketAddr>,
-) -> Result<Vec<SocketAddr>, LinkLocalName> {
-    let had_any = !found.is_empty();
-    let kept: Vec<SocketAddr> = found
-        .into_iter()
-        .filter(|a| !is_link_local_or_metadata(a.ip()))
-        .collect();
-    if had_any && kept.is_empty() {
-        return Err(LinkLocalName {
-            host: host.to_owned(),
-        });
-    }
-    Ok(kept)
-}
-
-/// Resolves as the system does, then drops link-local and metadata addresses: checked on every
-/// connection, so a name that changes its answer later is caught too.
-#[derive(Debug, Default)]
-struct ReachableOnly;
-
-impl Resolve for ReachableOnly {
-    fn resolve(&self, name: Name) -> Resolving {
-        let host = name.as_str().to_owned();
-        Box::pin(async move {
-            let found: Vec<SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let kept = keep_reachable(&host, found)?;
-            Ok(Box::new(kept.into_iter()) as Addrs)
-        })
-    }
-}
-
 /// The HTTP client deliveries go out with (its `User-Agent`, no proxy, no redirects), built on
 /// first use: the TLS stack and its root certificates stay out of an idle sandbox's memory.
 ///
@@ -112,10 +74,14 @@ impl Resolve for ReachableOnly {
 /// lookup) but `--callback-ca-file`, which the server reads once at start-up to refuse a bad
 /// one early; a unit test checks that it builds. Should it ever fail, every attempt says so in
 /// its `error` and it is logged once.
+///
+/// The client for control paths (see the module's documentation) is built only if such a URL
+/// is ever asked for.
 #[derive(Debug, Default)]
 pub struct CallbackClient {
     settings: ClientSettings,
     client: OnceLock<Result<reqwest::Client, String>>,
+    control_client: OnceLock<Result<reqwest::Client, String>>,
 }
 
 impl CallbackClient {
@@ -124,23 +90,46 @@ impl CallbackClient {
         Self {
             settings,
             client: OnceLock::new(),
+            control_client: OnceLock::new(),
         }
     }
 
-    /// The client, built now if this is the first call.
+    /// The client for everything but the control API's paths, built now if this is the first
+    /// call.
     pub fn get(&self) -> Result<&reqwest::Client, &str> {
-        self.client
-            .get_or_init(|| {
-                build_client(&self.settings).inspect_err(|text| {
-                    tracing::error!("cannot build the callback HTTP client: {text}");
-                })
-            })
-            .as_ref()
-            .map_err(String::as_str)
+        built(&self.client, &self.settings, None)
+    }
+
+    /// The client a delivery to `url` goes out with, built now if this is its first use.
+    pub fn for_url(&self, url: &str) -> Result<&reqwest::Client, &str> {
+        match self.settings.control.map(ControlListener::new) {
+            Some(control) if control.asks_control_str(url) => {
+                built(&self.control_client, &self.settings, Some(control))
+            }
+            _ => self.get(),
+        }
     }
 }
 
-fn build_client(settings: &ClientSettings) -> Result<reqwest::Client, String> {
+fn built<'a>(
+    cell: &'a OnceLock<Result<reqwest::Client, String>>,
+    settings: &ClientSettings,
+    control: Option<ControlListener>,
+) -> Result<&'a reqwest::Client, &'a str> {
+    cell.get_or_init(|| {
+        build_client(settings, control).inspect_err(|text| {
+            tracing::error!("cannot build the callback HTTP client: {text}");
+        })
+    })
+    .as_ref()
+    .map_err(String::as_str)
+}
+
+/// A client for `settings`; with `control`, its connections never reach that listener.
+fn build_client(
+    settings: &ClientSettings,
+    control: Option<ControlListener>,
+) -> Result<reqwest::Client, String> {
     let mut builder = reqwest::Client::builder()
         .user_agent(USER_AGENT)
         .redirect(reqwest::redirect::Policy::none())
@@ -153,9 +142,12 @@ fn build_client(settings: &ClientSettings) -> Result<reqwest::Client, String> {
             builder = builder.add_root_certificate(cert);
         }
     }
-    if !settings.allow_link_local {
-        builder = builder.dns_resolver(Arc::new(ReachableOnly));
-    }
+    let lookup = Lookup::new(settings.resolver.clone());
+    builder = builder.dns_resolver(Arc::new(Screened::new(
+        lookup,
+        settings.allow_link_local,
+        control,
+    )));
     builder.build().map_err(|e| {
         format!(
             "cannot build the callback HTTP client: {}",
@@ -181,22 +173,6 @@ mod tests {
         let first: *const reqwest::Client = client.get().expect("the client builds");
         let again: *const reqwest::Client = client.get().expect("the client builds");
         assert_eq!(first, again);
-    }
-
-    #[test]
-    fn a_name_is_refused_when_every_address_it_resolves_to_is_link_local() {
-        let addr = |s: &str| s.parse::<SocketAddr>().expect("an address");
-        let only_metadata = vec![addr("169.254.169.254:0"), addr("[fe80::1]:0")];
-        assert!(keep_reachable("evil.test", only_metadata).is_err());
-        let mixed = vec![addr("169.254.169.254:0"), addr("10.0.0.5:0")];
-        assert_eq!(
-            keep_reachable("mixed.test", mixed).ok(),
-            Some(vec![addr("10.0.0.5:0")])
-        );
-        assert_eq!(
-            keep_reachable("none.test", Vec::new()).ok(),
-            Some(Vec::new())
-        );
     }
 
     #[test]

@@ -6,7 +6,9 @@ use futures_util::future::BoxFuture;
 
 use crate::domain::apps::AckMode;
 
-use super::client::{CallbackClient, LinkLocalName};
+use super::client::CallbackClient;
+use super::guard::Refusal;
+use super::resolve::{LinkLocalName, OwnAddressName};
 use crate::api::notification::Outcome;
 
 /// Answers kept in the attempt record are cut here.
@@ -51,32 +53,46 @@ pub(super) fn describe(e: &reqwest::Error) -> String {
     text
 }
 
-/// Whether the client's resolver refused the name (link-local or metadata addresses only).
-fn refused_by_resolver(e: &reqwest::Error) -> bool {
+/// The first error of `e`'s chain that is an `E`.
+fn cause<E: std::error::Error + 'static>(e: &reqwest::Error) -> Option<&E> {
     use std::error::Error;
     let mut source = e.source();
     while let Some(s) = source {
-        if s.downcast_ref::<LinkLocalName>().is_some() {
-            return true;
+        if let Some(found) = s.downcast_ref::<E>() {
+            return Some(found);
         }
         source = s.source();
     }
-    false
+    None
 }
 
-fn failure(e: &reqwest::Error, http_status: Option<u16>, started: Instant) -> WireResult {
+fn failure(
+    e: &reqwest::Error,
+    http_status: Option<u16>,
+    started: Instant,
+    url: &str,
+) -> WireResult {
+    let (error, outcome) = if let Some(own) = cause::<OwnAddressName>(e) {
+        // Nothing was sent: the resolver refused the address the connection would have used.
+        let path = url::Url::parse(url).map_or_else(|_| url.to_owned(), |u| u.path().to_owned());
+        let refusal = Refusal::ControlApi { path };
+        (
+            format!("the callback URL {refusal} ({own}); nothing was sent"),
+            Outcome::Blocked,
+        )
+    } else if cause::<LinkLocalName>(e).is_some() {
+        // Nothing was sent: the resolver left no address to connect to.
+        (describe(e), Outcome::Blocked)
+    } else if e.is_timeout() {
+        (describe(e), Outcome::Timeout)
+    } else {
+        (describe(e), Outcome::ConnectionFailed)
+    };
     WireResult {
         http_status,
         response_body: None,
-        error: Some(describe(e)),
-        outcome: if refused_by_resolver(e) {
-            // Nothing was sent: the resolver left no address to connect to.
-            Outcome::Blocked
-        } else if e.is_timeout() {
-            Outcome::Timeout
-        } else {
-            Outcome::ConnectionFailed
-        },
+        error: Some(error),
+        outcome,
         duration: started.elapsed(),
     }
 }
@@ -166,7 +182,7 @@ pub async fn send(
     ack: AckMode,
 ) -> WireResult {
     let started = Instant::now();
-    let client = match client.get() {
+    let client = match client.for_url(url) {
         Ok(client) => client,
         Err(error) => {
             return WireResult {
@@ -185,7 +201,7 @@ pub async fn send(
         .body(body);
     let mut response = match request.send().await {
         Ok(r) => r,
-        Err(e) => return failure(&e, None, started),
+        Err(e) => return failure(&e, None, started, url),
     };
     let status = response.status().as_u16();
     let mut answer = Vec::new();
@@ -199,7 +215,7 @@ pub async fn send(
                 }
             }
             Ok(None) => break,
-            Err(e) => return failure(&e, Some(status), started),
+            Err(e) => return failure(&e, Some(status), started, url),
         }
     }
     let kept = &answer[..answer.len().min(KEPT_RESPONSE_BYTES)];
@@ -225,7 +241,7 @@ mod tests {
 
     use super::{Outcome, callback_allowed, failure, is_ack};
     use crate::api::app::AckMode;
-    use crate::domain::notify::client::keep_reachable;
+    use crate::domain::notify::resolve::keep_reachable;
 
     /// Resolves every name to the cloud metadata address, through the delivery client's filter.
     struct OnlyMetadata;
@@ -251,7 +267,7 @@ mod tests {
         let started = Instant::now();
         let sent = client.post("http://metadata-alias.test/").send().await;
         let err = sent.expect_err("refused by the resolver");
-        let wire = failure(&err, None, started);
+        let wire = failure(&err, None, started, "http://metadata-alias.test/");
         assert_eq!(wire.outcome, Outcome::Blocked);
         let error = wire.error.unwrap_or_default();
         assert!(error.contains("--callback-allow-link-local"), "{error}");
@@ -275,3 +291,7 @@ mod tests {
         assert!(callback_allowed(&[], "http://example.com/"));
     }
 }
+
+#[cfg(test)]
+#[path = "rebinding_tests.rs"]
+mod rebinding_tests;

@@ -3,13 +3,16 @@
 //! unless `--callback-allow-link-local` says so.
 //!
 //! URLs are checked when they are set (an app's `callbackUrl`, an order's `notifyUrl`, …) and
-//! again before each attempt, since a name may resolve elsewhere by then.
+//! again before each attempt, since a name may resolve elsewhere by then. What a name resolves
+//! to is checked once more by the delivery client's resolver (`resolve.rs`), on the addresses
+//! the connection is made with: a lookup made here only refuses early and clearly.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use url::{Host, Url};
 
 use super::deliver::callback_allowed;
+use super::resolve::Lookup;
 
 /// Cloud metadata services outside 169.254.0.0/16 and fe80::/10 (those are refused whole).
 const METADATA_ADDRESSES: [IpAddr; 3] = [
@@ -129,24 +132,69 @@ fn is_local_interface(ip: IpAddr) -> bool {
     std::net::UdpSocket::bind(SocketAddr::new(ip, 0)).is_ok()
 }
 
+/// The control API's listener: which URLs ask for it, and which addresses reach it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ControlListener {
+    bound: SocketAddr,
+}
+
+impl ControlListener {
+    /// The control API listening on `bound`.
+    pub fn new(bound: SocketAddr) -> Self {
+        Self { bound }
+    }
+
+    /// Whether `url` asks for a control path on the control API's port.
+    pub fn asks_control(&self, url: &Url) -> bool {
+        url.port_or_known_default() == Some(self.bound.port()) && is_control_path(url.path())
+    }
+
+    /// Whether `url` (as text) asks for a control path on the control API's port; a URL that
+    /// does not parse asks for nothing.
+    pub fn asks_control_str(&self, url: &str) -> bool {
+        Url::parse(url).is_ok_and(|url| self.asks_control(&url))
+    }
+
+    /// Whether a connection to `ip` (at the control port) could reach this sandbox: a loopback
+    /// or unspecified address, the one it listens on, or any address of the machine when it
+    /// listens on all of them.
+    pub fn is_own(&self, ip: IpAddr) -> bool {
+        let ip = ip.to_canonical();
+        let bound = self.bound.ip().to_canonical();
+        ip == bound
+            || ip.is_loopback()
+            || ip.is_unspecified()
+            || (bound.is_unspecified() && is_local_interface(ip))
+    }
+}
+
 /// The checks every callback URL goes through, built once per instance.
 #[derive(Debug, Clone, Default)]
 pub struct CallbackGuard {
     allow: Vec<String>,
     allow_link_local: bool,
-    /// The control API's listening address, once bound.
-    control: Option<SocketAddr>,
+    /// The control API's listener, once bound.
+    control: Option<ControlListener>,
+    /// Where names are looked up.
+    lookup: Lookup,
 }
 
 impl CallbackGuard {
     /// A guard for `--callback-allow` (`allow`), `--callback-allow-link-local` and the
-    /// address the control API listens on.
+    /// address the control API listens on. Names are looked up as the system does.
     pub fn new(allow: Vec<String>, allow_link_local: bool, control: Option<SocketAddr>) -> Self {
         Self {
             allow,
             allow_link_local,
-            control,
+            control: control.map(ControlListener::new),
+            lookup: Lookup::default(),
         }
+    }
+
+    /// The same guard, looking names up with `lookup`.
+    pub fn with_lookup(mut self, lookup: Lookup) -> Self {
+        self.lookup = lookup;
+        self
     }
 
     /// The checks made when a URL is set: not the control API, not link-local, without name
@@ -172,25 +220,25 @@ impl CallbackGuard {
     }
 
     /// [`Self::check`], then, for a name asking for a control path on the control API's port,
-    /// a lookup: it must not resolve to this machine. Names resolving to link-local addresses
-    /// are caught by the delivery client's resolver, on every connection.
+    /// a lookup: it must not resolve to this machine. That lookup only refuses early, with a
+    /// clear reason: the delivery client's resolver checks the answer each connection is made
+    /// with (the sandbox's own addresses for such a URL, link-local ones for any), so a name
+    /// that answers differently by then is caught too.
     pub async fn screen(&self, url: &str) -> Result<(), Refusal> {
         let Some(parsed) = self.check(url)? else {
             return Ok(());
         };
-        let (Some(Host::Domain(name)), Some(port)) =
-            (parsed.host(), parsed.port_or_known_default())
-        else {
+        let Some(Host::Domain(name)) = parsed.host() else {
             return Ok(());
         };
         if !self.asks_control(&parsed) {
             return Ok(());
         }
         // A name that does not resolve is left to the attempt, which fails the same way.
-        let Ok(found) = tokio::net::lookup_host((name, port)).await else {
+        let Ok(found) = self.lookup.addresses(name).await else {
             return Ok(());
         };
-        let addresses: Vec<IpAddr> = found.map(|a| a.ip()).collect();
+        let addresses: Vec<IpAddr> = found.iter().map(SocketAddr::ip).collect();
         self.check_resolved(&parsed, &addresses)
     }
 
@@ -233,24 +281,12 @@ impl CallbackGuard {
 
     /// Whether `url` asks for a control path on the control API's port.
     fn asks_control(&self, url: &Url) -> bool {
-        self.control.is_some_and(|control| {
-            url.port_or_known_default() == Some(control.port()) && is_control_path(url.path())
-        })
+        self.control.is_some_and(|c| c.asks_control(url))
     }
 
-    /// Whether a connection to `ip` (at the control port) could reach this sandbox: a loopback
-    /// or unspecified address, the one it listens on, or any address of the machine when it
-    /// listens on all of them.
+    /// Whether a connection to `ip` (at the control port) could reach this sandbox.
     fn is_own(&self, ip: IpAddr) -> bool {
-        let Some(control) = self.control else {
-            return false;
-        };
-        let ip = ip.to_canonical();
-        let bound = control.ip().to_canonical();
-        ip == bound
-            || ip.is_loopback()
-            || ip.is_unspecified()
-            || (bound.is_unspecified() && is_local_interface(ip))
+        self.control.is_some_and(|c| c.is_own(ip))
     }
 }
 
