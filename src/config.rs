@@ -27,6 +27,46 @@ pub enum LogFormat {
     Json,
 }
 
+/// How the state file keeps the state (see [`Config::state_format`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum StateFormat {
+    /// A database. A path ending in `.sqlite`, `.sqlite3` or `.db` is the database; for any
+    /// other path (`state.json`) the database is beside it with the extension `.sqlite`, and
+    /// a JSON state file at the path is imported into it once, when it is new.
+    #[default]
+    Auto,
+    /// A database at the path as given, whatever its name.
+    Sqlite,
+    /// A JSON state file, saved periodically and at shutdown: a kill loses what changed since
+    /// the last save.
+    Json,
+}
+
+/// Whether `path` names a database rather than a JSON state file: by its extension
+/// (`.sqlite`, `.sqlite3`, `.db`).
+pub(crate) fn is_database_path(path: &std::path::Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ["sqlite", "sqlite3", "db"].contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// Where the state is kept, as [`Config::state_storage`] resolves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StateStorage {
+    /// A SQLite database, and the JSON state file to start it from when it is new.
+    Database {
+        /// The database file.
+        path: PathBuf,
+        /// The JSON state file imported when the database is new, if any.
+        import: Option<PathBuf>,
+    },
+    /// A JSON state file saved periodically.
+    Json {
+        /// The file.
+        path: PathBuf,
+    },
+}
+
 /// How the host names of callback URLs are resolved, for an embedder that wants them to resolve
 /// elsewhere than the system says (a merchant's name pointing at a local server in a test, say).
 ///
@@ -151,12 +191,12 @@ pub struct Config {
     /// pending one (`exhausted`, `giveUpReason: "pending_cap"`).
     pub max_pending_per_app: usize,
     /// When set, the state is restored from this file at start (when it exists) and kept in
-    /// it. A path ending in `.sqlite`, `.sqlite3` or `.db` is a database that every
-    /// acknowledged change reaches before its answer; any other path is a JSON state file saved
-    /// periodically and at shutdown.
+    /// it: a database that every acknowledged change reaches before its answer (see
+    /// [`StateFormat`] for where it is and [`Config::state_storage`]).
     pub state_file: Option<PathBuf>,
-    /// A JSON state file the database starts from when it holds no state yet (read only; with
-    /// a database `state_file` alone).
+    /// How `state_file` keeps the state.
+    pub state_format: StateFormat,
+    /// A JSON state file the database starts from when it holds no state yet (read only).
     pub state_import: Option<PathBuf>,
     /// Seconds between periodic saves of the state file; 0 saves only at shutdown.
     pub state_save_interval_secs: u64,
@@ -168,6 +208,39 @@ pub struct Config {
     /// Origins (`http://host:port`) whose pages may change state through the control API,
     /// besides the sandbox's own; `*` allows any.
     pub allow_origins: Vec<String>,
+}
+
+impl Config {
+    /// Where the state is kept: `None` without a `state_file`.
+    ///
+    /// ```
+    /// use chinaums_mock::{Config, StateStorage};
+    ///
+    /// let config = Config {
+    ///     state_file: Some("data/state.json".into()),
+    ///     ..Config::default()
+    /// };
+    /// assert_eq!(
+    ///     config.state_storage(),
+    ///     Some(StateStorage::Database {
+    ///         path: "data/state.sqlite".into(),
+    ///         import: Some("data/state.json".into()),
+    ///     })
+    /// );
+    /// ```
+    pub fn state_storage(&self) -> Option<StateStorage> {
+        let path = self.state_file.clone()?;
+        let database = |path: PathBuf, import: Option<PathBuf>| StateStorage::Database {
+            path,
+            import: self.state_import.clone().or(import),
+        };
+        Some(match self.state_format {
+            StateFormat::Json => StateStorage::Json { path },
+            StateFormat::Sqlite => database(path, None),
+            StateFormat::Auto if is_database_path(&path) => database(path, None),
+            StateFormat::Auto => database(path.with_extension("sqlite"), Some(path)),
+        })
+    }
 }
 
 impl Default for Config {
@@ -201,6 +274,7 @@ impl Default for Config {
             callback_resolver: None,
             max_pending_per_app: 10_000,
             state_file: None,
+            state_format: StateFormat::Auto,
             state_import: None,
             state_save_interval_secs: 5,
             body_timeout_ms: 10_000,

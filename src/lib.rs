@@ -77,7 +77,7 @@ mod sandbox;
 mod server;
 
 #[cfg(feature = "server")]
-pub use config::{CallbackResolver, Config, FixtureSource, LogFormat};
+pub use config::{CallbackResolver, Config, FixtureSource, LogFormat, StateFormat, StateStorage};
 #[cfg(feature = "server")]
 pub use server::embed::{MockServer, MockServerBuilder, MockServerError, StartTime};
 #[cfg(feature = "server")]

@@ -8,7 +8,7 @@ use clap::Args;
 use serde_json::json;
 
 use crate::api::app::PayerSettings;
-use crate::config::{Config, FixtureSource, LogFormat};
+use crate::config::{Config, FixtureSource, LogFormat, StateFormat};
 use crate::domain::apps::{AckMode, NotifyFormat, NotifySettings, NotifySigning};
 use crate::server::Application;
 
@@ -168,16 +168,28 @@ pub struct ServeArgs {
         value_parser = clap::value_parser!(u64).range(1..=100_000_000)
     )]
     pub max_pending_per_app: u64,
-    /// Restore the state from this file at start (when it exists) and keep it there. A path
-    /// ending in .sqlite, .sqlite3 or .db is a database every acknowledged change reaches
-    /// before its answer; any other path is a JSON file saved periodically and at shutdown.
+    /// Restore the state from this file at start and keep it there: a SQLite database every
+    /// acknowledged change reaches before its answer. A path not ending in .sqlite, .sqlite3
+    /// or .db (state.json) puts the database beside it (state.sqlite) and imports a JSON state
+    /// file found at the path, once.
     #[arg(long, env = "CHINAUMS_MOCK_STATE_FILE", value_name = "PATH")]
     pub state_file: Option<PathBuf>,
-    /// With a database --state-file that holds no state yet: start from this JSON state file
-    /// (which is only read).
+    /// How --state-file keeps the state: auto (a database, as above), sqlite (a database at the
+    /// path as given) or json (a JSON file saved every --state-save-interval-secs and at
+    /// shutdown; a kill loses what changed since the last save).
+    #[arg(
+        long,
+        env = "CHINAUMS_MOCK_STATE_FORMAT",
+        value_enum,
+        default_value_t = StateFormat::Auto
+    )]
+    pub state_format: StateFormat,
+    /// When the database holds no state yet: start from this JSON state file (which is only
+    /// read).
     #[arg(long, env = "CHINAUMS_MOCK_STATE_IMPORT", value_name = "PATH")]
     pub state_import: Option<PathBuf>,
-    /// Seconds between saves of the state file; 0 saves only at shutdown.
+    /// With --state-format json: seconds between saves of the state file; 0 saves only at
+    /// shutdown.
     #[arg(
         long,
         env = "CHINAUMS_MOCK_STATE_SAVE_INTERVAL_SECS",
@@ -282,6 +294,7 @@ impl ServeArgs {
                 .state_file
                 .clone()
                 .filter(|p| !p.as_os_str().is_empty()),
+            state_format: self.state_format,
             state_import: self
                 .state_import
                 .clone()

@@ -11,7 +11,7 @@ use actix_web::http::Method;
 use actix_web::{Error, HttpResponse};
 use serde_json::json;
 
-use crate::config::Config;
+use crate::config::{Config, StateStorage};
 use crate::persist::db::{self, Db, OpenDb};
 use crate::persist::{self, PersistError, StateFile};
 
@@ -23,31 +23,45 @@ pub(super) struct Opened {
     pub db: Option<OpenDb>,
 }
 
-/// Opens the state file of `config`: a database (imported from `state_import` when new) or a
-/// JSON state file.
+/// Opens the state file of `config`: a database (imported from a JSON state file when new)
+/// or a JSON state file.
 pub(super) fn open(config: &Config) -> Result<Opened, PersistError> {
-    let Some(path) = &config.state_file else {
-        return Ok(Opened {
-            state: None,
-            db: None,
-        });
+    let (path, import) = match config.state_storage() {
+        None => {
+            return Ok(Opened {
+                state: None,
+                db: None,
+            });
+        }
+        Some(StateStorage::Json { path }) => {
+            let removed = persist::remove_stale_temps(&path);
+            if removed > 0 {
+                tracing::info!(removed, path = %path.display(), "removed temporary files of an interrupted save");
+            }
+            let state = persist::load(&path)?;
+            if state.is_none() {
+                persist::check_creatable(&path)?;
+            }
+            return Ok(Opened { state, db: None });
+        }
+        Some(StateStorage::Database { path, import }) => (path, import),
     };
-    if !db::is_database(path) {
-        let removed = persist::remove_stale_temps(path);
-        if removed > 0 {
-            tracing::info!(removed, path = %path.display(), "removed temporary files of an interrupted save");
+    persist::check_creatable(&path)?;
+    let (db, state) = db::open(&path)?;
+    // The JSON file beside a database (`--state-file state.json`) is imported when it is there;
+    // one named by `--state-import` must be.
+    let import = import.filter(|json| config.state_import.is_some() || json.exists());
+    let state = match (state, import) {
+        (Some(state), Some(json)) => {
+            tracing::info!(
+                database = %path.display(),
+                json = %json.display(),
+                "the database holds the state; the JSON state file is not read again"
+            );
+            Some(state)
         }
-        let state = persist::load(path)?;
-        if state.is_none() {
-            persist::check_creatable(path)?;
-        }
-        return Ok(Opened { state, db: None });
-    }
-    persist::check_creatable(path)?;
-    let (db, state) = db::open(path)?;
-    let state = match (state, &config.state_import) {
-        (Some(state), _) => Some(state),
-        (None, Some(json)) => Some(import(json)?),
+        (Some(state), None) => Some(state),
+        (None, Some(json)) => Some(import_json(&json, &path)?),
         (None, None) => None,
     };
     Ok(Opened {
@@ -57,13 +71,17 @@ pub(super) fn open(config: &Config) -> Result<Opened, PersistError> {
 }
 
 /// The JSON state file a new database starts from; it must be there.
-fn import(json: &Path) -> Result<StateFile, PersistError> {
+fn import_json(json: &Path, database: &Path) -> Result<StateFile, PersistError> {
     let state = persist::load(json)?;
     let state = state.ok_or_else(|| PersistError::Read {
         path: json.to_owned(),
         source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file to import"),
     })?;
-    tracing::info!(path = %json.display(), "importing the JSON state file into the database");
+    tracing::info!(
+        json = %json.display(),
+        database = %database.display(),
+        "importing the JSON state file into the new database; it is read only this once"
+    );
     Ok(state)
 }
 

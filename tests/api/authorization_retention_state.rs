@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
-use chinaums_mock::{AppHandle, Application, Config};
+use chinaums_mock::{AppHandle, Application, Config, StateFormat};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
@@ -49,6 +49,7 @@ impl Sandbox {
             clock_start: Some(vector_time()),
             clock_frozen: true,
             state_file: Some(state_file.to_owned()),
+            state_format: StateFormat::Json,
             state_save_interval_secs: 0,
             authorization_retention: retention,
             ..Config::default()

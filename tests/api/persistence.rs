@@ -37,8 +37,8 @@ impl Drop for TempDir {
     }
 }
 
-/// The binary on a free port, seed 42, clock frozen at the vectors' instant, with this state
-/// file (given through the environment, as a container would).
+/// The binary on a free port, seed 42, clock frozen at the vectors' instant, with this JSON
+/// state file (given through the environment, as a container would).
 fn sandbox(state_file: &Path) -> Command {
     seeded_sandbox(state_file, 42)
 }
@@ -49,6 +49,7 @@ pub(crate) fn seeded_sandbox(state_file: &Path, seed: u64) -> Command {
     cmd.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("CHINAUMS_MOCK_STATE_FILE", state_file)
+        .env("CHINAUMS_MOCK_STATE_FORMAT", "json")
         .args(["--port", "0", "--seed", &seed.to_string(), "--workers", "1"])
         .args([
             "--clock-start",

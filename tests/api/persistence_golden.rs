@@ -180,3 +180,77 @@ async fn the_binary_restores_a_state_file_with_orders_and_answers_about_them_as_
     assert_eq!(again["orders"], before["orders"], "the orders section");
     assert_eq!(again, before, "saved again, the file is the same");
 }
+
+/// `sqlite3 FILE SQL` as a user would type it, its output lines. `sqlite3` must be installed
+/// where the tests run in CI (`.ci/run` installs it); elsewhere a missing one is skipped.
+fn sqlite3(file: &Path, sql: &str) -> Option<Vec<String>> {
+    match std::process::Command::new("sqlite3")
+        .arg(file)
+        .arg(sql)
+        .output()
+    {
+        Ok(out) => {
+            assert!(out.status.success(), "sqlite3: {out:?}");
+            let text = String::from_utf8(out.stdout).expect("UTF-8");
+            Some(text.lines().map(str::to_owned).collect())
+        }
+        Err(e) if std::env::var_os("CI").is_none() => {
+            eprintln!("sqlite3 not run ({e}); install it to run this check");
+            None
+        }
+        Err(e) => panic!("sqlite3 is needed in CI: {e}"),
+    }
+}
+
+#[tokio::test]
+async fn a_0_1_0_json_state_file_is_imported_once_into_a_database_beside_it() {
+    let golden = Path::new(DATA).join("state-v1-0.1.0.json");
+    let views = json(&Path::new(DATA).join("state-v1-0.1.0.views.json"));
+    let dir = TempDir::new("golden-import");
+    let state_file = dir.0.join("state.json");
+    std::fs::copy(&golden, &state_file).expect("copied");
+    let start = || {
+        let mut cmd = seeded_sandbox(&state_file, SEED);
+        // The default format, as an upgrade from 0.1.0 with `--state-file state.json` gets.
+        cmd.env_remove("CHINAUMS_MOCK_STATE_FORMAT");
+        Running::spawn(cmd)
+    };
+
+    let sandbox = start().await;
+    let mut shown = sandbox.get("/__mock/apps").await;
+    without_default_clocks(&mut shown["apps"]);
+    assert_eq!(shown, views["apps"], "the JSON file's apps");
+    let status = sandbox.terminate().await;
+    assert!(status.success(), "exit 0 on SIGTERM: {status:?}");
+    let database = dir.0.join("state.sqlite");
+    assert!(database.exists(), "the database is beside the JSON file");
+    assert_eq!(
+        std::fs::read(&state_file).expect("readable"),
+        std::fs::read(&golden).expect("readable"),
+        "the JSON file is only read"
+    );
+    let apps: Vec<String> = views["apps"]["apps"]
+        .as_array()
+        .expect("apps")
+        .iter()
+        .map(|a| a["appId"].as_str().expect("appId").to_owned())
+        .collect();
+    if let Some(keys) = sqlite3(&database, "SELECT key FROM apps ORDER BY key") {
+        let mut sorted = apps.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted, "a user can look inside with sqlite3");
+    }
+
+    // Read once: a JSON file that could not even be parsed now is not read again.
+    std::fs::write(&state_file, "{ not a state file").expect("written");
+    let sandbox = start().await;
+    let shown = sandbox.get("/__mock/apps").await;
+    let ids: Vec<&str> = shown["apps"]
+        .as_array()
+        .expect("apps")
+        .iter()
+        .filter_map(|a| a["appId"].as_str())
+        .collect();
+    assert_eq!(ids, apps, "the state comes from the database");
+    assert!(sandbox.terminate().await.success());
+}

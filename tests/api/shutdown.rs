@@ -39,7 +39,9 @@ async fn sigterm_answers_long_polls_at_once_and_exits_within_eight_seconds() {
     let dir = std::env::temp_dir().join(format!("chinaums-mock-shutdown-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let state = dir.join("state.json");
-    let args: [&std::ffi::OsStr; 7] = [
+    let args: [&std::ffi::OsStr; 9] = [
+        "--state-format".as_ref(),
+        "json".as_ref(),
         "--port".as_ref(),
         "0".as_ref(),
         "--seed".as_ref(),

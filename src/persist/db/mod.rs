@@ -31,14 +31,6 @@ use super::{PersistError, StateFile};
 use crate::sandbox::Sandbox;
 use sqlite::DbFile;
 
-/// Whether `path` names a database rather than a JSON state file: by its extension
-/// (`.sqlite`, `.sqlite3`, `.db`).
-pub fn is_database(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| ["sqlite", "sqlite3", "db"].contains(&e.to_ascii_lowercase().as_str()))
-}
-
 /// A database opened at start, before the sandbox is built from what it holds.
 #[derive(Debug)]
 pub struct OpenDb {

@@ -126,6 +126,10 @@ fn only_database_extensions_name_a_database() {
         ("state.json", false),
         ("state", false),
     ] {
-        assert_eq!(super::is_database(std::path::Path::new(path)), db, "{path}");
+        assert_eq!(
+            crate::config::is_database_path(std::path::Path::new(path)),
+            db,
+            "{path}"
+        );
     }
 }
