@@ -86,6 +86,11 @@ impl Changes {
         }
     }
 
+    /// Whether anything was marked since the last take.
+    pub fn has_marks(&self) -> bool {
+        self.cleared || !self.keys.is_empty()
+    }
+
     /// Notes that every record went.
     pub fn clear(&mut self) {
         if self.on {

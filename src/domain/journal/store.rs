@@ -214,6 +214,11 @@ impl Journal {
         self.inner.lock().last_id
     }
 
+    /// Whether entries were added or dropped since the last [`Self::changed`].
+    pub fn has_changes(&self) -> bool {
+        self.inner.lock().changes.has_marks()
+    }
+
     /// Starts marking added and dropped entries for [`Self::changed`].
     pub fn track_changes(&self) {
         self.inner.lock().changes.track();

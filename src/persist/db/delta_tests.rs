@@ -55,11 +55,15 @@ fn a_token_issued_writes_its_own_row_and_nothing_else() {
     let (mut db, _) = DbFile::open(&dir.file("state.sqlite")).expect("opens");
     db.write(whole_tables(&state, false, &|t, k| db.holds(t, k)))
         .expect("writes");
-    let idle = db.write(changed_tables(&state, false)).expect("writes");
+    let idle = db
+        .write(changed_tables(&state, false, true))
+        .expect("writes");
     assert_eq!(idle, Written::default(), "nothing changed, nothing written");
 
     token(&state, 1);
-    let one = db.write(changed_tables(&state, false)).expect("writes");
+    let one = db
+        .write(changed_tables(&state, false, true))
+        .expect("writes");
     assert_eq!(
         one,
         Written {
@@ -71,9 +75,12 @@ fn a_token_issued_writes_its_own_row_and_nothing_else() {
     for n in 2..=10 {
         token(&state, n);
     }
-    db.write(changed_tables(&state, false)).expect("writes");
+    db.write(changed_tables(&state, false, true))
+        .expect("writes");
     token(&state, 11);
-    let pushed = db.write(changed_tables(&state, false)).expect("writes");
+    let pushed = db
+        .write(changed_tables(&state, false, true))
+        .expect("writes");
     assert_eq!(
         pushed,
         Written {
@@ -115,7 +122,8 @@ fn a_file_kept_by_deltas_holds_what_a_whole_commit_would() {
         ..AppSpec::default()
     };
     let added = state.create_app(&spec).expect("created");
-    db.write(changed_tables(&state, true)).expect("writes");
+    db.write(changed_tables(&state, true, true))
+        .expect("writes");
     assert_holds(&path, &state);
 
     state
@@ -127,7 +135,8 @@ fn a_file_kept_by_deltas_holds_what_a_whole_commit_would() {
         })
         .expect("patched");
     assert!(state.remove_app(&first.app_id), "removed with its records");
-    db.write(changed_tables(&state, true)).expect("writes");
+    db.write(changed_tables(&state, true, true))
+        .expect("writes");
     assert_holds(&path, &state);
 }
 
@@ -146,12 +155,14 @@ fn a_reset_and_a_restore_are_written_as_deltas_too() {
         .expect("writes");
 
     state.reset_all().expect("reset");
-    db.write(changed_tables(&state, true)).expect("writes");
+    db.write(changed_tables(&state, true, true))
+        .expect("writes");
     assert_holds(&path, &state);
 
     let file = crate::persist::capture(&golden.restored(Config::default()));
     restore(&state, file).expect("restores");
-    db.write(changed_tables(&state, true)).expect("writes");
+    db.write(changed_tables(&state, true, true))
+        .expect("writes");
     assert_holds(&path, &state);
 }
 

@@ -22,6 +22,7 @@ mod tests;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use actix_web::web::Data;
 use parking_lot::{Condvar, Mutex};
@@ -192,42 +193,56 @@ impl Drop for Db {
     }
 }
 
+/// How often the request journal is written at most: it is best-effort, and at thousands of
+/// requests a second most entries are gone (past `--journal-retention`) before a second is
+/// over, so they are never written at all.
+const JOURNAL_EVERY: Duration = Duration::from_secs(1);
+
 fn write_loop(shared: &Shared, file: &mut DbFile, state: &Sandbox) {
     let keep_generator = state.config.seed.is_some();
     // The first commit, and the one after a failed commit (whose marks are spent), write the
     // whole state; the others only what the stores marked.
     let mut whole = true;
+    let mut journal_at = Instant::now();
     loop {
-        let target = {
+        let (target, last) = {
             let mut queue = shared.queue.lock();
             loop {
                 let done = shared.progress.borrow().done;
                 if queue.requested > done {
-                    break queue.requested;
+                    break (queue.requested, false);
                 }
                 if queue.stop {
-                    return;
+                    // The journal's last entries, then stop.
+                    break (done, true);
                 }
-                shared.wake.wait(&mut queue);
+                let idle = shared.wake.wait_for(&mut queue, JOURNAL_EVERY);
+                if idle.timed_out() && state.journal.has_changes() {
+                    break (done, false);
+                }
             }
         };
+        let with_journal = last || journal_at.elapsed() >= JOURNAL_EVERY;
         // Read after the ticket is taken: every change made before `target` was asked for is
         // in this capture.
         let tables = if whole {
             delta::whole_tables(state, keep_generator, &|t, k| file.holds(t, k))
         } else {
-            delta::changed_tables(state, keep_generator)
+            delta::changed_tables(state, keep_generator, with_journal)
         };
+        if with_journal || whole {
+            journal_at = Instant::now();
+        }
         let result = file.write(tables);
         whole = result.is_err();
         if let Err(e) = &result {
             tracing::error!(error = %e, "cannot commit to the state database");
         }
         shared.progress.send_modify(|p| {
-            p.done = target;
+            p.done = p.done.max(target);
             match result {
                 Ok(written) => {
-                    p.durable = target;
+                    p.durable = p.durable.max(target);
                     p.error = None;
                     let rows = (written.upserts + written.deletes) as u64;
                     p.commits += u64::from(rows > 0);
@@ -236,5 +251,8 @@ fn write_loop(shared: &Shared, file: &mut DbFile, state: &Sandbox) {
                 Err(e) => p.error = Some(e.to_string()),
             }
         });
+        if last {
+            return;
+        }
     }
 }
