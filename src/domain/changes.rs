@@ -164,10 +164,10 @@ impl RowKey for std::sync::Arc<str> {
     }
 }
 
-impl RowKey for u128 {
-    /// A token's 128 bits as the token: 32 lowercase hex digits.
+impl RowKey for u64 {
+    /// A number as 16 hex digits: keys sort as the numbers do.
     fn row_key(&self) -> String {
-        format!("{self:032x}")
+        format!("{self:016x}")
     }
 }
 

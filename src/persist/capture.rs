@@ -46,7 +46,11 @@ pub fn capture(state: &Sandbox) -> StateFile {
         superseded: tokens
             .superseded
             .into_iter()
-            .map(|(token, app_id)| SupersededState { token, app_id })
+            .map(|(number, token, app_id)| SupersededState {
+                number,
+                token,
+                app_id,
+            })
             .collect(),
     };
     file.authorizations = authorizations;
@@ -235,7 +239,7 @@ pub fn restore(state: &Sandbox, file: StateFile) -> Result<(), InvalidState> {
             .tokens
             .superseded
             .into_iter()
-            .map(|s| (s.token, s.app_id))
+            .map(|s| (s.number, s.token, s.app_id))
             .collect(),
     });
     state

@@ -163,6 +163,10 @@ pub struct TokenState {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SupersededState {
+    /// Its number: tokens pushed out later have higher ones (0 in files of 0.1.0, which
+    /// keep them in order instead).
+    #[serde(default)]
+    pub number: u64,
     /// The token.
     pub token: String,
     /// Its app.

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use parking_lot::Mutex;
 
-use crate::domain::changes::{Changed, Changes};
+use crate::domain::changes::{Changed, Changes, Mark};
 
 pub use crate::api::journal::{AuthRecord, Entry, ResponseRecord};
 
@@ -131,11 +131,24 @@ struct Inner {
     last_id: u64,
     /// Oldest first, so by ascending id.
     entries: VecDeque<Stored>,
-    /// Entries added or dropped since the state database last took them, by id.
+    /// Entries dropped out of turn (an app's, or all) since the state database last took
+    /// them, by id. Entries added, and dropped past the retention, need no marks: they are
+    /// the ids above `taken_last_id`, and those below the oldest kept.
     changes: Changes,
+    /// The counter as the state database last took the entries (whole or changed).
+    taken_last_id: u64,
+    /// The lowest id the state database may still hold.
+    taken_from: u64,
 }
 
 impl Inner {
+    /// The oldest entry's id (the next one's when there is none).
+    fn first_id(&self) -> u64 {
+        self.entries
+            .front()
+            .map_or(self.last_id + 1, |s| s.entry.id)
+    }
+
     fn get(&self, id: u64) -> Option<&Stored> {
         let at = self
             .entries
@@ -173,15 +186,10 @@ impl Journal {
             let mut inner = self.inner.lock();
             inner.last_id += 1;
             stored.entry.id = inner.last_id;
-            inner.changes.mark_created(&stored.entry.id.to_string());
             inner.entries.push_back(stored);
-            let old = (inner.entries.len() > self.retention)
+            (inner.entries.len() > self.retention)
                 .then(|| inner.entries.pop_front())
-                .flatten();
-            if let Some(old) = &old {
-                inner.changes.mark(&old.entry.id.to_string());
-            }
-            old
+                .flatten()
         };
         // Freed outside the lock.
         drop(old);
@@ -202,7 +210,9 @@ impl Journal {
 
     /// The id counter and every entry, oldest first.
     pub fn snapshot(&self) -> (u64, Vec<Entry>) {
-        let inner = self.inner.lock();
+        let mut inner = self.inner.lock();
+        inner.taken_last_id = inner.last_id;
+        inner.taken_from = inner.first_id();
         (
             inner.last_id,
             inner.entries.iter().map(Stored::render).collect(),
@@ -214,9 +224,17 @@ impl Journal {
         self.inner.lock().last_id
     }
 
+    /// The id counter as it was when the entries were last taken ([`Self::snapshot`],
+    /// [`Self::changed`]): what the state database holds, since it takes the journal less
+    /// often than the rest.
+    pub fn last_id_taken(&self) -> u64 {
+        self.inner.lock().taken_last_id
+    }
+
     /// Whether entries were added or dropped since the last [`Self::changed`].
     pub fn has_changes(&self) -> bool {
-        self.inner.lock().changes.has_marks()
+        let inner = self.inner.lock();
+        inner.changes.has_marks() || inner.last_id > inner.taken_last_id
     }
 
     /// Starts marking added and dropped entries for [`Self::changed`].
@@ -224,11 +242,46 @@ impl Journal {
         self.inner.lock().changes.track();
     }
 
-    /// The entries added or dropped since the last call (`None`: dropped), keyed by id.
+    /// The entries added or dropped since the last call (`None`: dropped), keyed by id:
+    /// those dropped first, then those added, oldest first. An entry added and dropped
+    /// between two calls is in neither.
     pub fn changed(&self) -> Changed<Entry> {
         let mut inner = self.inner.lock();
         let taken = inner.changes.take();
-        Changed::read(taken, |id| inner.get(id.parse().ok()?).map(Stored::render))
+        let mut changed =
+            Changed::read(taken, |id| inner.get(id.parse().ok()?).map(Stored::render));
+        let first = inner.first_id();
+        let mark = Mark {
+            first: 0,
+            last: 0,
+            created: false,
+        };
+        // Ids start at 1; those dropped by a mark are there already.
+        let dropped = inner.taken_from.max(1)..first.min(inner.taken_last_id + 1);
+        let marked: std::collections::HashSet<String> =
+            changed.records.iter().map(|(id, ..)| id.clone()).collect();
+        let dropped = dropped
+            .map(|id| id.to_string())
+            .filter(|id| !marked.contains(id));
+        changed
+            .records
+            .extend(dropped.map(|id| (id, mark, None)).collect::<Vec<_>>());
+        let added = inner
+            .entries
+            .iter()
+            .skip_while(|s| s.entry.id <= inner.taken_last_id);
+        changed.records.extend(added.enumerate().map(|(n, s)| {
+            let n = n as u64 + 1;
+            let mark = Mark {
+                first: n,
+                last: n,
+                created: true,
+            };
+            (s.entry.id.to_string(), mark, Some(s.render()))
+        }));
+        inner.taken_last_id = inner.last_id;
+        inner.taken_from = first;
+        changed
     }
 
     /// Replaces every entry (oldest first), keeping the newest within the retention;
@@ -239,11 +292,11 @@ impl Journal {
         let mut inner = self.inner.lock();
         inner.changes.clear();
         inner.entries.clear();
-        for stored in kept {
-            inner.changes.mark_created(&stored.entry.id.to_string());
-            inner.entries.push_back(stored);
-        }
+        inner.entries.extend(kept);
         inner.last_id = last_id;
+        // Every entry is new to the state database, which drops what it held.
+        inner.taken_last_id = 0;
+        inner.taken_from = inner.first_id();
     }
 
     /// Drops every entry.
@@ -251,6 +304,7 @@ impl Journal {
         let mut inner = self.inner.lock();
         inner.changes.clear();
         inner.entries.clear();
+        inner.taken_from = inner.last_id + 1;
     }
 
     /// Drops an app's entries.
@@ -270,12 +324,15 @@ impl Journal {
 }
 
 #[cfg(test)]
+mod changes_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use chrono::{DateTime, Utc};
     use serde_json::Value;
 
-    fn stored(body: &[u8], headers: &[(&str, &str)]) -> Stored {
+    pub(super) fn stored(body: &[u8], headers: &[(&str, &str)]) -> Stored {
         let mut s = Stored {
             entry: Entry {
                 id: 0,

@@ -91,7 +91,42 @@ pub(super) fn whole_tables(
         .collect()
 }
 
-/// What changed since the last call, table by table.
+/// The small sections as a commit last wrote them, serialised whole: a commit in which none
+/// of them changed (most do: a token, a notification) skips them instead of making and
+/// comparing their rows one by one.
+#[derive(Debug, Default)]
+pub(super) struct SmallSections {
+    last: Vec<u8>,
+    scratch: Vec<u8>,
+}
+
+impl SmallSections {
+    /// Whether `small` differs from what the last call saw.
+    fn changed(&mut self, small: &crate::persist::file::StateFile) -> bool {
+        self.scratch.clear();
+        let written = crate::api::stored::scope(|| serde_json::to_writer(&mut self.scratch, small));
+        if written.is_err() || self.scratch != self.last {
+            std::mem::swap(&mut self.scratch, &mut self.last);
+            return true;
+        }
+        false
+    }
+}
+
+/// What changed since the last call, table by table (the small sections always: see
+/// [`changed_tables_since`]).
+#[cfg(test)]
+pub(super) fn changed_tables(
+    state: &Sandbox,
+    keep_generator: bool,
+    with_journal: bool,
+) -> BTreeMap<&'static str, Table> {
+    let mut small = SmallSections::default();
+    changed_tables_since(state, keep_generator, with_journal, &mut small)
+}
+
+/// What changed since the last call, table by table; the small sections only when they
+/// differ from `small`.
 ///
 /// Dependent records are taken before what they depend on (notifications, orders, tokens
 /// before apps; apps before clocks), so a record written refers only to what is written
@@ -100,10 +135,11 @@ pub(super) fn whole_tables(
 ///
 /// The journal's entries are taken only `with_journal`: the writer takes them at most once a
 /// second.
-pub(super) fn changed_tables(
+pub(super) fn changed_tables_since(
     state: &Sandbox,
     keep_generator: bool,
     with_journal: bool,
+    sections: &mut SmallSections,
 ) -> BTreeMap<&'static str, Table> {
     let mut t = BTreeMap::new();
     let delta = |t: &mut BTreeMap<_, _>, name, d| {
@@ -158,11 +194,12 @@ pub(super) fn changed_tables(
     delta(&mut t, "tokens", tokens);
     let superseded = Delta::of(
         superseded,
-        |app| Some(app.as_str()),
-        |token, app| {
+        |s| Some(s.app_id()),
+        |_, s| {
             json(&SupersededState {
-                token: token.to_owned(),
-                app_id: app.clone(),
+                number: s.number,
+                token: s.token(),
+                app_id: s.app_id().to_owned(),
             })
         },
     );
@@ -172,9 +209,17 @@ pub(super) fn changed_tables(
     delta(&mut t, "apps", apps);
     // Last: the clocks of the apps above, and counters never behind the records.
     let mut small = capture_small(state);
-    small.generator = Some(GeneratorState {
+    // The counter as of the entries written: between two journal writes it would otherwise
+    // change the meta table at every commit.
+    small.journal.last_id = state.journal.last_id_taken();
+    // Neither is written unless kept: left out of the comparison.
+    small.saved_at = None;
+    small.generator = keep_generator.then(|| GeneratorState {
         seed: generator_seed(state.config.seed, &small),
     });
+    if !sections.changed(&small) {
+        return t;
+    }
     let mut whole = to_rows(&small, keep_generator, &|_, _| false);
     for name in ["meta", "clocks", "faults", "stubs"] {
         if let Some(rows) = whole.remove(name) {

@@ -11,6 +11,7 @@
 //! covered: many concurrent requests share one commit (group commit). Nothing changed,
 //! nothing written. The first commit, and the one after a failed commit, write everything.
 
+mod checkpoint;
 mod delta;
 #[cfg(test)]
 mod delta_tests;
@@ -26,10 +27,11 @@ use std::time::{Duration, Instant};
 
 use actix_web::web::Data;
 use parking_lot::{Condvar, Mutex};
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch};
 
 use super::{PersistError, StateFile};
 use crate::sandbox::Sandbox;
+use checkpoint::{COMMITS_PER_CHECKPOINT, Checkpointer};
 use sqlite::DbFile;
 
 /// A database opened at start, before the sandbox is built from what it holds.
@@ -67,10 +69,26 @@ pub struct Progress {
     pub rows_written: u64,
 }
 
+impl Progress {
+    /// How the commit covering `ticket` went, once one was attempted.
+    fn outcome(&self, ticket: u64) -> Option<Result<(), String>> {
+        if self.durable >= ticket {
+            Some(Ok(()))
+        } else if self.done >= ticket {
+            Some(Err(self.error.clone().unwrap_or_default()))
+        } else {
+            None
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 struct Queue {
     requested: u64,
     stop: bool,
+    /// Who waits for which ticket: each is told alone once a commit covers it, so a commit
+    /// wakes only the requests it answers.
+    waiters: Vec<(u64, oneshot::Sender<Result<(), String>>)>,
 }
 
 #[derive(Debug)]
@@ -101,9 +119,10 @@ impl Db {
         // Before the first commit, which writes everything: what changes from then on is
         // marked.
         delta::track(&state);
+        let checkpoints = Checkpointer::start(&path)?;
         let thread = std::thread::Builder::new()
             .name("state-db-writer".into())
-            .spawn(move || write_loop(&writer, &mut file, &state))
+            .spawn(move || write_loop(&writer, &mut file, checkpoints, &state))
             .map_err(|source| PersistError::Write {
                 path: path.clone(),
                 source,
@@ -130,14 +149,19 @@ impl Db {
 
     /// Waits until the commit covering `ticket` is done: `Ok` once it is in the file.
     pub async fn durable(&self, ticket: u64) -> Result<(), PersistError> {
-        let mut progress = self.shared.progress.subscribe();
-        let reached = progress
-            .wait_for(|p| p.durable >= ticket || (p.done >= ticket && p.error.is_some()))
-            .await
-            .map(|p| p.clone());
-        match reached {
-            Ok(p) if p.durable >= ticket => Ok(()),
-            Ok(p) => Err(self.failed(p.error.unwrap_or_default())),
+        let answer = {
+            let mut queue = self.shared.queue.lock();
+            // Read under the lock: the writer publishes its progress before it takes the lock
+            // to tell the waiters, so a ticket is either covered here or told there.
+            if let Some(outcome) = self.shared.progress.borrow().outcome(ticket) {
+                return outcome.map_err(|e| self.failed(e));
+            }
+            let (tell, answer) = oneshot::channel();
+            queue.waiters.push((ticket, tell));
+            answer
+        };
+        match answer.await {
+            Ok(outcome) => outcome.map_err(|e| self.failed(e)),
             Err(_) => Err(self.failed("the writer has stopped".into())),
         }
     }
@@ -198,12 +222,24 @@ impl Drop for Db {
 /// over, so they are never written at all.
 const JOURNAL_EVERY: Duration = Duration::from_secs(1);
 
-fn write_loop(shared: &Shared, file: &mut DbFile, state: &Sandbox) {
+/// How long a commit waits for more requests to join it while requests come in together
+/// (PostgreSQL's `commit_delay`, likewise only under concurrency): a few more requests per
+/// commit cost less than the commits they spare, each of which writes its pages whole. A
+/// client making one request at a time is never kept waiting.
+const GATHER: Duration = Duration::from_micros(40);
+
+fn write_loop(shared: &Shared, file: &mut DbFile, checkpoints: Checkpointer, state: &Sandbox) {
     let keep_generator = state.config.seed.is_some();
+    let mut commits_since_checkpoint = 0;
+    let mut checkpoints_seen = 0;
     // The first commit, and the one after a failed commit (whose marks are spent), write the
     // whole state; the others only what the stores marked.
     let mut whole = true;
     let mut journal_at = Instant::now();
+    let mut sections = delta::SmallSections::default();
+    // Whether requests came in together around the last commit.
+    let mut together = false;
+    let mut covered = 0;
     loop {
         let (target, last) = {
             let mut queue = shared.queue.lock();
@@ -222,13 +258,21 @@ fn write_loop(shared: &Shared, file: &mut DbFile, state: &Sandbox) {
                 }
             }
         };
+        let target = if together && !last {
+            std::thread::sleep(GATHER);
+            shared.queue.lock().requested
+        } else {
+            target
+        };
         let with_journal = last || journal_at.elapsed() >= JOURNAL_EVERY;
         // Read after the ticket is taken: every change made before `target` was asked for is
         // in this capture.
         let tables = if whole {
+            // What the small sections were last compared with may not be what this writes.
+            sections = delta::SmallSections::default();
             delta::whole_tables(state, keep_generator, &|t, k| file.holds(t, k))
         } else {
-            delta::changed_tables(state, keep_generator, with_journal)
+            delta::changed_tables_since(state, keep_generator, with_journal, &mut sections)
         };
         if with_journal || whole {
             journal_at = Instant::now();
@@ -237,6 +281,9 @@ fn write_loop(shared: &Shared, file: &mut DbFile, state: &Sandbox) {
         whole = result.is_err();
         if let Err(e) = &result {
             tracing::error!(error = %e, "cannot commit to the state database");
+        }
+        if matches!(result, Ok(w) if w.upserts + w.deletes > 0) {
+            commits_since_checkpoint += 1;
         }
         shared.progress.send_modify(|p| {
             p.done = p.done.max(target);
@@ -251,8 +298,40 @@ fn write_loop(shared: &Shared, file: &mut DbFile, state: &Sandbox) {
                 Err(e) => p.error = Some(e.to_string()),
             }
         });
+        tell_waiters(shared);
         if last {
             return;
+        }
+        together = target - covered > 1 || shared.queue.lock().requested > target;
+        covered = target;
+        // After the answers: a checkpoint's copying never delays them.
+        let passes = checkpoints.passes();
+        if passes > checkpoints_seen {
+            checkpoints_seen = passes;
+            commits_since_checkpoint = 0;
+            if let Err(e) = file.catch_up() {
+                tracing::warn!(error = %e, "checkpoint of the state database failed");
+            }
+        } else if commits_since_checkpoint >= COMMITS_PER_CHECKPOINT && !checkpoints.busy() {
+            checkpoints.ask();
+        }
+    }
+}
+
+/// Tells every waiter whose ticket the last commit covered how it went.
+fn tell_waiters(shared: &Shared) {
+    let progress = shared.progress.borrow().clone();
+    let covered: Vec<_> = {
+        let mut queue = shared.queue.lock();
+        let (covered, waiting) = std::mem::take(&mut queue.waiters)
+            .into_iter()
+            .partition(|(ticket, _)| progress.outcome(*ticket).is_some());
+        queue.waiters = waiting;
+        covered
+    };
+    for (ticket, tell) in covered {
+        if let Some(outcome) = progress.outcome(ticket) {
+            let _ = tell.send(outcome);
         }
     }
 }

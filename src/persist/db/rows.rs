@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::clock::DEFAULT_CLOCK;
+use crate::domain::tokens::superseded_row_key;
 use crate::persist::file::*;
 
 /// Every table, in the order rows are written and read.
@@ -174,7 +175,10 @@ pub(super) fn to_rows(
     let tokens = tokens.map(|k| fixed(&known_token, &k.token, Some(&k.record.app_id), k));
     t.insert("tokens", plain(tokens.collect()));
     let superseded = file.tokens.superseded.iter();
-    let superseded = superseded.map(|s| fixed(&known_superseded, &s.token, Some(&s.app_id), s));
+    let superseded = superseded.map(|s| {
+        let key = superseded_row_key(s.number);
+        fixed(&known_superseded, key, Some(&s.app_id), s)
+    });
     t.insert("superseded_tokens", plain(superseded.collect()));
     let auths = file.authorizations.iter();
     let auths: Vec<_> = auths

@@ -35,6 +35,18 @@ pub(super) struct Written {
     pub deletes: usize,
 }
 
+/// Whether `table` keeps its rows by key alone (`WITHOUT ROWID`), in one tree instead of a
+/// table and an index beside it. The tokens table: its rows are small, made and dropped at
+/// every token issued once an app holds the maximum, and never changed, so the order they
+/// were made in is the order of their change numbers. A commit of tokens then changes one
+/// page instead of two.
+fn by_key(table: &str) -> bool {
+    table == "tokens"
+}
+
+/// The fingerprint of a row whose body was not hashed: a whole write writes it again.
+const UNKNOWN: u64 = 0;
+
 fn fingerprint(row: &Row) -> u64 {
     let mut h = DefaultHasher::new();
     row.app_id.hash(&mut h);
@@ -65,14 +77,16 @@ impl DbFile {
         // WAL: readers (a `sqlite3` shell) never block the writer, and a commit is one append.
         // `synchronous = NORMAL`: a commit is in the file (the OS's cache) when it returns, so
         // it survives a kill of the process; a power cut may lose the last commits, not the
-        // file.
+        // file. No automatic checkpoint: the writer has them made in the background
+        // (`checkpoint.rs`).
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; \
+             PRAGMA wal_autocheckpoint = 0;",
         )
         .map_err(fail)?;
         // Two statements per table (write a row, delete one), all kept prepared: parsing SQL
         // again on every commit would cost more than the commit's rows.
-        conn.set_prepared_statement_cache_capacity(4 * TABLES.len());
+        conn.set_prepared_statement_cache_capacity(4 * TABLES.len() + 3);
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(fail)?;
@@ -86,7 +100,8 @@ impl DbFile {
         for table in TABLES {
             schema.push_str(&format!(
                 "CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY NOT NULL, \
-                 app_id TEXT, changed INTEGER NOT NULL, body TEXT NOT NULL);"
+                 app_id TEXT, changed INTEGER NOT NULL, body TEXT NOT NULL){};",
+                if by_key(table) { " WITHOUT ROWID" } else { "" }
             ));
         }
         schema.push_str(&format!("PRAGMA user_version = {SCHEMA}; COMMIT;"));
@@ -109,7 +124,8 @@ impl DbFile {
             let mut stmt = self
                 .conn
                 .prepare(&format!(
-                    "SELECT key, app_id, changed, body FROM {table} ORDER BY rowid"
+                    "SELECT key, app_id, changed, body FROM {table} ORDER BY {}",
+                    if by_key(table) { "changed" } else { "rowid" }
                 ))
                 .map_err(fail)?;
             let rows = stmt
@@ -156,6 +172,15 @@ impl DbFile {
             })
     }
 
+    /// Checkpoints what a background checkpoint left: the pages committed while it ran. With
+    /// nothing committed since, the log is then wholly in the database file, and the next
+    /// commit writes the log from its beginning again.
+    pub fn catch_up(&self) -> Result<(), PersistError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+            .map_err(|e| db_error(&self.path, e))
+    }
+
     /// Writes `tables` in one transaction: of a whole table, every row that differs from
     /// what is stored (deleting the rows no longer there); of a delta, its rows.
     pub fn write(
@@ -177,12 +202,31 @@ impl DbFile {
     ) -> Result<Written, PersistError> {
         let path = self.path.clone();
         let fail = |e: rusqlite::Error| db_error(&path, e);
-        let tx = self.conn.transaction().map_err(fail)?;
+        // BEGIN and COMMIT kept prepared too: one of each per commit.
+        let run = |sql: &str| self.conn.prepare_cached(sql)?.execute([]).map(drop);
+        run("BEGIN").map_err(fail)?;
+        let written = self.write_rows(tables);
+        let run = |sql: &str| self.conn.prepare_cached(sql)?.execute([]).map(drop);
+        let committed = written.and_then(|w| run("COMMIT").map_err(fail).map(|()| w));
+        if committed.is_err() && !self.conn.is_autocommit() {
+            let _ = run("ROLLBACK");
+        }
+        committed
+    }
+
+    /// The statements of [`Self::write_all`], inside its transaction.
+    fn write_rows(
+        &mut self,
+        tables: BTreeMap<&'static str, Table>,
+    ) -> Result<Written, PersistError> {
+        let path = self.path.clone();
+        let fail = |e: rusqlite::Error| db_error(&path, e);
+        let tx = &self.conn;
         let mut written = Written::default();
         for (table, content) in tables {
             let known = self.known.entry(table).or_default();
-            let rows = match content {
-                Table::Whole(content) => whole(known, &mut self.last_change, content),
+            let (rows, exact) = match content {
+                Table::Whole(content) => (whole(known, &mut self.last_change, content), true),
                 Table::Delta(delta) => {
                     if delta.cleared {
                         tx.execute(&format!("DELETE FROM {table}"), [])
@@ -190,9 +234,12 @@ impl DbFile {
                         written.deletes += known.len();
                         known.clear();
                     }
-                    changes(&mut self.last_change, delta)
+                    (changes(&mut self.last_change, delta), false)
                 }
             };
+            if rows.upserts.is_empty() && rows.deletes.is_empty() {
+                continue;
+            }
             let mut upsert = tx
                 .prepare_cached(&format!(
                     "INSERT INTO {table} (key, app_id, changed, body) VALUES (?1, ?2, ?3, ?4) \
@@ -210,7 +257,10 @@ impl DbFile {
                 upsert
                     .execute(params![row.key, row.app_id, number, row.body])
                     .map_err(fail)?;
-                known.insert(row.key.clone(), fingerprint(row));
+                // A changed record is rarely written whole again (only after a failed commit):
+                // its fingerprint is left unknown rather than computed at every change.
+                let print = if exact { fingerprint(row) } else { UNKNOWN };
+                known.insert(row.key.clone(), print);
                 written.upserts += 1;
             }
             for key in rows.deletes {
@@ -222,7 +272,6 @@ impl DbFile {
                 written.deletes += 1;
             }
         }
-        tx.commit().map_err(fail)?;
         Ok(written)
     }
 }

@@ -133,3 +133,37 @@ fn only_database_extensions_name_a_database() {
         );
     }
 }
+
+#[actix_web::test]
+async fn checkpoints_in_the_background_keep_the_log_small_under_many_commits() {
+    let dir = TempDir::new();
+    let path = dir.file("state.sqlite");
+    let (open, _) = super::open(&path).expect("opens");
+    let state = actix_web::web::Data::new(empty_sandbox(None));
+    let db = super::Db::start(open, state.clone()).expect("starts");
+    let t0 = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+    let commits = 6 * super::checkpoint::COMMITS_PER_CHECKPOINT;
+    for i in 0..commits {
+        let record = TokenRecord {
+            app_id: "a".into(),
+            issued_at: t0,
+            expires_at: t0 + Duration::hours(1),
+        };
+        state.tokens.issue(format!("{i:032x}"), record, t0);
+        db.sync().await.expect("commits");
+    }
+    let progress = db.progress();
+    assert!(progress.commits >= commits, "{progress:?}");
+    // Without checkpoints each commit would add its pages to the log: several times this.
+    let wal = std::fs::metadata(dir.file("state.sqlite-wal")).map_or(0, |m| m.len());
+    assert!(wal < 8 << 20, "the log grew to {wal} bytes");
+    db.close();
+    let conn = rusqlite::Connection::open(&path).expect("reopens");
+    let count = |table: &str| -> i64 {
+        let sql = format!("SELECT count(*) FROM {table}");
+        conn.query_row(&sql, [], |r| r.get(0)).expect("counts")
+    };
+    // The app's cap of live tokens; every other one is remembered as pushed out.
+    assert_eq!(count("tokens"), 10);
+    assert_eq!(count("superseded_tokens") as u64, commits - 10);
+}

@@ -1,5 +1,7 @@
 //! Access tokens: issued by `POST /v1/token/access`, checked by OPEN-ACCESS-TOKEN.
 
+mod superseded;
+
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
@@ -7,6 +9,10 @@ use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
 
 use crate::domain::changes::{Changed, Tracked};
+#[cfg(test)]
+use superseded::SUPERSEDED_MEMORY;
+use superseded::SupersededMemory;
+pub use superseded::{Superseded, superseded_row_key};
 
 /// One issued token, as the store keeps it and the state file saves it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -48,20 +54,7 @@ struct Inner {
     by_token: Tracked<HashMap<Arc<str>, TokenRecord>>,
     by_app: HashMap<String, AppTokens>,
     /// Tokens pushed out by the cap, remembered (boundedly) to explain the rejection.
-    /// Keyed by the token's 128 bits (tokens are 32 lowercase hex digits): a compact table with
-    /// no string to compare or free, since every token issued at the cap pushes one in and,
-    /// once full, an old one out.
-    superseded: Tracked<HashMap<u128, Arc<str>>>,
-    superseded_order: VecDeque<u128>,
-}
-
-/// A token's 128 bits, when it has the shape of an issued token (32 lowercase hex digits).
-fn token_key(token: &str) -> Option<u128> {
-    let hex = token.len() == 32
-        && token
-            .bytes()
-            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-    hex.then(|| u128::from_str_radix(token, 16).ok()).flatten()
+    superseded: SupersededMemory,
 }
 
 /// The app's entry, made if missing (`None` cannot happen: it is there after the insert).
@@ -88,8 +81,6 @@ pub struct TokenStore {
     inner: Mutex<Inner>,
 }
 
-const SUPERSEDED_MEMORY: usize = 10_000;
-
 impl TokenStore {
     /// A store that keeps at most `cap` live tokens per app.
     pub fn new(cap: usize) -> Self {
@@ -108,7 +99,6 @@ impl TokenStore {
             by_token,
             by_app,
             superseded,
-            superseded_order,
         } = &mut *inner;
         let Some(AppTokens { app_id, queue }) = app_tokens(by_app, &record.app_id) else {
             return;
@@ -124,15 +114,7 @@ impl TokenStore {
                 break;
             };
             by_token.remove(&oldest);
-            if let Some(key) = token_key(&oldest) {
-                superseded.insert(key, Arc::clone(app_id));
-                superseded_order.push_back(key);
-            }
-        }
-        while superseded_order.len() > SUPERSEDED_MEMORY {
-            if let Some(old) = superseded_order.pop_front() {
-                superseded.remove(&old);
-            }
+            superseded.remember(&oldest, app_id);
         }
         queue.push_back((Arc::clone(&token), record.expires_at));
         by_token.insert(token, record);
@@ -145,8 +127,8 @@ impl TokenStore {
         match inner.by_token.get(token) {
             Some(r) if r.expires_at > now_of(&r.app_id) => TokenLookup::Valid(r.clone()),
             Some(r) => TokenLookup::Expired(r.clone()),
-            None => match token_key(token).and_then(|key| inner.superseded.get(&key)) {
-                Some(app) => TokenLookup::Superseded(app.to_string()),
+            None => match inner.superseded.app_of(token) {
+                Some(app) => TokenLookup::Superseded(app.to_owned()),
                 None => TokenLookup::Unknown,
             },
         }
@@ -172,15 +154,7 @@ impl TokenStore {
                 inner.by_token.remove(&t);
             }
         }
-        inner.superseded.retain(|_, app| &**app != app_id);
-        let superseded = &inner.superseded;
-        let order = inner
-            .superseded_order
-            .iter()
-            .filter(|t| superseded.contains_key(*t))
-            .copied()
-            .collect();
-        inner.superseded_order = order;
+        inner.superseded.forget_app(app_id);
     }
 
     /// Drops every token.
@@ -196,17 +170,13 @@ impl TokenStore {
     }
 
     /// The tokens changed since the last call, as they stand (`None`: pruned or pushed out),
-    /// and the same for the tokens remembered as pushed out, with their app.
-    pub fn changed(&self) -> (Changed<TokenRecord>, Changed<String>) {
+    /// and the same for the tokens remembered as pushed out, by slot (as
+    /// [`superseded_row_key`] names it).
+    pub fn changed(&self) -> (Changed<TokenRecord>, Changed<Superseded>) {
         let mut inner = self.inner.lock();
         let taken = inner.by_token.take();
         let tokens = Changed::read(taken, |t| inner.by_token.get(t).cloned());
-        let taken = inner.superseded.take();
-        let superseded = Changed::read(taken, |t| {
-            let key = token_key(t)?;
-            inner.superseded.get(&key).map(|app| app.to_string())
-        });
-        (tokens, superseded)
+        (tokens, inner.superseded.changed())
     }
 }
 
@@ -216,7 +186,6 @@ impl Inner {
         self.by_token.clear();
         self.by_app.clear();
         self.superseded.clear();
-        self.superseded_order.clear();
     }
 }
 
@@ -225,8 +194,8 @@ impl Inner {
 pub struct TokenSnapshot {
     /// Issued tokens not yet pruned, by app, each app's oldest first.
     pub tokens: Vec<(String, TokenRecord)>,
-    /// Tokens pushed out by the cap, oldest first, with their app.
-    pub superseded: Vec<(String, String)>,
+    /// Tokens pushed out by the cap, oldest first: their number, the token and its app.
+    pub superseded: Vec<(u64, String, String)>,
 }
 
 impl TokenStore {
@@ -240,16 +209,7 @@ impl TokenStore {
             .flat_map(|(_, app)| app.queue.iter())
             .filter_map(|(t, _)| inner.by_token.get(t).map(|r| (t.to_string(), r.clone())))
             .collect();
-        let superseded = inner
-            .superseded_order
-            .iter()
-            .filter_map(|t| {
-                inner
-                    .superseded
-                    .get(t)
-                    .map(|app| (format!("{t:032x}"), app.to_string()))
-            })
-            .collect();
+        let superseded = inner.superseded.snapshot();
         TokenSnapshot { tokens, superseded }
     }
 
@@ -264,14 +224,7 @@ impl TokenStore {
             }
             inner.by_token.insert(token, record);
         }
-        // A token of another shape (possible only in a hand-edited file) is not remembered:
-        // it could never have been issued.
-        for (token, app) in snapshot.superseded {
-            if let Some(key) = token_key(&token) {
-                inner.superseded_order.push_back(key);
-                inner.superseded.insert(key, app.into());
-            }
-        }
+        inner.superseded.restore(snapshot.superseded);
     }
 }
 
@@ -337,7 +290,7 @@ mod tests {
         );
         let snapshot = store.snapshot();
         assert_eq!(snapshot.superseded.len(), SUPERSEDED_MEMORY);
-        assert_eq!(snapshot.superseded[0], (tok(4), "a".to_owned()));
+        assert_eq!(snapshot.superseded[0], (4, tok(4), "a".to_owned()));
         let restored = TokenStore::new(1);
         restored.restore(snapshot.clone());
         assert_eq!(restored.snapshot(), snapshot);
