@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The token endpoint with and without the state database: `POST /v1/token/access` under wrk,
-# once with no persistence and once with `--state-file state.sqlite` (every answer waits for
-# its commit), and the ratio. Prints a Markdown table (see docs/benchmarks.md).
+# with no persistence and with `--state-file state.sqlite` (every answer waits for its
+# commit), in alternating rounds so that a busy moment of a shared machine weighs on both,
+# and the ratio of the totals. Prints a Markdown table (see docs/benchmarks.md).
 #
 #   bench/persistence.sh            # uses target/debug/chinaums-mock (or CHINAUMS_MOCK_BIN)
 #
-# Settings (environment): BENCH_DURATION (s per run, 10), BENCH_CONNECTIONS (32).
+# Settings (environment): BENCH_DURATION (s per run, 10), BENCH_ROUNDS (3),
+# BENCH_CONNECTIONS (32).
 # Needs wrk, jq and curl.
 set -euo pipefail
 
@@ -13,6 +15,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN=${CHINAUMS_MOCK_BIN:-$ROOT/target/debug/chinaums-mock}
 DURATION=${BENCH_DURATION:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
+ROUNDS=${BENCH_ROUNDS:-3}
 APP=10037e6f66f2d0f901672aa27d690006
 KEY=47ace12ae3b348fe93ab46cee97c6fde
 CLOCK=(--clock-start 2026-11-25T12:00:00+08:00 --clock-frozen)
@@ -44,12 +47,26 @@ run() { # run LABEL [EXTRA ARGS…] → the requests per second
   jq -r .rps "$WORK/$1.json"
 }
 
-OFF=$(run off)
-ON=$(run on --state-file "$WORK/state.sqlite")
-RATIO=$(awk -v a="$ON" -v b="$OFF" 'BEGIN { printf "%.2f", a / b }')
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+OFF_ALL=() ON_ALL=() RATIOS=() DETAILS=()
+for round in $(seq "$ROUNDS"); do
+  OFF=$(run off)
+  # A new database each round: every round starts from the same state.
+  rm -f "$WORK"/state.sqlite*
+  ON=$(run on --state-file "$WORK/state.sqlite")
+  OFF_ALL+=("$OFF") ON_ALL+=("$ON") RATIOS+=("$(ratio "$ON" "$OFF")")
+  for label in off on; do
+    DETAILS+=("<!-- round $round $label: $(cat "$WORK/$label.json") -->")
+  done
+done
+sum() { printf '%s\n' "$@" | awk '{ s += $1 } END { printf "%.0f", s }'; }
+OFF_SUM=$(sum "${OFF_ALL[@]}")
+ON_SUM=$(sum "${ON_ALL[@]}")
 echo "| token \`POST /v1/token/access\` | persistence off | database on | on / off |"
 echo "|---|---|---|---|"
-echo "| req/s (wrk -t1 -c$CONNECTIONS, ${DURATION} s) | $OFF | $ON | $RATIO |"
-for label in off on; do
-  echo "<!-- $label: $(cat "$WORK/$label.json") -->"
+for i in "${!RATIOS[@]}"; do
+  echo "| round $((i + 1)) (wrk -t1 -c$CONNECTIONS, ${DURATION} s each) | ${OFF_ALL[$i]} | ${ON_ALL[$i]} | ${RATIOS[$i]} |"
 done
+echo "| **all rounds** (mean req/s) | $((OFF_SUM / ROUNDS)) | $((ON_SUM / ROUNDS)) | **$(ratio "$ON_SUM" "$OFF_SUM")** |"
+printf '%s\n' "${DETAILS[@]}"
