@@ -16,6 +16,21 @@ use crate::receiver::{Behavior, Receiver};
 
 const BIN: &str = env!("CARGO_BIN_EXE_chinaums-mock");
 
+/// The settings of an in-process sandbox on `state_file` and `port` (0: any), seeded, with
+/// one worker and the vectors' frozen clock.
+pub(crate) fn state_config(state_file: &Path, port: u16) -> chinaums_mock::Config {
+    chinaums_mock::Config {
+        port,
+        seed: Some(42),
+        workers: Some(1),
+        clock_start: Some(crate::helpers::vector_time()),
+        clock_frozen: true,
+        state_file: Some(state_file.to_owned()),
+        state_save_interval_secs: 0,
+        ..chinaums_mock::Config::default()
+    }
+}
+
 /// A directory of its own, removed on drop.
 pub(crate) struct TempDir(pub(crate) PathBuf);
 

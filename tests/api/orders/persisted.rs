@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use chinaums_mock::{AppHandle, Application, Config};
+use chinaums_mock::{AppHandle, Application};
 use serde_json::{Value, json};
 
 use super::*;
@@ -22,16 +22,7 @@ struct Instance {
 
 impl Instance {
     async fn start(state_file: &Path) -> Instance {
-        let config = Config {
-            port: 0,
-            seed: Some(42),
-            workers: Some(1),
-            clock_start: Some(vector_time()),
-            clock_frozen: true,
-            state_file: Some(state_file.to_owned()),
-            state_save_interval_secs: 0,
-            ..Config::default()
-        };
+        let config = crate::persistence::state_config(state_file, 0);
         let app = Application::build(config).await.expect("sandbox builds");
         Instance {
             base: app.url(),
