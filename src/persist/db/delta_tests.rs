@@ -1,31 +1,17 @@
 //! Commits of deltas: what the stores marked is what is written, and the file then holds the
 //! same state as a commit of everything would.
 
-use chrono::Duration;
-
 use super::delta::{changed_tables, track, whole_tables};
 use super::rows::to_rows;
 use super::sqlite::{DbFile, Written};
-use super::tests::empty_sandbox;
+use super::tests::{empty_sandbox, token};
 use crate::api::app::AppSpec;
 use crate::config::Config;
 use crate::domain::payscore::store::Terms;
-use crate::domain::tokens::TokenRecord;
 use crate::persist::golden_support::Golden;
 use crate::persist::tests::{TempDir, busy_state};
 use crate::persist::{capture, restore};
 use crate::sandbox::Sandbox;
-
-fn token(state: &Sandbox, n: u32) {
-    let app = state.apps.list()[0].app_id.clone();
-    let now = state.clock.now();
-    let record = TokenRecord {
-        app_id: app,
-        issued_at: now,
-        expires_at: now + Duration::seconds(3600),
-    };
-    state.tokens.issue(format!("{n:032x}"), record, now);
-}
 
 /// The state the file holds, restored into a new sandbox.
 fn reread(path: &std::path::Path, seed: Option<u64>) -> Sandbox {

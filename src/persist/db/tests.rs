@@ -26,6 +26,18 @@ pub(super) fn empty_sandbox(seed: Option<u64>) -> Sandbox {
     )
 }
 
+/// Issues token number `n` to the sandbox's first app.
+pub(super) fn token(state: &Sandbox, n: u32) {
+    let app = state.apps.list()[0].app_id.clone();
+    let now = state.clock.now();
+    let record = TokenRecord {
+        app_id: app,
+        issued_at: now,
+        expires_at: now + Duration::seconds(3600),
+    };
+    state.tokens.issue(format!("{n:032x}"), record, now);
+}
+
 /// The rows a sandbox's state makes, as comparable text.
 pub(super) fn rows_of(state: &Sandbox) -> String {
     format!("{:?}", to_rows(&capture(state), true, &|_, _| false))
@@ -63,14 +75,7 @@ fn an_unchanged_state_writes_nothing_and_a_change_writes_its_rows_only() {
         .expect("writes");
     assert_eq!(idle, Written::default());
 
-    let app = state.apps.list()[0].app_id.clone();
-    let now = state.clock.now();
-    let record = TokenRecord {
-        app_id: app,
-        issued_at: now,
-        expires_at: now + Duration::seconds(60),
-    };
-    state.tokens.issue("tok-2".into(), record, now);
+    token(&state, 2);
     let one = db
         .write(whole_tables(&state, false, &|t, k| db.holds(t, k)))
         .expect("writes");
