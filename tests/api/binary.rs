@@ -37,11 +37,14 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    let mut child = sandbox()
-        .stderr(Stdio::null())
-        .args(args)
-        .spawn()
-        .expect("binary starts");
+    let mut cmd = sandbox();
+    cmd.stderr(Stdio::null()).args(args);
+    spawned(cmd).await
+}
+
+/// `cmd` started, and the URL its listening line names.
+async fn spawned(mut cmd: Command) -> (Child, String) {
+    let mut child = cmd.spawn().expect("binary starts");
     let url = listening(&mut child).await["url"]
         .as_str()
         .expect("url")
@@ -174,15 +177,10 @@ async fn the_payer_flags_set_every_fixture_apps_payer() {
 
 #[tokio::test]
 async fn the_browser_guard_flags_come_from_the_command_line_and_the_environment() {
-    let mut child = sandbox()
-        .args(["--port", "0", "--allow-host", "chinaums-mock,proxy.test"])
-        .env("CHINAUMS_MOCK_ALLOW_ORIGIN", "http://localhost:3000")
-        .spawn()
-        .expect("binary starts");
-    let url = listening(&mut child).await["url"]
-        .as_str()
-        .expect("url")
-        .to_owned();
+    let mut cmd = sandbox();
+    cmd.args(["--port", "0", "--allow-host", "chinaums-mock,proxy.test"])
+        .env("CHINAUMS_MOCK_ALLOW_ORIGIN", "http://localhost:3000");
+    let (child, url) = spawned(cmd).await;
     let client = reqwest::Client::new();
     let status = |host: &str, origin: Option<&str>| {
         let mut request = client
