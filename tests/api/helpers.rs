@@ -384,6 +384,20 @@ pub fn seconds_between(from: &Value, to: &Value) -> i64 {
     (parse(to) - parse(from)).num_seconds()
 }
 
+/// `POST {base}/__mock/payscore/open` for a new user of `app_id`, on any running sandbox (a
+/// child process, an instance of its own); returns `{authorization, notification}`.
+pub async fn open_at(base: &str, app_id: &str) -> Value {
+    reqwest::Client::new()
+        .post(format!("{base}/__mock/payscore/open"))
+        .json(&json!({ "appId": app_id }))
+        .send()
+        .await
+        .expect("opened")
+        .json()
+        .await
+        .expect("JSON")
+}
+
 impl TestApp {
     /// Opens an authorisation for a new user and returns the notification id.
     pub async fn opened_id(&self, app_id: &str) -> String {

@@ -60,15 +60,7 @@ async fn sigterm_answers_long_polls_at_once_and_exits_within_eight_seconds() {
         .await
         .expect("patched");
     assert_eq!(patched.status(), 200);
-    let opened: Value = http
-        .post(format!("{url}/__mock/payscore/open"))
-        .json(&json!({"appId": APP_ID}))
-        .send()
-        .await
-        .expect("opened")
-        .json()
-        .await
-        .expect("JSON");
+    let opened = crate::helpers::open_at(&url, APP_ID).await;
     let id = opened["notification"]["id"]
         .as_str()
         .expect("an id")

@@ -75,15 +75,7 @@ async fn patch(base: &str, app_id: &str, body: Value) -> u16 {
 /// Opens an authorisation, lets the attempt happen and returns the notification.
 async fn opened_notification(base: &str) -> Value {
     let client = reqwest::Client::new();
-    let opened: Value = client
-        .post(format!("{base}/__mock/payscore/open"))
-        .json(&json!({ "appId": APP_ID }))
-        .send()
-        .await
-        .expect("opened")
-        .json()
-        .await
-        .expect("JSON");
+    let opened = open_at(base, APP_ID).await;
     let id = opened["notification"]["id"].as_str().unwrap_or_default();
     client
         .post(format!("{base}/__mock/clock/advance"))
