@@ -263,9 +263,7 @@ impl Journal {
         let dropped = dropped
             .map(|id| id.to_string())
             .filter(|id| !marked.contains(id));
-        changed
-            .records
-            .extend(dropped.map(|id| (id, mark, None)).collect::<Vec<_>>());
+        changed.records.extend(dropped.map(|id| (id, mark, None)));
         let added = inner
             .entries
             .iter()

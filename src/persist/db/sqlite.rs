@@ -202,16 +202,19 @@ impl DbFile {
     ) -> Result<Written, PersistError> {
         let path = self.path.clone();
         let fail = |e: rusqlite::Error| db_error(&path, e);
-        // BEGIN and COMMIT kept prepared too: one of each per commit.
-        let run = |sql: &str| self.conn.prepare_cached(sql)?.execute([]).map(drop);
-        run("BEGIN").map_err(fail)?;
+        self.run("BEGIN").map_err(fail)?;
         let written = self.write_rows(tables);
-        let run = |sql: &str| self.conn.prepare_cached(sql)?.execute([]).map(drop);
-        let committed = written.and_then(|w| run("COMMIT").map_err(fail).map(|()| w));
+        let committed = written.and_then(|w| self.run("COMMIT").map_err(fail).map(|()| w));
         if committed.is_err() && !self.conn.is_autocommit() {
-            let _ = run("ROLLBACK");
+            let _ = self.run("ROLLBACK");
         }
         committed
+    }
+
+    /// Runs a statement without parameters, kept prepared (`BEGIN` and `COMMIT` come once per
+    /// commit).
+    fn run(&self, sql: &str) -> rusqlite::Result<()> {
+        self.conn.prepare_cached(sql)?.execute([]).map(drop)
     }
 
     /// The statements of [`Self::write_all`], inside its transaction.
