@@ -99,7 +99,7 @@ pub(super) async fn after_commit<B>(
     let Some(db) = db else {
         return Ok(res.map_into_left_body());
     };
-    match db.sync().await {
+    match db.sync_on_worker().await {
         Ok(()) => Ok(res.map_into_left_body()),
         Err(e) => {
             tracing::error!(error = %e, "answering 503: the change is not committed");

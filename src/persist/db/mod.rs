@@ -15,6 +15,7 @@ mod checkpoint;
 mod delta;
 #[cfg(test)]
 mod delta_tests;
+mod relay;
 mod rows;
 mod sqlite;
 #[cfg(test)]
@@ -98,6 +99,26 @@ struct Shared {
     progress: watch::Sender<Progress>,
 }
 
+impl Shared {
+    /// Waits until the commit covering `ticket` is done: `Ok` once it is in the file.
+    async fn wait(&self, ticket: u64) -> Result<(), String> {
+        let answer = {
+            let mut queue = self.queue.lock();
+            // Read under the lock: the writer publishes its progress before it takes the lock
+            // to tell the waiters, so a ticket is either covered here or told there.
+            if let Some(outcome) = self.progress.borrow().outcome(ticket) {
+                return outcome;
+            }
+            let (tell, answer) = oneshot::channel();
+            queue.waiters.push((ticket, tell));
+            answer
+        };
+        answer
+            .await
+            .unwrap_or_else(|_| Err("the writer has stopped".into()))
+    }
+}
+
 /// The running writer of one instance's database.
 #[derive(Debug)]
 pub struct Db {
@@ -149,27 +170,23 @@ impl Db {
 
     /// Waits until the commit covering `ticket` is done: `Ok` once it is in the file.
     pub async fn durable(&self, ticket: u64) -> Result<(), PersistError> {
-        let answer = {
-            let mut queue = self.shared.queue.lock();
-            // Read under the lock: the writer publishes its progress before it takes the lock
-            // to tell the waiters, so a ticket is either covered here or told there.
-            if let Some(outcome) = self.shared.progress.borrow().outcome(ticket) {
-                return outcome.map_err(|e| self.failed(e));
-            }
-            let (tell, answer) = oneshot::channel();
-            queue.waiters.push((ticket, tell));
-            answer
-        };
-        match answer.await {
-            Ok(outcome) => outcome.map_err(|e| self.failed(e)),
-            Err(_) => Err(self.failed("the writer has stopped".into())),
-        }
+        self.shared.wait(ticket).await.map_err(|e| self.failed(e))
     }
 
     /// Commits everything changed so far and waits for it.
     pub async fn sync(&self) -> Result<(), PersistError> {
         let ticket = self.request();
         self.durable(ticket).await
+    }
+
+    /// [`Self::sync`] for a request served on a server worker thread (which has a tokio
+    /// `LocalSet`): the thread's waiting requests are told by one relay task, so a commit
+    /// wakes each thread once rather than each request.
+    pub(crate) async fn sync_on_worker(&self) -> Result<(), PersistError> {
+        let ticket = self.request();
+        relay::wait(&self.shared, ticket)
+            .await
+            .map_err(|e| self.failed(e))
     }
 
     /// How far the writer got.

@@ -38,6 +38,17 @@ pub(super) fn token(state: &Sandbox, n: u32) {
     state.tokens.issue(format!("{n:032x}"), record, now);
 }
 
+/// Issues token number `n` to `app`, at the epoch.
+fn token_of(state: &Sandbox, app: &str, n: u64) {
+    let t0 = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+    let record = TokenRecord {
+        app_id: app.into(),
+        issued_at: t0,
+        expires_at: t0 + Duration::hours(1),
+    };
+    state.tokens.issue(format!("{n:032x}"), record, t0);
+}
+
 /// The rows a sandbox's state makes, as comparable text.
 pub(super) fn rows_of(state: &Sandbox) -> String {
     format!("{:?}", to_rows(&capture(state), true, &|_, _| false))
@@ -146,15 +157,9 @@ async fn checkpoints_in_the_background_keep_the_log_small_under_many_commits() {
     let (open, _) = super::open(&path).expect("opens");
     let state = actix_web::web::Data::new(empty_sandbox(None));
     let db = super::Db::start(open, state.clone()).expect("starts");
-    let t0 = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
     let commits = 6 * super::checkpoint::COMMITS_PER_CHECKPOINT;
     for i in 0..commits {
-        let record = TokenRecord {
-            app_id: "a".into(),
-            issued_at: t0,
-            expires_at: t0 + Duration::hours(1),
-        };
-        state.tokens.issue(format!("{i:032x}"), record, t0);
+        token_of(&state, "a", i);
         db.sync().await.expect("commits");
     }
     let progress = db.progress();
@@ -171,4 +176,36 @@ async fn checkpoints_in_the_background_keep_the_log_small_under_many_commits() {
     // The app's cap of live tokens; every other one is remembered as pushed out.
     assert_eq!(count("tokens"), 10);
     assert_eq!(count("superseded_tokens") as u64, commits - 10);
+}
+
+#[actix_web::test]
+async fn requests_waiting_on_one_thread_are_all_told_through_its_relay() {
+    let dir = TempDir::new();
+    let path = dir.file("state.sqlite");
+    let (open, _) = super::open(&path).expect("opens");
+    let state = actix_web::web::Data::new(empty_sandbox(None));
+    let db = Arc::new(super::Db::start(open, state.clone()).expect("starts"));
+    let requests = 200u32;
+    let waiting: Vec<_> = (0..requests)
+        .map(|n| {
+            let (db, state) = (Arc::clone(&db), state.clone());
+            tokio::task::spawn_local(async move {
+                token_of(&state, "a", u64::from(n));
+                db.sync_on_worker().await
+            })
+        })
+        .collect();
+    for handle in waiting {
+        handle.await.expect("runs").expect("commits");
+    }
+    // Waiting again, with nothing left to write, is answered too.
+    db.sync_on_worker().await.expect("commits");
+    let progress = db.progress();
+    assert!(progress.durable >= u64::from(requests) + 1, "{progress:?}");
+    db.close();
+    let conn = rusqlite::Connection::open(&path).expect("reopens");
+    let superseded: i64 = conn
+        .query_row("SELECT count(*) FROM superseded_tokens", [], |r| r.get(0))
+        .expect("counts");
+    assert_eq!(superseded, i64::from(requests) - 10);
 }
