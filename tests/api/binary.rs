@@ -245,10 +245,21 @@ const RUNTIME_LIBRARIES: [&str; 8] = [
 
 #[test]
 fn the_binary_needs_no_library_beyond_glibc_and_libgcc() {
-    let out = std::process::Command::new("ldd")
-        .arg(BIN)
-        .output()
-        .expect("ldd is available");
+    // The container image is Linux; elsewhere (macOS has no ldd) there is nothing to check.
+    if !cfg!(target_os = "linux") {
+        eprintln!("skipped: the container's libraries are checked on Linux only (with ldd)");
+        return;
+    }
+    let out = match std::process::Command::new("ldd").arg(BIN).output() {
+        Ok(out) => out,
+        Err(e) if std::env::var_os("CI").is_none() => {
+            eprintln!(
+                "skipped: ldd not run ({e}); install it (glibc's libc-bin) to run this check"
+            );
+            return;
+        }
+        Err(e) => panic!("ldd is needed in CI: {e}"),
+    };
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         !text.contains("libssl") && !text.contains("libcrypto"),

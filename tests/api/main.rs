@@ -35,6 +35,7 @@ mod orders;
 mod payscore;
 mod persistence;
 mod persistence_golden;
+mod readme;
 mod real_notifications;
 mod receiver;
 mod reset;
