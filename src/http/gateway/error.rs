@@ -5,7 +5,7 @@
 //! credentials, [`AuthError`]; a path the platform does not have, [`no_service`]), with HTTP
 //! 200 when the business layer does ([`BusinessError`]). Where the public record shows a code
 //! (`1000`, `BAD_SIGN`, `ABNORMAL_REQUEST_TIME`, `NO_SERVICE`, `BAD_REQUEST`, `NO_MERCHANT`) the
-//! sandbox uses it; the rest are the sandbox's own. Every code is in the README's error table.
+//! sandbox uses it; the rest are the sandbox's own. Every code is in the table of docs/errors.md.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};

@@ -1,4 +1,4 @@
-//! The README's table of error codes says what the error types answer: the same codes, HTTP
+//! The docs/errors.md's table of error codes says what the error types answer: the same codes, HTTP
 //! statuses and layers, and messages that start as the table says.
 
 use actix_web::ResponseError;
@@ -165,13 +165,13 @@ fn answers() -> Vec<Answer> {
 type Row = (String, u16, String, Option<String>);
 
 fn readme_rows() -> Vec<Row> {
-    let readme = include_str!("../../../README.md");
+    let readme = include_str!("../../../docs/errors.md");
     let section = readme
-        .split_once("\n## Error codes\n")
+        .split_once("\n### The table\n")
         .map(|(_, rest)| rest)
         .and_then(|rest| rest.split_once("\n## "))
         .map(|(section, _)| section)
-        .expect("a section named Error codes");
+        .expect("a section named The table");
     let table = section
         .split_once("**Control API**")
         .map_or(section, |(before, _)| before);
@@ -205,7 +205,7 @@ fn every_answer_code_is_in_the_readme_table_with_its_status_and_layer() {
         assert!(
             rows.iter()
                 .any(|r| (r.0.as_str(), r.1, r.2.as_str()) == (&code, status, layer)),
-            "README's Error codes table lacks `{code}` | {status} | {layer}"
+            "docs/errors.md's Error codes table lacks `{code}` | {status} | {layer}"
         );
     }
 }
@@ -223,13 +223,13 @@ fn every_row_of_the_readme_table_is_an_answer_with_the_message_it_shows() {
             .collect();
         assert!(
             !same.is_empty(),
-            "README's `{code}` | {status} | {layer} is no answer of the gateway"
+            "docs/errors.md's `{code}` | {status} | {layer} is no answer of the gateway"
         );
         let messages: Vec<_> = same.iter().filter_map(|a| a.3.as_deref()).collect();
         if let (Some(start), false) = (start, messages.is_empty()) {
             assert!(
                 messages.iter().any(|m| m.starts_with(&start)),
-                "README's `{code}` says its message starts {start:?}; it is {messages:?}"
+                "docs/errors.md's `{code}` says its message starts {start:?}; it is {messages:?}"
             );
         }
     }

@@ -100,7 +100,7 @@ pub fn request_schemas() -> Vec<(&'static str, Value)> {
                 "required": ["name"],
                 "properties": { "name": { "type": "string", "description": "A fixture scenario (GET /__mock/scenarios)." } },
                 "additionalProperties": false,
-                "description": "A fixture scenario by name; a whole scenario object (see the README) is accepted too. The run follows a clock of its own (its report's `clock`) unless the scenario's `clock` is `default` or a clock's id.",
+                "description": "A fixture scenario by name; a whole scenario object (see docs/scenarios.md) is accepted too. The run follows a clock of its own (its report's `clock`) unless the scenario's `clock` is `default` or a clock's id.",
             }),
         ),
         ("ToolSign", tools(false, &string)),
