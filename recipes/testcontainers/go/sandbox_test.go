@@ -3,8 +3,8 @@
 //	go mod tidy
 //	CHINAUMS_MOCK_IMAGE=chinaums-mock:latest go test ./...
 //
-// WithHostPortAccess opens an SSH tunnel (the testcontainers/sshd image) from a helper
-// container to this process: the sandbox reaches the receiver as host.testcontainers.internal,
+// WithHostPortAccess opens an SSH tunnel to this process from a container of the
+// testcontainers/sshd image: the sandbox reaches the receiver as host.testcontainers.internal,
 // with Docker Desktop, a remote Docker or Podman alike.
 package sandbox_test
 

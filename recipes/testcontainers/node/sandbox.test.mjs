@@ -3,8 +3,8 @@
 //   npm install
 //   CHINAUMS_MOCK_IMAGE=chinaums-mock:latest npm test
 //
-// TestContainers.exposeHostPorts opens an SSH tunnel (the testcontainers/sshd image) from a
-// helper container to this process: any container started afterwards reaches the receiver as
+// TestContainers.exposeHostPorts opens an SSH tunnel to this process from a container of the
+// testcontainers/sshd image: any container started afterwards reaches the receiver as
 // host.testcontainers.internal, with Docker Desktop, a remote Docker or Podman alike.
 import assert from "node:assert/strict";
 import { once } from "node:events";

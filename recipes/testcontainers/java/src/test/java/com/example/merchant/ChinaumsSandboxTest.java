@@ -32,8 +32,8 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * The sandbox in a container calls a receiver in this JVM back.
  *
- * <p>{@code Testcontainers.exposeHostPorts} opens an SSH tunnel (the testcontainers/sshd image)
- * from a helper container to this JVM: every container started afterwards reaches the receiver
+ * <p>{@code Testcontainers.exposeHostPorts} opens an SSH tunnel to this JVM from a container of
+ * the testcontainers/sshd image: every container started afterwards reaches the receiver
  * as {@code host.testcontainers.internal}, with Docker Desktop, a remote Docker or Podman alike.
  *
  * <pre>CHINAUMS_MOCK_IMAGE=chinaums-mock:latest mvn test</pre>
