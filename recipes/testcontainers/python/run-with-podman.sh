@@ -78,7 +78,7 @@ export TESTCONTAINERS_RYUK_DISABLED=true
 # for a container and look for a gateway instead.)
 export TESTCONTAINERS_CONNECTION_MODE=docker_host
 export CHINAUMS_MOCK_IMAGE="$image"
-# The host's address on Podman's default network: Podman before 5.3 does not know host-gateway.
+# The host's address on Podman's default network: Podman 4 does not know host-gateway.
 if [[ -z "${CALLBACK_HOST_GATEWAY:-}" ]]; then
   CALLBACK_HOST_GATEWAY="$(podman network inspect podman --format '{{range .Subnets}}{{.Gateway}}{{end}}')"
   export CALLBACK_HOST_GATEWAY

@@ -26,7 +26,7 @@ from testcontainers.core.wait_strategies import HttpWaitStrategy
 # No image is published: build one from the sandbox's Dockerfile and name it here.
 IMAGE = os.environ.get("CHINAUMS_MOCK_IMAGE", "ghcr.io/your-org/chinaums-mock:0.2.0")
 # Docker Engine (20.10 and later) and Docker Desktop turn "host-gateway" into the host's
-# address. Podman before 5.3 does not: give it the address (run-with-podman.sh does).
+# address. Podman 4 does not: give it the address (run-with-podman.sh does).
 HOST_GATEWAY = os.environ.get("CALLBACK_HOST_GATEWAY", "host-gateway")
 CALLBACK_HOST = "host.testcontainers.internal"
 
