@@ -1,4 +1,4 @@
-//! The docs/errors.md's table of error codes says what the error types answer: the same codes, HTTP
+//! The table of error codes in docs/errors.md says what the error types answer: the same codes, HTTP
 //! statuses and layers, and messages that start as the table says.
 
 use actix_web::ResponseError;
@@ -164,9 +164,9 @@ fn answers() -> Vec<Answer> {
 /// A row of the table: code, status, layer, and the message's start (up to `…` or `<`), if any.
 type Row = (String, u16, String, Option<String>);
 
-fn readme_rows() -> Vec<Row> {
-    let readme = include_str!("../../../docs/errors.md");
-    let section = readme
+fn table_rows() -> Vec<Row> {
+    let doc = include_str!("../../../docs/errors.md");
+    let section = doc
         .split_once("\n### The table\n")
         .map(|(_, rest)| rest)
         .and_then(|rest| rest.split_once("\n## "))
@@ -199,8 +199,8 @@ fn readme_rows() -> Vec<Row> {
 }
 
 #[test]
-fn every_answer_code_is_in_the_readme_table_with_its_status_and_layer() {
-    let rows = readme_rows();
+fn every_answer_code_is_in_the_error_table_with_its_status_and_layer() {
+    let rows = table_rows();
     for (code, status, layer, _) in answers() {
         assert!(
             rows.iter()
@@ -211,11 +211,11 @@ fn every_answer_code_is_in_the_readme_table_with_its_status_and_layer() {
 }
 
 #[test]
-fn every_row_of_the_readme_table_is_an_answer_with_the_message_it_shows() {
+fn every_row_of_the_error_table_is_an_answer_with_the_message_it_shows() {
     let answers = answers();
     // The netpay simulation's rows (`service`) are checked against its answers by the order
     // tests, not against the gateway's error types.
-    let rows = readme_rows().into_iter().filter(|r| r.2 != "service");
+    let rows = table_rows().into_iter().filter(|r| r.2 != "service");
     for (code, status, layer, start) in rows {
         let same: Vec<_> = answers
             .iter()
