@@ -10,7 +10,7 @@ use crate::api::time;
 /// ```
 /// use chinaums_mock::api::health::Health;
 /// let h: Health = serde_json::from_str(
-///     r#"{"status":"ok","version":"0.1.0","apps":2,"now":"2026-11-25T12:00:00+08:00"}"#)?;
+///     r#"{"status":"ok","version":"0.2.0","apps":2,"now":"2026-11-25T12:00:00+08:00"}"#)?;
 /// assert_eq!(h.apps, 2);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
