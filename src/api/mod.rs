@@ -62,3 +62,4 @@ pub mod sink;
 pub mod stored;
 pub mod stub;
 pub mod time;
+pub mod token;

@@ -1,7 +1,7 @@
 //! The sandbox service: one instance's stores, and every use case that spans them (seed,
 //! reset, remove an app and all it owns, open/close an authorisation, create/pay/refund/close an
 //! order or a QR bill, give an app a callback URL, delete a fault, take a notification at the
-//! sink). No globals: two instances in one process never share.
+//! sink, list the live tokens). No globals: two instances in one process never share.
 
 mod bills;
 mod callbacks;
@@ -14,6 +14,7 @@ mod payscore;
 mod refunds;
 mod sink;
 mod tenants;
+mod tokens;
 
 pub use bills::{BillChange, NewBill};
 pub use lifecycle::{AppReset, SeedError};

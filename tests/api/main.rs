@@ -49,6 +49,7 @@ mod stubs;
 mod tls_receiver;
 mod token;
 mod token_failures;
+mod tokens_control;
 mod tools;
 mod tools_verify;
 mod ui;

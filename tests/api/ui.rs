@@ -33,6 +33,14 @@ async fn the_dashboard_is_an_html_page_with_the_elements_a_test_can_find() {
         r#"id="clock-create-form""#,
         r#"id="orders-body""#,
         r#"id="bills-body""#,
+        r#"id="tokens-body""#,
+        r#"id="faults-body""#,
+        r#"id="fault-form""#,
+        r#"id="stubs-body""#,
+        r#"id="stub-form""#,
+        r#"id="callback-form""#,
+        r#"id="clock-set-form""#,
+        r#"id="panel-nav""#,
     ] {
         assert!(r.text.contains(id), "{id} missing from the page");
     }
@@ -44,6 +52,9 @@ async fn the_dashboard_is_an_html_page_with_the_elements_a_test_can_find() {
         "Clocks 时钟组",
         "Orders 订单",
         "QR bills 二维码账单",
+        "Access tokens 访问令牌",
+        "Faults 故障注入",
+        "Stubs 桩",
     ] {
         assert!(r.text.contains(heading), "heading {heading:?} missing");
     }
@@ -52,11 +63,19 @@ async fn the_dashboard_is_an_html_page_with_the_elements_a_test_can_find() {
 #[tokio::test]
 async fn every_dashboard_file_is_served_with_its_content_type() {
     let app = spawn_app().await;
+    const JS: &str = "text/javascript; charset=utf-8";
     for (file, content_type, marker) in [
-        ("app.js", "text/javascript; charset=utf-8", "/__mock"),
-        ("dom.js", "text/javascript; charset=utf-8", "export"),
-        ("clocks.js", "text/javascript; charset=utf-8", "/clocks"),
-        ("orders.js", "text/javascript; charset=utf-8", "/refund"),
+        ("app.js", JS, "/__mock"),
+        ("dom.js", JS, "export"),
+        ("clocks.js", JS, "/clocks"),
+        ("orders.js", JS, "/refund"),
+        ("apps.js", JS, "callbackUrl"),
+        ("notifications.js", JS, "/redeliver"),
+        ("transport.js", JS, "connection refused"),
+        ("faults.js", JS, "/faults"),
+        ("stubs.js", JS, "/stubs"),
+        ("tokens.js", JS, "/tokens"),
+        ("journal.js", JS, "/requests"),
         ("style.css", "text/css; charset=utf-8", "--sans"),
         ("favicon.svg", "image/svg+xml", "<svg"),
     ] {

@@ -134,6 +134,33 @@ impl TokenStore {
         }
     }
 
+    /// The tokens still valid, of one app or of every app, each judged at `now_of(its app)`;
+    /// per app oldest first.
+    pub fn live(
+        &self,
+        app_id: Option<&str>,
+        mut now_of: impl FnMut(&str) -> DateTime<Utc>,
+    ) -> Vec<(String, TokenRecord)> {
+        let inner = self.inner.lock();
+        let apps: Vec<&AppTokens> = match app_id {
+            Some(id) => inner.by_app.get(id).into_iter().collect(),
+            None => inner.by_app.values().collect(),
+        };
+        let mut out = Vec::new();
+        for app in apps {
+            let now = now_of(&app.app_id);
+            for (token, expires_at) in &app.queue {
+                if *expires_at <= now {
+                    continue;
+                }
+                if let Some(record) = inner.by_token.get(token) {
+                    out.push((token.to_string(), record.clone()));
+                }
+            }
+        }
+        out
+    }
+
     #[cfg(test)]
     /// The live tokens of an app at `now`, oldest first.
     pub fn live_count(&self, app_id: &str, now: DateTime<Utc>) -> usize {
@@ -318,6 +345,20 @@ mod tests {
             TokenLookup::Valid(_)
         ));
         assert_eq!(store.live_count("a", later), 2);
+    }
+
+    #[test]
+    fn live_tokens_are_judged_by_the_clock_of_their_app() {
+        let store = TokenStore::new(10);
+        let t0 = DateTime::<Utc>::UNIX_EPOCH;
+        store.issue("a1".into(), record("a", t0), t0);
+        store.issue("b1".into(), record("b", t0), t0);
+        let later = t0 + Duration::seconds(4000);
+        let now_of = |app: &str| if app == "a" { later } else { t0 };
+        let live: Vec<String> = store.live(None, now_of).into_iter().map(|t| t.0).collect();
+        assert_eq!(live, ["b1"]);
+        assert!(store.live(Some("a"), now_of).is_empty());
+        assert_eq!(store.live(Some("b"), |_| t0)[0].1.app_id, "b");
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod route;
 mod scenarios;
 mod sink;
 pub(crate) mod stubs;
+mod tokens;
 mod tools;
 mod tools_request;
 
@@ -55,6 +56,7 @@ pub const GROUPS: &[Group] = &[
     faults::ROUTES,
     stubs::ROUTES,
     journal::ROUTES,
+    tokens::ROUTES,
     tools::ROUTES,
     conformance::ROUTES,
     scenarios::ROUTES,

@@ -1,7 +1,7 @@
-//! `GET /__mock/ui`: a live dashboard of the sandbox — apps, Pay Score authorisations, netpay
-//! orders with their refunds, QR bills, notifications with every delivery attempt, the request
-//! journal, the default clock and every other clock — with buttons for the common control
-//! actions.
+//! `GET /__mock/ui`: a live dashboard of the sandbox — apps and their callback URLs, live access
+//! tokens, every clock, Pay Score authorisations, netpay orders with their refunds, QR bills,
+//! notifications with every delivery attempt, faults, stubs and the request journal — with
+//! buttons for the common control actions.
 //!
 //! The page is plain HTML, CSS and JavaScript embedded in the binary; it polls the JSON control
 //! API, so it needs nothing from the network and shows exactly what a test would see.
@@ -62,6 +62,11 @@ pub const ASSETS: &[Asset] = &[
         include_bytes!("assets/app.js"),
     ),
     asset(
+        "apps.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("assets/apps.js"),
+    ),
+    asset(
         "clocks.js",
         "text/javascript; charset=utf-8",
         include_bytes!("assets/clocks.js"),
@@ -72,9 +77,39 @@ pub const ASSETS: &[Asset] = &[
         include_bytes!("assets/dom.js"),
     ),
     asset(
+        "faults.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("assets/faults.js"),
+    ),
+    asset(
+        "journal.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("assets/journal.js"),
+    ),
+    asset(
+        "notifications.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("assets/notifications.js"),
+    ),
+    asset(
         "orders.js",
         "text/javascript; charset=utf-8",
         include_bytes!("assets/orders.js"),
+    ),
+    asset(
+        "stubs.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("assets/stubs.js"),
+    ),
+    asset(
+        "tokens.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("assets/tokens.js"),
+    ),
+    asset(
+        "transport.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("assets/transport.js"),
     ),
     asset(
         "style.css",

@@ -1,6 +1,7 @@
-// The clocks panel of the dashboard: every clock (GET /__mock/clocks) with the apps on it, a
-// form that advances any one of them (POST /__mock/clocks/{id}/advance) and one that creates a
-// clock (POST /__mock/clocks).
+// The clocks panel of the dashboard: every clock (GET /__mock/clocks) with the apps on it and
+// Freeze / Run (PUT /__mock/clocks/{id}), a form that advances any one of them (POST
+// /__mock/clocks/{id}/advance), one that sets its time (PUT /__mock/clocks/{id}) and one that
+// creates a clock (POST /__mock/clocks).
 
 import { ApiError, api, badge, empty, h, mono, orDash, table, time } from '/__mock/ui/dom.js';
 
@@ -11,6 +12,21 @@ export function offsetText(s) {
   const abs = Math.abs(s);
   const human = abs >= 86400 ? `${(abs / 86400).toFixed(1)} d` : abs >= 3600 ? `${(abs / 3600).toFixed(1)} h` : `${abs} s`;
   return `${s < 0 ? '−' : '+'}${human}`;
+}
+
+const byId = (id) => `/clocks/${encodeURIComponent(id)}`;
+
+// Stops a running clock where it stands, or lets a frozen one run on from its time.
+function freezeButton(c) {
+  return h('button', {
+    type: 'button',
+    'data-testid': 'clock-freeze-button',
+    title: `PUT /__mock/clocks/{id} {"frozen": ${!c.frozen}} — ${c.frozen ? 'time runs on from here' : 'time stands still until advanced'}`,
+    onclick: (ev) => page.act(ev.currentTarget, async () => {
+      const r = await api('PUT', byId(c.id), { frozen: !c.frozen });
+      return `${c.id} ${r.frozen ? 'frozen' : 'running'} at ${r.now}`;
+    }),
+  }, c.frozen ? 'Run 运行' : 'Freeze 冻结');
 }
 
 // The table of clocks; `apps` says which apps are on each.
@@ -31,7 +47,7 @@ export function renderClocks({ clocks, apps }) {
       h('td', {}, badge(c.frozen ? 'frozen 冻结' : 'running 运行', c.frozen ? 'frozen' : 'running', 'clock-row-state')),
       h('td', { class: 'num', title: `${offsetText(c.offsetSeconds)} from wall time` }, c.offsetSeconds),
       h('td', { class: 'num', title: on.map((a) => `${a.name} · ${a.appId}`).join('\n') }, on.length),
-      h('td', { class: 'actions' }, c.id !== 'default' && !on.length ? h('button', {
+      h('td', { class: 'actions' }, h('div', { class: 'row-actions' }, freezeButton(c), c.id !== 'default' && !on.length ? h('button', {
         type: 'button',
         'data-testid': 'clock-delete-button',
         title: 'DELETE /__mock/clocks/{id} — no app is on it',
@@ -39,19 +55,20 @@ export function renderClocks({ clocks, apps }) {
           await api('DELETE', `/clocks/${encodeURIComponent(c.id)}`);
           return `Deleted clock ${c.id}`;
         }),
-      }, 'Delete 删除') : null));
+      }, 'Delete 删除') : null)));
   });
   $('clocks-body').replaceChildren(rows.length
     ? table(['id', 'name', 'now', 'state', 'offsetSeconds', 'apps', ''], rows)
     : empty('No clocks.'));
 }
 
-// The clocks the advance form offers, keeping the one chosen.
+// The clocks the advance and set forms offer, keeping the ones chosen.
 export function renderClockChoices({ clocks }) {
-  const select = $('clock-advance-id');
-  const chosen = select.value || 'default';
-  select.replaceChildren(...(clocks || []).map((c) => h('option', { value: c.id, selected: c.id === chosen },
-    c.name ? `${c.id} · ${c.name}` : c.id)));
+  for (const select of [$('clock-advance-id'), $('clock-set-id')]) {
+    const chosen = select.value || 'default';
+    select.replaceChildren(...(clocks || []).map((c) => h('option', { value: c.id, selected: c.id === chosen },
+      c.name ? `${c.id} · ${c.name}` : c.id)));
+  }
 }
 
 // How the page runs an action (buttons disabled meanwhile, errors in the banner), given by
@@ -67,8 +84,17 @@ export function wireClocks(act) {
     const seconds = Number($('clock-advance-seconds').value);
     act($('clock-advance-button'), async () => {
       if (!Number.isFinite(seconds) || seconds < 0) throw new ApiError(0, 'VALIDATION_FAILED', 'seconds must be a number ≥ 0');
-      const r = await api('POST', `/clocks/${encodeURIComponent(id)}/advance`, { seconds });
+      const r = await api('POST', `${byId(id)}/advance`, { seconds });
       return `Advanced ${id} by ${seconds} s → ${r.now}: ${r.attempts} attempt(s) made, ${r.exhausted} exhausted`;
+    });
+  });
+  $('clock-set-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const id = $('clock-set-id').value;
+    const now = $('clock-set-now').value.trim();
+    act($('clock-set-button'), async () => {
+      const r = await api('PUT', byId(id), { now });
+      return `Set ${id} to ${r.now} (${r.frozen ? 'frozen' : 'running'}): what became due goes out at once, together`;
     });
   });
   $('clock-create-form').addEventListener('submit', (ev) => {

@@ -28,7 +28,7 @@ export async function api(method, path, body) {
   try {
     res = await fetch(API + path, init);
   } catch (e) {
-    throw new ApiError(0, 'UNREACHABLE', `the sandbox does not answer (${e.message})`);
+    throw new ApiError(0, 'UNREACHABLE', `Nothing answers at ${location.host}: is the sandbox still running? (${e.message})`);
   }
   const text = await res.text();
   let json = null;
@@ -80,4 +80,30 @@ export function table(columns, rows, cls) {
 
 export function empty(text) {
   return h('p', { class: 'empty' }, text);
+}
+
+// Fills an app menu, keeping the app chosen; `first` is the option for "no app" (or none).
+export function fillAppSelect(select, apps, first) {
+  const chosen = select.value;
+  const options = (apps || []).map((a) => h('option', { value: a.appId, selected: a.appId === chosen },
+    `${a.name} · ${a.appId.slice(0, 8)}…`));
+  select.replaceChildren(...(first ? [h('option', { value: '' }, first)] : []), ...options);
+}
+
+// A JSON value for reading: indented, or the text itself when it is not JSON.
+export function pretty(text) {
+  if (typeof text !== 'string') return JSON.stringify(text, null, 2);
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch (_) {
+    return text;
+  }
+}
+
+// A <details> whose open state outlives redraws: `open` is the set of keys unfolded.
+export function keptDetails(open, key, summary, ...content) {
+  return h('details', {
+    open: open.has(key),
+    ontoggle: (ev) => (ev.currentTarget.open ? open.add(key) : open.delete(key)),
+  }, h('summary', {}, summary), content);
 }
