@@ -28,9 +28,10 @@ fn comparable(file: Value) -> Value {
     file
 }
 
-/// A state file's JSON without what depends on the wall clock.
+/// A state file's JSON without what depends on the wall clock, nor the version that saved it.
 fn blanked(mut file: Value) -> Value {
     file["savedAt"] = Value::Null;
+    file["savedBy"] = Value::Null;
     file["clock"]["offsetMs"] = Value::Null;
     file
 }
