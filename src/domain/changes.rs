@@ -50,6 +50,11 @@ impl Changes {
         self.on = true;
     }
 
+    /// Whether marks are kept (a key that costs something to make need not be made before).
+    pub fn tracking(&self) -> bool {
+        self.on
+    }
+
     /// Notes that the record `key` changed (or went).
     pub fn mark(&mut self, key: &str) {
         self.note(key, false);

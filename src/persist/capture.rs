@@ -41,7 +41,11 @@ pub fn capture(state: &Sandbox) -> StateFile {
         issued: tokens
             .tokens
             .into_iter()
-            .map(|(token, record)| TokenState { token, record })
+            .map(|(token, record, slot)| TokenState {
+                token,
+                record,
+                slot,
+            })
             .collect(),
         superseded: tokens
             .superseded
@@ -233,7 +237,7 @@ pub fn restore(state: &Sandbox, file: StateFile) -> Result<(), InvalidState> {
             .tokens
             .issued
             .into_iter()
-            .map(|t| (t.token, t.record))
+            .map(|t| (t.token, t.record, t.slot))
             .collect(),
         superseded: file
             .tokens

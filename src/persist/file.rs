@@ -157,6 +157,10 @@ pub struct TokenState {
     /// Its app, when it was issued and when it expires (sandbox time).
     #[serde(flatten)]
     pub record: TokenRecord,
+    /// Its slot among its app's tokens: the state database keys its row by it (a JSON state
+    /// file keeps none; the tokens then take their app's slots in order).
+    #[serde(skip)]
+    pub slot: Option<usize>,
 }
 
 /// One token pushed out by the cap.

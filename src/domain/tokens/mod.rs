@@ -1,5 +1,6 @@
 //! Access tokens: issued by `POST /v1/token/access`, checked by OPEN-ACCESS-TOKEN.
 
+mod saved;
 mod superseded;
 
 use std::collections::{HashMap, VecDeque};
@@ -8,7 +9,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
 
-use crate::domain::changes::{Changed, Tracked};
+use crate::domain::changes::Changes;
+pub use saved::{TokenSnapshot, slot_of_row_key, token_row_key};
 #[cfg(test)]
 use superseded::SUPERSEDED_MEMORY;
 use superseded::SupersededMemory;
@@ -39,22 +41,49 @@ pub enum TokenLookup {
     Unknown,
 }
 
-/// One app's tokens with their expiry, oldest first (the expiry here spares a map lookup per
-/// token when pruning).
+/// A live token as its app's queue holds it: with its expiry (sparing a map lookup per token
+/// when pruning) and its slot, one of the app's `cap` rows in the state database.
+#[derive(Debug)]
+struct Live {
+    token: Arc<str>,
+    expires_at: DateTime<Utc>,
+    slot: usize,
+}
+
+/// One app's live tokens, oldest first.
 #[derive(Debug)]
 struct AppTokens {
     app_id: Arc<str>,
-    queue: VecDeque<(Arc<str>, DateTime<Utc>)>,
+    queue: VecDeque<Live>,
+}
+
+impl AppTokens {
+    /// The lowest slot no live token of the app holds: the one the token pushed out (or
+    /// pruned) last left, so a new token rewrites that row in place.
+    fn free_slot(&self) -> usize {
+        (0..)
+            .find(|slot| self.queue.iter().all(|l| l.slot != *slot))
+            .unwrap_or_default()
+    }
 }
 
 /// Token strings and appIds are shared between the maps (`Arc<str>`), so issuing a token
 /// allocates it once.
 #[derive(Debug, Default)]
 struct Inner {
-    by_token: Tracked<HashMap<Arc<str>, TokenRecord>>,
+    by_token: HashMap<Arc<str>, TokenRecord>,
     by_app: HashMap<String, AppTokens>,
+    /// The slots changed (as [`token_row_key`] names them), when tracked.
+    slots: Changes,
     /// Tokens pushed out by the cap, remembered (boundedly) to explain the rejection.
     superseded: SupersededMemory,
+}
+
+/// Marks the row of an app's slot as changed (when changes are tracked).
+fn mark_slot(slots: &mut Changes, app_id: &str, slot: usize) {
+    if slots.tracking() {
+        slots.mark(&token_row_key(app_id, slot));
+    }
 }
 
 /// The app's entry, made if missing (`None` cannot happen: it is there after the insert).
@@ -98,25 +127,34 @@ impl TokenStore {
         let Inner {
             by_token,
             by_app,
+            slots,
             superseded,
         } = &mut *inner;
-        let Some(AppTokens { app_id, queue }) = app_tokens(by_app, &record.app_id) else {
+        let Some(app) = app_tokens(by_app, &record.app_id) else {
             return;
         };
-        queue.retain(|(t, expires_at)| {
-            *expires_at > now || {
-                by_token.remove(t);
+        app.queue.retain(|live| {
+            live.expires_at > now || {
+                by_token.remove(&live.token);
+                mark_slot(slots, &record.app_id, live.slot);
                 false
             }
         });
-        while queue.len() >= self.cap {
-            let Some((oldest, _)) = queue.pop_front() else {
+        while app.queue.len() >= self.cap {
+            let Some(oldest) = app.queue.pop_front() else {
                 break;
             };
-            by_token.remove(&oldest);
-            superseded.remember(&oldest, app_id);
+            by_token.remove(&oldest.token);
+            superseded.remember(&oldest.token, &app.app_id);
+            mark_slot(slots, &record.app_id, oldest.slot);
         }
-        queue.push_back((Arc::clone(&token), record.expires_at));
+        let slot = app.free_slot();
+        mark_slot(slots, &record.app_id, slot);
+        app.queue.push_back(Live {
+            token: Arc::clone(&token),
+            expires_at: record.expires_at,
+            slot,
+        });
         by_token.insert(token, record);
     }
 
@@ -149,12 +187,12 @@ impl TokenStore {
         let mut out = Vec::new();
         for app in apps {
             let now = now_of(&app.app_id);
-            for (token, expires_at) in &app.queue {
-                if *expires_at <= now {
+            for live in &app.queue {
+                if live.expires_at <= now {
                     continue;
                 }
-                if let Some(record) = inner.by_token.get(token) {
-                    out.push((token.to_string(), record.clone()));
+                if let Some(record) = inner.by_token.get(&live.token) {
+                    out.push((live.token.to_string(), record.clone()));
                 }
             }
         }
@@ -168,7 +206,7 @@ impl TokenStore {
         inner.by_app.get(app_id).map_or(0, |app| {
             app.queue
                 .iter()
-                .filter(|(_, expires_at)| *expires_at > now)
+                .filter(|live| live.expires_at > now)
                 .count()
         })
     }
@@ -177,8 +215,9 @@ impl TokenStore {
     pub fn revoke_app(&self, app_id: &str) {
         let mut inner = self.inner.lock();
         if let Some(app) = inner.by_app.remove(app_id) {
-            for (t, _) in app.queue {
-                inner.by_token.remove(&t);
+            for live in app.queue {
+                inner.by_token.remove(&live.token);
+                mark_slot(&mut inner.slots, app_id, live.slot);
             }
         }
         inner.superseded.forget_app(app_id);
@@ -188,23 +227,6 @@ impl TokenStore {
     pub fn clear(&self) {
         self.inner.lock().clear();
     }
-
-    /// Starts marking changed tokens for [`Self::changed`].
-    pub fn track_changes(&self) {
-        let mut inner = self.inner.lock();
-        inner.by_token.track();
-        inner.superseded.track();
-    }
-
-    /// The tokens changed since the last call, as they stand (`None`: pruned or pushed out),
-    /// and the same for the tokens remembered as pushed out, by slot (as
-    /// [`superseded_row_key`] names it).
-    pub fn changed(&self) -> (Changed<TokenRecord>, Changed<Superseded>) {
-        let mut inner = self.inner.lock();
-        let taken = inner.by_token.take();
-        let tokens = Changed::read(taken, |t| inner.by_token.get(t).cloned());
-        (tokens, inner.superseded.changed())
-    }
 }
 
 impl Inner {
@@ -212,46 +234,8 @@ impl Inner {
     fn clear(&mut self) {
         self.by_token.clear();
         self.by_app.clear();
+        self.slots.clear();
         self.superseded.clear();
-    }
-}
-
-/// Everything a [`TokenStore`] holds, for saving and restoring it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TokenSnapshot {
-    /// Issued tokens not yet pruned, by app, each app's oldest first.
-    pub tokens: Vec<(String, TokenRecord)>,
-    /// Tokens pushed out by the cap, oldest first: their number, the token and its app.
-    pub superseded: Vec<(u64, String, String)>,
-}
-
-impl TokenStore {
-    /// Everything the store holds, apps in appId order.
-    pub fn snapshot(&self) -> TokenSnapshot {
-        let inner = self.inner.lock();
-        let mut apps: Vec<_> = inner.by_app.iter().collect();
-        apps.sort_by(|a, b| a.0.cmp(b.0));
-        let tokens = apps
-            .into_iter()
-            .flat_map(|(_, app)| app.queue.iter())
-            .filter_map(|(t, _)| inner.by_token.get(t).map(|r| (t.to_string(), r.clone())))
-            .collect();
-        let superseded = inner.superseded.snapshot();
-        TokenSnapshot { tokens, superseded }
-    }
-
-    /// Replaces everything with a snapshot's content.
-    pub fn restore(&self, snapshot: TokenSnapshot) {
-        let mut inner = self.inner.lock();
-        inner.clear();
-        for (token, record) in snapshot.tokens {
-            let token: Arc<str> = token.into();
-            if let Some(app) = app_tokens(&mut inner.by_app, &record.app_id) {
-                app.queue.push_back((Arc::clone(&token), record.expires_at));
-            }
-            inner.by_token.insert(token, record);
-        }
-        inner.superseded.restore(snapshot.superseded);
     }
 }
 

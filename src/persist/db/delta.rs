@@ -183,11 +183,12 @@ pub(super) fn changed_tables_since(
     let (tokens, superseded) = state.tokens.changed();
     let tokens = Delta::of(
         tokens,
-        |r| Some(r.app_id.as_str()),
-        |token, record| {
+        |(_, r)| Some(r.app_id.as_str()),
+        |_, (token, record)| {
             json(&TokenState {
-                token: token.to_owned(),
+                token: token.to_string(),
                 record: record.clone(),
+                slot: None,
             })
         },
     );

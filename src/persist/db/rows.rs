@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::clock::DEFAULT_CLOCK;
-use crate::domain::tokens::superseded_row_key;
+use crate::domain::tokens::{slot_of_row_key, superseded_row_key, token_row_key};
 use crate::persist::file::*;
 
 /// Every table, in the order rows are written and read.
@@ -106,7 +106,7 @@ fn row<T: Serialize>(key: impl Into<String>, app_id: Option<&str>, value: &T) ->
     }
 }
 
-/// A row of a table whose records never change once made (tokens, journal entries): one
+/// A row of a table whose records never change once made (journal entries): one
 /// already stored is not serialised again.
 fn fixed<T: Serialize>(
     known: &dyn Fn(&str) -> bool,
@@ -134,8 +134,6 @@ pub(super) fn to_rows(
     keep_generator: bool,
     known: &dyn Fn(&'static str, &str) -> bool,
 ) -> BTreeMap<&'static str, TableRows> {
-    let known_token = |key: &str| known("tokens", key);
-    let known_superseded = |key: &str| known("superseded_tokens", key);
     let known_entry = |key: &str| known("journal", key);
     let mut t: BTreeMap<&'static str, TableRows> = BTreeMap::new();
     let plain = |rows| TableRows {
@@ -171,14 +169,17 @@ pub(super) fn to_rows(
     t.insert("clocks", plain(clocks.collect()));
     let apps = file.apps.iter().map(|a| row(&a.app_id, Some(&a.app_id), a));
     t.insert("apps", plain(apps.collect()));
-    let tokens = file.tokens.issued.iter();
-    let tokens = tokens.map(|k| fixed(&known_token, &k.token, Some(&k.record.app_id), k));
+    // Rows by slot: what a slot holds changes, so each is compared with what is stored.
+    let tokens = file.tokens.issued.iter().map(|k| {
+        let app = &k.record.app_id;
+        match k.slot {
+            Some(slot) => row(token_row_key(app, slot), Some(app), k),
+            None => row(&k.token, Some(app), k),
+        }
+    });
     t.insert("tokens", plain(tokens.collect()));
     let superseded = file.tokens.superseded.iter();
-    let superseded = superseded.map(|s| {
-        let key = superseded_row_key(s.number);
-        fixed(&known_superseded, key, Some(&s.app_id), s)
-    });
+    let superseded = superseded.map(|s| row(superseded_row_key(s.number), Some(&s.app_id), s));
     t.insert("superseded_tokens", plain(superseded.collect()));
     let auths = file.authorizations.iter();
     let auths: Vec<_> = auths
@@ -363,7 +364,16 @@ pub(super) fn from_rows(tables: &BTreeMap<&'static str, Vec<Stored>>) -> Result<
             });
         }
     }
-    file.tokens.issued = parse_all("tokens", get("tokens"))?;
+    file.tokens.issued = get("tokens")
+        .iter()
+        .map(|r| {
+            let token: TokenState = parse("tokens", r)?;
+            Ok(TokenState {
+                slot: slot_of_row_key(&r.key),
+                ..token
+            })
+        })
+        .collect::<Result<_, BadRow>>()?;
     file.tokens.superseded = parse_all("superseded_tokens", get("superseded_tokens"))?;
     let mut auths = get("authorizations").clone();
     auths.sort_by_key(|r| r.changed);

@@ -36,10 +36,10 @@ pub(super) struct Written {
 }
 
 /// Whether `table` keeps its rows by key alone (`WITHOUT ROWID`), in one tree instead of a
-/// table and an index beside it. The tokens table: its rows are small, made and dropped at
-/// every token issued once an app holds the maximum, and never changed, so the order they
-/// were made in is the order of their change numbers. A commit of tokens then changes one
-/// page instead of two.
+/// table and an index beside it. The tokens table: its rows are small, one per slot of an
+/// app's live tokens, each rewritten with its change number whenever a new token takes the
+/// slot, so the order of change numbers is the order the tokens were issued in. A commit of
+/// tokens then changes one page instead of two.
 fn by_key(table: &str) -> bool {
     table == "tokens"
 }
