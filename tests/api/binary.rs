@@ -231,6 +231,46 @@ async fn invalid_fixtures_stop_the_start_with_a_clear_error() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[tokio::test]
+async fn an_empty_fixtures_directory_stops_the_start_and_says_what_belongs_there() {
+    let dir =
+        std::env::temp_dir().join(format!("chinaums-mock-no-fixtures-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut cmd = sandbox();
+    cmd.args(["--port", "0", "--fixtures"]).arg(&dir);
+    // Bounded: a sandbox that starts anyway keeps running, and the test should fail, not hang.
+    let output = tokio::time::timeout(Duration::from_secs(30), cmd.output())
+        .await
+        .expect("the start is refused, not served")
+        .expect("binary runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty(), "no listening line on failure");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for part in [
+        &dir.display().to_string(),
+        "expected apps.json",
+        r#"{"apps":[]}"#,
+    ] {
+        assert!(stderr.contains(part), "{part} not in {stderr}");
+    }
+    // The way out the message names: an explicit empty apps.json starts a sandbox with no apps.
+    std::fs::write(dir.join("apps.json"), r#"{"apps":[]}"#).expect("written");
+    let (child, url) = spawn_binary([
+        "--port".as_ref(),
+        "0".as_ref(),
+        "--fixtures".as_ref(),
+        dir.as_os_str(),
+    ])
+    .await;
+    assert_eq!(
+        get_json(&format!("{url}/__mock/apps")).await["apps"],
+        serde_json::json!([])
+    );
+    assert!(terminate(child).await.success());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// What the container's runtime base (distroless cc: glibc and libgcc) provides.
 const RUNTIME_LIBRARIES: [&str; 8] = [
     "linux-vdso.so",
