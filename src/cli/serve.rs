@@ -320,17 +320,7 @@ pub async fn serve(config: Config) -> i32 {
     // The first stdout line, so a CI script can read the port. A closed stdout is no reason to
     // stop serving, so write errors are ignored.
     let mut stdout = std::io::stdout();
-    let _ = writeln!(
-        stdout,
-        "{}",
-        json!({
-            "event": "listening",
-            "url": app.url(),
-            "control": format!("{}/__mock", app.control_url()),
-            "version": env!("CARGO_PKG_VERSION"),
-            "apps": app.state().apps.len(),
-        })
-    );
+    let _ = writeln!(stdout, "{}", listening_event(&app));
     let _ = stdout.flush();
     let handle = app.handle();
     let server = tokio::spawn(app.run_until_stopped());
@@ -350,6 +340,24 @@ pub async fn serve(config: Config) -> i32 {
             1
         }
     }
+}
+
+/// The `listening` event. `url` and `control` can be dialled (a wildcard bind, as in a
+/// container, names loopback); `bound` is the address itself, and `controlBound` the control
+/// API's when it has a port of its own.
+fn listening_event(app: &Application) -> serde_json::Value {
+    let mut event = json!({
+        "event": "listening",
+        "url": app.url(),
+        "control": format!("{}/__mock", app.control_url()),
+        "bound": app.address().to_string(),
+        "version": env!("CARGO_PKG_VERSION"),
+        "apps": app.state().apps.len(),
+    });
+    if app.control_address() != app.address() {
+        event["controlBound"] = json!(app.control_address().to_string());
+    }
+    event
 }
 
 async fn shutdown_signal() {

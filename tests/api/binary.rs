@@ -83,6 +83,7 @@ async fn the_binary_prints_the_listening_event_first_and_serves_on_that_port() {
         "{url}"
     );
     assert_eq!(event["apps"], 2);
+    assert_eq!(event["bound"], url.trim_start_matches("http://"));
     let health: Value = reqwest::get(format!("{url}/__mock/health"))
         .await
         .expect("health reachable")
@@ -92,6 +93,47 @@ async fn the_binary_prints_the_listening_event_first_and_serves_on_that_port() {
     assert_eq!(health["status"], "ok");
     let status = terminate(child).await;
     assert!(status.success(), "graceful exit on SIGTERM: {status:?}");
+}
+
+#[tokio::test]
+async fn bound_to_every_interface_as_in_a_container_the_listening_line_names_a_url_that_answers() {
+    let mut child = sandbox()
+        .args(["--host", "0.0.0.0", "--port", "0"])
+        .spawn()
+        .expect("binary starts");
+    let event = listening(&mut child).await;
+    let bound = event["bound"].as_str().expect("bound").to_owned();
+    let port = bound
+        .strip_prefix("0.0.0.0:")
+        .expect("the wildcard address");
+    assert_eq!(event["url"], format!("http://127.0.0.1:{port}"), "{event}");
+    assert_eq!(
+        event["control"],
+        format!("http://127.0.0.1:{port}/__mock"),
+        "{event}"
+    );
+    assert_eq!(
+        (event["version"].is_string(), &event["apps"]),
+        (true, &2.into())
+    );
+    assert!(event.get("controlBound").is_none(), "one listener: {event}");
+    let control = event["control"].as_str().unwrap_or_default();
+    assert_eq!(get_json(&format!("{control}/health")).await["status"], "ok");
+    assert!(terminate(child).await.success());
+    // With a port of its own, the control API's bound address is named too.
+    let mut child = sandbox()
+        .args(["--host", "0.0.0.0", "--port", "0", "--admin-port", "0"])
+        .spawn()
+        .expect("binary starts");
+    let event = listening(&mut child).await;
+    let bound = event["controlBound"].as_str().expect("controlBound");
+    let port = bound
+        .strip_prefix("0.0.0.0:")
+        .expect("the wildcard address");
+    let control = format!("http://127.0.0.1:{port}/__mock");
+    assert_eq!(event["control"], control.as_str(), "{event}");
+    assert_eq!(get_json(&format!("{control}/health")).await["status"], "ok");
+    assert!(terminate(child).await.success());
 }
 
 #[tokio::test]
