@@ -9,7 +9,7 @@ use actix_web::web::{Data, Payload};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 
 use super::auth::{AuthContext, authenticate};
-use super::error::{AuthError, BusinessError, BusinessErrorBody, JSON_UTF8, no_service};
+use super::error::{AuthError, BusinessError, BusinessErrorBody, JSON_UTF8, add_hint, no_service};
 use super::members;
 use crate::api::journal::RequestOutcome;
 use crate::domain::faults::{CallEffect, Fired};
@@ -92,9 +92,16 @@ async fn serve(state: &Sandbox, req: &HttpRequest, bytes: &[u8], draft: &mut Dra
                 _ => None,
             };
             draft.rejected(reason, diagnosis);
+            let mut response = e.error_response();
+            if let AuthError::AbnormalRequestTime { .. } = e {
+                if let Some(hint) = super::diagnosis::business_window_hint(state, req) {
+                    add_hint(&mut response, &hint);
+                    draft.hint(hint);
+                }
+            }
             return Served {
                 err_code: Some(e.code().to_owned()),
-                response: e.error_response(),
+                response,
                 answered_by: "error".into(),
                 outcome: RequestOutcome::AuthFailed,
             };

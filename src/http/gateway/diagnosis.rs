@@ -8,6 +8,8 @@ use serde_json::Value;
 use super::auth::{Credentials, form_params, parse_authorization};
 use crate::protocol::diagnose::{self, Evidence};
 use crate::protocol::signing::TokenSignMethod;
+use crate::protocol::skew::{self, RefusedTimestamp};
+use crate::protocol::timefmt::parse_compact;
 use crate::protocol::variants::{BodyCase, TokenCase};
 use crate::sandbox::Sandbox;
 
@@ -66,6 +68,33 @@ pub fn token(state: &Sandbox, body: &[u8]) -> Option<Value> {
         other_key(&app.md5_key),
     );
     serde_json::to_value(d.masked(&app.app_key).masked(&app.md5_key)).ok()
+}
+
+/// Why a signed timestamp of `app_id` was refused: the 8-hour slip, or how far it is from the
+/// times the gateway accepts. `None` when the timestamp cannot be read.
+pub fn window_hint(state: &Sandbox, app_id: &str, timestamp: &str) -> Option<String> {
+    let sent_at = parse_compact(timestamp).ok()?;
+    let clock = state.clock_of(app_id);
+    let app = state.apps.get(app_id);
+    Some(skew::window_hint(&RefusedTimestamp {
+        sent_at,
+        sandbox_now: clock.now(),
+        wall_now: clock.wall_now(),
+        window_secs: state.config.timestamp_window_secs,
+        app: app.as_ref().map(|a| (a.app_id.as_str(), clock.id())),
+    }))
+}
+
+/// [`window_hint`] for a business call, its appId and timestamp read from the credentials.
+pub fn business_window_hint(state: &Sandbox, req: &HttpRequest) -> Option<String> {
+    let params = match req.headers().get(AUTHORIZATION) {
+        Some(value) => match parse_authorization(value.to_str().ok()?).ok()? {
+            Credentials::BodySig(params) => params,
+            Credentials::AccessToken(_) => return None,
+        },
+        None => form_params(req.query_string()).ok()??.0,
+    };
+    window_hint(state, &params.app_id, &params.timestamp)
 }
 
 /// The journal knows both keys, so it can try the md5Key mix-up even where the tools cannot.
