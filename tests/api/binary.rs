@@ -137,6 +137,19 @@ async fn bound_to_every_interface_as_in_a_container_the_listening_line_names_a_u
 }
 
 #[tokio::test]
+async fn a_sigterm_sent_as_soon_as_the_listening_line_is_read_stops_the_sandbox_gracefully() {
+    for _ in 0..5 {
+        let mut child = sandbox()
+            .args(["--port", "0"])
+            .spawn()
+            .expect("binary starts");
+        listening(&mut child).await;
+        let status = terminate(child).await;
+        assert!(status.success(), "{status:?}");
+    }
+}
+
+#[tokio::test]
 async fn every_flag_can_come_from_the_environment() {
     let dir = std::env::temp_dir().join(format!("chinaums-mock-fixtures-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
