@@ -133,6 +133,11 @@ pub struct Entry {
     pub outcome: RequestOutcome,
     /// Faults that acted on it.
     pub faults: Vec<String>,
+    /// What probably went wrong, where the answer itself cannot say: a timestamp outside the
+    /// window (UTC sent for Beijing time, or how far it is from the times accepted), a `mid` of
+    /// another app (both apps named).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hints: Vec<String>,
     /// Real time taken.
     pub duration_ms: u64,
 }

@@ -317,25 +317,16 @@ pub async fn serve(config: Config) -> i32 {
             return 2;
         }
     };
+    let stop_signal = shutdown_signal();
     // The first stdout line, so a CI script can read the port. A closed stdout is no reason to
     // stop serving, so write errors are ignored.
     let mut stdout = std::io::stdout();
-    let _ = writeln!(
-        stdout,
-        "{}",
-        json!({
-            "event": "listening",
-            "url": app.url(),
-            "control": format!("{}/__mock", app.control_url()),
-            "version": env!("CARGO_PKG_VERSION"),
-            "apps": app.state().apps.len(),
-        })
-    );
+    let _ = writeln!(stdout, "{}", listening_event(&app));
     let _ = stdout.flush();
     let handle = app.handle();
     let server = tokio::spawn(app.run_until_stopped());
     tokio::spawn(async move {
-        shutdown_signal().await;
+        stop_signal.await;
         tracing::info!("shutting down");
         handle.stop(true).await;
     });
@@ -352,24 +343,53 @@ pub async fn serve(config: Config) -> i32 {
     }
 }
 
-async fn shutdown_signal() {
+/// The `listening` event. `url` and `control` can be dialled (a wildcard bind, as in a
+/// container, names loopback); `bound` is the address itself, and `controlBound` the control
+/// API's when it has a port of its own.
+fn listening_event(app: &Application) -> serde_json::Value {
+    let mut event = json!({
+        "event": "listening",
+        "url": app.url(),
+        "control": format!("{}/__mock", app.control_url()),
+        "bound": app.address().to_string(),
+        "version": env!("CARGO_PKG_VERSION"),
+        "apps": app.state().apps.len(),
+    });
+    if app.control_address() != app.address() {
+        event["controlBound"] = json!(app.control_address().to_string());
+    }
+    event
+}
+
+/// Resolves at the first SIGINT or SIGTERM. The handlers are installed when this is called, not
+/// when it is first polled: called before the `listening` line is printed, a script that stops
+/// the sandbox as soon as it reads the line gets a graceful stop, not the default death.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+        use tokio::signal::unix::{Signal, SignalKind, signal};
+        let term = signal(SignalKind::terminate()).ok();
+        let int = signal(SignalKind::interrupt()).ok();
+        // A handler that could not be installed waits forever, leaving the other one.
+        async fn received(signal: Option<Signal>) {
+            match signal {
+                Some(mut signal) => {
+                    signal.recv().await;
                 }
+                None => std::future::pending().await,
             }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+        }
+        async move {
+            tokio::select! {
+                _ = received(term) => {}
+                _ = received(int) => {}
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

@@ -64,6 +64,53 @@ pub enum FixtureError {
         /// The JSON error.
         source: serde_json::Error,
     },
+    /// The directory holds none of the fixture files: most likely the wrong directory (or a
+    /// volume that was not mounted), which would otherwise start a sandbox with no apps.
+    #[error(
+        "fixtures directory {} holds no fixtures ({}): expected apps.json ({{\"apps\":[…]}}), \
+         and optionally stubs.json ({{\"stubs\":[…]}}) and scenarios/*.json; to start with no \
+         apps on purpose, put {{\"apps\":[]}} in {}",
+        dir.display(),
+        holds_text(holds),
+        dir.join("apps.json").display()
+    )]
+    NoFixtures {
+        /// The directory.
+        dir: PathBuf,
+        /// The names of what it holds instead (the first few).
+        holds: Vec<String>,
+    },
+}
+
+/// How many names of what a fixture directory holds instead an error lists.
+const NAMES_SHOWN: usize = 5;
+
+fn holds_text(holds: &[String]) -> String {
+    match holds {
+        [] => "it is empty".to_owned(),
+        names if names.len() > NAMES_SHOWN => {
+            format!("it holds {}, …", names[..NAMES_SHOWN].join(", "))
+        }
+        names => format!("it holds {}", names.join(", ")),
+    }
+}
+
+/// The names of what a fixture directory holds when it has none of `apps.json`, `stubs.json`
+/// and `scenarios`, in name order; `None` when it has one of them (or cannot be listed, which
+/// reading `apps.json` then reports).
+fn no_fixtures_in(dir: &Path) -> Option<Vec<String>> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|entry| Some(entry.ok()?.file_name().to_string_lossy().into_owned()))
+        .collect();
+    if names
+        .iter()
+        .any(|n| matches!(n.as_str(), "apps.json" | "stubs.json" | "scenarios"))
+    {
+        return None;
+    }
+    names.sort();
+    Some(names)
 }
 
 #[derive(Deserialize)]
@@ -81,7 +128,8 @@ fn parse_apps(text: &str, path: &Path) -> Result<Vec<AppSpec>, FixtureError> {
         })
 }
 
-/// The app specs of a fixture source. A directory without `apps.json` has no apps.
+/// The app specs of a fixture source. A directory with fixtures but without `apps.json` (only
+/// stubs or scenarios) has no apps; a directory with no fixture file at all is an error.
 pub fn load_apps(source: &FixtureSource) -> Result<Vec<AppSpec>, FixtureError> {
     match source {
         FixtureSource::Embedded => parse_apps(EMBEDDED_APPS, Path::new("<embedded>/apps.json")),
@@ -90,7 +138,13 @@ pub fn load_apps(source: &FixtureSource) -> Result<Vec<AppSpec>, FixtureError> {
             match std::fs::read_to_string(&path) {
                 Ok(text) => parse_apps(&text, &path),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound && dir.is_dir() => {
-                    Ok(Vec::new())
+                    match no_fixtures_in(dir) {
+                        Some(holds) => Err(FixtureError::NoFixtures {
+                            dir: dir.clone(),
+                            holds,
+                        }),
+                        None => Ok(Vec::new()),
+                    }
                 }
                 Err(source) => Err(FixtureError::Read { path, source }),
             }
@@ -175,6 +229,53 @@ mod tests {
         let dir = std::env::temp_dir();
         let none = load_scenarios(&FixtureSource::Dir(dir.join("no-such-fixtures-here")));
         assert!(none.is_ok_and(|f| f.is_empty()));
+    }
+
+    /// A fresh directory under the temporary one, holding `files` (empty ones).
+    fn dir_with(name: &str, files: &[&str]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "chinaums-mock-fixtures-{name}-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        for file in files {
+            std::fs::write(dir.join(file), "").expect("written");
+        }
+        dir
+    }
+
+    #[test]
+    fn a_directory_without_any_fixture_file_is_an_error_that_says_what_to_put_there() {
+        let dir = dir_with("none", &["app.json", "README.md"]);
+        let error = load_apps(&FixtureSource::Dir(dir.clone()))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        for part in [
+            dir.display().to_string(),
+            "it holds README.md, app.json".to_owned(),
+            "expected apps.json".to_owned(),
+            format!(
+                r#"put {{"apps":[]}} in {}"#,
+                dir.join("apps.json").display()
+            ),
+        ] {
+            assert!(error.contains(&part), "{part:?} not in {error}");
+        }
+        let empty = dir_with("empty", &[]);
+        let error = load_apps(&FixtureSource::Dir(empty.clone())).err();
+        assert!(error.is_some_and(|e| e.to_string().contains("(it is empty)")));
+        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_dir_all(&empty);
+    }
+
+    #[test]
+    fn a_directory_with_only_stubs_or_scenarios_has_no_apps() {
+        let dir = dir_with("stubs-only", &["stubs.json"]);
+        let apps = load_apps(&FixtureSource::Dir(dir.clone()));
+        assert!(apps.is_ok_and(|a| a.is_empty()));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

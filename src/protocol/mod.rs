@@ -9,6 +9,7 @@ pub mod generate;
 pub mod header;
 pub mod netpay;
 pub mod signing;
+pub mod skew;
 pub mod timefmt;
 pub(crate) mod variants;
 

@@ -68,8 +68,8 @@ impl Sandbox {
         self.tokens.clear();
         self.payscore.clear();
         self.orders.clear();
-        self.faults.clear(None);
-        self.stubs.clear(None);
+        self.faults.reset();
+        self.stubs.reset();
         self.journal.clear();
         self.sink.clear_all();
         self.clock.reset();

@@ -7,6 +7,7 @@ mod bills;
 mod callbacks;
 mod clocks;
 mod lifecycle;
+mod listening;
 mod orders;
 mod payer;
 mod payments;
@@ -18,11 +19,11 @@ mod tokens;
 
 pub use bills::{BillChange, NewBill};
 pub use lifecycle::{AppReset, SeedError};
+pub use listening::{Listening, reachable};
 pub use orders::{NewOrder, PayError};
 pub use payscore::PayScoreError;
 pub use sink::SinkRefusal;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use parking_lot::Mutex;
@@ -44,26 +45,6 @@ use crate::domain::payscore::PayScoreStore;
 use crate::domain::sink::MarkedTransport;
 use crate::domain::stubs::StubStore;
 use crate::domain::tokens::TokenStore;
-
-/// The addresses an instance's listeners are bound to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Listening {
-    /// The gateway's (and, without an admin port, the control API's).
-    pub gateway: SocketAddr,
-    /// The control API's.
-    pub control: SocketAddr,
-}
-
-impl Listening {
-    /// One listener serving everything.
-    #[cfg(test)]
-    pub fn one(address: SocketAddr) -> Self {
-        Self {
-            gateway: address,
-            control: address,
-        }
-    }
-}
 
 /// One sandbox instance: its configuration, its stores and its use cases.
 #[derive(Debug)]
@@ -155,8 +136,8 @@ impl Sandbox {
         let journal = Journal::new(config.journal_retention);
         Self {
             config,
-            base_url: format!("http://{}", listening.gateway),
-            control_url: format!("http://{}", listening.control),
+            base_url: listening.gateway_url(),
+            control_url: listening.control_url(),
             clock,
             clocks,
             apps,

@@ -19,7 +19,7 @@ use crate::domain::clock::Clock;
 use crate::domain::notify::{CaFileError, load_ca_file};
 use crate::persist::db::Db;
 use crate::persist::{self, PersistError, Saver};
-use crate::sandbox::{Listening, Sandbox, SeedError};
+use crate::sandbox::{Listening, Sandbox, SeedError, reachable};
 
 /// Why an instance could not start.
 #[derive(Debug, thiserror::Error)]
@@ -296,9 +296,10 @@ impl Application {
         self.control_address
     }
 
-    /// The control API's base URL (`/__mock` lives under it).
+    /// The control API's base URL (`/__mock` lives under it). Bound to a wildcard address
+    /// (`0.0.0.0`, `::`), it names the loopback one, which a client can dial.
     pub fn control_url(&self) -> String {
-        format!("http://{}", self.control_address)
+        format!("http://{}", reachable(self.control_address))
     }
 
     /// The bound address.
@@ -306,9 +307,10 @@ impl Application {
         self.address
     }
 
-    /// The base URL, e.g. `http://127.0.0.1:8080`.
+    /// The base URL, e.g. `http://127.0.0.1:8080`; bound to a wildcard address (`0.0.0.0`,
+    /// `::`), the loopback one, which a client can dial.
     pub fn url(&self) -> String {
-        format!("http://{}", self.address)
+        format!("http://{}", reachable(self.address))
     }
 
     /// Every `(method, path)` the control API serves, the path under `/__mock` and `HEAD`

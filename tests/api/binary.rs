@@ -83,6 +83,7 @@ async fn the_binary_prints_the_listening_event_first_and_serves_on_that_port() {
         "{url}"
     );
     assert_eq!(event["apps"], 2);
+    assert_eq!(event["bound"], url.trim_start_matches("http://"));
     let health: Value = reqwest::get(format!("{url}/__mock/health"))
         .await
         .expect("health reachable")
@@ -92,6 +93,60 @@ async fn the_binary_prints_the_listening_event_first_and_serves_on_that_port() {
     assert_eq!(health["status"], "ok");
     let status = terminate(child).await;
     assert!(status.success(), "graceful exit on SIGTERM: {status:?}");
+}
+
+#[tokio::test]
+async fn bound_to_every_interface_as_in_a_container_the_listening_line_names_a_url_that_answers() {
+    let mut child = sandbox()
+        .args(["--host", "0.0.0.0", "--port", "0"])
+        .spawn()
+        .expect("binary starts");
+    let event = listening(&mut child).await;
+    let bound = event["bound"].as_str().expect("bound").to_owned();
+    let port = bound
+        .strip_prefix("0.0.0.0:")
+        .expect("the wildcard address");
+    assert_eq!(event["url"], format!("http://127.0.0.1:{port}"), "{event}");
+    assert_eq!(
+        event["control"],
+        format!("http://127.0.0.1:{port}/__mock"),
+        "{event}"
+    );
+    assert_eq!(
+        (event["version"].is_string(), &event["apps"]),
+        (true, &2.into())
+    );
+    assert!(event.get("controlBound").is_none(), "one listener: {event}");
+    let control = event["control"].as_str().unwrap_or_default();
+    assert_eq!(get_json(&format!("{control}/health")).await["status"], "ok");
+    assert!(terminate(child).await.success());
+    // With a port of its own, the control API's bound address is named too.
+    let mut child = sandbox()
+        .args(["--host", "0.0.0.0", "--port", "0", "--admin-port", "0"])
+        .spawn()
+        .expect("binary starts");
+    let event = listening(&mut child).await;
+    let bound = event["controlBound"].as_str().expect("controlBound");
+    let port = bound
+        .strip_prefix("0.0.0.0:")
+        .expect("the wildcard address");
+    let control = format!("http://127.0.0.1:{port}/__mock");
+    assert_eq!(event["control"], control.as_str(), "{event}");
+    assert_eq!(get_json(&format!("{control}/health")).await["status"], "ok");
+    assert!(terminate(child).await.success());
+}
+
+#[tokio::test]
+async fn a_sigterm_sent_as_soon_as_the_listening_line_is_read_stops_the_sandbox_gracefully() {
+    for _ in 0..5 {
+        let mut child = sandbox()
+            .args(["--port", "0"])
+            .spawn()
+            .expect("binary starts");
+        listening(&mut child).await;
+        let status = terminate(child).await;
+        assert!(status.success(), "{status:?}");
+    }
 }
 
 #[tokio::test]
@@ -228,6 +283,46 @@ async fn invalid_fixtures_stop_the_start_with_a_clear_error() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("appId"), "{stderr}");
     assert!(output.stdout.is_empty(), "no listening line on failure");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn an_empty_fixtures_directory_stops_the_start_and_says_what_belongs_there() {
+    let dir =
+        std::env::temp_dir().join(format!("chinaums-mock-no-fixtures-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut cmd = sandbox();
+    cmd.args(["--port", "0", "--fixtures"]).arg(&dir);
+    // Bounded: a sandbox that starts anyway keeps running, and the test should fail, not hang.
+    let output = tokio::time::timeout(Duration::from_secs(30), cmd.output())
+        .await
+        .expect("the start is refused, not served")
+        .expect("binary runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty(), "no listening line on failure");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for part in [
+        &dir.display().to_string(),
+        "expected apps.json",
+        r#"{"apps":[]}"#,
+    ] {
+        assert!(stderr.contains(part), "{part} not in {stderr}");
+    }
+    // The way out the message names: an explicit empty apps.json starts a sandbox with no apps.
+    std::fs::write(dir.join("apps.json"), r#"{"apps":[]}"#).expect("written");
+    let (child, url) = spawn_binary([
+        "--port".as_ref(),
+        "0".as_ref(),
+        "--fixtures".as_ref(),
+        dir.as_os_str(),
+    ])
+    .await;
+    assert_eq!(
+        get_json(&format!("{url}/__mock/apps")).await["apps"],
+        serde_json::json!([])
+    );
+    assert!(terminate(child).await.success());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -122,3 +122,29 @@ async fn an_open_form_param_content_is_the_request_stubs_and_the_merchant_check_
     .await
     .assert_gateway(200, "NO_MERCHANT");
 }
+
+#[tokio::test]
+async fn a_mid_of_another_app_is_journaled_with_both_apps_though_the_answer_names_one() {
+    let app = spawn_app().await;
+    let qr = app.token(QR_APP_ID, QR_APP_KEY).await;
+    let r = app
+        .call_with_token("/v1/netpay/close", &qr, &order_body(MID))
+        .await;
+    r.assert_gateway(200, "NO_MERCHANT");
+    assert!(!r.text.contains(APP_ID), "the answer keeps tenants apart");
+    let journal = app
+        .get(&format!(
+            "/__mock/requests?appId={QR_APP_ID}&path=/v1/netpay/close"
+        ))
+        .await
+        .json();
+    let entry = &journal["requests"][0];
+    assert_eq!(entry["response"]["errCode"], "NO_MERCHANT");
+    assert_eq!(
+        entry["hints"],
+        json!([format!(
+            "mid {MID} is the merchant of app {APP_ID}, but the call used the credentials of \
+             app {QR_APP_ID} (whose mid is {QR_MID}): the client mixed up two apps' settings"
+        )])
+    );
+}

@@ -155,3 +155,73 @@ async fn a_signature_failure_in_the_journal_carries_the_diagnosis_without_the_ke
     );
     assert!(!r.text.contains(APP_KEY), "the key never appears");
 }
+
+#[tokio::test]
+async fn a_request_signed_with_the_md5_key_gets_one_hint_in_the_journal_that_says_so() {
+    let app = spawn_app().await;
+    app.post_json(
+        "/v1/token/access",
+        &signed_token_body(APP_ID, MD5_KEY, VECTOR_TS, "n-1"),
+    )
+    .await
+    .assert_gateway(401, "1003");
+    let body = order_body(MID);
+    let header = body_sig_header(APP_ID, MD5_KEY, VECTOR_TS, &body);
+    app.call_with_header("/v1/netpay/close", &header, &body)
+        .await
+        .assert_gateway(401, "BAD_SIGN");
+    let r = app.get("/__mock/requests?outcome=auth_failed").await;
+    let entries = r.json()["requests"].as_array().cloned().unwrap_or_default();
+    for entry in &entries {
+        let hints = &entry["auth"]["diagnosis"]["hints"];
+        assert_eq!(hints.as_array().map(Vec::len), Some(1), "{hints}");
+        let hint = hints[0].as_str().unwrap_or_default();
+        for part in ["md5Key", "signs notifications", "appKey"] {
+            assert!(hint.contains(part), "{part:?} not in {hint}");
+        }
+    }
+    assert_eq!(entries.len(), 2);
+    assert!(!r.text.contains(MD5_KEY), "the key never appears");
+}
+
+#[tokio::test]
+async fn a_rejected_call_is_journaled_under_the_app_its_credentials_name() {
+    let app = spawn_app().await;
+    let body = order_body(MID);
+    let header = body_sig_header(APP_ID, "not-the-key", VECTOR_TS, &body);
+    app.call_with_header("/v1/netpay/close", &header, &body)
+        .await
+        .assert_gateway(401, "BAD_SIGN");
+    let header = body_sig_header(
+        "00000000000000000000000000000000",
+        APP_KEY,
+        VECTOR_TS,
+        &body,
+    );
+    app.call_with_header("/v1/netpay/close", &header, &body)
+        .await
+        .assert_gateway(401, "INVALID_APPID");
+    let token = app.token(QR_APP_ID, QR_APP_KEY).await;
+    app.advance(7200.0).await;
+    app.call_with_token("/v1/netpay/close", &token, "{}")
+        .await
+        .assert_gateway(401, "TOKEN_EXPIRED");
+    let journal = app
+        .get("/__mock/requests?path=/v1/netpay/close")
+        .await
+        .json();
+    let filed: Vec<_> = journal["requests"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| (e["response"]["errCode"].clone(), e["appId"].clone()))
+        .collect();
+    assert_eq!(
+        filed,
+        [
+            (json!("TOKEN_EXPIRED"), json!(QR_APP_ID)),
+            (json!("INVALID_APPID"), json!(null)),
+            (json!("BAD_SIGN"), json!(APP_ID)),
+        ]
+    );
+}

@@ -46,6 +46,7 @@ mod security;
 mod shutdown;
 mod sink;
 mod stubs;
+mod timestamp_hints;
 mod tls_receiver;
 mod token;
 mod token_failures;

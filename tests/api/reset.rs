@@ -108,3 +108,58 @@ async fn resetting_one_app_leaves_the_others_alone() {
         .await
         .assert_control(404, "APP_NOT_FOUND");
 }
+
+/// Every id a short story makes: an app on a clock of its own, a token, a fault, a stub, an
+/// authorisation and its notification, a paid order, a clock.
+async fn ids_of_a_story(app: &TestApp) -> Value {
+    let created = app
+        .post_json("/__mock/apps", &json!({"clock": "new"}))
+        .await
+        .json();
+    let token = app.token(APP_ID, APP_KEY).await;
+    let fault = app
+        .post_json(
+            "/__mock/faults",
+            &json!({"target": "token", "action": "delay", "delayMs": 1, "appId": QR_APP_ID}),
+        )
+        .await
+        .json();
+    let stub = app
+        .post_json("/__mock/stubs", &json!({"path": "/v1/x", "response": {}}))
+        .await
+        .json();
+    let opened = app.open(json!({"appId": APP_ID})).await;
+    let order = app
+        .call_with_token(
+            "/v1/netpay/wx/unified-order",
+            &token,
+            &crate::orders::create(MID, "3194202611251200001", 1).to_string(),
+        )
+        .await;
+    let paid = app
+        .post_json("/__mock/orders/3194202611251200001/pay", &json!({}))
+        .await
+        .json();
+    let clock = app.post_json("/__mock/clocks", &json!({})).await.json();
+    json!({
+        "app": [&created["appId"], &created["appKey"], &created["md5Key"], &created["clock"]],
+        "token": token,
+        "fault": fault["id"],
+        "stub": stub["id"],
+        "authorization": opened["authorization"],
+        "notification": opened["notification"]["id"],
+        "order": order.json()["miniPayRequest"],
+        "paid": [&paid["order"]["targetOrderId"], &paid["notification"]["id"]],
+        "clock": clock["id"],
+    })
+}
+
+#[tokio::test]
+async fn a_seeded_sandbox_makes_the_same_ids_after_every_reset() {
+    let app = spawn_app().await;
+    let first = ids_of_a_story(&app).await;
+    for _ in 0..2 {
+        app.post_json("/__mock/reset", &Value::Null).await;
+        assert_eq!(ids_of_a_story(&app).await, first);
+    }
+}

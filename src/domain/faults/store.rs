@@ -109,6 +109,12 @@ impl FaultStore {
         }
     }
 
+    /// Removes every fault and starts the `flt-N` ids again at 1, so a seeded sandbox replays
+    /// its ids after a reset. (Deleting faults keeps counting: the journal may name old ids.)
+    pub fn reset(&self) {
+        *self.inner.lock() = Inner::default();
+    }
+
     /// The id counter and every fault, oldest first.
     pub fn snapshot(&self) -> (u64, Vec<Fault>) {
         let inner = self.inner.lock();

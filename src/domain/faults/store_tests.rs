@@ -200,6 +200,23 @@ fn ids_count_up_and_are_never_reused() {
 }
 
 #[test]
+fn a_reset_starts_the_ids_again_where_clearing_goes_on_counting() {
+    let store = FaultStore::default();
+    let add = || {
+        store
+            .add(spec(json!({"target": "token", "action": "error"})))
+            .expect("valid")
+            .id
+    };
+    add();
+    store.clear(None);
+    assert_eq!(add(), "flt-2");
+    store.reset();
+    assert!(store.list().is_empty());
+    assert_eq!(add(), "flt-1");
+}
+
+#[test]
 fn clearing_one_app_keeps_the_faults_of_the_others() {
     let store = with(json!({"target": "notification", "action": "drop", "appId": "a"}));
     store

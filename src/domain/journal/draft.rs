@@ -41,6 +41,7 @@ impl Draft {
                 },
                 outcome: RequestOutcome::BadRequest,
                 faults: Vec::new(),
+                hints: Vec::new(),
                 duration_ms: 0,
             },
             headers: String::with_capacity(256),
@@ -95,6 +96,11 @@ impl Draft {
         self.stored.entry.auth.verdict = Verdict::Rejected;
         self.stored.entry.auth.reason = Some(reason);
         self.stored.entry.auth.diagnosis = diagnosis;
+    }
+
+    /// A hint on what went wrong, beyond what the answer says.
+    pub fn hint(&mut self, hint: String) {
+        self.stored.entry.hints.push(hint);
     }
 
     /// A fault acted.

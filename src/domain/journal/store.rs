@@ -350,6 +350,7 @@ mod tests {
                 },
                 outcome: crate::api::journal::RequestOutcome::Ok,
                 faults: Vec::new(),
+                hints: Vec::new(),
                 duration_ms: 0,
             },
             headers: String::new(),

@@ -158,6 +158,12 @@ impl StubStore {
         }
     }
 
+    /// Removes every stub and starts the `stb-N` ids again at 1, so a seeded sandbox replays
+    /// its ids after a reset. (Deleting stubs keeps counting: the journal may name old ids.)
+    pub fn reset(&self) {
+        *self.inner.lock() = Default::default();
+    }
+
     /// The id counter and every stub, in the order they were added.
     pub fn snapshot(&self) -> (u64, Vec<Stub>) {
         let inner = self.inner.lock();
@@ -221,6 +227,21 @@ mod tests {
 
     fn spec(v: Value) -> StubSpec {
         serde_json::from_value(v).expect("spec")
+    }
+
+    #[test]
+    fn a_reset_starts_the_ids_again_where_clearing_goes_on_counting() {
+        let store = StubStore::default();
+        let add = || {
+            let stub = spec(json!({"path": "/v1/x", "response": {}}));
+            store.add(stub, false).expect("valid").id
+        };
+        add();
+        store.clear(None);
+        assert_eq!(add(), "stb-2");
+        store.reset();
+        assert!(store.list().is_empty());
+        assert_eq!(add(), "stb-1");
     }
 
     #[test]

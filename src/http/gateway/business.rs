@@ -8,8 +8,8 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::web::{Data, Payload};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 
-use super::auth::{AuthContext, authenticate};
-use super::error::{AuthError, BusinessError, BusinessErrorBody, JSON_UTF8, no_service};
+use super::auth::{AuthContext, authenticate, claimed_app};
+use super::error::{AuthError, BusinessError, BusinessErrorBody, JSON_UTF8, add_hint, no_service};
 use super::members;
 use crate::api::journal::RequestOutcome;
 use crate::domain::faults::{CallEffect, Fired};
@@ -85,6 +85,11 @@ async fn serve(state: &Sandbox, req: &HttpRequest, bytes: &[u8], draft: &mut Dra
             if let Some(scheme) = scheme_tried(req) {
                 draft.scheme(&scheme);
             }
+            // Filed under the app the credentials name, as token requests are, so an app's
+            // journal shows its failures too.
+            if let Some(app_id) = claimed_app(state, req) {
+                draft.app(&app_id, state.clock_of(&app_id).now());
+            }
             let reason = e.reason();
             tracing::info!(method = %req.method(), path = %req.path(), code = e.code(), reason = %reason, "rejected business call");
             let diagnosis = match e {
@@ -92,9 +97,16 @@ async fn serve(state: &Sandbox, req: &HttpRequest, bytes: &[u8], draft: &mut Dra
                 _ => None,
             };
             draft.rejected(reason, diagnosis);
+            let mut response = e.error_response();
+            if let AuthError::AbnormalRequestTime { .. } = e {
+                if let Some(hint) = super::diagnosis::business_window_hint(state, req) {
+                    add_hint(&mut response, &hint);
+                    draft.hint(hint);
+                }
+            }
             return Served {
                 err_code: Some(e.code().to_owned()),
-                response: e.error_response(),
+                response,
                 answered_by: "error".into(),
                 outcome: RequestOutcome::AuthFailed,
             };
@@ -110,6 +122,9 @@ async fn serve(state: &Sandbox, req: &HttpRequest, bytes: &[u8], draft: &mut Dra
     // The request's members: the body, or an OPEN-FORM-PARAM's `content`.
     let body = &RequestBody::new(ctx.members(bytes));
     if let Err(e) = members::check(state, &ctx.app, body) {
+        if let Some(hint) = members::hint(state, &e) {
+            draft.hint(hint);
+        }
         return refused(e, &ctx);
     }
     let fault = {

@@ -8,6 +8,7 @@
 //! sandbox uses it; the rest are the sandbox's own. Every code is in the table of docs/errors.md.
 
 use actix_web::http::StatusCode;
+use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
@@ -15,6 +16,19 @@ use crate::http::body::BodyError;
 
 /// The content type ChinaUMS's gateway answers with.
 pub const JSON_UTF8: &str = "application/json;charset=UTF-8";
+
+/// The response header with the sandbox's hint on a refusal. A header, like
+/// `x-chinaums-mock-app-id`, so the body stays exactly what clients of the real gateway parse.
+pub const HINT_HEADER: &str = "x-chinaums-mock-hint";
+
+/// Adds the hint header to an answer (left out if the text cannot be a header value).
+pub fn add_hint(response: &mut HttpResponse, hint: &str) {
+    if let Ok(value) = HeaderValue::from_str(hint) {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static(HINT_HEADER), value);
+    }
+}
 
 /// Why `POST /v1/token/access` refused to issue a token.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

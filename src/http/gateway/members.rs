@@ -30,6 +30,26 @@ pub fn check(state: &Sandbox, app: &App, body: &RequestBody<'_>) -> Result<(), B
     Ok(())
 }
 
+/// For the journal: whose merchant a refused `mid` is. The answer may not name another tenant's
+/// app, but the one who reads the journal needs both appIds to see the mix-up.
+pub fn hint(state: &Sandbox, e: &BusinessError) -> Option<String> {
+    let BusinessError::NoMerchant { mid, app_id } = e else {
+        return None;
+    };
+    let mut owners = state.apps.owners_of_mid(mid);
+    owners.sort();
+    let own_mid = state
+        .apps
+        .get(app_id)
+        .map(|a| a.mid.clone())
+        .unwrap_or_default();
+    Some(format!(
+        "mid {mid} is the merchant of app {}, but the call used the credentials of app {app_id} \
+         (whose mid is {own_mid}): the client mixed up two apps' settings",
+        owners.join(", ")
+    ))
+}
+
 /// The request's `mid` (inside a `{"data": …}` wrapper too): a string, or a number as its
 /// digits (a Java platform reads `898…` into a string field as readily as `"898…"`). Absent,
 /// `null` or empty: none. Anything else is malformed.

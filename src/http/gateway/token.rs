@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use chrono::Duration;
 
 use super::auth::check_window;
-use super::error::{JSON_UTF8, TokenError, TokenErrorBody};
+use super::error::{JSON_UTF8, TokenError, TokenErrorBody, add_hint};
 use super::token_request::{NotAnObject, RawTokenRequest, parse_request};
 use crate::api::journal::RequestOutcome;
 use crate::api::journal::TimestampWindow;
@@ -142,7 +142,7 @@ pub async fn issue_token(req: HttpRequest, payload: Payload, state: Data<Sandbox
             response
         }
         Err(e) => {
-            let response = e.error_response();
+            let mut response = e.error_response();
             let outcome = outcome_of(&e);
             if outcome == RequestOutcome::AuthFailed {
                 let diagnosis = match e {
@@ -150,6 +150,12 @@ pub async fn issue_token(req: HttpRequest, payload: Payload, state: Data<Sandbox
                     _ => None,
                 };
                 draft.rejected(e.to_string(), diagnosis);
+            }
+            if let TokenError::TimestampOutOfWindow { .. } = e {
+                if let Some(hint) = window_hint(&state, &parsed) {
+                    add_hint(&mut response, &hint);
+                    draft.hint(hint);
+                }
             }
             draft.finish(
                 &state.journal,
@@ -161,6 +167,15 @@ pub async fn issue_token(req: HttpRequest, payload: Payload, state: Data<Sandbox
             response
         }
     }
+}
+
+/// The hint for a timestamp outside the window, from the fields the request claims.
+fn window_hint(
+    state: &Sandbox,
+    parsed: &Result<RawTokenRequest<'_>, NotAnObject>,
+) -> Option<String> {
+    let raw = parsed.as_ref().ok()?;
+    super::diagnosis::window_hint(state, raw.app_id.as_str()?, raw.timestamp.as_str()?)
 }
 
 /// Issues a token after checking content type, fields, timestamp, app and signature, in that

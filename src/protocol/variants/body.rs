@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::Variant;
+use super::{MD5_KEY_ROLE, Variant};
 use crate::protocol::signing::{
     body_digest_hex, decode_base64_lenient, mac_matches, open_body_mac,
 };
@@ -60,7 +60,7 @@ pub(crate) fn body_variants(
     ));
     if let Some(md5_key) = md5_key.filter(|k| !k.is_empty() && *k != app_key) {
         out.push(Variant::of_encoding(
-            "the HMAC was keyed with the md5Key where the appKey belongs".to_owned(),
+            format!("the HMAC was keyed with the md5Key where the appKey belongs: {MD5_KEY_ROLE}"),
             mac_matches(
                 &open_body_mac(md5_key, &format!("{prefix}{digest}")),
                 received,

@@ -62,6 +62,10 @@ fn method_name(method: TokenSignMethod) -> &'static str {
     }
 }
 
+/// What the md5Key is for, told with every hint that finds it where the appKey belongs.
+const MD5_KEY_ROLE: &str =
+    "the md5Key (通讯密钥) signs notifications; requests are signed with the appKey";
+
 const EIGHT_HOURS: i64 = 8 * 3600;
 
 /// Hints about a `yyyyMMddHHmmss` timestamp: unreadable, outside the window, or 8 hours off

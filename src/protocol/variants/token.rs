@@ -1,6 +1,6 @@
 //! Token mistakes.
 
-use super::{Variant, letter_case, method_name, token_hash};
+use super::{MD5_KEY_ROLE, Variant, letter_case, method_name, token_hash};
 use crate::protocol::signing::{
     TokenSignMethod, decode_base64_lenient, hex_matches, token_signature,
 };
@@ -53,7 +53,9 @@ pub(crate) fn token_variants(
     if let Some(md5_key) = md5_key.filter(|k| !k.is_empty() && *k != app_key) {
         let sig = token_signature(method, app_id, timestamp, nonce, md5_key);
         out.push(Variant::of_string(
-            "the canonical string ends in the md5Key where the appKey belongs".to_owned(),
+            format!(
+                "the canonical string ends in the md5Key where the appKey belongs: {MD5_KEY_ROLE}"
+            ),
             format!("{prefix}{md5_key}"),
             hex_matches(&sig, received),
         ));

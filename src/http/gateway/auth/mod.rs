@@ -107,6 +107,25 @@ pub fn authenticate(
     }
 }
 
+/// The existing app a refused call's credentials name: the appId it signed with, or the app of
+/// an expired or superseded token.
+pub fn claimed_app(state: &Sandbox, req: &HttpRequest) -> Option<String> {
+    let app_id = match req.headers().get(AUTHORIZATION) {
+        Some(value) => match parse_authorization(value.to_str().ok()?).ok()? {
+            Credentials::AccessToken(token) => {
+                match state.tokens.lookup(&token, |app| state.clock_of(app).now()) {
+                    TokenLookup::Valid(record) | TokenLookup::Expired(record) => record.app_id,
+                    TokenLookup::Superseded(app_id) => app_id,
+                    TokenLookup::Unknown => return None,
+                }
+            }
+            Credentials::BodySig(params) => params.app_id,
+        },
+        None => form_params(req.query_string()).ok()??.0.app_id,
+    };
+    state.apps.contains(&app_id).then_some(app_id)
+}
+
 fn header_error(e: HeaderError) -> AuthError {
     match e {
         HeaderError::UnknownScheme(s) => AuthError::UnsupportedScheme(s),

@@ -134,7 +134,7 @@ impl<'b, 'a> Fields<'b, 'a> {
 
     /// The merchant number under `name` (`mid`; `merchantCode` on poslink paths): it must be
     /// there and be the calling app's (a merchant that belongs to another app was refused
-    /// before, `APP_MISMATCH`).
+    /// before, by the gateway's `mid` check).
     pub fn merchant(&self, name: &str, app: &App) -> Result<String, Refusal> {
         let mid = self.required(name)?;
         if mid != app.mid {
