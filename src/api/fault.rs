@@ -134,10 +134,10 @@ impl Fault {
         if self.target != target || !self.is_active() {
             return false;
         }
-        if let Some(want) = &self.app_id {
-            if app_id != Some(want.as_str()) {
-                return false;
-            }
+        if let Some(want) = &self.app_id
+            && app_id != Some(want.as_str())
+        {
+            return false;
         }
         match (&self.path, path) {
             (None, _) => true,

@@ -154,10 +154,10 @@ pub fn run(command: SignCommand) -> i32 {
                 "signMethod": "SHA256",
                 "signature": signature,
             });
-            if method == TokenSignMethod::Sha1 {
-                if let Some(map) = request.as_object_mut() {
-                    map.remove("signMethod");
-                }
+            if method == TokenSignMethod::Sha1
+                && let Some(map) = request.as_object_mut()
+            {
+                map.remove("signMethod");
             }
             Ok(json!({
                 "canonical": token_canonical(&app_id, &timestamp, &nonce, &app_key),

@@ -72,10 +72,10 @@ fn without_default_clocks(apps: &mut Value) {
                 let default = serde_json::to_value(crate::api::app::PayerSettings::default());
                 assert_eq!(Ok(payer), default.map_err(|e| e.to_string()));
             }
-            if let Some(notify) = app.get_mut("notify").and_then(Value::as_object_mut) {
-                if notify.get("refundNotify").is_some() {
-                    assert_eq!(notify.remove("refundNotify"), Some(Value::Bool(false)));
-                }
+            if let Some(notify) = app.get_mut("notify").and_then(Value::as_object_mut)
+                && notify.get("refundNotify").is_some()
+            {
+                assert_eq!(notify.remove("refundNotify"), Some(Value::Bool(false)));
             }
         }
     }

@@ -246,7 +246,7 @@ mod properties {
     }
 
     fn is_leap(y: u32) -> bool {
-        y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+        y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400))
     }
 
     /// Whether 14 digits name a real calendar second, worked out without chrono.

@@ -76,10 +76,10 @@ impl Sandbox {
 
     /// The app `app_id` is gone: the clock made for it goes too, once no app is on it.
     pub(super) fn drop_own_clock(&self, app_id: &str) {
-        if let Some(id) = self.clocks.owned_by(app_id) {
-            if self.clocks.remove(&id).is_ok() {
-                tracing::info!(clock = %id, app_id, "deleted the clock made for the app");
-            }
+        if let Some(id) = self.clocks.owned_by(app_id)
+            && self.clocks.remove(&id).is_ok()
+        {
+            tracing::info!(clock = %id, app_id, "deleted the clock made for the app");
         }
     }
 

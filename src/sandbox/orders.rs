@@ -85,12 +85,11 @@ impl Sandbox {
             self.check_notify_url(url)?;
         }
         // A repeated create answers the order on record without generating anything.
-        if let Ok(existing) = self.orders.order(&app.app_id, &new.mer_order_id) {
-            if existing.total_amount == new.total_amount
-                && Product::of_path(&existing.path) == Some(product)
-            {
-                return Ok(existing);
-            }
+        if let Ok(existing) = self.orders.order(&app.app_id, &new.mer_order_id)
+            && existing.total_amount == new.total_amount
+            && Product::of_path(&existing.path) == Some(product)
+        {
+            return Ok(existing);
         }
         let now = self.now_of(app);
         let (wallet, cashier, platform) = {

@@ -89,10 +89,8 @@ impl Sandbox {
             (Some(pay), Some(expiry)) => pay <= expiry,
             (pay, _) => pay.is_some(),
         };
-        if !pays_first {
-            if let Ok(Some(_)) = self.orders.expire(&app.app_id, number, now) {
-                tracing::info!(app_id = %app.app_id, mer_order_id = number, "order expired");
-            }
+        if !pays_first && let Ok(Some(_)) = self.orders.expire(&app.app_id, number, now) {
+            tracing::info!(app_id = %app.app_id, mer_order_id = number, "order expired");
         }
         if self
             .orders
@@ -122,10 +120,9 @@ impl Sandbox {
             .orders
             .take_bill_auto_pay(&app.app_id, bill_no, now)
             .unwrap_or(false)
+            && let Err(e) = self.pay_bill(bill_no, self.auto_payment(app))
         {
-            if let Err(e) = self.pay_bill(bill_no, self.auto_payment(app)) {
-                tracing::warn!(app_id = %app.app_id, bill_no, error = %e, "automatic payment refused");
-            }
+            tracing::warn!(app_id = %app.app_id, bill_no, error = %e, "automatic payment refused");
         }
     }
 

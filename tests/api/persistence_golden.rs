@@ -52,10 +52,10 @@ fn without_default_clocks(apps: &mut Value) {
                 });
                 assert_eq!(payer, default, "a 0.1.0 app gets the default payer");
             }
-            if let Some(notify) = app.get_mut("notify").and_then(Value::as_object_mut) {
-                if notify.get("refundNotify").is_some() {
-                    assert_eq!(notify.remove("refundNotify"), Some(Value::Bool(false)));
-                }
+            if let Some(notify) = app.get_mut("notify").and_then(Value::as_object_mut)
+                && notify.get("refundNotify").is_some()
+            {
+                assert_eq!(notify.remove("refundNotify"), Some(Value::Bool(false)));
             }
         }
     }

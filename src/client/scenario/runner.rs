@@ -93,10 +93,10 @@ pub async fn run_with<C: Control>(scenario: &Scenario, control: &C, gateway: &Ga
             continue;
         }
         let now = now().await;
-        if let (Ok(now), Some((i, before))) = (&now, previous) {
-            if let Some(r) = reports.get_mut(i) {
-                r.sandbox_seconds = Some((*now - before).num_seconds());
-            }
+        if let (Ok(now), Some((i, before))) = (&now, previous)
+            && let Some(r) = reports.get_mut(i)
+        {
+            r.sandbox_seconds = Some((*now - before).num_seconds());
         }
         let step_start = Instant::now();
         let result = match now {
@@ -136,10 +136,10 @@ pub async fn run_with<C: Control>(scenario: &Scenario, control: &C, gateway: &Ga
         reports.push(report);
     }
     let end = now().await.ok();
-    if let (Some(end), Some((i, before))) = (end, previous) {
-        if let Some(r) = reports.get_mut(i) {
-            r.sandbox_seconds = Some((end - before).num_seconds());
-        }
+    if let (Some(end), Some((i, before))) = (end, previous)
+        && let Some(r) = reports.get_mut(i)
+    {
+        r.sandbox_seconds = Some((end - before).num_seconds());
     }
     let sandbox_end = end.map(rfc3339_beijing);
     Report {

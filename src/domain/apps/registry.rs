@@ -60,24 +60,24 @@ pub fn build_app<R: RngExt + ?Sized>(
 /// Applies a PATCH to an existing app. The appId cannot change.
 pub fn patch_app(app: &App, spec: &AppSpec) -> Result<App, AppError> {
     check_spec(spec)?;
-    if let Some(id) = &spec.app_id {
-        if id != &app.app_id {
-            return Err(AppError::Invalid {
-                field: "appId".to_owned(),
-                reason: "cannot be changed; create a new app instead".to_owned(),
-            });
-        }
+    if let Some(id) = &spec.app_id
+        && id != &app.app_id
+    {
+        return Err(AppError::Invalid {
+            field: "appId".to_owned(),
+            reason: "cannot be changed; create a new app instead".to_owned(),
+        });
     }
-    if let Some(clock) = &spec.clock {
-        if clock != &app.clock {
-            return Err(AppError::Invalid {
-                field: "clock".to_owned(),
-                reason: format!(
-                    "cannot be changed (the app is on clock {}); create a new app on the other clock instead",
-                    app.clock
-                ),
-            });
-        }
+    if let Some(clock) = &spec.clock
+        && clock != &app.clock
+    {
+        return Err(AppError::Invalid {
+            field: "clock".to_owned(),
+            reason: format!(
+                "cannot be changed (the app is on clock {}); create a new app on the other clock instead",
+                app.clock
+            ),
+        });
     }
     let keep = |v: &Option<String>, old: &String| v.clone().unwrap_or_else(|| old.clone());
     Ok(App {

@@ -69,18 +69,18 @@ fn check_notify(spec: &NotifySpec) -> Result<(), AppError> {
             ));
         }
     }
-    if let Some(after) = spec.give_up_after_seconds {
-        if after > 365 * 24 * 3600 {
-            return Err(invalid(
-                "notify.giveUpAfterSeconds",
-                "must be at most one year",
-            ));
-        }
+    if let Some(after) = spec.give_up_after_seconds
+        && after > 365 * 24 * 3600
+    {
+        return Err(invalid(
+            "notify.giveUpAfterSeconds",
+            "must be at most one year",
+        ));
     }
-    if let Some(ms) = spec.timeout_ms {
-        if !(1..=600_000).contains(&ms) {
-            return Err(invalid("notify.timeoutMs", "must be between 1 and 600000"));
-        }
+    if let Some(ms) = spec.timeout_ms
+        && !(1..=600_000).contains(&ms)
+    {
+        return Err(invalid("notify.timeoutMs", "must be between 1 and 600000"));
     }
     Ok(())
 }
@@ -90,13 +90,13 @@ pub fn check_spec(spec: &AppSpec) -> Result<(), AppError> {
     if let Some((field, reason)) = spec.payer.as_ref().and_then(|p| p.problem()) {
         return Err(invalid(field, reason));
     }
-    if let Some(id) = &spec.app_id {
-        if !is_app_id(id) {
-            return Err(invalid(
-                "appId",
-                "must be exactly 32 hexadecimal characters",
-            ));
-        }
+    if let Some(id) = &spec.app_id
+        && !is_app_id(id)
+    {
+        return Err(invalid(
+            "appId",
+            "must be exactly 32 hexadecimal characters",
+        ));
     }
     if let Some(v) = &spec.app_key {
         check_printable("appKey", v, 128)?;

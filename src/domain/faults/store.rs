@@ -212,10 +212,10 @@ impl FaultStore {
             let Some(effect) = effect_of(effect) else {
                 continue;
             };
-            if let Some(p) = fault.probability {
-                if !rng.random_bool(p) {
-                    continue;
-                }
+            if let Some(p) = fault.probability
+                && !rng.random_bool(p)
+            {
+                continue;
             }
             fault.hits += 1;
             if let Some(n) = fault.remaining.as_mut() {

@@ -118,13 +118,13 @@ impl Screened {
         } else {
             keep_reachable(host, found)?
         };
-        if let Some(control) = self.control {
-            if let Some(own) = kept.iter().find(|a| control.is_own(a.ip())) {
-                return Err(Box::new(OwnAddressName {
-                    host: host.to_owned(),
-                    address: own.ip(),
-                }));
-            }
+        if let Some(control) = self.control
+            && let Some(own) = kept.iter().find(|a| control.is_own(a.ip()))
+        {
+            return Err(Box::new(OwnAddressName {
+                host: host.to_owned(),
+                address: own.ip(),
+            }));
         }
         Ok(kept)
     }

@@ -150,12 +150,12 @@ impl<T: Entry> Book<T> {
         was: Option<DateTime<Utc>>,
         now: Option<DateTime<Utc>>,
     ) {
-        if let Some(at) = was {
-            if let Some(set) = self.dues.get_mut(app_id) {
-                set.remove(&(at, id));
-                if set.is_empty() {
-                    self.dues.remove(app_id);
-                }
+        if let Some(at) = was
+            && let Some(set) = self.dues.get_mut(app_id)
+        {
+            set.remove(&(at, id));
+            if set.is_empty() {
+                self.dues.remove(app_id);
             }
         }
         if let Some(at) = now {

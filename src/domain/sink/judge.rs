@@ -108,20 +108,20 @@ pub fn judge(body: &[u8], content_type: &str, md5_key: &str, signing: NotifySign
             return verdict(Some(false), Some(format!("unknown signType {other:?}")));
         }
     };
-    if let Some(expected) = signing.sign_type() {
-        if expected != sign_type {
-            let said = declared.map_or_else(
-                || "no signType (legacy MD5)".to_owned(),
-                |d| format!("signType {d}"),
-            );
-            return verdict(
-                Some(false),
-                Some(format!(
-                    "{said}, but the app signs with {}",
-                    expected.as_str()
-                )),
-            );
-        }
+    if let Some(expected) = signing.sign_type()
+        && expected != sign_type
+    {
+        let said = declared.map_or_else(
+            || "no signType (legacy MD5)".to_owned(),
+            |d| format!("signType {d}"),
+        );
+        return verdict(
+            Some(false),
+            Some(format!(
+                "{said}, but the app signs with {}",
+                expected.as_str()
+            )),
+        );
     }
     let expected = notify_sign(&fields, sign_type, md5_key).to_ascii_lowercase();
     if hex_matches(&expected, &sign) {

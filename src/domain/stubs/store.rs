@@ -54,12 +54,13 @@ fn check(spec: &StubSpec) -> Result<Vec<StubResponse>, InvalidStub> {
     if !spec.path.starts_with('/') {
         return Err(InvalidStub("path must start with /".into()));
     }
-    if let Some(m) = &spec.method {
-        if m != "*" && (m.is_empty() || !m.bytes().all(|b| b.is_ascii_alphabetic())) {
-            return Err(InvalidStub(
-                "method must be an HTTP method such as POST, or *".into(),
-            ));
-        }
+    if let Some(m) = &spec.method
+        && m != "*"
+        && (m.is_empty() || !m.bytes().all(|b| b.is_ascii_alphabetic()))
+    {
+        return Err(InvalidStub(
+            "method must be an HTTP method such as POST, or *".into(),
+        ));
     }
     let responses = match (&spec.response, &spec.responses) {
         (Some(_), Some(_)) => {

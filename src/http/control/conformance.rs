@@ -68,12 +68,12 @@ async fn run(
     if let Some(url) = &body.callback_url {
         state.check_callback("callbackUrl", url)?;
     }
-    if let Some(ms) = body.timeout_ms {
-        if !TIMEOUT_MS.contains(&ms) {
-            return Err(ControlError::Validation(
-                "timeoutMs must be between 1 and 600000".to_owned(),
-            ));
-        }
+    if let Some(ms) = body.timeout_ms
+        && !TIMEOUT_MS.contains(&ms)
+    {
+        return Err(ControlError::Validation(
+            "timeoutMs must be between 1 and 600000".to_owned(),
+        ));
     }
     let url = body
         .callback_url

@@ -35,13 +35,13 @@ async fn list(
 
 /// Journal entries matching `q`, newest first, at most `q.limit` (default 1000).
 pub(super) fn requests(state: &Sandbox, q: RequestFilter) -> Result<Vec<Entry>, ControlError> {
-    if let Some(o) = &q.outcome {
-        if !OUTCOMES.contains(&o.as_str()) {
-            return Err(ControlError::InvalidQuery(format!(
-                "outcome must be one of {}, not {o:?}",
-                OUTCOMES.join(", ")
-            )));
-        }
+    if let Some(o) = &q.outcome
+        && !OUTCOMES.contains(&o.as_str())
+    {
+        return Err(ControlError::InvalidQuery(format!(
+            "outcome must be one of {}, not {o:?}",
+            OUTCOMES.join(", ")
+        )));
     }
     let filter = JournalFilter {
         app_id: q.app_id,

@@ -207,10 +207,10 @@ pub fn document_json() -> serde_json::Value {
             let params = op.get_mut("parameters").and_then(|p| p.as_array_mut());
             for param in params.into_iter().flatten() {
                 let name = param["name"].as_str().unwrap_or_default();
-                if param["in"] == "query" {
-                    if let Some(schema) = bodies::query_schema(path, name) {
-                        param["schema"] = schema;
-                    }
+                if param["in"] == "query"
+                    && let Some(schema) = bodies::query_schema(path, name)
+                {
+                    param["schema"] = schema;
                 }
             }
         }

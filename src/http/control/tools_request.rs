@@ -196,12 +196,12 @@ impl ToolRequest {
             ("sign", self.sign.is_some()),
             ("canonical", self.canonical.is_some()),
         ];
-        if mode == Mode::Sign {
-            if let Some((field, _)) = verify_only.iter().find(|(_, given)| *given) {
-                return Err(invalid(format!(
-                    "{field} is what a client sent: give it to /__mock/tools/verify"
-                )));
-            }
+        if mode == Mode::Sign
+            && let Some((field, _)) = verify_only.iter().find(|(_, given)| *given)
+        {
+            return Err(invalid(format!(
+                "{field} is what a client sent: give it to /__mock/tools/verify"
+            )));
         }
         let is = |r: Rule| rule == r;
         let unused = [

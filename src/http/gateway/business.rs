@@ -98,11 +98,11 @@ async fn serve(state: &Sandbox, req: &HttpRequest, bytes: &[u8], draft: &mut Dra
             };
             draft.rejected(reason, diagnosis);
             let mut response = e.error_response();
-            if let AuthError::AbnormalRequestTime { .. } = e {
-                if let Some(hint) = super::diagnosis::business_window_hint(state, req) {
-                    add_hint(&mut response, &hint);
-                    draft.hint(hint);
-                }
+            if let AuthError::AbnormalRequestTime { .. } = e
+                && let Some(hint) = super::diagnosis::business_window_hint(state, req)
+            {
+                add_hint(&mut response, &hint);
+                draft.hint(hint);
             }
             return Served {
                 err_code: Some(e.code().to_owned()),
@@ -292,11 +292,11 @@ pub fn is_business_path(path: &str) -> bool {
             let pair = bytes
                 .get(i..i + 2)
                 .and_then(|p| Some(hex(p[0])? << 4 | hex(p[1])?));
-            if let Some(decoded) = pair.map(|d| d as u8) {
-                if !matches!(decoded, b'%' | b'/' | b'+') {
-                    b = decoded;
-                    i += 2;
-                }
+            if let Some(decoded) = pair.map(|d| d as u8)
+                && !matches!(decoded, b'%' | b'/' | b'+')
+            {
+                b = decoded;
+                i += 2;
             }
         }
         let fits = if n == 0 {

@@ -87,10 +87,10 @@ pub async fn issue_token(req: HttpRequest, payload: Payload, state: Data<Sandbox
     // Parsed once here: the appId decides which faults apply, and `issue` checks the fields.
     let parsed = RawTokenRequest::from_slice(&body);
     let claimed_app = parsed.as_ref().ok().and_then(|r| r.app_id.as_str());
-    if let Some(app_id) = claimed_app {
-        if state.apps.contains(app_id) {
-            draft.app(app_id, state.clock_of(app_id).now());
-        }
+    if let Some(app_id) = claimed_app
+        && state.apps.contains(app_id)
+    {
+        draft.app(app_id, state.clock_of(app_id).now());
     }
     let fault = {
         let mut rng = state.rng.lock();
@@ -151,11 +151,11 @@ pub async fn issue_token(req: HttpRequest, payload: Payload, state: Data<Sandbox
                 };
                 draft.rejected(e.to_string(), diagnosis);
             }
-            if let TokenError::TimestampOutOfWindow { .. } = e {
-                if let Some(hint) = window_hint(&state, &parsed) {
-                    add_hint(&mut response, &hint);
-                    draft.hint(hint);
-                }
+            if let TokenError::TimestampOutOfWindow { .. } = e
+                && let Some(hint) = window_hint(&state, &parsed)
+            {
+                add_hint(&mut response, &hint);
+                draft.hint(hint);
             }
             draft.finish(
                 &state.journal,

@@ -324,10 +324,10 @@ fn fault_spec(derived: &Value) -> Value {
         v["additionalProperties"] = json!(false);
         v["properties"]["target"] = json!({ "type": "string", "enum": [target] });
         v["properties"]["action"] = json!({ "type": "string", "enum": actions });
-        if target != "gateway" {
-            if let Some(props) = v["properties"].as_object_mut() {
-                props.remove("path");
-            }
+        if target != "gateway"
+            && let Some(props) = v["properties"].as_object_mut()
+        {
+            props.remove("path");
         }
         if let Some(field) = needs {
             let inner = v["properties"][field].clone();
