@@ -24,7 +24,7 @@ RUN cargo build --release --locked --bin chinaums-mock \
 # glibc and libgcc only: TLS is rustls, so no OpenSSL is needed (a test checks the binary's
 # dynamic libraries against this list).
 FROM gcr.io/distroless/cc-debian12:nonroot
-ARG VERSION=0.1.0
+ARG VERSION=0.2.0
 LABEL org.opencontainers.image.title="chinaums-mock" \
       org.opencontainers.image.description="A scriptable sandbox that impersonates the ChinaUMS (银联商务) Open Platform for merchant back-end tests" \
       org.opencontainers.image.version="${VERSION}" \
@@ -33,10 +33,11 @@ COPY --from=build /src/target/release/chinaums-mock /usr/local/bin/chinaums-mock
 # Owned by nonroot (65532), so that a new named volume mounted there, which takes the
 # directory's owner, is writable by the server.
 COPY --from=build --chown=65532:65532 /data /data
+# No state file by default: a CI job starts from the fixtures every time.
+# `-e CHINAUMS_MOCK_STATE_FILE=/data/state.sqlite -v NAME:/data` keeps the state.
 ENV CHINAUMS_MOCK_HOST=0.0.0.0 \
     CHINAUMS_MOCK_PORT=8080 \
-    CHINAUMS_MOCK_LOG_FORMAT=json \
-    CHINAUMS_MOCK_STATE_FILE=/data/state.sqlite
+    CHINAUMS_MOCK_LOG_FORMAT=json
 VOLUME /data
 EXPOSE 8080
 USER nonroot
