@@ -31,3 +31,4 @@ pub use crate::api::order::{
     PayRequest, RefundRequest,
 };
 pub use crate::api::payscore::{AuthorizationFilter, CloseRequest, OpenRequest, Transition};
+pub use crate::api::token::{LiveToken, TokenFilter, TokenList};

@@ -1,5 +1,5 @@
-//! Control client: a close with its own callback URL, the built-in sink, and access to a
-//! control API that needs an admin token.
+//! Control client: a close with its own callback URL, the built-in sink, the live access
+//! tokens, and access to a control API that needs an admin token.
 
 use std::time::Duration;
 
@@ -13,6 +13,7 @@ use super::error::ClientError;
 use crate::api::conformance::ConformanceRequest;
 use crate::api::payscore::{CloseRequest, Transition};
 use crate::api::sink::Receipt;
+use crate::api::token::{TokenFilter, TokenList};
 
 impl ControlClient {
     /// A client of the control API at `base_url` for a script or a command line: no proxy from
@@ -125,5 +126,26 @@ impl ControlClient {
         let path = format!("/sink/{}", segment(app_id));
         let list: Received = self.call(self.request(Method::GET, &path)).await?;
         Ok(list.received)
+    }
+
+    /// `GET /__mock/tokens`: the live access tokens, newest first, each judged by its app's
+    /// clock, with the per-app cap.
+    ///
+    /// ```
+    /// # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let server = chinaums_mock::MockServer::start().await?;
+    /// use chinaums_mock::client::TokenFilter;
+    /// let client = server.client();
+    /// let app = server.default_app();
+    /// let token = client.token(&app).await?;
+    /// let filter = TokenFilter { app_id: Some(app.app_id.clone()), limit: None };
+    /// let live = client.tokens(&filter).await?;
+    /// assert_eq!(live.tokens[0].access_token, token);
+    /// assert_eq!(live.max_per_app, 10);
+    /// # Ok(()) }
+    /// ```
+    pub async fn tokens(&self, filter: &TokenFilter) -> Result<TokenList, ClientError> {
+        self.call(self.request(Method::GET, "/tokens").query(filter))
+            .await
     }
 }
