@@ -1,18 +1,4 @@
-use chinaums_mock::protocol::signing::open_body_signature;
-
 use crate::helpers::*;
-
-fn form_query(app_id: &str, key: &str, content: &str) -> Vec<(&'static str, String)> {
-    let sig = open_body_signature(app_id, VECTOR_TS, "n1", content.as_bytes(), key);
-    vec![
-        ("authorization", "OPEN-FORM-PARAM".to_owned()),
-        ("appId", app_id.to_owned()),
-        ("timestamp", VECTOR_TS.to_owned()),
-        ("nonce", "n1".to_owned()),
-        ("content", content.to_owned()),
-        ("signature", sig),
-    ]
-}
 
 #[tokio::test]
 async fn a_get_with_form_params_authenticates_over_the_decoded_content() {

@@ -1,7 +1,6 @@
 //! What the business layer refuses is answered as the real platform answers it: HTTP 200 with
 //! `errCode` and `errMsg`.
 
-use chinaums_mock::protocol::signing::open_body_signature;
 use serde_json::json;
 
 use crate::helpers::*;
@@ -73,18 +72,6 @@ async fn a_refused_call_never_reaches_a_stub_and_is_journaled_with_its_code() {
             .all(|s| s["hits"] == 0),
         "{stubs}"
     );
-}
-
-fn form_query(app_id: &str, key: &str, content: &str) -> Vec<(&'static str, String)> {
-    let sig = open_body_signature(app_id, VECTOR_TS, "n1", content.as_bytes(), key);
-    vec![
-        ("authorization", "OPEN-FORM-PARAM".to_owned()),
-        ("appId", app_id.to_owned()),
-        ("timestamp", VECTOR_TS.to_owned()),
-        ("nonce", "n1".to_owned()),
-        ("content", content.to_owned()),
-        ("signature", sig),
-    ]
 }
 
 #[tokio::test]

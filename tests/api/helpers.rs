@@ -302,6 +302,29 @@ pub fn body_sig_header(app_id: &str, app_key: &str, ts: &str, body: &str) -> Str
     open_body_sig_header(app_id, ts, VECTOR_NONCE, &sig)
 }
 
+/// The query of an OPEN-FORM-PARAM call of `app_id` at `ts` (nonce `n1`), signed with `key`.
+pub fn form_query_at(
+    app_id: &str,
+    key: &str,
+    ts: &str,
+    content: &str,
+) -> Vec<(&'static str, String)> {
+    let sig = open_body_signature(app_id, ts, "n1", content.as_bytes(), key);
+    vec![
+        ("authorization", "OPEN-FORM-PARAM".to_owned()),
+        ("appId", app_id.to_owned()),
+        ("timestamp", ts.to_owned()),
+        ("nonce", "n1".to_owned()),
+        ("content", content.to_owned()),
+        ("signature", sig),
+    ]
+}
+
+/// [`form_query_at`] at the vectors' timestamp.
+pub fn form_query(app_id: &str, key: &str, content: &str) -> Vec<(&'static str, String)> {
+    form_query_at(app_id, key, VECTOR_TS, content)
+}
+
 pub fn order_body(mid: &str) -> String {
     format!(
         r#"{{"requestTimestamp":"2026-11-25 12:00:00","mid":"{mid}","tid":"88880001","instMid":"MINIDEFAULT","merOrderId":"1017202611251200000001234","totalAmount":1}}"#

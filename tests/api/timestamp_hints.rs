@@ -2,7 +2,6 @@
 //! response header and the journal: UTC sent for Beijing time, or how far it is from the time of
 //! the app's clock.
 
-use chinaums_mock::protocol::signing::open_body_signature;
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -94,15 +93,7 @@ async fn signed_business_calls_in_utc_get_the_same_hint_with_their_usual_answer(
     assert!(hint.contains("the client sent UTC"), "{hint}");
     assert_eq!(journal_hints(&app, "/v1/netpay/close").await, json!([hint]));
 
-    let sig = open_body_signature(APP_ID, UTC_TS, "n1", body.as_bytes(), APP_KEY);
-    let query = [
-        ("authorization", "OPEN-FORM-PARAM"),
-        ("appId", APP_ID),
-        ("timestamp", UTC_TS),
-        ("nonce", "n1"),
-        ("content", &body),
-        ("signature", &sig),
-    ];
+    let query = form_query_at(APP_ID, APP_KEY, UTC_TS, &body);
     let r = app
         .send(
             app.client

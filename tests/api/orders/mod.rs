@@ -1,7 +1,6 @@
 //! The netpay simulation through real authenticated calls: orders of every family, refunds,
 //! QR bills, B-scan-C payments, the H5 cashier, and the payer of the control API.
 
-use chinaums_mock::protocol::signing::open_body_signature;
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -165,13 +164,5 @@ pub(crate) fn assert_no_empty_members(v: &Value) {
 
 /// The query of an OPEN-FORM-PARAM call of the first app signing `content`.
 pub(crate) fn form_query(content: &str) -> Vec<(&'static str, String)> {
-    let sig = open_body_signature(APP_ID, VECTOR_TS, "n1", content.as_bytes(), APP_KEY);
-    vec![
-        ("authorization", "OPEN-FORM-PARAM".to_owned()),
-        ("appId", APP_ID.to_owned()),
-        ("timestamp", VECTOR_TS.to_owned()),
-        ("nonce", "n1".to_owned()),
-        ("content", content.to_owned()),
-        ("signature", sig),
-    ]
+    crate::helpers::form_query(APP_ID, APP_KEY, content)
 }
