@@ -17,7 +17,13 @@ pub fn token_row_key(app_id: &str, slot: usize) -> String {
 
 /// The slot a row key names, when it is one of [`token_row_key`]'s.
 pub fn slot_of_row_key(key: &str) -> Option<usize> {
-    key.rsplit_once('/')?.1.parse().ok()
+    split_row_key(key).map(|(_, slot)| slot)
+}
+
+/// The app and the slot of one of [`token_row_key`]'s keys.
+fn split_row_key(key: &str) -> Option<(&str, usize)> {
+    let (app_id, slot) = key.rsplit_once('/')?;
+    Some((app_id, slot.parse().ok()?))
 }
 
 /// Everything a [`TokenStore`] holds, for saving and restoring it.
@@ -44,8 +50,7 @@ impl TokenStore {
         let mut inner = self.inner.lock();
         let taken = inner.slots.take();
         let tokens = Changed::read(taken, |key| {
-            let (app_id, slot) = key.rsplit_once('/')?;
-            let slot: usize = slot.parse().ok()?;
+            let (app_id, slot) = split_row_key(key)?;
             let live = inner
                 .by_app
                 .get(app_id)?
